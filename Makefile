@@ -1,0 +1,119 @@
+# glscore: reproducible environment, notebooks, tests.
+#
+#   make venv       create/refresh .venv from requirements.txt (only when stale)
+#   make notebooks  execute every notebooks/NN_*.ipynb in order, in place
+#                   (regenerates figures/); ONLY=pattern runs a subset
+#   make test       ruff, unit tests, nbval over the notebooks, figure check
+#   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
+#   make bench      python -m glscore bench
+#   make lint       ruff check
+#   make clean      caches and build leftovers (keeps .venv; `make distclean` too)
+#
+# Every recipe calls .venv/bin/... explicitly: no activation needed.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+# The test steps must run one after the other, even under `make -j`.
+.NOTPARALLEL:
+
+# Python 3.11 to build the venv with (python3 is accepted if it is 3.11).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3.11)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.stamp
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+
+NB_TIMEOUT ?= 600
+ONLY ?=
+PYTEST_PARALLEL ?= -n 2 --dist loadscope
+NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
+# Hashes of figures/ taken before anything re-runs a notebook (see `test`).
+FIG_BASELINE := $(VENV)/.figures-baseline.json
+
+# Stable outputs for notebook runs and nbval (inherited by the kernels).
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+# Use the platformdirs locations and silence jupyter_core's migration warning.
+export JUPYTER_PLATFORM_DIRS := 1
+
+.PHONY: help venv notebooks test unit nbval figures-check lint lab bench clean distclean
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+
+# ------------------------------------------------------------------ venv
+# The stamp is newer than requirements.txt and pyproject.toml once the venv
+# matches them; editing either (or deleting .venv) makes it stale.
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	  echo "$(VENV) is not Python 3.11: recreating it"; rm -rf $(VENV); \
+	fi
+	@if [ ! -x $(BIN)/python ]; then \
+	  command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; run make PYTHON=/path/to/python3.11" >&2; exit 1; }; \
+	  $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { echo "error: $(PYTHON) is not Python 3.11; run make PYTHON=/path/to/python3.11" >&2; exit 1; }; \
+	  echo "creating $(VENV) with $(PYTHON)"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
+	$(PIP) install --root-user-action=ignore -r requirements.txt
+	$(PIP) install --root-user-action=ignore --no-deps -e .
+	touch $(STAMP)
+
+# ------------------------------------------------------------- notebooks
+notebooks: venv
+	$(BIN)/python -m glscore.pipeline --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
+
+# ------------------------------------------------------------------ test
+test: venv
+	$(BIN)/ruff check .
+	$(BIN)/python tests/test_figures_reproducible.py --snapshot $(FIG_BASELINE)
+	$(MAKE) --no-print-directory unit nbval figures-check USE_FIG_BASELINE=1
+
+unit: venv
+	$(BIN)/python -m pytest tests $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py
+
+# nbval re-executes each notebook and compares with its stored outputs.
+# No notebooks (or none collected, pytest exit 5) is not a failure.
+nbval: venv
+	@if [ -z "$(NOTEBOOK_FILES)" ]; then \
+	  echo "nbval: no notebooks in notebooks/, skipped"; \
+	else \
+	  rc=0; \
+	  $(BIN)/python -m pytest --nbval --nbval-current-env \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	    --nbval-cell-timeout=$(NB_TIMEOUT) $(PYTEST_PARALLEL) $(NOTEBOOK_FILES) || rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "nbval: no notebook cells collected"; rc=0; fi; \
+	  exit $$rc; \
+	fi
+
+# Re-executing the notebooks must regenerate figures/ byte for byte. Under
+# `make test` it compares with the snapshot taken before any notebook ran
+# (nbval and notebook tests may already have rewritten figures/); alone, with
+# figures/ as it is just before the re-run.
+figures-check: venv
+	GLSCORE_FIGURES_BASELINE=$(if $(USE_FIG_BASELINE),$(FIG_BASELINE)) \
+	  $(BIN)/python -m pytest tests/test_figures_reproducible.py
+
+# ------------------------------------------------------------ the rest
+lint: venv
+	$(BIN)/ruff check .
+
+# Interactive use: the inline backend (MPLBACKEND unset). Commit notebooks
+# via `make notebooks`, not from Lab, so their outputs match nbval's Agg runs.
+lab: venv
+	$(BIN)/python -m ipykernel install --sys-prefix --name glscore --display-name "glscore (.venv)"
+	cd notebooks && env -u MPLBACKEND ../$(BIN)/jupyter lab
+
+bench: venv
+	$(BIN)/python -m glscore bench
+
+clean:
+	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \
+	  | xargs -0 rm -rf
+	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info $(FIG_BASELINE)
+
+distclean: clean
+	rm -rf $(VENV)

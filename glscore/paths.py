@@ -1,0 +1,40 @@
+"""Every path the project knows, in one place.
+
+The repository root is found from this file, never from the caller's working
+directory, so that notebooks, tests and the command line agree wherever they
+are started from. The shared, read-only source material lives beside the
+repository (``../shared/data``); ``GLSCORE_SHARED_DATA`` overrides it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = REPO_ROOT / "data"
+FIGURES_DIR: Path = REPO_ROOT / "figures"
+NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
+
+TASKS_CSV: Path = DATA_DIR / "tasks.csv"
+SCORES_CSV: Path = DATA_DIR / "scores.csv"
+MODELS_CSV: Path = DATA_DIR / "models.csv"
+PUBLISHED_LEVELS_CSV: Path = DATA_DIR / "published_levels.csv"
+
+
+def shared_data_dir() -> Path:
+    """The read-only source folder (``../shared/data`` unless overridden)."""
+    override = os.environ.get("GLSCORE_SHARED_DATA")
+    if override:
+        return Path(override).resolve()
+    return (REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+def paper_source_dir() -> Path:
+    """Transcribed paper tables (source of ``data/``)."""
+    return shared_data_dir() / "general-bench-paper"
+
+
+def official_dir() -> Path:
+    """The official scorer's workbooks (never committed; tests only)."""
+    return shared_data_dir() / "general-level-official"
