@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from glscore import paths
+from glscore.errors import InputError
 
 NOT_SUPPORTED_MARK = "∞"
 """Printed instead of a score where a model does not support a task."""
@@ -163,8 +164,11 @@ OUTPUT_FILES: Mapping[str, str] = {
 }
 
 
-class CurationError(ValueError):
-    """The source material is malformed; the message names file/line/column."""
+class CurationError(InputError):
+    """The source material is malformed; the message names file/line/column.
+
+    A :class:`ValueError` (through the package-wide :class:`InputError`).
+    """
 
 
 # --------------------------------------------------------------------------
@@ -859,7 +863,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         frames = build_all(source)
     except CurationError as error:
         print(f"curate: {error}", file=sys.stderr)
-        return 1
+        return 2
     for path in write_data(frames, args.out):
         print(f"wrote {path}")
     return 0

@@ -468,7 +468,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="S", help="per-cell timeout"
     )
     parser.add_argument(
-        "--directory", type=Path, default=NOTEBOOKS_DIR, help="notebook folder (default: notebooks/)"
+        "--directory",
+        type=Path,
+        default=NOTEBOOKS_DIR,
+        help="notebook folder (default: notebooks/)",
     )
     parser.add_argument(
         "--output-dir", type=Path, default=None, help="write executed copies here, not in place"

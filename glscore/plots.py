@@ -133,9 +133,19 @@ def house_rc() -> dict[str, Any]:
         "grid.linewidth": 0.6,
         "grid.linestyle": "-",
         "axes.prop_cycle": cycler(
-            color=[OKABE_ITO[name] for name in ("blue", "orange", "bluish green",
-                                                "vermillion", "reddish purple",
-                                                "sky blue", "yellow", "black")]
+            color=[
+                OKABE_ITO[name]
+                for name in (
+                    "blue",
+                    "orange",
+                    "bluish green",
+                    "vermillion",
+                    "reddish purple",
+                    "sky blue",
+                    "yellow",
+                    "black",
+                )
+            ]
         ),
         "figure.figsize": list(FIGSIZE),
         "figure.dpi": 100.0,

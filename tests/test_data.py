@@ -227,6 +227,7 @@ def test_non_numeric_score_is_reported(tmp_path: Path) -> None:
 
 
 def test_error_without_source_folder(tmp_path: Path) -> None:
+    assert issubclass(curate.CurationError, ValueError)
     with pytest.raises(curate.CurationError, match=r"skill_groups\.csv: file not found"):
         curate.build_all(tmp_path)
-    assert curate.main(["--source", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
+    assert curate.main(["--source", str(tmp_path), "--out", str(tmp_path / "out")]) == 2

@@ -1,0 +1,124 @@
+"""Re-executing the notebooks regenerates ``figures/`` byte for byte.
+
+The test hashes every file in ``figures/``, empties it (keeping a backup),
+re-runs every notebook with :func:`glscore.pipeline.run_all` writing the
+executed notebooks to a temporary folder (the committed notebooks are not
+modified; the notebooks themselves write their figures into ``figures/``),
+hashes ``figures/`` again and asserts the same set of files with the same
+bytes. Emptying first is what reveals a figure the notebooks no longer
+produce. If a notebook fails, ``figures/`` is restored from the backup; if the
+figures differ, the regenerated ones are left in place for ``git diff``.
+
+The "before" state is ``figures/`` just before the re-run, or, when the
+environment variable ``GLSCORE_FIGURES_BASELINE`` names a snapshot file, that
+snapshot: ``make test`` takes one before nbval and the notebook tests run, so
+the comparison is with the committed figures. Take a snapshot with::
+
+    python tests/test_figures_reproducible.py --snapshot FILE
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from glscore.paths import FIGURES_DIR, NOTEBOOKS_DIR
+
+BASELINE_ENV = "GLSCORE_FIGURES_BASELINE"
+# Not figures: editor and OS leftovers.
+IGNORED_NAMES = {".DS_Store", ".gitkeep", ".gitignore"}
+
+
+def hash_tree(directory: Path) -> dict[str, str]:
+    """sha256 of every file under ``directory``, keyed by POSIX relative path."""
+    if not directory.is_dir():
+        return {}
+    hashes = {}
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.name not in IGNORED_NAMES and not path.name.startswith(".~"):
+            relative = path.relative_to(directory).as_posix()
+            hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def write_snapshot(target: Path, directory: Path = FIGURES_DIR) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(hash_tree(directory), indent=1, sort_keys=True) + "\n")
+
+
+def _empty(directory: Path) -> None:
+    """Remove the figure files under ``directory`` (not the ignored names)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in directory.iterdir():
+        if path.name in IGNORED_NAMES:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def describe_differences(before: dict[str, str], after: dict[str, str]) -> str:
+    lines = []
+    missing = sorted(set(before) - set(after))
+    new = sorted(set(after) - set(before))
+    changed = sorted(name for name in set(before) & set(after) if before[name] != after[name])
+    if missing:
+        lines.append("no longer produced by the notebooks (delete them or restore the code):")
+        lines += [f"  - figures/{name}" for name in missing]
+    if new:
+        lines.append("produced by the notebooks but not in figures/ (commit them):")
+        lines += [f"  + figures/{name}" for name in new]
+    if changed:
+        lines.append("regenerated with different bytes (non-deterministic, or not re-run):")
+        lines += [f"  ~ figures/{name}" for name in changed]
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.notebooks
+def test_notebooks_regenerate_figures_byte_for_byte(tmp_path: Path) -> None:
+    from glscore import pipeline
+
+    if not pipeline.list_notebooks(NOTEBOOKS_DIR):
+        pytest.skip("notebooks/ has no NN_*.ipynb notebooks")
+
+    baseline = os.environ.get(BASELINE_ENV)
+    if baseline:
+        before = json.loads(Path(baseline).read_text())
+        origin = f"the snapshot {baseline}"
+    else:
+        before = hash_tree(FIGURES_DIR)
+        origin = "figures/ before the re-run"
+
+    backup = tmp_path / "figures-before"
+    if FIGURES_DIR.is_dir():
+        shutil.copytree(FIGURES_DIR, backup)
+    _empty(FIGURES_DIR)
+    try:
+        pipeline.run_all(NOTEBOOKS_DIR, output_dir=tmp_path / "executed")
+    except BaseException:
+        _empty(FIGURES_DIR)
+        if backup.is_dir():
+            shutil.copytree(backup, FIGURES_DIR, dirs_exist_ok=True)
+        raise
+
+    after = hash_tree(FIGURES_DIR)
+    report = describe_differences(before, after)
+    assert not report, (
+        f"re-running the notebooks changed figures/ (compared with {origin}):\n{report}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--snapshot":
+        write_snapshot(Path(sys.argv[2]))
+        sys.exit(0)
+    print("usage: python tests/test_figures_reproducible.py --snapshot FILE", file=sys.stderr)
+    sys.exit(2)

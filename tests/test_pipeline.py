@@ -1,0 +1,257 @@
+"""Tests for the notebook runner (glscore.pipeline) and save_figure (glscore.plots).
+
+The notebooks here are tiny ones built with nbformat in ``tmp_path``, so the
+tests do not depend on the project's real notebooks. Tests that start a
+kernel are marked ``notebooks``; together they take a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from glscore import pipeline, plots
+
+
+def make_notebook(path: Path, *, body: str = "print(alpha * 2, label)", ids: bool = True) -> Path:
+    """A notebook with a ``parameters`` cell (alpha, label) and one code cell."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# A tiny notebook"),
+            new_code_cell("alpha = 1\nlabel = 'x'", metadata={"tags": ["parameters"]}),
+            new_code_cell(body),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Py", "language": "python"}
+    if not ids:  # an nbformat 4.4 notebook: cells without ids
+        nb.nbformat_minor = 4
+        for cell in nb.cells:
+            del cell["id"]
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_list_notebooks_sorted_by_number_and_filtered(tmp_path: Path) -> None:
+    for name in ["10_ten.ipynb", "02_two.ipynb", "01_one.ipynb", "scratch.ipynb", "1_x.ipynb"]:
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "03_dir.ipynb").mkdir()  # a folder is not a notebook
+    (tmp_path / "04_notes.md").write_text("", encoding="utf-8")
+    names = [path.name for path in pipeline.list_notebooks(tmp_path)]
+    # numeric order, not string order of the whole name; 10 after 02
+    assert names == ["01_one.ipynb", "02_two.ipynb", "10_ten.ipynb"]
+
+
+def test_list_notebooks_missing_directory_is_empty(tmp_path: Path) -> None:
+    assert pipeline.list_notebooks(tmp_path / "absent") == []
+
+
+def test_select_notebooks_substring_and_glob() -> None:
+    paths = [Path("01_data.ipynb"), Path("02_levels.ipynb"), Path("03_data_quality.ipynb")]
+    assert pipeline.select_notebooks(paths, "data") == [paths[0], paths[2]]
+    assert pipeline.select_notebooks(paths, "0[12]_*") == paths[:2]
+    assert pipeline.select_notebooks(paths, None) == paths
+
+
+def test_notebook_parameters(tmp_path: Path) -> None:
+    params = pipeline.notebook_parameters(make_notebook(tmp_path / "01_p.ipynb"))
+    assert sorted(params) == ["alpha", "label"]
+    assert params["alpha"]["default"] == "1"
+
+
+# -------------------------------------------------------- parameter checks
+
+
+def test_unknown_parameter_is_rejected_before_running(tmp_path: Path) -> None:
+    source = make_notebook(tmp_path / "01_p.ipynb")
+    before = source.read_bytes()
+    with pytest.raises(ValueError) as info:
+        pipeline.run_notebook(source, {"alpah": 2}, output=tmp_path / "out.ipynb")
+    message = str(info.value)
+    assert "01_p.ipynb" in message
+    assert "'alpah'" in message
+    assert "alpha, label" in message  # the known names
+    assert not (tmp_path / "out.ipynb").exists()
+    assert source.read_bytes() == before
+
+
+def test_parameters_on_notebook_without_parameters_cell(tmp_path: Path) -> None:
+    nb = new_notebook(cells=[new_code_cell("x = 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Py", "language": "python"}
+    path = tmp_path / "01_none.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(ValueError, match=r"'x'.*none \(no 'parameters' cell\)"):
+        pipeline.run_notebook(path, {"x": 2})
+
+
+def test_cli_rejects_parameters_without_output_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    assert pipeline.main(["-p", "alpha=2"]) == 2
+    assert "--output-dir" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- execution
+
+
+def _volatile_keys(nb: dict) -> list[str]:
+    found = [f"notebook:{key}" for key in ("papermill", "widgets") if key in nb["metadata"]]
+    for index, cell in enumerate(nb["cells"]):
+        for key in ("papermill", "execution", "ExecuteTime"):
+            if key in cell["metadata"]:
+                found.append(f"cell {index}:{key}")
+    return found
+
+
+@pytest.mark.notebooks
+def test_run_writes_outputs_clean_and_deterministic(tmp_path: Path) -> None:
+    source = make_notebook(
+        tmp_path / "01_run.ipynb",
+        body="import os\nprint(alpha * 2, label, os.environ['PYTHONHASHSEED'], os.environ['MPLBACKEND'])",
+        ids=False,
+    )
+    source_bytes = source.read_bytes()
+    first = pipeline.run_notebook(source, output=tmp_path / "a" / "01_run.ipynb", timeout=60)
+    second = pipeline.run_notebook(source, output=tmp_path / "b" / "01_run.ipynb", timeout=60)
+
+    assert source.read_bytes() == source_bytes  # output= leaves the source alone
+    data = first.read_bytes()
+    assert data == second.read_bytes(), "two runs must give identical bytes"
+    assert data.endswith(b"}\n")
+
+    nb = json.loads(data)
+    assert nb["cells"][2]["outputs"][0]["text"] == ["2 x 0 Agg\n"]
+    assert _volatile_keys(nb) == []
+    assert "start_time" not in data.decode() and "duration" not in data.decode()
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["nbformat_minor"] == 5
+    assert [cell["id"] for cell in nb["cells"]] == ["cell-000", "cell-001", "cell-002"]
+    assert not any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
+    # canonical nbformat JSON: what nbformat would write itself
+    assert data.decode() == nbformat.writes(nbformat.reads(data.decode(), as_version=4)) + "\n"
+
+
+@pytest.mark.notebooks
+def test_run_with_parameters_and_in_place(tmp_path: Path) -> None:
+    source = make_notebook(tmp_path / "01_run.ipynb")
+    out = pipeline.run_notebook(source, {"alpha": 21}, output=tmp_path / "out.ipynb", timeout=60)
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+    assert len(injected) == 1 and injected[0]["id"] == "injected-parameters"
+    assert nb["cells"][-1]["outputs"][0]["text"] == ["42 x\n"]
+
+    # in place, no parameters: the source itself gets the outputs, no injected cell
+    assert pipeline.run_notebook(source, timeout=60) == source.resolve()
+    nb = json.loads(source.read_text(encoding="utf-8"))
+    assert nb["cells"][-1]["outputs"][0]["text"] == ["2 x\n"]
+    assert len(nb["cells"]) == 3
+
+
+@pytest.mark.notebooks
+def test_failing_cell_is_reported_and_nothing_written(tmp_path: Path) -> None:
+    source = make_notebook(tmp_path / "01_fail.ipynb", body="x = 1\nraise KeyError('boom')")
+    before = source.read_bytes()
+    with pytest.raises(pipeline.NotebookExecutionError) as info:
+        pipeline.run_notebook(source, timeout=60)
+    error = info.value
+    assert error.cell_index == 2
+    assert error.ename == "KeyError"
+    assert "01_fail.ipynb: cell 2" in str(error) and "boom" in str(error)
+    assert source.read_bytes() == before  # the source is not overwritten
+
+
+@pytest.mark.notebooks
+def test_cli_reports_failure_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_notebook(tmp_path / "01_ok.ipynb")
+    make_notebook(tmp_path / "02_bad.ipynb", body="1 / 0")
+    status = pipeline.main(["--directory", str(tmp_path), "--timeout", "60"])
+    err = capsys.readouterr().err
+    assert status == 2
+    error_lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1
+    assert "02_bad.ipynb: cell 2" in error_lines[0] and "ZeroDivisionError" in error_lines[0]
+    assert "Traceback" not in err
+
+
+# -------------------------------------------------------------- save_figure
+
+
+def _figure() -> plt.Figure:
+    with plots.apply_style():
+        fig, ax = plt.subplots(figsize=(4, 3))
+        ax.bar(list(plots.LEVEL_COLORS), [1, 3, 2, 5, 4], color=list(plots.LEVEL_COLORS.values()))
+        ax.set_title("Models per level")
+        ax.set_ylabel("models (count)")
+    return fig
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_save_figure_is_byte_identical(tmp_path: Path, fmt: str) -> None:
+    fig = _figure()
+    try:
+        (first,) = plots.save_figure(fig, "levels", tmp_path / "a", formats=(fmt,))
+        (again,) = plots.save_figure(fig, "levels", tmp_path / "b", formats=(fmt,))
+    finally:
+        plt.close(fig)
+    fresh = _figure()  # a new figure built the same way
+    try:
+        (third,) = plots.save_figure(fresh, "levels", tmp_path / "c", formats=(fmt,))
+    finally:
+        plt.close(fresh)
+    assert first.name == f"levels.{fmt}"
+    data = first.read_bytes()
+    assert data == again.read_bytes() == third.read_bytes()
+    text = data.decode("latin-1")
+    assert matplotlib.__version__ not in text
+    assert "Matplotlib" not in text and "matplotlib.org" not in text
+    assert "Date" not in text and "CreationDate" not in text
+
+
+def test_save_figure_png_size_is_figsize_times_dpi(tmp_path: Path) -> None:
+    fig = _figure()
+    try:
+        (path,) = plots.save_figure(fig, "size", tmp_path)
+    finally:
+        plt.close(fig)
+    # PNG IHDR: width and height are big-endian uint32 at bytes 16..24
+    header = path.read_bytes()[16:24]
+    width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+    assert (width, height) == (4 * plots.DPI, 3 * plots.DPI)
+
+
+def test_save_figure_rejects_bad_names_and_formats(tmp_path: Path) -> None:
+    fig = _figure()
+    try:
+        with pytest.raises(ValueError, match="bare file stem"):
+            plots.save_figure(fig, "sub/levels", tmp_path)
+        with pytest.raises(ValueError, match="extension"):
+            plots.save_figure(fig, "levels.png", tmp_path)
+        with pytest.raises(ValueError, match="unsupported figure format 'pdf'"):
+            plots.save_figure(fig, "levels", tmp_path, formats=("pdf",))
+    finally:
+        plt.close(fig)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_apply_style_restores_rcparams() -> None:
+    before = dict(matplotlib.rcParams)
+    with plots.apply_style():
+        assert matplotlib.rcParams["axes.spines.top"] is False
+        assert matplotlib.rcParams["savefig.dpi"] == plots.DPI
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_palettes_cover_every_key() -> None:
+    assert tuple(plots.LEVEL_COLORS) == plots.LEVELS
+    assert tuple(plots.MODALITY_COLORS) == plots.MODALITIES
+    assert tuple(plots.PROFILE_COLORS) == plots.PROFILES
+    for palette in (plots.LEVEL_COLORS, plots.MODALITY_COLORS, plots.PROFILE_COLORS):
+        assert len(set(palette.values())) == len(palette)
