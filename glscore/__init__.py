@@ -13,7 +13,7 @@ Quick start::
     scores.overall().sort_values("level3", ascending=False).head()
 """
 
-from glscore.bench import Benchmark, load_paper, load_tasks, load_tidy, load_workbooks
+from glscore.bench import Benchmark, load_paper, load_source, load_tasks, load_tidy, load_workbooks
 from glscore.errors import InputError
 from glscore.profiles import OFFICIAL, PAPER, PROFILES, Profile, get_profile
 from glscore.scoring import Scores, score
@@ -31,6 +31,7 @@ __all__ = [
     "__version__",
     "get_profile",
     "load_paper",
+    "load_source",
     "load_tasks",
     "load_tidy",
     "load_workbooks",

@@ -558,3 +558,50 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
                 "or --scale percent to take them as they are"
             )
     return bench
+
+
+# --------------------------------------------------------------------------- dispatch
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def load_source(
+    results: str | Path | Sequence[str | Path] = "paper",
+    sota: str | Path | None = None,
+    model: str | None = None,
+    scale: str = "auto",
+) -> Benchmark:
+    """Any source by its name: ``"paper"`` (default), result workbooks or a tidy file.
+
+    Workbooks need the SoTA workbook ``sota`` (default: the official
+    ``sota_result.xlsx`` beside the repository, when present); a tidy file is
+    read against ``sota`` as a tasks table, or the committed paper tasks.
+    """
+    if isinstance(results, str | Path) and str(results) == "paper":
+        if sota is not None:
+            raise InputError("a SoTA table goes with result files, not with the paper data")
+        bench = load_paper()
+        return select_model(bench, model) if model else bench
+    files = [Path(results)] if isinstance(results, str | Path) else [Path(f) for f in results]
+    workbooks = [f for f in files if f.suffix.lower() in WORKBOOK_SUFFIXES]
+    if workbooks and len(workbooks) != len(files):
+        raise InputError("results mix workbooks and tidy files; score them separately")
+    if workbooks:
+        sota_path = Path(sota) if sota is not None else paths.official_dir() / "sota_result.xlsx"
+        if not sota_path.is_file():
+            raise InputError(f"SoTA workbook '{sota_path}' not found; pass --sota FILE")
+        return load_workbooks(sota_path, files, model=model, scale=scale)
+    if len(files) != 1:
+        raise InputError("give one tidy results file at a time")
+    tasks = load_tasks(sota) if sota is not None else None
+    return load_tidy(files[0], tasks=tasks, scale=scale, model=model)
+
+
+def select_model(bench: Benchmark, model: str) -> Benchmark:
+    """Restrict to one model, by id or display name, case-insensitive."""
+    wanted = model.lower()
+    hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
+            if wanted in (m.lower(), n.lower())]
+    if not hits:
+        raise InputError(f"{bench.source}: no model '{model}'; e.g. {list(bench.models[:5])}")
+    return bench.select_models(hits[:1])

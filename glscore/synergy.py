@@ -118,3 +118,139 @@ def none(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarra
     array([[50.,  0.]])
     """
     return np.nan_to_num(scores, nan=0.0)
+
+
+# --------------------------------------------------------------------------- relaxations
+#
+# Every rule below takes normalised (0-100, higher-is-better) inputs. A cell
+# whose score or SoTA is NaN earns 0 credit (``none`` only needs the score).
+# Credit never exceeds the score, so Level-3 <= Level-2 keeps holding.
+
+
+def _known(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
+    """Cells where both the score and the task's SoTA are finite."""
+    return np.isfinite(scores) & np.isfinite(sota)
+
+
+def _relative_gap(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
+    """``(score - SoTA) / SoTA``; for a SoTA of 0: ``+inf`` above it, 0 at it.
+
+    >>> _relative_gap(np.array([[55.0, 5.0, 0.0]]), np.array([50.0, 0.0, 0.0]))
+    array([[0.1, inf, 0. ]])
+    """
+    diff = scores - sota
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = diff / np.abs(sota)
+    zero = sota == 0
+    return np.where(zero, np.where(diff > 0, np.inf, np.where(diff < 0, -np.inf, 0.0)), gap)
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` without overflow warnings (``x = +-inf`` gives 1, 0)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
+
+
+@register("margin")
+def margin(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
+           tau: float = 0.05) -> np.ndarray:
+    """Win by a relative margin: ``credit = score if score >= SoTA (1 + tau) else 0``.
+
+    Why: a generalist that merely ties the specialist may be within
+    measurement noise; ``tau > 0`` demands a clear win, ``tau < 0`` is a
+    tolerance (a score within ``|tau|`` of the SoTA already counts). ``tau = 0``
+    is ``strict``. The threshold is ``SoTA + tau |SoTA|``.
+
+    >>> margin(np.array([[52.0, 56.0, 48.0]]), np.array([50.0, 50.0, 50.0]), None, tau=0.1)
+    array([[ 0., 56.,  0.]])
+    >>> margin(np.array([[48.0]]), np.array([50.0]), None, tau=-0.05)
+    array([[48.]])
+    """
+    threshold = sota + float(tau) * np.abs(sota)
+    with np.errstate(invalid="ignore"):
+        win = _known(scores, sota) & (scores >= threshold)
+    return np.where(win, scores, 0.0)
+
+
+@register("soft")
+def soft(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
+         k: float = 10.0) -> np.ndarray:
+    """No cliff at the SoTA: ``credit = score * logistic(k (score - SoTA) / SoTA)``.
+
+    Why: under ``strict`` a score 0.01 below the SoTA earns nothing and one
+    0.01 above earns everything, so tiny reporting differences move models
+    between levels. Here credit grows smoothly: half the score at the SoTA,
+    about 73% of it 10% above the SoTA with ``k = 10``; ``k -> inf`` tends to
+    ``strict`` (except at equality). A SoTA of 0 gives the full score to any
+    positive score.
+
+    >>> soft(np.array([[50.0, 55.0]]), np.array([50.0, 50.0]), None, k=10).round(2)
+    array([[25.  , 40.21]])
+    """
+    known = _known(scores, sota)
+    with np.errstate(invalid="ignore"):
+        weight = _logistic(float(k) * _relative_gap(scores, sota))
+    return np.where(known, scores * weight, 0.0)
+
+
+@register("ratio")
+def ratio(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+    """Performance relative to the specialist: ``credit = score * min(1, score / SoTA)``.
+
+    Why: drop the threshold altogether and credit how close a generalist
+    comes to the specialist. At or above the SoTA the credit is the score
+    (as in ``strict``); below it the score is scaled by the fraction of the
+    SoTA reached, so 40 against a SoTA of 50 earns ``40 * 0.8 = 32``. A SoTA of
+    0 counts as reached.
+
+    >>> ratio(np.array([[40.0, 60.0, np.nan]]), np.array([50.0, 50.0, 50.0]), None)
+    array([[32., 60.,  0.]])
+    """
+    known = _known(scores, sota)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(scores >= sota, 1.0, scores / np.abs(sota))
+    return np.where(known, scores * np.clip(frac, 0.0, 1.0), 0.0)
+
+
+@register("excess")
+def excess(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+    """Only the surplus counts: ``credit = max(score - SoTA, 0)``.
+
+    Why: the relaxation credits the whole score of a winning cell, although
+    the specialist already reaches most of it; only the part beyond the
+    specialist can be attributed to synergy. Level-3/4 become "how far
+    beyond the specialists" rather than "how good where it wins".
+
+    >>> excess(np.array([[60.0, 40.0, np.nan]]), np.array([50.0, 50.0, 10.0]), None)
+    array([[10.,  0.,  0.]])
+    """
+    with np.errstate(invalid="ignore"):
+        surplus = np.maximum(scores - sota, 0.0)
+    return np.where(_known(scores, sota), surplus, 0.0)
+
+
+@register("noisy_sota")
+def noisy_sota(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
+               s: float = 2.0) -> np.ndarray:
+    """The SoTA is a measurement: ``credit = score * Phi((score - SoTA) / s)``.
+
+    Why: a published SoTA carries noise of a few points (seeds, test-set
+    size). With ``SoTA + e``, ``e ~ N(0, s^2)`` (``s`` in normalised points),
+    ``Phi((score - SoTA) / s)`` is the probability that the model truly beats
+    it, and the credit is the score times that probability: half the score
+    at equality, nearly all of it ``2 s`` above. ``s = 0`` is ``strict``.
+
+    >>> noisy_sota(np.array([[50.0, 52.0]]), np.array([50.0, 50.0]), None, s=2).round(2)
+    array([[25.  , 43.75]])
+    """
+    s = float(s)
+    if s < 0:
+        raise InputError(f"noisy_sota: s must be >= 0, got {s:g}")
+    if s == 0:
+        return strict(scores, sota, tasks)
+    from scipy.special import ndtr
+
+    known = _known(scores, sota)
+    with np.errstate(invalid="ignore"):
+        prob = ndtr((scores - sota) / s)
+    return np.where(known, scores * prob, 0.0)

@@ -66,10 +66,10 @@ def end_to_end(runs: int, copies: int) -> dict[str, object]:
         return {"skipped": f"official workbooks not found in {paths.official_dir()}"}
     base = [sys.executable, "-m", "glscore", "score", "--sota", str(sota),
             "--profile", "official", "--scale", "fraction", "--json"]
-    one = _median_seconds(base + ["--results", str(result)], runs)
+    one = _median_seconds([*base, "--results", str(result)], runs)
     with tempfile.TemporaryDirectory() as tmp:
         files = _renamed_copies(result, Path(tmp), copies)
-        many = _median_seconds(base + ["--results", *map(str, files)], runs)
+        many = _median_seconds([*base, "--results", *map(str, files)], runs)
     return {"one_workbook_median_s": round(one, 3),
             f"{copies}_workbooks_one_call_median_s": round(many, 3),
             "per_workbook_in_batch_s": round(many / copies, 3)}

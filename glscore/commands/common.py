@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from glscore import paths
-from glscore.bench import SCALES, Benchmark, load_paper, load_tasks, load_tidy, load_workbooks
+from glscore.bench import SCALES, Benchmark, load_source
 from glscore.errors import InputError
 from glscore.profiles import DEFAULT_PROFILE, PROFILES
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -74,31 +71,5 @@ def scoring_kwargs(args: argparse.Namespace) -> dict:
 
 def load_benchmark(args: argparse.Namespace) -> Benchmark:
     """The benchmark the source options name (the paper data by default)."""
-    if not args.results:
-        if args.sota is not None:
-            raise InputError("--sota needs --results")
-        bench = load_paper()
-        return select_model(bench, args.model) if args.model else bench
-    files = list(args.results)
-    workbooks = [f for f in files if f.suffix.lower() in WORKBOOK_SUFFIXES]
-    if workbooks and len(workbooks) != len(files):
-        raise InputError("--results mixes workbooks and tidy files; score them separately")
-    if workbooks:
-        sota = args.sota or paths.official_dir() / "sota_result.xlsx"
-        if not Path(sota).is_file():
-            raise InputError(f"SoTA workbook '{sota}' not found; pass --sota FILE")
-        return load_workbooks(sota, files, model=args.model, scale=args.scale)
-    if len(files) != 1:
-        raise InputError("give one tidy results file at a time")
-    tasks = load_tasks(args.sota) if args.sota else None
-    return load_tidy(files[0], tasks=tasks, scale=args.scale, model=args.model)
-
-
-def select_model(bench: Benchmark, model: str) -> Benchmark:
-    """Restrict to one model, by id or display name, case-insensitive."""
-    wanted = model.lower()
-    hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
-            if wanted in (m.lower(), n.lower())]
-    if not hits:
-        raise InputError(f"{bench.source}: no model '{model}'; e.g. {list(bench.models[:5])}")
-    return bench.select_models(hits[:1])
+    return load_source(args.results or "paper", sota=args.sota, model=args.model,
+                       scale=args.scale)

@@ -1,0 +1,586 @@
+"""Audit: where the ``official`` and ``paper`` profiles part ways, and how
+sound the SoTA reference table is.
+
+Everything here is a pure function of a :class:`~glscore.bench.Benchmark`
+(usually :func:`~glscore.bench.load_paper`) returning a DataFrame, a
+sentence (``*_finding``) built from the numbers, or a matplotlib Figure
+(``plot_*``, never saved here).
+
+Profile differences
+    :func:`normalisation_differences` lists the tasks normalised differently
+    (SoTA or a supported cell), with a computed reason;
+    :func:`profile_comparison` puts Level-2..5, the level reached and the
+    per-level ranks side by side; :func:`changed_models` keeps the models
+    that move; :func:`level5_tasks` names the NLP tasks whose credit makes
+    ``S_L`` non-zero for every model that reaches Level-5.
+
+Data quality of the SoTA reference
+    :func:`suspicious_units`, :func:`unsupported_tasks`,
+    :func:`unbeaten_tasks`, :func:`all_beaten_tasks`,
+    :func:`direction_issues`.
+
+Example (hand-made benchmark: one WER task printed in percent)::
+
+    >>> import numpy as np, pandas as pd
+    >>> from glscore.bench import Benchmark
+    >>> tasks = pd.DataFrame({"task_id": ["AG-001"], "modality": ["Audio"],
+    ...     "paradigm": ["generation"], "sheet": ["Audio-Generation"], "sheet_row": [1],
+    ...     "task_name": ["tts"], "task_short_name": ["tts"], "metric": ["WER"],
+    ...     "direction": ["lower"], "sota": [5.0]})
+    >>> bench = Benchmark(tasks, ("m",), np.array([[10.0]]))
+    >>> row = normalisation_differences(bench).iloc[0]
+    >>> float(row["sota_official"]), float(row["sota_paper"]), row["cause"]
+    (-400.0, 95.0, 'wer')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from glscore import metrics
+from glscore.bench import Benchmark
+from glscore.normalise import Normalised, normalise, special_metrics
+from glscore.profiles import OFFICIAL, PAPER, Profile, get_profile
+from glscore.scoring import LEVEL_COLUMNS, Scores, score
+from glscore.synergy import resolve
+
+PROFILE_PAIR: tuple[str, str] = ("official", "paper")
+TASK_KEYS: tuple[str, ...] = ("task_id", "sheet", "task_name", "metric", "direction")
+#: Words that mark an error-like (lower-is-better) metric name.
+ERROR_WORDS: tuple[str, ...] = ("error", "distance", "loss", "rmse", "mae", "mse")
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _close(a: np.ndarray, b: np.ndarray, atol: float) -> np.ndarray:
+    """Elementwise ``|a - b| <= atol``, two NaNs counting as equal."""
+    with np.errstate(invalid="ignore"):
+        return (np.isnan(a) & np.isnan(b)) | (np.abs(a - b) <= atol)
+
+
+def _task_frame(tasks: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    return tasks.loc[mask, list(TASK_KEYS)].reset_index(drop=True)
+
+
+def _credit(bench: Benchmark, norm: Normalised, profile: Profile) -> np.ndarray:
+    return resolve(profile.rule).credit(norm.scores, norm.sota, bench.tasks)
+
+
+def _wins(norm: Normalised) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(norm.scores) & np.isfinite(norm.sota)[None, :] & (
+            norm.scores >= norm.sota[None, :])
+
+
+def _names(frame: pd.DataFrame, column: str = "name") -> str:
+    items = frame[column].astype(str).tolist()
+    return ", ".join(items) if items else "none"
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+def normalisation_differences(bench: Benchmark, atol: float = 1e-9,
+                              include_missing_as_zero: bool = False) -> pd.DataFrame:
+    """Tasks whose normalisation differs between ``official`` and ``paper``.
+
+    A task differs when its normalised SoTA differs by more than ``atol``, or
+    when a *supported* cell (raw value present) does. With
+    ``include_missing_as_zero`` a task also counts when its only difference
+    is that ``official`` turns missing cells of a mapped metric into 0.0.
+
+    Columns: ``task_id, sheet, task_name, metric, direction, sota_raw,
+    sota_official, sota_paper, sota_shift`` (official - paper),
+    ``mapped_official, mapped_paper`` (the special metric applied, ``""`` if
+    none), ``cells_changed`` (supported cells whose value differs),
+    ``missing_to_zero`` (missing cells that official sets to 0),
+    ``cause`` (``alias``, ``wer``, ``nlp``, ``missing_as_zero`` or
+    ``other``, ``+``-joined) and ``reason`` (a sentence).
+    """
+    tasks = bench.tasks
+    off, pap = normalise(bench, OFFICIAL), normalise(bench, PAPER)
+    spec_off = special_metrics(tasks, OFFICIAL)
+    spec_pap = special_metrics(tasks, PAPER)
+    supported = np.isfinite(bench.values)
+    cell_diff = supported & ~_close(off.scores, pap.scores, atol)
+    to_zero = ~supported & (off.scores == 0) & np.isnan(pap.scores)
+    sota_diff = ~_close(off.sota, pap.sota, atol)
+    keep = sota_diff | cell_diff.any(axis=0)
+    if include_missing_as_zero:
+        keep |= to_zero.any(axis=0)
+    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
+    rmse_quirk = _official_rmse_column(tasks, is_nlp)
+
+    causes, reasons = [], []
+    for j in np.flatnonzero(keep):
+        cause, reason = _reason(tasks.iloc[j], spec_off[j], spec_pap[j], off, pap,
+                                j, bool(is_nlp[j]), j == rmse_quirk,
+                                bool(sota_diff[j] or cell_diff[:, j].any()))
+        causes.append(cause)
+        reasons.append(reason)
+    out = _task_frame(tasks, keep)
+    out["sota_raw"] = bench.sota[keep]
+    out["sota_official"] = off.sota[keep]
+    out["sota_paper"] = pap.sota[keep]
+    out["sota_shift"] = off.sota[keep] - pap.sota[keep]
+    out["mapped_official"] = [_spec_name(spec_off[j]) if off.mapped[j] else ""
+                              for j in np.flatnonzero(keep)]
+    out["mapped_paper"] = [_spec_name(spec_pap[j]) if pap.mapped[j] else ""
+                           for j in np.flatnonzero(keep)]
+    out["cells_changed"] = cell_diff[:, keep].sum(axis=0)
+    out["missing_to_zero"] = to_zero[:, keep].sum(axis=0)
+    out["cause"] = causes
+    out["reason"] = reasons
+    return out
+
+
+def _spec_name(spec: metrics.SpecialMetric | None) -> str:
+    return spec.name if spec is not None else ""
+
+
+def _official_rmse_column(tasks: pd.DataFrame, is_nlp: np.ndarray) -> int:
+    """The NLP task the reference's RMSE quirk hits (-1 if none)."""
+    names = tasks["metric"].tolist()
+    hits = [j for j in np.flatnonzero(is_nlp)
+            if isinstance(names[j], str) and names[j].upper() == "RMSE"]
+    return int(hits[0]) if hits else -1
+
+
+def _reason(row: pd.Series, s_off, s_pap, off: Normalised, pap: Normalised, j: int,
+            nlp: bool, quirk: bool, real_diff: bool) -> tuple[str, str]:
+    causes, parts = [], []
+    sota = f"SoTA {row['sota']:g} -> {off.sota[j]:.4g} (official) vs {pap.sota[j]:.4g} (paper)"
+    if nlp and pap.mapped[j]:
+        causes.append("nlp")
+        text = f"official leaves NLP raw, paper maps {s_pap.name}"
+        if quirk:
+            text += (f"; official maps the model's {row['metric']} x to "
+                     "(2/(1+e^(-5/x))-1)*100 but keeps the SoTA raw (one-sided)")
+        parts.append(text)
+        if s_pap.direction != row["direction"]:
+            parts.append(f"printed {row['direction']}-is-better, but {s_pap.name} is "
+                         f"{s_pap.direction}-is-better")
+    elif s_off is None and s_pap is not None:
+        causes.append("alias")
+        parts.append(f"exact-name matching misses '{row['metric']}' (paper: {s_pap.name} by "
+                     "alias), so official leaves it raw")
+    elif s_pap is not None and s_pap.family == "wer" and OFFICIAL.wer_percent != PAPER.wer_percent:
+        causes.append("wer")
+        parts.append("WER read as a fraction by official (1 - x), as a percentage by paper "
+                     "(1 - x/100)")
+    elif real_diff:
+        causes.append("other")
+        parts.append("the profiles map this metric differently")
+    if not real_diff:
+        causes = ["missing_as_zero"]
+        parts = [f"official sets missing {s_off.name if s_off else 'values'} to 0.0"]
+    return "+".join(causes), "; ".join(parts) + f" ({sota})"
+
+
+def normalisation_finding(diffs: pd.DataFrame) -> str:
+    """One sentence summarising :func:`normalisation_differences`."""
+    if diffs.empty:
+        return "The official and paper profiles normalise every task identically."
+    counts = diffs["cause"].value_counts()
+    labels = {"alias": "metric names that exact matching misses",
+              "wer": "WER read as a fraction", "nlp": "NLP mapped on one side only",
+              "missing_as_zero": "missing cells set to 0 only", "other": "other"}
+    parts = [f"{int(counts[c])} by {labels.get(c, c)} ({', '.join(diffs.loc[diffs['cause'] == c, 'task_id'])})"
+             for c in counts.index]
+    worst = diffs.loc[diffs["sota_shift"].abs().idxmax()]
+    return (f"{len(diffs)} tasks are normalised differently by the two profiles: "
+            + "; ".join(parts)
+            + f". The largest SoTA shift is {worst['task_id']} ({worst['metric']}, raw "
+            f"{worst['sota_raw']:g}): {worst['sota_official']:.4g} under official vs "
+            f"{worst['sota_paper']:.4g} under paper.")
+
+
+def normalised_difference_matrix(bench: Benchmark) -> pd.DataFrame:
+    """Official minus paper normalised value, tasks x (``SoTA`` + models).
+
+    Only supported cells (raw value present) and the SoTA are filled; NaN
+    elsewhere. Rows are indexed by ``task_id``.
+    """
+    off, pap = normalise(bench, OFFICIAL), normalise(bench, PAPER)
+    cells = np.where(np.isfinite(bench.values), off.scores - pap.scores, np.nan)
+    frame = pd.DataFrame(cells.T, index=bench.tasks["task_id"], columns=list(bench.model_names))
+    frame.insert(0, "SoTA", off.sota - pap.sota)
+    return frame
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _scores(bench: Benchmark, profiles: Sequence[str]) -> dict[str, Scores]:
+    return {p: score(bench, p) for p in profiles}
+
+
+def profile_comparison(bench: Benchmark, scores: dict[str, Scores] | None = None
+                       ) -> pd.DataFrame:
+    """Per model: level reached, Level-2..5 and per-level rank under both profiles.
+
+    Columns: ``model, name, level_official, level_paper, level_change`` and,
+    for ``k`` in 2..5, ``level{k}_official, level{k}_paper, level{k}_shift``
+    (official - paper), ``rank{k}_official, rank{k}_paper, rank{k}_shift``
+    (official - paper; positive = ranked lower under official). Ranks are
+    1 = best, ties share the best rank (``method="min"``).
+    """
+    scores = scores or _scores(bench, PROFILE_PAIR)
+    a, b = (scores[p] for p in PROFILE_PAIR)
+    out = pd.DataFrame({"model": a.models, "name": a.model_names,
+                        "level_official": a.level, "level_paper": b.level})
+    out["level_change"] = out["level_official"] - out["level_paper"]
+    for col in LEVEL_COLUMNS:
+        k = col[-1]
+        va, vb = getattr(a, col), getattr(b, col)
+        out[f"level{k}_official"] = va
+        out[f"level{k}_paper"] = vb
+        out[f"level{k}_shift"] = va - vb
+        ra = pd.Series(va).rank(ascending=False, method="min").astype(int).to_numpy()
+        rb = pd.Series(vb).rank(ascending=False, method="min").astype(int).to_numpy()
+        out[f"rank{k}_official"], out[f"rank{k}_paper"] = ra, rb
+        out[f"rank{k}_shift"] = ra - rb
+    return out
+
+
+def changed_models(comparison: pd.DataFrame, atol: float = 1e-6) -> pd.DataFrame:
+    """Rows of :func:`profile_comparison` whose level, a rank, or a score
+    (by more than ``atol``) changes; sorted by the largest |score shift|."""
+    shifts = comparison[[f"level{c[-1]}_shift" for c in LEVEL_COLUMNS]].abs()
+    ranks = comparison[[f"rank{c[-1]}_shift" for c in LEVEL_COLUMNS]]
+    moved = (comparison["level_change"] != 0) | (shifts > atol).any(axis=1) | (ranks != 0).any(
+        axis=1)
+    out = comparison.loc[moved].assign(_key=shifts.max(axis=1)[moved])
+    return out.sort_values(["_key", "model"], ascending=[False, True]).drop(
+        columns="_key").reset_index(drop=True)
+
+
+def comparison_finding(comparison: pd.DataFrame, atol: float = 1e-6) -> str:
+    """Sentences: who changes level, whose scores move, the largest rank shifts."""
+    n = len(comparison)
+    lv = comparison[comparison["level_change"] != 0]
+    moves = ", ".join(f"{r.name} {r.level_paper}->{r.level_official}" for r in lv.itertuples())
+    text = (f"Of {n} models, {len(lv)} reach a different level under official than under "
+            f"paper" + (f" ({moves})" if moves else "") + ".")
+    for col in LEVEL_COLUMNS:
+        k = col[-1]
+        shift = comparison[f"level{k}_shift"]
+        moved = shift.abs() > atol
+        if not moved.any():
+            text += f" Level-{k} is the same for every model."
+            continue
+        i = shift.abs().idxmax()
+        ranks = comparison[f"rank{k}_shift"]
+        j = ranks.abs().idxmax()
+        text += (f" Level-{k} moves for {int(moved.sum())} models (largest "
+                 f"{comparison.at[i, 'name']}: {comparison.at[i, f'level{k}_paper']:.4g} -> "
+                 f"{comparison.at[i, f'level{k}_official']:.4g}); "
+                 f"{int((ranks != 0).sum())} change Level-{k} rank")
+        if ranks.iloc[j] != 0:
+            text += (f", most {comparison.at[j, 'name']} ({comparison.at[j, f'rank{k}_paper']}"
+                     f" -> {comparison.at[j, f'rank{k}_official']})")
+        text += "."
+    return text
+
+
+def level5_tasks(bench: Benchmark, profiles: Sequence[str] = PROFILE_PAIR) -> pd.DataFrame:
+    """For every model with Level-5 > 0 under a profile: the NLP tasks whose
+    credit makes ``S_L`` non-zero, one row each.
+
+    Columns: ``profile, model, name, level4, s_l, level5, task_id, task_name,
+    metric, direction, value_raw, value_normalised, sota_raw,
+    sota_normalised, credit``. Empty when no model reaches Level-5.
+    """
+    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
+    frames = []
+    for name in profiles:
+        prof = get_profile(name)
+        s = score(bench, prof)
+        norm = normalise(bench, prof)
+        credit = _credit(bench, norm, prof)
+        rows, cols = np.nonzero((s.level5[:, None] > 0) & nlp[None, :] & (credit > 0))
+        t = bench.tasks.iloc[cols]
+        frames.append(pd.DataFrame({
+            "profile": prof.name, "model": np.array(bench.models)[rows],
+            "name": np.array(bench.model_names)[rows], "level4": s.level4[rows],
+            "s_l": s.s_l[rows], "level5": s.level5[rows],
+            "task_id": t["task_id"].to_numpy(), "task_name": t["task_name"].to_numpy(),
+            "metric": t["metric"].to_numpy(), "direction": t["direction"].to_numpy(),
+            "value_raw": bench.values[rows, cols], "value_normalised": norm.scores[rows, cols],
+            "sota_raw": bench.sota[cols], "sota_normalised": norm.sota[cols],
+            "credit": credit[rows, cols],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def level5_finding(table: pd.DataFrame, profiles: Sequence[str] = PROFILE_PAIR) -> str:
+    """Which models reach Level-5 under each profile, and through which tasks."""
+    parts = []
+    for prof in profiles:
+        rows = table[table["profile"] == prof]
+        if rows.empty:
+            parts.append(f"Under {prof}, no model reaches Level-5.")
+            continue
+        models = rows.drop_duplicates("model")
+        per_model = "; ".join(
+            f"{g['name'].iloc[0]} (Level-5 {g['level5'].iloc[0]:.4g}) via "
+            + ", ".join(f"{r.task_id} '{r.task_name}' ({r.metric}, raw {r.value_raw:g} -> "
+                        f"{r.value_normalised:.4g} vs SoTA {r.sota_normalised:.4g})"
+                        for r in g.itertuples())
+            for _, g in rows.groupby("model", sort=True))
+        tasks = sorted(rows["task_id"].unique())
+        parts.append(f"Under {prof}, {len(models)} model(s) reach Level-5, all through "
+                     f"{len(tasks)} NLP task(s) {', '.join(tasks)}: {per_model}.")
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+def suspicious_units(bench: Benchmark, spread: float = 100.0, low: float = 1.0,
+                     high: float = 99.99) -> pd.DataFrame:
+    """SoTA values in raw or suspicious units, one row per (task, check).
+
+    Checks (``check`` column):
+
+    * ``spread`` -- a special metric's SoTA is more than ``spread`` times
+      away from that metric's median SoTA over the benchmark (``CD`` from
+      4.93E-05 to 6540);
+    * ``saturated`` -- a mapped (paper profile) SoTA below ``low`` or above
+      ``high``: the metric's temperature does not fit the unit, so the task
+      cannot discriminate (nothing beats 100, anything beats 0);
+    * ``percent`` -- a WER SoTA above 1 (a fraction printed in percent);
+    * ``plain-scale`` -- a plain (unmapped) metric's SoTA outside (1, 100].
+
+    Columns: ``task_id, sheet, task_name, metric, direction, sota,
+    sota_paper, check, detail``.
+    """
+    tasks = bench.tasks
+    sota = bench.sota
+    specs = special_metrics(tasks, PAPER)
+    sota_paper = normalise(bench, PAPER).sota
+    name = np.array([s.name if s else "" for s in specs], dtype=object)
+    rows = []
+
+    def add(mask: np.ndarray, check: str, details: list[str]) -> None:
+        idx = np.flatnonzero(mask)
+        frame = _task_frame(tasks, mask)
+        frame["sota"] = sota[idx]
+        frame["sota_paper"] = sota_paper[idx]
+        frame["check"] = check
+        frame["detail"] = details
+        rows.append(frame)
+
+    median = pd.Series(sota).groupby(name).transform("median").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.maximum(sota / median, median / sota)
+    m = (name != "") & (factor > spread)
+    add(m, "spread", [f"{name[j]} SoTA {sota[j]:g} is {factor[j]:.3g}x the median {name[j]} "
+                      f"SoTA {median[j]:g}" for j in np.flatnonzero(m)])
+    m = (name != "") & ((sota_paper < low) | (sota_paper > high))
+    add(m, "saturated", [f"{name[j]} SoTA {sota[j]:g} maps to {sota_paper[j]:.6g} of 100"
+                         for j in np.flatnonzero(m)])
+    is_wer = np.array([s is not None and s.family == "wer" for s in specs])
+    m = is_wer & (sota > 1)
+    add(m, "percent", [f"WER SoTA {sota[j]:g} > 1: a percentage, while 1 - x expects a "
+                       "fraction" for j in np.flatnonzero(m)])
+    m = (name == "") & ((sota <= 1) | (sota > 100))
+    add(m, "plain-scale", [f"plain metric SoTA {sota[j]:g} outside (1, 100]"
+                           for j in np.flatnonzero(m)])
+    return pd.concat(rows, ignore_index=True)
+
+
+def _support(bench: Benchmark, profile: str) -> tuple[np.ndarray, np.ndarray, Normalised]:
+    norm = normalise(bench, get_profile(profile))
+    supported = np.isfinite(bench.values).sum(axis=0)
+    return supported, _wins(norm).sum(axis=0), norm
+
+
+def unsupported_tasks(bench: Benchmark) -> pd.DataFrame:
+    """Tasks that no model supports (no raw value anywhere)."""
+    mask = ~np.isfinite(bench.values).any(axis=0)
+    out = _task_frame(bench.tasks, mask)
+    out["sota"] = bench.sota[mask]
+    return out
+
+
+def unbeaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: int = 1
+                   ) -> pd.DataFrame:
+    """Tasks with at least ``min_supported`` supporting models and no model
+    reaching the SoTA (normalised under ``profile``).
+
+    Columns: task keys, ``sota``, ``supported``, ``best`` (best normalised
+    score), ``sota_normalised``, ``gap`` (SoTA - best, normalised points).
+    """
+    supported, wins, norm = _support(bench, profile)
+    mask = (supported >= max(min_supported, 1)) & (wins == 0)
+    out = _task_frame(bench.tasks, mask)
+    best = np.nanmax(np.where(np.isfinite(norm.scores), norm.scores, -np.inf), axis=0)
+    out["sota"] = bench.sota[mask]
+    out["supported"] = supported[mask]
+    out["best"] = best[mask]
+    out["sota_normalised"] = norm.sota[mask]
+    out["gap"] = norm.sota[mask] - best[mask]
+    return out
+
+
+def all_beaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: int = 1
+                     ) -> pd.DataFrame:
+    """Tasks where every one of at least ``min_supported`` supporting models
+    reaches the SoTA: a SoTA that may be too low.
+
+    Columns: task keys, ``sota``, ``supported``, ``worst`` (lowest
+    normalised score), ``sota_normalised``, ``margin`` (worst - SoTA).
+    """
+    supported, wins, norm = _support(bench, profile)
+    mask = (supported >= max(min_supported, 1)) & (wins == supported)
+    worst = np.nanmin(np.where(np.isfinite(norm.scores), norm.scores, np.inf), axis=0)
+    out = _task_frame(bench.tasks, mask)
+    out["sota"] = bench.sota[mask]
+    out["supported"] = supported[mask]
+    out["worst"] = worst[mask]
+    out["sota_normalised"] = norm.sota[mask]
+    out["margin"] = worst[mask] - norm.sota[mask]
+    return out
+
+
+def direction_issues(bench: Benchmark, error_words: Sequence[str] = ERROR_WORDS
+                     ) -> pd.DataFrame:
+    """Tasks whose metric direction is unclear, one row per (task, issue).
+
+    Issues: ``printed-vs-registry`` (the printed arrow contradicts the
+    special-metric registry, e.g. RMSE printed higher-is-better);
+    ``lower-unmapped`` (printed lower-is-better, metric not in the registry);
+    ``error-like-higher`` (not in the registry, printed higher-is-better, but
+    the name contains one of ``error_words``, e.g. "L1 distance");
+    ``exact-miss`` (a registry metric that exact-name matching misses, so the
+    official scorer treats it as a plain higher-is-better score).
+    """
+    tasks = bench.tasks
+    metric = tasks["metric"].astype(str)
+    direction = tasks["direction"].to_numpy()
+    alias = special_metrics(tasks, PAPER)
+    exact = special_metrics(tasks, OFFICIAL)
+    reg_dir = np.array([s.direction if s else "" for s in alias], dtype=object)
+    in_reg = reg_dir != ""
+    wordy = metric.str.lower().str.contains("|".join(error_words), regex=True).to_numpy()
+    checks = (
+        ("printed-vs-registry", in_reg & (reg_dir != direction),
+         lambda j: f"printed {direction[j]}-is-better; the registry's {alias[j].name} is "
+                   f"{reg_dir[j]}-is-better"),
+        ("lower-unmapped", ~in_reg & (direction == "lower"),
+         lambda j: "printed lower-is-better, but no mapping to 0-100 is known"),
+        ("error-like-higher", ~in_reg & wordy & (direction == "higher"),
+         lambda j: f"'{metric.iloc[j]}' reads like an error (lower is better) but is "
+                   "printed higher-is-better and averaged raw"),
+        ("exact-miss", in_reg & np.array([e is None for e in exact]),
+         lambda j: f"'{metric.iloc[j]}' is {alias[j].name} ({reg_dir[j]}-is-better) but "
+                   "exact-name matching misses it: raw and higher-is-better under official"),
+    )
+    frames = []
+    for issue, mask, detail in checks:
+        frame = _task_frame(tasks, mask)
+        frame["sota"] = bench.sota[mask]
+        frame["issue"] = issue
+        frame["detail"] = [detail(j) for j in np.flatnonzero(mask)]
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def quality_finding(bench: Benchmark, units: pd.DataFrame, unsupported: pd.DataFrame,
+                    unbeaten: pd.DataFrame, beaten: pd.DataFrame,
+                    directions: pd.DataFrame) -> str:
+    """Sentences summarising the data-quality audit of the SoTA table."""
+    n = len(bench.tasks)
+    checks = units.groupby("check", sort=False)["task_id"].apply(lambda s: ", ".join(s))
+    unit_text = "; ".join(f"{c}: {ids}" for c, ids in checks.items()) or "none"
+    spread = units[units["check"] == "spread"]
+    spread_text = ""
+    if not spread.empty:
+        by_metric = units[units["task_id"].isin(spread["task_id"])].drop_duplicates("task_id")
+        lo, hi = by_metric["sota"].min(), by_metric["sota"].max()
+        spread_text = f" (flagged SoTA values range from {lo:.3g} to {hi:.6g})"
+    issues = directions.groupby("issue", sort=False)["task_id"].apply(lambda s: ", ".join(s))
+    dir_text = "; ".join(f"{i}: {ids}" for i, ids in issues.items()) or "none"
+    return (
+        f"Of {n} tasks, {units['task_id'].nunique()} have a SoTA in raw or suspicious units "
+        f"({unit_text}){spread_text}. {len(unsupported)} tasks are supported by no model. "
+        f"{len(unbeaten)} supported tasks are beaten by no model, "
+        f"{len(beaten)} are beaten by every supporting model "
+        f"(a SoTA possibly too low: {', '.join(beaten['task_id']) or 'none'}). "
+        f"{directions['task_id'].nunique()} tasks have an unclear metric direction ({dir_text})."
+    )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def plot_score_shift(comparison: pd.DataFrame, top_n: int = 15, atol: float = 1e-6):
+    """Dumbbell chart per level: official vs paper score of the models whose
+    score moves most (at most ``top_n`` per panel; levels with no shift
+    larger than ``atol`` are left out)."""
+    import matplotlib.pyplot as plt
+
+    from glscore.plots import PROFILE_COLORS
+
+    ks = [c[-1] for c in LEVEL_COLUMNS
+          if (comparison[f"level{c[-1]}_shift"].abs() > atol).any()] or ["2"]
+    fig, axes = plt.subplots(1, len(ks), figsize=(4.0 * len(ks), 4.5), squeeze=False)
+    summary = []
+    for ax, k in zip(axes[0], ks, strict=True):
+        shift = comparison[f"level{k}_shift"]
+        moved = comparison[shift.abs() > atol].assign(_a=shift.abs())
+        moved = moved.sort_values(["_a", "name"], ascending=[False, True]).head(top_n)[::-1]
+        y = np.arange(len(moved))
+        off, pap = moved[f"level{k}_official"], moved[f"level{k}_paper"]
+        ax.hlines(y, np.minimum(off, pap), np.maximum(off, pap), color="#BBBBBB", lw=1.5)
+        ax.scatter(pap, y, color=PROFILE_COLORS["paper"], label="paper", zorder=3, s=22)
+        ax.scatter(off, y, color=PROFILE_COLORS["official"], label="official", zorder=3,
+                   s=22, marker="D")
+        ax.set_yticks(y, moved["name"])
+        ax.set_xlabel(f"Level-{k} score (0-100 scale; points)")
+        ax.set_title(f"Level-{k}: {int((shift.abs() > atol).sum())} models move",
+                     fontsize=10)
+        summary.append(f"Level-{k} {int((shift.abs() > atol).sum())}")
+    axes[0][0].legend(loc="lower left")
+    lv = int((comparison["level_change"] != 0).sum())
+    fig.suptitle(f"Official vs paper profile: scores move ({', '.join(summary)} models); "
+                 f"{lv} models change level")
+    return fig
+
+
+def plot_difference_map(bench: Benchmark, top_n: int = 15, atol: float = 1e-9):
+    """Heatmap of official - paper normalised values: the tasks normalised
+    differently (rows) x the SoTA and the ``top_n`` models with the largest
+    total |difference| (columns), on a symmetric-log colour scale."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import SymLogNorm
+
+    matrix = normalised_difference_matrix(bench)
+    diffs = normalisation_differences(bench, atol=atol)
+    rows = matrix.loc[diffs["task_id"]]
+    models = rows.drop(columns="SoTA").abs().sum(axis=0)
+    models = models[models > atol].sort_values(ascending=False, kind="stable").head(top_n)
+    shown = rows[["SoTA", *models.index]]
+    labels = [f"{t} {m}" for t, m in zip(diffs["task_id"], diffs["metric"].str.slice(0, 12),
+                                         strict=True)]
+    fig, ax = plt.subplots(figsize=(8.0, 5.5))
+    limit = float(np.nanmax(np.abs(shown.to_numpy()))) if shown.notna().any().any() else 1.0
+    image = ax.imshow(shown.to_numpy(dtype=float), aspect="auto", cmap="PuOr_r",
+                      norm=SymLogNorm(linthresh=1.0, vmin=-limit, vmax=limit, base=10),
+                      interpolation="nearest")
+    ax.set_facecolor("#F2F2F2")
+    ax.grid(False)
+    ax.set_xticks(np.arange(shown.shape[1]), shown.columns, rotation=60, ha="right",
+                  fontsize=7)
+    ax.set_yticks(np.arange(len(labels)), labels, fontsize=7)
+    ax.set_xlabel("SoTA and models (grey: not supported)")
+    ax.set_ylabel("task (metric)")
+    fig.colorbar(image, ax=ax, label="official - paper (normalised points, symlog)")
+    worst = diffs.loc[diffs["sota_shift"].abs().idxmax()]
+    ax.set_title(f"{len(diffs)} tasks normalise differently; largest SoTA gap "
+                 f"{worst['task_id']} ({worst['sota_shift']:+.0f} points)")
+    return fig
