@@ -19,6 +19,11 @@ Data quality of the SoTA reference
     :func:`unbeaten_tasks`, :func:`all_beaten_tasks`,
     :func:`direction_issues`.
 
+Two SoTA tables side by side
+    :func:`compare_sota` aligns two tasks tables (paper data, an official
+    ``sota_result.xlsx``, a tasks CSV) by sheet and task name and
+    categorises every difference (the ``glscore compare-sota`` command).
+
 Example (hand-made benchmark: one WER task printed in percent)::
 
     >>> import numpy as np, pandas as pd
@@ -239,23 +244,39 @@ def profile_comparison(bench: Benchmark, scores: dict[str, Scores] | None = None
         out[f"level{k}_official"] = va
         out[f"level{k}_paper"] = vb
         out[f"level{k}_shift"] = va - vb
-        ra = pd.Series(va).rank(ascending=False, method="min").astype(int).to_numpy()
-        rb = pd.Series(vb).rank(ascending=False, method="min").astype(int).to_numpy()
+        ra, rb = _rank(va), _rank(vb)
         out[f"rank{k}_official"], out[f"rank{k}_paper"] = ra, rb
         out[f"rank{k}_shift"] = ra - rb
     return out
+
+
+def _rank(values: np.ndarray) -> pd.Series:
+    """1 = best, ties share the best rank; a score of exactly 0 is unranked
+    (``<NA>``), as the paper prints ``/`` for all-zero rows.
+
+    >>> _rank(np.array([3.0, 0.0, 5.0, 3.0])).tolist()
+    [2, <NA>, 1, 2]
+    """
+    series = pd.Series(values, dtype=float).where(lambda v: v != 0)
+    return series.rank(ascending=False, method="min").astype("Int64")
 
 
 def changed_models(comparison: pd.DataFrame, atol: float = 1e-6) -> pd.DataFrame:
     """Rows of :func:`profile_comparison` whose level, a rank, or a score
     (by more than ``atol``) changes; sorted by the largest |score shift|."""
     shifts = comparison[[f"level{c[-1]}_shift" for c in LEVEL_COLUMNS]].abs()
-    ranks = comparison[[f"rank{c[-1]}_shift" for c in LEVEL_COLUMNS]]
-    moved = (comparison["level_change"] != 0) | (shifts > atol).any(axis=1) | (ranks != 0).any(
-        axis=1)
+    moved = (comparison["level_change"] != 0) | (shifts > atol).any(axis=1)
+    for c in LEVEL_COLUMNS:
+        moved |= _rank_changed(comparison, c[-1])
     out = comparison.loc[moved].assign(_key=shifts.max(axis=1)[moved])
     return out.sort_values(["_key", "model"], ascending=[False, True]).drop(
         columns="_key").reset_index(drop=True)
+
+
+def _rank_changed(comparison: pd.DataFrame, k: str) -> pd.Series:
+    """Rank differs, or the model is ranked under one profile only."""
+    a, b = comparison[f"rank{k}_official"], comparison[f"rank{k}_paper"]
+    return (a.fillna(0) != b.fillna(0)).astype(bool)
 
 
 def comparison_finding(comparison: pd.DataFrame, atol: float = 1e-6) -> str:
@@ -270,16 +291,17 @@ def comparison_finding(comparison: pd.DataFrame, atol: float = 1e-6) -> str:
         shift = comparison[f"level{k}_shift"]
         moved = shift.abs() > atol
         if not moved.any():
-            text += f" Level-{k} is the same for every model."
+            text += f" Level-{k} is the same for every model (within {atol:g})."
             continue
         i = shift.abs().idxmax()
-        ranks = comparison[f"rank{k}_shift"]
-        j = ranks.abs().idxmax()
+        changed = _rank_changed(comparison, k)
         text += (f" Level-{k} moves for {int(moved.sum())} models (largest "
                  f"{comparison.at[i, 'name']}: {comparison.at[i, f'level{k}_paper']:.4g} -> "
                  f"{comparison.at[i, f'level{k}_official']:.4g}); "
-                 f"{int((ranks != 0).sum())} change Level-{k} rank")
-        if ranks.iloc[j] != 0:
+                 f"{int(changed.sum())} change Level-{k} rank")
+        ranks = comparison[f"rank{k}_shift"].astype("Float64").abs().fillna(-1)
+        if (ranks > 0).any():
+            j = ranks.idxmax()
             text += (f", most {comparison.at[j, 'name']} ({comparison.at[j, f'rank{k}_paper']}"
                      f" -> {comparison.at[j, f'rank{k}_official']})")
         text += "."
@@ -584,3 +606,156 @@ def plot_difference_map(bench: Benchmark, top_n: int = 15, atol: float = 1e-9):
     ax.set_title(f"{len(diffs)} tasks normalise differently; largest SoTA gap "
                  f"{worst['task_id']} ({worst['sota_shift']:+.0f} points)")
     return fig
+
+
+# --------------------------------------------------------------------------- two SoTA tables
+
+#: Categories of :func:`compare_sota`, in the order they are tested.
+SOTA_CATEGORIES: tuple[str, ...] = (
+    "only in A", "only in B", "missing in A", "missing in B", "equal", "rounding",
+    "scale x100", "scale x0.01", "round amount", "differs",
+)
+COMPARE_COLUMNS: tuple[str, ...] = (
+    "sheet", "task_name", "task_id_a", "task_id_b", "row_a", "row_b", "metric_a",
+    "metric_b", "value_a", "value_b", "difference", "ratio", "category", "note",
+)
+
+
+def _match_key(tasks: pd.DataFrame) -> pd.Series:
+    """``sheet|normalised task name|occurrence`` (task id where the name is empty)."""
+    names = tasks["task_name"].fillna("").astype(str).map(lambda n: " ".join(n.split()).casefold())
+    ids = "#" + tasks["task_id"].astype(str)
+    names = names.where(names != "", ids)
+    base = tasks["sheet"].astype(str) + "|" + names
+    return base + "|" + base.groupby(base).cumcount().astype(str)
+
+
+def _decimals(x: float) -> int:
+    """Decimals in the shortest text of ``x`` (``0.54`` -> 2, ``55.0`` -> 0)."""
+    text = repr(float(x))
+    if "e" in text or "." not in text:
+        return 0 if "e" not in text else 12
+    return len(text.split(".")[1].rstrip("0"))
+
+
+def _rounds_to(a: float, b: float) -> bool:
+    """``a`` is ``b`` rounded to ``a``'s (at least one) printed decimals, or
+    the other way round."""
+    for short, long in ((a, b), (b, a)):
+        d = _decimals(short)
+        if 1 <= d < _decimals(long) and round(long, d) == short:
+            return True
+    return False
+
+
+def _category(a: float, b: float, tolerance: float, round_step: float) -> str:
+    if np.isnan(a) and np.isnan(b):
+        return "equal"
+    if np.isnan(a):
+        return "missing in A"
+    if np.isnan(b):
+        return "missing in B"
+    diff = b - a
+    if abs(diff) <= tolerance:
+        return "equal"
+    if _rounds_to(a, b):
+        return "rounding"
+    if a != 0 and np.isclose(b, a * 100.0, rtol=1e-9, atol=tolerance):
+        return "scale x100"
+    if a != 0 and np.isclose(b, a * 0.01, rtol=1e-9, atol=tolerance):
+        return "scale x0.01"
+    if round_step > 0 and abs(diff / round_step - round(diff / round_step)) * round_step <= max(
+            tolerance, 1e-9):
+        return "round amount"
+    return "differs"
+
+
+def compare_sota(a: pd.DataFrame, b: pd.DataFrame, tolerance: float = 1e-6,
+                 round_step: float = 1.0) -> pd.DataFrame:
+    """Two SoTA tables (tasks tables with ``task_id, sheet, task_name,
+    metric, sota``) compared task by task.
+
+    Tasks are matched by sheet and normalised task name (blanks collapsed,
+    case folded; a repeated name pairs by occurrence; the task id stands in
+    for an empty name), never by row or ``No``: the official workbook's
+    ``No`` is neither the row order nor unique. One row per task of either
+    side, in A's order then B's leftovers, with ``difference = B - A``,
+    ``ratio = B / A`` and a ``category`` (first that applies):
+
+    * ``only in A`` / ``only in B`` -- no task of that name on the other side;
+    * ``missing in A`` / ``missing in B`` -- the task is there, its SoTA is not;
+    * ``equal`` -- ``|B - A| <= tolerance``;
+    * ``rounding`` -- one value is the other rounded to its (>= 1) printed
+      decimals (``0.54`` vs ``0.542``);
+    * ``scale x100`` / ``scale x0.01`` -- ``B = 100 A`` or ``B = A / 100``;
+    * ``round amount`` -- ``B - A`` is a whole multiple of ``round_step``;
+    * ``differs`` -- anything else.
+
+    ``note`` says ``metric differs`` when the metric names (normalised like
+    task names) disagree.
+
+    >>> ta = pd.DataFrame({"task_id": ["X-1", "X-2"], "sheet": "NLP",
+    ...                    "task_name": ["qa", "ts"], "metric": ["Acc", "RMSE"],
+    ...                    "sota": [87.33, 55.0]})
+    >>> tb = ta.assign(sota=[83.33, 0.55])
+    >>> compare_sota(ta, tb)["category"].tolist()
+    ['round amount', 'scale x0.01']
+    """
+    for name, frame in (("A", a), ("B", b)):
+        missing = [c for c in ("task_id", "sheet", "task_name", "metric", "sota")
+                   if c not in frame.columns]
+        if missing:
+            from glscore.errors import InputError
+            raise InputError(f"SoTA table {name} lacks column(s) {missing}")
+
+    def side(frame: pd.DataFrame, tag: str) -> pd.DataFrame:
+        rows = frame["sheet_row"] if "sheet_row" in frame.columns else pd.Series(
+            np.arange(1, len(frame) + 1))
+        return pd.DataFrame({
+            "key": _match_key(frame).to_numpy(),
+            "sheet": frame["sheet"].astype(str).to_numpy(),
+            "task_name": frame["task_name"].fillna("").astype(str).to_numpy(),
+            f"task_id_{tag}": frame["task_id"].astype(str).to_numpy(),
+            f"row_{tag}": pd.array(rows.to_numpy(), dtype="Int64"),
+            f"metric_{tag}": frame["metric"].fillna("").astype(str).to_numpy(),
+            f"value_{tag}": pd.to_numeric(frame["sota"], errors="coerce").to_numpy(float),
+        })
+
+    left, right = side(a, "a"), side(b, "b")
+    merged = left.merge(right.drop(columns=["sheet"]), on="key", how="outer",
+                        suffixes=("", "_b_name"), indicator=True, sort=False)
+    order_a = pd.Series(np.arange(len(left)), index=left["key"])
+    order_b = pd.Series(np.arange(len(right)), index=right["key"])
+    merged["_o"] = merged["key"].map(order_a).fillna(len(left) + merged["key"].map(order_b))
+    merged = merged.sort_values("_o", kind="stable").reset_index(drop=True)
+    only_b = merged["_merge"] == "right_only"
+    merged.loc[only_b, "task_name"] = merged.loc[only_b, "task_name_b_name"]
+    merged.loc[only_b, "sheet"] = merged.loc[only_b, "key"].str.split("|").str[0]
+    va, vb = merged["value_a"].to_numpy(float), merged["value_b"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["difference"] = vb - va
+        merged["ratio"] = np.where(va != 0, vb / va, np.nan)
+    category = [_category(x, y, tolerance, round_step) for x, y in zip(va, vb, strict=True)]
+    merged["category"] = np.where(merged["_merge"] == "left_only", "only in A",
+                                  np.where(only_b, "only in B", category))
+    norm = lambda s: s.fillna("").map(lambda m: " ".join(m.split()).casefold())  # noqa: E731
+    both = merged["_merge"] == "both"
+    merged["note"] = np.where(both & (norm(merged["metric_a"]) != norm(merged["metric_b"])),
+                              "metric differs", "")
+    return merged[list(COMPARE_COLUMNS)]
+
+
+def sota_finding(table: pd.DataFrame, label_a: str = "A", label_b: str = "B") -> str:
+    """One sentence: counts per category, overall and for the NLP sheet."""
+    counts = table["category"].value_counts()
+    parts = [f"{int(counts[c])} {c}" for c in SOTA_CATEGORIES if c in counts]
+    text = f"{len(table)} tasks compared ({label_a} vs {label_b}): {', '.join(parts)}."
+    for sheet, rows in table.groupby("sheet", sort=False):
+        both = rows[~rows["category"].isin(["only in A", "only in B"])]
+        moved = both[~both["category"].isin(["equal", "missing in A", "missing in B"])]
+        lower = int((moved["difference"] < 0).sum())
+        higher = int((moved["difference"] > 0).sum())
+        if lower or higher:
+            text += (f" {sheet}: {label_b} is lower in {lower} and higher in {higher} of "
+                     f"{len(both)} matched tasks.")
+    return text

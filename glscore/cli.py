@@ -20,6 +20,10 @@ from glscore.errors import InputError
 COMMANDS: tuple[str, ...] = (
     "score",
     "bench",
+    "compare-sota",
+    "leaderboard",
+    "reproduce",
+    "ablate",
 )
 
 

@@ -164,7 +164,8 @@ def _wins(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
 
 def summary_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:
     """One row per board: models ranked, left off, best model, its level and score."""
-    return pd.DataFrame([t.summary() for t in tables])
+    frame = pd.DataFrame([t.summary() for t in tables])
+    return frame.astype({"level": "Int64"}) if len(frame) else frame
 
 
 def long_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:

@@ -34,21 +34,27 @@ def group_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     n = int(mask.sum())
     if n == 0:
         return np.zeros(values.shape[0])
-    return np.nan_to_num(values[:, mask], nan=0.0).sum(axis=1) / n
+    # A C-ordered copy makes the row sums independent of the number of rows
+    # (numpy sums an F-ordered selection in another order).
+    selected = np.ascontiguousarray(values[:, mask])
+    return np.nan_to_num(selected, nan=0.0).sum(axis=1) / n
 
 
 def group_means(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Means over several task groups at once (``groups``: tasks x groups, bool).
 
-    Equivalent to ``group_mean`` column by column, as one matrix product.
+    Column ``k`` is ``group_mean(values, groups[:, k])``. Each group is summed
+    on its own (not as one matrix product) so that a model's score does not
+    depend, even in the last bit, on which other models share the matrix.
 
     >>> group_means(np.array([[10.0, 20.0, 60.0]]), np.array([[1, 0], [1, 0], [0, 1]], bool))
     array([[15., 60.]])
     """
-    weights = np.asarray(groups, dtype=float)
-    counts = weights.sum(axis=0)
-    safe = np.where(counts > 0, counts, 1.0)
-    return np.nan_to_num(values, nan=0.0) @ (weights / safe)
+    groups = np.asarray(groups, dtype=bool)
+    columns = [group_mean(values, groups[:, k]) for k in range(groups.shape[1])]
+    if not columns:
+        return np.zeros((values.shape[0], 0))
+    return np.stack(columns, axis=1)
 
 
 def level2(comp: np.ndarray, gen: np.ndarray) -> np.ndarray:

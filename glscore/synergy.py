@@ -139,7 +139,7 @@ def _relative_gap(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
     array([[0.1, inf, 0. ]])
     """
     diff = scores - sota
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap = diff / np.abs(sota)
     zero = sota == 0
     return np.where(zero, np.where(diff > 0, np.inf, np.where(diff < 0, -np.inf, 0.0)), gap)
@@ -207,7 +207,7 @@ def ratio(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarr
     array([[32., 60.,  0.]])
     """
     known = _known(scores, sota)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         frac = np.where(scores >= sota, 1.0, scores / np.abs(sota))
     return np.where(known, scores * np.clip(frac, 0.0, 1.0), 0.0)
 

@@ -106,3 +106,12 @@ def test_vectorised_equals_a_plain_loop(bench):
             k = s.modalities.index(modality)
             assert abs(s.level2_m[i, k] - (halves2[0] + halves2[1]) / 2) < 1e-9
         assert abs(s.level3[i] - sum(l3_by_modality) / 4) < 1e-9
+
+
+@settings(max_examples=30, deadline=None)
+@given(benchmarks())
+def test_a_model_scores_the_same_alone_and_in_a_batch(bench):
+    together = score(bench, "paper")
+    for i, model in enumerate(bench.models):
+        alone = score(bench.select_models([model]), "paper")
+        assert alone.record(0) == together.record(i)  # bit for bit, not approximately

@@ -1,7 +1,9 @@
 """``glscore bench``: how fast scoring is, measured on this machine.
 
 1. In process: scoring the whole paper matrix (models x 699 tasks) under
-   both profiles, median of ``--repeat`` runs (data loaded once).
+   both profiles, median of ``--repeat`` runs (data loaded once); and the
+   time to read one result workbook with pandas/openpyxl, pandas/calamine
+   and glscore's direct calamine reader.
 2. End to end: ``python -m glscore score`` on one official result workbook
    (start-up, Excel reads and scoring), median of ``--runs`` runs; then
    ``--copies`` copies of it (model column renamed) in one call, to show
@@ -39,6 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     report: dict[str, object] = {"in_process": in_process(args.repeat)}
+    report["workbook_readers"] = workbook_readers(args.runs)
     report["end_to_end"] = end_to_end(args.runs, args.copies)
     print(json.dumps(report, indent=2))
     return 0
@@ -56,6 +59,31 @@ def in_process(repeat: int) -> dict[str, float]:
     return {"models": len(bench.models), "tasks": len(bench.tasks),
             "both_profiles_median_ms": round(statistics.median(timings), 2),
             "both_profiles_min_ms": round(min(timings), 2)}
+
+
+def workbook_readers(runs: int) -> dict[str, object]:
+    """Median milliseconds to read every sheet of a result workbook, per reader."""
+    import pandas as pd
+
+    from glscore.bench import _read_workbook
+
+    result = paths.official_dir() / f"{QWEN}_result.xlsx"
+    if not result.is_file():
+        return {"skipped": f"official workbooks not found in {paths.official_dir()}"}
+    readers = {
+        "pandas_openpyxl": lambda: pd.read_excel(result, sheet_name=None, engine="openpyxl"),
+        "pandas_calamine": lambda: pd.read_excel(result, sheet_name=None, engine="calamine"),
+        "glscore_calamine_direct": lambda: _read_workbook(result),
+    }
+    out = {}
+    for name, read in readers.items():
+        timings = []
+        for _ in range(max(runs, 1)):
+            start = time.perf_counter()
+            read()
+            timings.append((time.perf_counter() - start) * 1000)
+        out[f"{name}_median_ms"] = round(statistics.median(timings), 1)
+    return out
 
 
 def end_to_end(runs: int, copies: int) -> dict[str, object]:
