@@ -677,8 +677,8 @@ def plot_levels(result: AblationResult):
     ax.set_yticks(y, counts.index)
     ax.set_xlabel("models (count)")
     top = counts["level4"] + counts["level5"]
-    ax.set_title(f"Level-4+ membership ranges from {int(top.min())} to {int(top.max())} "
-                 f"models across variants (published: {int(top.iloc[0])})")
+    ax.set_title(f"Level-4+ holds {int(top.min())} to {int(top.max())} models across "
+                 f"variants\n(published: {int(top.iloc[0])})")
     ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / len(counts)),
               frameon=False)
     return fig
@@ -784,7 +784,7 @@ def plot_forest(result: AblationResult, top: int = TOP_K):
     ax.set_xlabel("score (0-100), point and 95% bootstrap interval over tasks")
     pairs = result.boot[0].pair_stability(result.published_order[:top])
     stable = int((pairs["p_kept"] >= 0.95).sum())
-    ax.set_title(f"Top-{top}: {stable} of {len(pairs)} adjacent pairs keep their order "
-                 "in >= 95% of resamples")
+    ax.set_title(f"Top-{top}: {stable} of {len(pairs)} adjacent pairs keep their order\n"
+                 "in >= 95% of task resamples")
     ax.legend(loc="lower right", fontsize=8)
     return fig

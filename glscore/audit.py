@@ -196,11 +196,28 @@ def normalisation_finding(diffs: pd.DataFrame) -> str:
     parts = [f"{int(counts[c])} by {labels.get(c, c)} ({', '.join(diffs.loc[diffs['cause'] == c, 'task_id'])})"
              for c in counts.index]
     worst = diffs.loc[diffs["sota_shift"].abs().idxmax()]
-    return (f"{len(diffs)} tasks are normalised differently by the two profiles: "
-            + "; ".join(parts)
-            + f". The largest SoTA shift is {worst['task_id']} ({worst['metric']}, raw "
-            f"{worst['sota_raw']:g}): {worst['sota_official']:.4g} under official vs "
-            f"{worst['sota_paper']:.4g} under paper.")
+    text = (f"{len(diffs)} tasks are normalised differently by the two profiles: "
+            + "; ".join(parts) + ".")
+    if worst["sota_shift"] != 0:
+        text += (f" The largest SoTA shift is {worst['task_id']} ({worst['metric']}, raw "
+                 f"{worst['sota_raw']:g}): {worst['sota_official']:.4g} under official vs "
+                 f"{worst['sota_paper']:.4g} under paper.")
+    return text
+
+
+def missing_as_zero_finding(bench: Benchmark, atol: float = 1e-9) -> str:
+    """How many missing cells ``official`` turns into 0.0, and whether that
+    alone changes any score (official rescored with that setting off)."""
+    diffs = normalisation_differences(bench, atol=atol, include_missing_as_zero=True)
+    cells, tasks = int(diffs["missing_to_zero"].sum()), int((diffs["missing_to_zero"] > 0).sum())
+    a = score(bench, OFFICIAL)
+    b = score(bench, OFFICIAL.with_options(missing_special_as_zero=False))
+    moved = np.zeros(len(a.models), dtype=bool)
+    for col in (*LEVEL_COLUMNS, "level"):
+        moved |= ~_close(getattr(a, col).astype(float), getattr(b, col).astype(float), atol)
+    return (f"Official also turns {cells} missing cells of {tasks} mapped tasks into 0.0 "
+            f"(counted as supported); switching that off alone changes the level or a "
+            f"Level-2..5 score of {int(moved.sum())} of {len(a.models)} models.")
 
 
 def normalised_difference_matrix(bench: Benchmark) -> pd.DataFrame:
@@ -567,7 +584,7 @@ def plot_score_shift(comparison: pd.DataFrame, top_n: int = 15, atol: float = 1e
         ax.set_title(f"Level-{k}: {int((shift.abs() > atol).sum())} models move",
                      fontsize=10)
         summary.append(f"Level-{k} {int((shift.abs() > atol).sum())}")
-    axes[0][0].legend(loc="lower left")
+    axes[0][-1].legend(loc="center right")
     lv = int((comparison["level_change"] != 0).sum())
     fig.suptitle(f"Official vs paper profile: scores move ({', '.join(summary)} models); "
                  f"{lv} models change level")
@@ -587,14 +604,14 @@ def plot_difference_map(bench: Benchmark, top_n: int = 15, atol: float = 1e-9):
     models = rows.drop(columns="SoTA").abs().sum(axis=0)
     models = models[models > atol].sort_values(ascending=False, kind="stable").head(top_n)
     shown = rows[["SoTA", *models.index]]
-    labels = [f"{t} {m}" for t, m in zip(diffs["task_id"], diffs["metric"].str.slice(0, 12),
-                                         strict=True)]
+    metric = diffs["mapped_paper"].where(diffs["mapped_paper"] != "", diffs["metric"])
+    labels = [f"{t} {m}" for t, m in zip(diffs["task_id"], metric.str.slice(0, 12), strict=True)]
     fig, ax = plt.subplots(figsize=(8.0, 5.5))
     limit = float(np.nanmax(np.abs(shown.to_numpy()))) if shown.notna().any().any() else 1.0
     image = ax.imshow(shown.to_numpy(dtype=float), aspect="auto", cmap="PuOr_r",
                       norm=SymLogNorm(linthresh=1.0, vmin=-limit, vmax=limit, base=10),
                       interpolation="nearest")
-    ax.set_facecolor("#F2F2F2")
+    ax.set_facecolor("#CCCCCC")
     ax.grid(False)
     ax.set_xticks(np.arange(shown.shape[1]), shown.columns, rotation=60, ha="right",
                   fontsize=7)

@@ -157,9 +157,16 @@ def load_paper(data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     values[model_pos.get_indexer(scores["model_id"]), cols] = scores["value"].to_numpy(float)
     names = models.set_index("model_id")["display_name"]
     return Benchmark(
-        tasks, model_ids, values, SHEET_NAMES, f"paper data ({data_dir})",
+        tasks, model_ids, values, SHEET_NAMES, _paper_source_label(data_dir),
         tuple(str(names.get(m, m)) for m in model_ids),
     )
+
+
+def _paper_source_label(data_dir: Path) -> str:
+    """``paper data`` for the committed folder, else the folder's path."""
+    if data_dir.resolve() == paths.DATA_DIR.resolve():
+        return "paper data (data/)"
+    return f"paper data ({data_dir})"
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

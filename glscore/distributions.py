@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -330,8 +331,8 @@ def win_map_figure(wmap: pd.DataFrame):
     top = int(np.nanmax(grid)) if np.isfinite(grid).any() else 0
     bounds = np.array([-0.5, 0.5, 1.5, 2.5, 5.5, 10.5, 20.5, max(top, 21) + 0.5])
     cmap = ListedColormap(["#FFFFFF", *[plt.get_cmap("Blues")(v)
-                                        for v in np.linspace(0.25, 1.0, len(bounds) - 2)]])
-    cmap.set_bad("#F2F2F2")
+                                        for v in np.linspace(0.25, 1.0, len(bounds) - 2)]]
+                          ).with_extremes(bad="#F2F2F2")
     fig, ax = plt.subplots(figsize=(10.0, 3.6))
     image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap,
                       norm=BoundaryNorm(bounds, cmap.N), interpolation="nearest")
@@ -344,7 +345,7 @@ def win_map_figure(wmap: pd.DataFrame):
     ax.grid(False)
     bar = fig.colorbar(image, ax=ax, ticks=(bounds[:-1] + bounds[1:]) / 2)
     bar.set_ticklabels([f"{int(lo + 0.5)}" if hi - lo == 1 else f"{int(lo + 0.5)}-{int(hi - 0.5)}"
-                        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)])
+                        for lo, hi in pairwise(bounds)])
     bar.set_label("models beating the SoTA on a task (count)")
     ax.set_title(_wrap(win_map_finding(wmap), 95), fontsize=10)
     return fig
@@ -475,7 +476,7 @@ def distance_finding(dist: Distances) -> str:
         stuck = int((~sub["feasible_supported"]).sum())
         sup = sub.loc[sub["feasible_supported"], "increase_supported"]
         sup_text = f", median {sup.median():.2f}" if len(sup) else ""
-        parts.append(f"Level-{lv} -> {lv + 1} ({len(sub)} models): median "
+        parts.append(f"Level-{lv} -> {lv + 1} ({_models(len(sub))}): median "
                      f"{sub['increase'].median():.2f} points{top}; supported tasks only: "
                      f"{stuck} impossible{sup_text}")
     top = int((frame["level"] >= 5).sum())

@@ -20,6 +20,8 @@ from glscore.profiles import Profile
 
 #: The reference scorer's transformation of the model's NLP RMSE value.
 OFFICIAL_NLP_RMSE_T = 5.0
+#: ``math.exp`` overflows (the reference stops) above this argument.
+EXP_OVERFLOW = float(np.log(np.finfo(float).max))
 
 
 @dataclass(frozen=True)
@@ -146,8 +148,8 @@ def _official_nlp_rmse(bench: Benchmark, scores: np.ndarray, is_nlp: np.ndarray)
         )
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         exponent = -OFFICIAL_NLP_RMSE_T / x
-        if (exponent > 709.78).any():
-            i = int(np.flatnonzero(exponent > 709.78)[0])
+        if (exponent > EXP_OVERFLOW).any():
+            i = int(np.flatnonzero(exponent > EXP_OVERFLOW)[0])
             raise InputError(
                 f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value {x[i]!r} "
                 "overflows the reference scorer's exp() (OverflowError)"

@@ -90,6 +90,13 @@ def test_normalisation_differences_with_missing_as_zero(bench):
     assert ig["sota_shift"] == 0.0
 
 
+def test_missing_as_zero_finding(bench):
+    # missing cells set to 0 by official: IG-001 (B), AG-001 (B), NLP-001 (B) = 3 in 3 tasks
+    text = audit.missing_as_zero_finding(bench)
+    assert text.startswith("Official also turns 3 missing cells of 3 mapped tasks into 0.0")
+    assert text.endswith("of 2 models.")
+
+
 def test_normalisation_finding_counts(bench):
     text = audit.normalisation_finding(audit.normalisation_differences(bench))
     assert text.startswith("3 tasks are normalised differently")
