@@ -84,8 +84,10 @@ def level_counts(bench: Benchmark, profiles: Sequence[str] = ("paper", "official
     return pd.DataFrame(rows)
 
 
-def level_counts_figure(counts: pd.DataFrame):
-    """Stacked bars: models per level, one bar per (scope, profile)."""
+def level_counts_figure(counts: pd.DataFrame, scope: str | None = None,
+                        profile: str | None = None):
+    """Stacked bars: models per level, one bar per (scope, profile); the title
+    speaks of ``scope``/``profile`` (default: the first of ``counts``)."""
     import matplotlib.pyplot as plt
 
     keys = counts[["scope", "profile"]].drop_duplicates().to_numpy().tolist()
@@ -109,14 +111,17 @@ def level_counts_figure(counts: pd.DataFrame):
     ax.set_ylabel("models (count)")
     ax.set_xlabel("scope and scoring profile")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="highest level")
-    ax.set_title(_wrap(level_counts_headline(counts)), fontsize=10)
+    ax.set_title(_wrap(level_counts_headline(counts, scope, profile)), fontsize=10)
     return fig
 
 
-def level_counts_headline(counts: pd.DataFrame) -> str:
-    """The title of :func:`level_counts_figure`: the modal level and Level-4+."""
-    a = counts[(counts["scope"] == counts["scope"].iloc[0])
-               & (counts["profile"] == counts["profile"].iloc[0])]
+def level_counts_headline(counts: pd.DataFrame, scope: str | None = None,
+                          profile: str | None = None) -> str:
+    """The title of :func:`level_counts_figure`: the modal level and Level-4+
+    for one scope and profile (default: the first of ``counts``)."""
+    scope = counts["scope"].iloc[0] if scope is None else scope
+    profile = counts["profile"].iloc[0] if profile is None else profile
+    a = counts[(counts["scope"] == scope) & (counts["profile"] == profile)]
     mode = a.loc[a["models"].idxmax()]
     high = int(a.loc[a["level"] >= 4, "models"].sum())
     return (f"{mode['label']} is where most generalists stop ({int(mode['models'])} of "
