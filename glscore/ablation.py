@@ -252,7 +252,7 @@ def ranking_order(key: np.ndarray) -> np.ndarray:
 def migration_matrix(published: np.ndarray, variant: np.ndarray) -> pd.DataFrame:
     """Counts of models by published level (rows) and variant level (columns).
 
-    >>> migration_matrix(np.array([3, 3, 4]), np.array([3, 4, 4])).loc[3, 4]
+    >>> int(migration_matrix(np.array([3, 3, 4]), np.array([3, 4, 4])).loc[3, 4])
     1
     """
     index = pd.Index(LEVEL_RANGE, name="published")
@@ -582,6 +582,14 @@ def finding_level4(result: AblationResult) -> str:
     text = (f"{len(always)} of the {len(club)} published Level-4 models "
             f"({_fmt_list([result.names[j] for j in club])}) stay at Level-4 under all "
             f"{len(result.variants)} variants")
+    drops = []
+    for j in club:
+        lost = np.flatnonzero(result.levels[:, j] < 4)
+        if len(lost):
+            drops.append(f"{result.names[j]} drops under {result.labels[lost[0]]}"
+                         + (f" and {len(lost) - 1} more" if len(lost) > 1 else ""))
+    if drops:
+        text += " (" + "; ".join(drops) + ")"
     if result.boot:
         p = (result.boot[0].level[club] >= 4).mean(axis=1)
         text += (f"; under task resampling they keep Level-4 in {100 * p.min():.0f}% to "
