@@ -73,7 +73,7 @@ test: venv
 	$(MAKE) --no-print-directory unit nbval figures-check USE_FIG_BASELINE=1
 
 unit: venv
-	$(BIN)/python -m pytest tests $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py
+	$(BIN)/python -m pytest tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py
 
 # nbval re-executes each notebook and compares with its stored outputs.
 # No notebooks (or none collected, pytest exit 5) is not a failure.

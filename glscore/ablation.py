@@ -13,8 +13,10 @@ published one (``strict``, ``per_modality``, ``harmonic``):
   two top-10s, the models entering and leaving Level-4.
 
 The ranking of a leaderboard is by level reached, then by the score at that
-level: ``key = 1000 level + score_at_level`` (scores are 0-100), see
-:func:`ranking_key`.
+level: ``key = LEVEL_WEIGHT level + score_at_level``, see :func:`ranking_key`
+(the weight, 1e6, dwarfs any level score, negative ones of the official
+profile's WER quirk included). Ties keep the models' order; the leaderboards
+(:mod:`glscore.leaderboard`) break them by the next lower level and the name.
 
 The bootstrap (:func:`bootstrap`) resamples tasks with replacement within
 each modality-paradigm group (NLP included), so the group sizes stay fixed.
@@ -37,7 +39,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from glscore import levels
 from glscore.bench import MODALITIES, Benchmark, load_paper
@@ -61,6 +62,8 @@ AGGREGATIONS: tuple[str, ...] = ("per_modality", "pooled")
 LEVEL4_MEANS: tuple[str, ...] = ("harmonic", "geometric", "arithmetic")
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
 TOP_K = 10
+#: Weight of the level in the scalar ranking key (far above any score).
+LEVEL_WEIGHT = 1e6
 
 
 # --------------------------------------------------------------------------- variants
@@ -218,26 +221,19 @@ def evaluate(prep: Prepared, variant: Variant) -> Scores:
                      variant_profile(prep, variant), variant.label)
 
 
-def score_at_level(level: np.ndarray, l2: np.ndarray, l3: np.ndarray, l4: np.ndarray,
-                   l5: np.ndarray) -> np.ndarray:
-    """The score at the level reached (0 at Level-1), elementwise."""
-    stacked = np.stack([np.zeros_like(l2), l2, l3, l4, l5])
-    return np.take_along_axis(stacked, (np.asarray(level) - 1)[None, ...], axis=0)[0]
-
-
 def ranking_key(scores: Scores) -> np.ndarray:
-    """``1000 level + score_at_level``: sorts by level, then by its score.
+    """``LEVEL_WEIGHT * level + score_at_level``: by level, then by its score.
 
     >>> ranking_key_of(np.array([3, 4]), np.array([50., 40.]), np.array([20., 30.]),
     ...                np.array([0., 10.]), np.zeros(2))
-    array([3020., 4010.])
+    array([3000020., 4000010.])
     """
     return ranking_key_of(scores.level, scores.level2, scores.level3, scores.level4,
                           scores.level5)
 
 
 def ranking_key_of(level, l2, l3, l4, l5) -> np.ndarray:
-    return 1000.0 * np.asarray(level) + score_at_level(level, l2, l3, l4, l5)
+    return LEVEL_WEIGHT * np.asarray(level) + levels.score_at_level(level, l2, l3, l4, l5)
 
 
 def ranking_order(key: np.ndarray) -> np.ndarray:
@@ -265,6 +261,8 @@ def rank_agreement(key_a: np.ndarray, key_b: np.ndarray) -> tuple[float, float]:
     """Kendall's tau-b and Spearman's rho of two rankings (by their keys)."""
     if np.ptp(key_a) == 0 or np.ptp(key_b) == 0:
         return (1.0, 1.0) if np.array_equal(key_a, key_b) else (float("nan"), float("nan"))
+    from scipy import stats  # imported here: scipy is slow to import
+
     tau = stats.kendalltau(key_a, key_b).statistic
     rho = stats.spearmanr(key_a, key_b).statistic
     return float(tau), float(rho)

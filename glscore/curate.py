@@ -27,6 +27,7 @@ import pandas as pd
 
 from glscore import paths
 from glscore.errors import InputError
+from glscore.files import write_text_if_changed
 
 NOT_SUPPORTED_MARK = "∞"
 """Printed instead of a score where a model does not support a task."""
@@ -845,7 +846,7 @@ def write_data(frames: Mapping[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     written = []
     for key, frame in frames.items():
         path = out_dir / OUTPUT_FILES[key]
-        path.write_bytes(frame_to_csv(frame).encode("utf-8"))
+        write_text_if_changed(path, frame_to_csv(frame))
         written.append(path)
     return written
 

@@ -124,8 +124,8 @@ def _table(ctx: _Context, board: Board) -> BoardTable:
     stacked = np.stack([np.nan_to_num(lv[n]) for n in LEVEL_NAMES[:board.cap - 1]], axis=1)
     padded = np.pad(stacked, ((0, 0), (0, 5 - board.cap)))
     reached = levels.level_reached(*padded.T)
-    at = np.where(reached >= 2, stacked[np.arange(n_models), np.clip(reached - 2, 0, None)], 0.0)
-    below = np.where(reached >= 3, stacked[np.arange(n_models), np.clip(reached - 3, 0, None)], 0.0)
+    at = levels.score_at_level(reached, *padded.T)
+    below = levels.score_at_level(np.maximum(reached - 1, 1), *padded.T)
 
     frame = pd.DataFrame({
         "model": bench.models, "name": bench.model_names, "level": reached, "score": at,

@@ -103,6 +103,18 @@ def level5(overall_level4: np.ndarray, nlp_credit_mean: np.ndarray) -> np.ndarra
     return overall_level4 * nlp_credit_mean / 100.0
 
 
+def score_at_level(level: np.ndarray, l2: np.ndarray, l3: np.ndarray, l4: np.ndarray,
+                   l5: np.ndarray) -> np.ndarray:
+    """The score at the level reached (0 at Level-1), elementwise.
+
+    >>> score_at_level(np.array([1, 3]), np.array([5., 5.]), np.array([0., 2.]),
+    ...                np.zeros(2), np.zeros(2))
+    array([0., 2.])
+    """
+    stacked = np.stack([np.zeros_like(l2, dtype=float), l2, l3, l4, l5])
+    return np.take_along_axis(stacked, (np.asarray(level) - 1)[None, ...], axis=0)[0]
+
+
 def level_reached(l2: np.ndarray, l3: np.ndarray, l4: np.ndarray, l5: np.ndarray) -> np.ndarray:
     """The highest k in 2..5 whose score is non-zero; 1 where all are 0.
 

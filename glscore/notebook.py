@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from glscore import paths, plots
+from glscore.files import write_text_if_changed
 
 DISPLAY_PRECISION = 3
 
@@ -41,8 +42,6 @@ def write_table(frame: pd.DataFrame, name: str, directory: Path | str = paths.FI
                 float_format: str = "%.6f") -> Path:
     """Write ``frame`` as ``figures/<name>.csv`` (fixed float format, ``\\n``)."""
     path = Path(directory) / f"{name}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = frame.to_csv(index=False, float_format=float_format, lineterminator="\n")
-    if not path.exists() or path.read_text() != text:
-        path.write_text(text)
+    write_text_if_changed(path, frame.to_csv(index=False, float_format=float_format,
+                                             lineterminator="\n"))
     return path

@@ -46,13 +46,13 @@ import logging
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from glscore.files import write_text_if_changed
 from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
 
 __all__ = [
@@ -264,28 +264,13 @@ def _read_notebook(path: Path) -> nbformat.NotebookNode:
     return _ensure_cell_ids(nb)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def write_notebook(nb: nbformat.NotebookNode, path: Path | str) -> Path:
     """Write ``nb`` canonically (nbformat JSON + trailing newline), atomically."""
     text = nbformat.writes(nb, version=4)
     if not text.endswith("\n"):
         text += "\n"
     path = Path(path)
-    _atomic_write_text(path, text)
+    write_text_if_changed(path, text)
     return path
 
 

@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from glscore.files import write_if_changed
 from glscore.paths import FIGURES_DIR
 
 __all__ = [
@@ -258,21 +257,6 @@ def _render(fig: Any, fmt: str, dpi: int) -> bytes:
     return buffer.getvalue()
 
 
-def _write_if_changed(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def save_figure(
     fig: Any,
     name: str,
@@ -311,6 +295,6 @@ def save_figure(
     paths = []
     for fmt in fmts:
         path = directory / f"{name}.{fmt}"
-        _write_if_changed(path, _render(fig, fmt, dpi))
+        write_if_changed(path, _render(fig, fmt, dpi))
         paths.append(path)
     return paths

@@ -50,3 +50,14 @@ def test_bad_param_is_one_line(capsys):
     assert main(["score", "--param", "tau"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["glscore: error: --param 'tau': expected KEY=NUMBER"]
+
+
+def test_start_up_stays_light():
+    """Scoring a workbook should not pay for scipy or matplotlib at start-up."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from glscore.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in ('scipy', 'matplotlib', 'seaborn') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
