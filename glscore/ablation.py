@@ -13,9 +13,8 @@ published one (``strict``, ``per_modality``, ``harmonic``):
   two top-10s, the models entering and leaving Level-4.
 
 The ranking of a leaderboard is by level reached, then by the score at that
-level: ``key = LEVEL_WEIGHT level + score_at_level``, see :func:`ranking_key`
-(the weight, 1e6, dwarfs any level score, negative ones of the official
-profile's WER quirk included). Ties keep the models' order; the leaderboards
+level: the key is the dense rank of ``(level, score_at_level)``, see
+:func:`ranking_key`. Ties keep the models' order; the leaderboards
 (:mod:`glscore.leaderboard`) break them by the next lower level and the name.
 
 The bootstrap (:func:`bootstrap`) resamples tasks with replacement within
@@ -62,8 +61,6 @@ AGGREGATIONS: tuple[str, ...] = ("per_modality", "pooled")
 LEVEL4_MEANS: tuple[str, ...] = ("harmonic", "geometric", "arithmetic")
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
 TOP_K = 10
-#: Weight of the level in the scalar ranking key (far above any score).
-LEVEL_WEIGHT = 1e6
 
 
 # --------------------------------------------------------------------------- variants
@@ -222,18 +219,37 @@ def evaluate(prep: Prepared, variant: Variant) -> Scores:
 
 
 def ranking_key(scores: Scores) -> np.ndarray:
-    """``LEVEL_WEIGHT * level + score_at_level``: by level, then by its score.
+    """Dense rank of (level reached, score at that level): higher is better.
 
-    >>> ranking_key_of(np.array([3, 4]), np.array([50., 40.]), np.array([20., 30.]),
-    ...                np.array([0., 10.]), np.zeros(2))
-    array([3000020., 4000010.])
+    See :func:`ranking_key_of`.
     """
     return ranking_key_of(scores.level, scores.level2, scores.level3, scores.level4,
                           scores.level5)
 
 
 def ranking_key_of(level, l2, l3, l4, l5) -> np.ndarray:
-    return LEVEL_WEIGHT * np.asarray(level) + levels.score_at_level(level, l2, l3, l4, l5)
+    """Dense rank (1 = last) of ``(level, score_at_level)`` along the last axis.
+
+    Models compare by level, then by the score at that level; exact ties
+    share a rank. Works on one ranking (models) or many (resamples x models).
+    A rank, unlike a weighted sum ``w * level + score``, loses no precision.
+
+    >>> ranking_key_of(np.array([3, 4, 3]), np.array([50., 40., 50.]),
+    ...                np.array([20., 30., 20.]), np.array([0., 10., 0.]), np.zeros(3))
+    array([1., 2., 1.])
+    """
+    level = np.asarray(level)
+    at = levels.score_at_level(level, l2, l3, l4, l5)
+    order = np.lexsort((at, level), axis=-1)
+    level_sorted = np.take_along_axis(level, order, axis=-1)
+    at_sorted = np.take_along_axis(at, order, axis=-1)
+    change = np.ones(level_sorted.shape, dtype=bool)
+    change[..., 1:] = ((level_sorted[..., 1:] != level_sorted[..., :-1])
+                       | (at_sorted[..., 1:] != at_sorted[..., :-1]))
+    dense = np.cumsum(change, axis=-1).astype(float)
+    ranks = np.empty_like(dense)
+    np.put_along_axis(ranks, order, dense, axis=-1)
+    return ranks
 
 
 def ranking_order(key: np.ndarray) -> np.ndarray:
@@ -415,7 +431,9 @@ class BootResult:
 
     @property
     def keys(self) -> np.ndarray:
-        return ranking_key_of(self.level, self.level2, self.level3, self.level4, self.level5)
+        """Ranking keys, models x resamples (each resample ranked on its own)."""
+        arrays = (self.level, self.level2, self.level3, self.level4, self.level5)
+        return ranking_key_of(*(a.T for a in arrays)).T
 
     def intervals(self, point: Scores | None = None, alpha: float = 0.05) -> pd.DataFrame:
         """Percentile intervals of Level-2/3/4 per model (and the point values)."""

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from glscore import Benchmark, ablation, score
+from glscore import Benchmark, ablation, load_paper, score
 from glscore.ablation import PUBLISHED, Variant
 from glscore.bench import SHEETS
 from glscore.cli import main
@@ -222,3 +222,27 @@ def test_cli_json(capsys):
 def test_cli_bad_rule(capsys):
     assert main(["ablate", "--rules", "soft,k", "--n-boot", "0"]) == 2
     assert "expected KEY=NUMBER" in capsys.readouterr().err
+
+
+def test_pair_stability_of_a_dominating_model():
+    """On the paper data, scoring model 0 with everyone's best score makes it beat
+    every other model in every resample (p_kept = 1), and a model with no
+    support at all ranks below any supported model in every resample."""
+    bench = load_paper()
+    values = bench.values.copy()
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning, match="All-NaN"):
+        best = np.nanmax(values, axis=0)  # tasks nobody supports stay NaN
+    values[0] = best  # model 0: the best of everyone, task by task
+    values[1] = np.nan  # model 1: supports nothing (Level-1, score 0)
+    strong = Benchmark(bench.tasks, bench.models, values, bench.sheets, "dominated")
+    prep_strong = ablation.prepare(strong)
+    boot = ablation.bootstrap(prep_strong, n_boot=200, seed=3)
+    others = [j for j in range(len(bench.models)) if j not in (0, 1)]
+    # pairs (0, j): the dominating model keeps its place above each j
+    pairs = pd.concat([boot.pair_stability(np.array([0, j])) for j in others])
+    assert (pairs["p_kept"] == 1.0).all()
+    # pairs (j, 1): every supported model stays above the empty one
+    supported = [j for j in others if np.isfinite(values[j]).any()
+                 and boot.level[j].min() >= 2]
+    pairs = pd.concat([boot.pair_stability(np.array([j, 1])) for j in supported])
+    assert (pairs["p_kept"] == 1.0).all()
