@@ -197,5 +197,4 @@ def top_figure(table: BoardTable, top_n: int = 10):
     best = head.iloc[0]["name"] if len(head) else "none"
     ax.set_title(f"Scope-{table.board.scope}: {best} leads; the top {len(head)} reach at most "
                  f"Level-{levels_top}", fontsize="medium")
-    fig.tight_layout()
     return fig

@@ -391,5 +391,4 @@ def scatter_figure(rep: Reproduction):
     axes[0].legend(fontsize="x-small", loc="upper left")
     fig.suptitle(f"{rep.reproduced} of {rep.with_data} published cells with data reproduce "
                  f"(profile '{rep.profile}')", fontsize="medium")
-    fig.tight_layout()
     return fig
