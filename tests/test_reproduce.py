@@ -80,3 +80,55 @@ def test_cli_json(capsys):
     first = obj["deviations"][0]
     assert set(first) >= {"model", "level", "modality", "published", "recomputed", "category"}
     assert len(obj["deviations"]) == obj["with_data"] - obj["reproduced"]
+
+
+def test_unsupported_ms_ssim_rule_by_hand():
+    """An unsupported MS-SSIM cell read as 0 maps to (0 + 1) / 2 * 100 = 50 points."""
+    import numpy as np
+
+    from glscore import load_paper, score
+    from glscore.reproduce import unsupported_as_zero
+
+    bench = load_paper()
+    j = int(np.flatnonzero((bench.tasks["metric"] == "MS-SSIM").to_numpy())[0])
+    i = bench.models.index("gpt-4v")  # no Image-Generation rows at all
+    assert np.isnan(bench.values[i, j])
+    filled = unsupported_as_zero(bench, "MS-SSIM")
+    assert filled.values[i, j] == 0.0
+    before, after = score(bench), score(filled)
+    k = before.modalities.index("Image")
+    # Image Level-2 gains 50 points / 45 generation tasks / 2 = 0.5556
+    assert after.level2_m[i, k] - before.level2_m[i, k] == pytest.approx(50 / 45 / 2)
+    # only that task changed: every other cell is as it was
+    other = np.ones(bench.values.shape, dtype=bool)
+    other[:, j] = False
+    np.testing.assert_array_equal(np.isnan(filled.values[other]), np.isnan(bench.values[other]))
+
+
+def test_one_mean_per_modality_rule_by_hand():
+    """Level-2 as one mean over all 316 Image tasks: sum / 316 (not (C/271 + G/45) / 2)."""
+    import numpy as np
+
+    from glscore import load_paper
+    from glscore.normalise import normalise
+    from glscore.profiles import PAPER
+    from glscore.reproduce import modality_mean_cells
+
+    bench = load_paper()
+    cells = modality_mean_cells(bench, PAPER)
+    row = cells[(cells["model"] == "internvl2.5-8b") & (cells["modality"] == "Image")].iloc[0]
+    scores = normalise(bench, PAPER).scores[bench.models.index("internvl2.5-8b")]
+    image = (bench.tasks["modality"] == "Image").to_numpy()
+    assert image.sum() == 271 + 45
+    assert row["level2"] == pytest.approx(np.nansum(scores[image]) / 316)
+    assert np.isnan(row["level4"])
+
+
+def test_rules_account_for_their_cells(rep):
+    """Each rule-category cell really is reproduced by its rule within the tolerance."""
+    ruled = rep.cells[rep.cells["category"].isin(
+        ["unsupported MS-SSIM read as 0", "one mean per modality"])]
+    assert len(ruled) > 0
+    for evidence, published in zip(ruled["evidence"], ruled["published"], strict=True):
+        value = float(evidence.rsplit(": ", 1)[1])
+        assert abs(value - published) <= 0.01 + 0.005  # evidence is printed to 2 decimals
