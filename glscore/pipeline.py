@@ -207,7 +207,8 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     Removes notebook-level ``papermill`` and ``widgets`` metadata, cell-level
     ``papermill`` / ``execution`` / ``ExecuteTime`` metadata, the empty
     ``tags`` lists papermill adds to every cell, the Python patch version in
-    ``language_info``; sets the kernelspec to ``python3``.
+    ``language_info``; sets the kernelspec to ``python3``; merges consecutive
+    stream outputs (:func:`coalesce_streams`).
     """
     meta = nb.setdefault("metadata", nbformat.NotebookNode())
     for key in _VOLATILE_NOTEBOOK_KEYS:
@@ -229,7 +230,31 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             data = output.get("data")
             if isinstance(data, dict):
                 data.pop("application/vnd.jupyter.widget-view+json", None)
+        if "outputs" in cell:
+            cell["outputs"] = coalesce_streams(cell["outputs"])
     return nb
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive ``stream`` outputs of the same name (stdout/stderr).
+
+    How a cell's printed text is split into stream outputs depends on when
+    the kernel flushed, not on what was printed; merging makes it stable.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            previous["text"] = _text(previous["text"]) + _text(output["text"])
+        else:
+            merged.append(output)
+    return merged
+
+
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
 
 
 def _ensure_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -255,3 +255,21 @@ def test_palettes_cover_every_key() -> None:
     assert tuple(plots.PROFILE_COLORS) == plots.PROFILES
     for palette in (plots.LEVEL_COLORS, plots.MODALITY_COLORS, plots.PROFILE_COLORS):
         assert len(set(palette.values())) == len(palette)
+
+
+def test_consecutive_streams_are_merged_whatever_the_flushes():
+    """Two runs that flush differently must store the same bytes."""
+    import nbformat as nbf
+
+    from glscore.pipeline import clean_notebook
+
+    def notebook(chunks):
+        cell = nbf.v4.new_code_cell("print('a'); print('b')")
+        cell["outputs"] = [nbf.v4.new_output("stream", name="stdout", text=t) for t in chunks]
+        cell["outputs"].append(nbf.v4.new_output("stream", name="stderr", text="w\n"))
+        return clean_notebook(nbf.v4.new_notebook(cells=[cell]))
+
+    one, two = notebook(["a\nb\n"]), notebook(["a\n", "b\n"])
+    assert one.cells[0]["outputs"] == two.cells[0]["outputs"]
+    assert [o["name"] for o in one.cells[0]["outputs"]] == ["stdout", "stderr"]
+    assert one.cells[0]["outputs"][0]["text"] == "a\nb\n"
