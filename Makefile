@@ -26,6 +26,8 @@ STAMP := $(VENV)/.stamp
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
 NB_TIMEOUT ?= 600
+# Jupyter refuses to run as root unless told; machines here run as root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ONLY ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadscope
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
@@ -105,7 +107,7 @@ lint: venv
 # via `make notebooks`, not from Lab, so their outputs match nbval's Agg runs.
 lab: venv
 	$(BIN)/python -m ipykernel install --sys-prefix --name glscore --display-name "glscore (.venv)"
-	cd notebooks && env -u MPLBACKEND ../$(BIN)/jupyter lab
+	cd notebooks && env -u MPLBACKEND ../$(BIN)/jupyter lab $(LAB_ARGS)
 
 bench: venv
 	$(BIN)/python -m glscore bench
