@@ -45,7 +45,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from glscore import metrics
+from glscore import levels, metrics
 from glscore.bench import Benchmark
 from glscore.normalise import Normalised, normalise, special_metrics
 from glscore.profiles import OFFICIAL, PAPER, Profile, get_profile
@@ -72,12 +72,6 @@ def _task_frame(tasks: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
 
 def _credit(bench: Benchmark, norm: Normalised, profile: Profile) -> np.ndarray:
     return resolve(profile.rule).credit(norm.scores, norm.sota, bench.tasks)
-
-
-def _wins(norm: Normalised) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(norm.scores) & np.isfinite(norm.sota)[None, :] & (
-            norm.scores >= norm.sota[None, :])
 
 
 def _names(frame: pd.DataFrame, column: str = "name") -> str:
@@ -435,7 +429,7 @@ def suspicious_units(bench: Benchmark, spread: float = 100.0, low: float = 1.0,
 def _support(bench: Benchmark, profile: str) -> tuple[np.ndarray, np.ndarray, Normalised]:
     norm = normalise(bench, get_profile(profile))
     supported = np.isfinite(bench.values).sum(axis=0)
-    return supported, _wins(norm).sum(axis=0), norm
+    return supported, levels.beats_sota(norm.scores, norm.sota).sum(axis=0), norm
 
 
 def unsupported_tasks(bench: Benchmark) -> pd.DataFrame:

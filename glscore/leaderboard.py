@@ -31,7 +31,7 @@ from glscore.bench import Benchmark
 from glscore.normalise import Normalised, normalise
 from glscore.profiles import Profile, get_profile
 from glscore.scopes import Board, boards, check_scope
-from glscore.scoring import Scores, aggregate
+from glscore.scoring import Scores, aggregate, supported_cells
 from glscore.synergy import Rule, resolve
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
@@ -118,8 +118,8 @@ def _table(ctx: _Context, board: Board) -> BoardTable:
               "level3": levels.group_mean(ctx.credit, mask), "level4": nan}
     counted = mask | ((bench.tasks["paradigm"] == "nlp").to_numpy() if board.scope == "A"
                       else False)
-    supported = _supported(ctx)[:, counted].sum(axis=1)
-    wins = _wins(ctx.norm.scores, ctx.norm.sota)[:, counted].sum(axis=1)
+    supported = supported_cells(ctx.norm, ctx.profile)[:, counted].sum(axis=1)
+    wins = levels.beats_sota(ctx.norm.scores, ctx.norm.sota)[:, counted].sum(axis=1)
 
     stacked = np.stack([np.nan_to_num(lv[n]) for n in LEVEL_NAMES[:board.cap - 1]], axis=1)
     padded = np.pad(stacked, ((0, 0), (0, 5 - board.cap)))
@@ -147,19 +147,6 @@ def _table(ctx: _Context, board: Board) -> BoardTable:
     table = frame.iloc[order].reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return BoardTable(board, table, int((~keep).sum()))
-
-
-def _supported(ctx: _Context) -> np.ndarray:
-    scores, sota = ctx.norm.scores, ctx.norm.sota
-    if ctx.profile.supported_count == "official":
-        return (np.isfinite(scores) & np.isfinite(sota)[None, :]
-                & (scores != 0) & (sota != 0)[None, :])
-    return np.isfinite(scores)
-
-
-def _wins(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(scores) & np.isfinite(sota)[None, :] & (scores >= sota[None, :])
 
 
 def summary_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:

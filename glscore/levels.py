@@ -136,15 +136,23 @@ DISTANCE_COLUMNS: tuple[str, ...] = (
 )
 
 
+def beats_sota(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
+    """``score >= SoTA`` where both are known, False elsewhere (``sota`` per task).
+
+    >>> beats_sota(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]))
+    array([[ True, False, False]])
+    """
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(scores) & np.isfinite(sota) & (scores >= sota)
+
+
 def strict_credit(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
     """The published (strict) credit: ``s`` where ``s >= SoTA``, else 0 (NaN = 0).
 
     >>> strict_credit(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]))
     array([[50.,  0.,  0.]])
     """
-    with np.errstate(invalid="ignore"):
-        won = np.isfinite(scores) & np.isfinite(sota)[None, :] & (scores >= sota[None, :])
-    return np.where(won, scores, 0.0)
+    return np.where(beats_sota(scores, sota), scores, 0.0)
 
 
 def levels_strict(scores: np.ndarray, sota: np.ndarray, comp: np.ndarray, gen: np.ndarray,

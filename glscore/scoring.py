@@ -158,6 +158,18 @@ def modality_masks(tasks: pd.DataFrame, modalities: tuple[str, ...]) -> tuple[np
     return comp.reshape(len(tasks), len(modalities)), gen.reshape(len(tasks), len(modalities))
 
 
+def supported_cells(norm: Normalised, prof: Profile) -> np.ndarray:
+    """Which (model, task) cells count as supported, as the profile says.
+
+    ``present``: the model's value is known. ``official``: both values are
+    valid and non-zero after normalisation, as the reference counts them.
+    """
+    scores, sota = norm.scores, norm.sota
+    if prof.supported_count == "official":
+        return np.isfinite(scores) & np.isfinite(sota) & (scores != 0) & (sota != 0)
+    return np.isfinite(scores)
+
+
 def aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Profile,
               rule_label: str) -> Scores:
     """Aggregate normalised scores and credit into :class:`Scores`."""
@@ -184,16 +196,13 @@ def aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Prof
     s_l = levels.group_mean(credit, nlp)
     l5 = levels.level5(l4, s_l)
 
-    wins = _wins(scores, norm.sota)
+    wins = levels.beats_sota(scores, norm.sota)
+    supported = supported_cells(norm, prof)
     if prof.supported_count == "official":
-        # The reference counts a task as supported when both values are valid
-        # and non-zero (after normalisation).
-        supported = (np.isfinite(scores) & np.isfinite(norm.sota)[None, :]
-                     & (scores != 0) & (norm.sota != 0)[None, :])
+        # The reference's NLP line counts on the raw values.
         nlp_supported = np.isfinite(bench.values) & np.isfinite(bench.sota)
-        nlp_wins = _wins(bench.values, bench.sota)
+        nlp_wins = levels.beats_sota(bench.values, bench.sota)
     else:
-        supported = np.isfinite(scores)
         nlp_supported, nlp_wins = supported, wins
     either = comp_mask | gen_mask
     return Scores(
@@ -210,8 +219,3 @@ def aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Prof
         nlp_tasks=int(nlp.sum()),
         level=levels.level_reached(l2, l3, l4, l5),
     )
-
-
-def _wins(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(scores) & np.isfinite(sota)[None, :] & (scores >= sota[None, :])

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from glscore import levels
 from glscore.errors import InputError
 
 RuleFunction = Callable[..., np.ndarray]
@@ -94,12 +95,6 @@ def resolve(rule: str | Rule | RuleFunction | None,
     return Rule(rule, _REGISTRY[rule], params)
 
 
-def _wins(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
-    """``score >= SoTA`` where both are known (False elsewhere)."""
-    with np.errstate(invalid="ignore"):
-        return np.isfinite(scores) & np.isfinite(sota) & (scores >= sota)
-
-
 @register("strict")
 def strict(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
     """The published rule: ``credit = score if score >= SoTA else 0``.
@@ -107,7 +102,7 @@ def strict(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndar
     >>> strict(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]), None)
     array([[50.,  0.,  0.]])
     """
-    return np.where(_wins(scores, sota), scores, 0.0)
+    return levels.strict_credit(scores, sota)
 
 
 @register("none")
