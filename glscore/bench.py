@@ -473,7 +473,7 @@ def load_tidy(
     frame = read_table(path)
     _require_columns(frame, ("model", "task_id", "value"), path)
     if tasks is None:
-        tasks = load_paper().tasks
+        tasks = load_tasks(paths.TASKS_CSV)
     if model is not None:
         frame = frame[frame["model"].astype(str).str.lower() == model.lower()]
         if frame.empty:

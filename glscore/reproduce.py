@@ -292,7 +292,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     rec4 = overall[overall["level4"] > 0].sort_values(["level4", "name"], ascending=[False, True])
     level5 = {}
     for p in PROFILES:
-        s5 = score(bench, p)
+        s5 = base if p == prof.name else score(bench, p)
         level5[p] = sorted(n for n, v in zip(s5.model_names, s5.level5, strict=True) if v > 0)
     columns = ["table", "level", "model", "name", "modality", "published", "recomputed",
                "status", "category", "evidence", "wins"]
