@@ -28,11 +28,10 @@ import pandas as pd
 
 from glscore import levels
 from glscore.bench import Benchmark
-from glscore.normalise import Normalised, normalise
-from glscore.profiles import Profile, get_profile
+from glscore.profiles import Profile
 from glscore.scopes import Board, boards, check_scope
-from glscore.scoring import Scores, aggregate, supported_cells
-from glscore.synergy import Rule, resolve
+from glscore.scoring import Scoring, score_detailed, supported_cells
+from glscore.synergy import Rule
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
 
@@ -66,31 +65,11 @@ class BoardTable:
                 f"({s['score']:.2f}).")
 
 
-@dataclass(frozen=True)
-class _Context:
-    """What every board of a benchmark needs, computed once."""
-
-    bench: Benchmark
-    profile: Profile
-    norm: Normalised
-    credit: np.ndarray
-    scores: Scores
-
-
-def _context(bench: Benchmark, profile: str | Profile, rule: str | Rule | None,
-             rule_params: Mapping[str, float] | None) -> _Context:
-    prof = get_profile(profile)
-    syn = resolve(rule if rule is not None else prof.rule, rule_params)
-    norm = normalise(bench, prof)
-    credit = syn.credit(norm.scores, norm.sota, bench.tasks)
-    return _Context(bench, prof, norm, credit, aggregate(bench, norm, credit, prof, syn.label))
-
-
 def board_table(bench: Benchmark, board: Board, profile: str | Profile = "paper",
                 rule: str | Rule | None = None,
                 rule_params: Mapping[str, float] | None = None) -> BoardTable:
     """The ranked table of one board (see the module docstring)."""
-    return _table(_context(bench, profile, rule, rule_params), board)
+    return _table(score_detailed(bench, profile, rule, rule_params), board)
 
 
 def scope_tables(bench: Benchmark, scope: str, profile: str | Profile = "paper",
@@ -98,11 +77,11 @@ def scope_tables(bench: Benchmark, scope: str, profile: str | Profile = "paper",
                  combined: Sequence[Sequence[str]] | None = None) -> list[BoardTable]:
     """Every board of ``scope``, normalised and credited once."""
     board_list = boards(bench.tasks, check_scope(scope), combined)
-    ctx = _context(bench, profile, rule, rule_params)
+    ctx = score_detailed(bench, profile, rule, rule_params)
     return [_table(ctx, b) for b in board_list]
 
 
-def _table(ctx: _Context, board: Board) -> BoardTable:
+def _table(ctx: Scoring, board: Board) -> BoardTable:
     bench, s = ctx.bench, ctx.scores
     mask = np.asarray(board.mask, dtype=bool)
     n_models = len(bench.models)

@@ -132,6 +132,30 @@ def score(
     (``per_modality`` or ``pooled``) and ``level4_mean`` override the
     profile's.
     """
+    return score_detailed(bench, profile, rule, rule_params, aggregation, level4_mean).scores
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """One scoring pass in full: the profile applied, the normalised matrices,
+    the per-cell credit and the resulting :class:`Scores`."""
+
+    bench: Benchmark
+    profile: Profile
+    norm: Normalised
+    credit: np.ndarray
+    scores: Scores
+
+
+def score_detailed(
+    bench: Benchmark,
+    profile: str | Profile = "paper",
+    rule: str | Rule | None = None,
+    rule_params: Mapping[str, float] | None = None,
+    aggregation: str | None = None,
+    level4_mean: str | None = None,
+) -> Scoring:
+    """:func:`score`, keeping what it computed on the way (for boards and audits)."""
     prof = get_profile(profile)
     options = {k: v for k, v in (("aggregation", aggregation), ("level4_mean", level4_mean))
                if v is not None and v != getattr(prof, k)}
@@ -145,7 +169,7 @@ def score(
                              "for Level-5")
     norm = normalise(bench, prof)
     credit = syn.credit(norm.scores, norm.sota, bench.tasks)
-    return aggregate(bench, norm, credit, prof, syn.label)
+    return Scoring(bench, prof, norm, credit, aggregate(bench, norm, credit, prof, syn.label))
 
 
 def modality_masks(tasks: pd.DataFrame, modalities: tuple[str, ...]) -> tuple[np.ndarray,
