@@ -48,9 +48,8 @@ import pandas as pd
 from glscore import levels, metrics
 from glscore.bench import Benchmark
 from glscore.normalise import Normalised, normalise, special_metrics
-from glscore.profiles import OFFICIAL, PAPER, Profile, get_profile
-from glscore.scoring import LEVEL_COLUMNS, Scores, score
-from glscore.synergy import resolve
+from glscore.profiles import OFFICIAL, PAPER, get_profile
+from glscore.scoring import LEVEL_COLUMNS, Scores, score, score_detailed
 
 PROFILE_PAIR: tuple[str, str] = ("official", "paper")
 TASK_KEYS: tuple[str, ...] = ("task_id", "sheet", "task_name", "metric", "direction")
@@ -68,10 +67,6 @@ def _close(a: np.ndarray, b: np.ndarray, atol: float) -> np.ndarray:
 
 def _task_frame(tasks: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return tasks.loc[mask, list(TASK_KEYS)].reset_index(drop=True)
-
-
-def _credit(bench: Benchmark, norm: Normalised, profile: Profile) -> np.ndarray:
-    return resolve(profile.rule).credit(norm.scores, norm.sota, bench.tasks)
 
 
 def _names(frame: pd.DataFrame, column: str = "name") -> str:
@@ -330,10 +325,8 @@ def level5_tasks(bench: Benchmark, profiles: Sequence[str] = PROFILE_PAIR) -> pd
     nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
     frames = []
     for name in profiles:
-        prof = get_profile(name)
-        s = score(bench, prof)
-        norm = normalise(bench, prof)
-        credit = _credit(bench, norm, prof)
+        run = score_detailed(bench, name)
+        prof, s, norm, credit = run.profile, run.scores, run.norm, run.credit
         rows, cols = np.nonzero((s.level5[:, None] > 0) & nlp[None, :] & (credit > 0))
         t = bench.tasks.iloc[cols]
         frames.append(pd.DataFrame({
