@@ -13,10 +13,11 @@ Quick start::
     scores.overall().sort_values("level3", ascending=False).head()
 """
 
-from glscore.bench import Benchmark, load_paper, load_source, load_tasks, load_tidy, load_workbooks
+from glscore.core.benchmark import Benchmark
+from glscore.core.profiles import OFFICIAL, PAPER, PROFILES, Profile, get_profile
+from glscore.core.scoring import Scores, score
 from glscore.errors import InputError
-from glscore.profiles import OFFICIAL, PAPER, PROFILES, Profile, get_profile
-from glscore.scoring import Scores, score
+from glscore.io.loaders import load_paper, load_source, load_tasks, load_tidy, load_workbooks
 
 __version__ = "0.1.0"
 

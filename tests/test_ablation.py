@@ -1,4 +1,4 @@
-"""Variant grids, comparison statistics and the bootstrap (glscore.ablation)."""
+"""Variant grids, comparison statistics and the bootstrap (glscore.analysis.ablation)."""
 
 import json
 
@@ -7,11 +7,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from glscore import Benchmark, ablation, load_paper, score
-from glscore.ablation import PUBLISHED, Variant
-from glscore.bench import SHEETS
+from glscore import Benchmark, load_paper, score
+from glscore.analysis import ablation
+from glscore.analysis.ablation import PUBLISHED, Variant
 from glscore.cli import main
+from glscore.core.benchmark import SHEETS
 from glscore.errors import InputError
+from glscore.figures import ablation as ablation_figures
 
 NAN = np.nan
 
@@ -52,15 +54,15 @@ def prep():
 def test_make_grid_published_first_no_duplicates():
     grid = ablation.make_grid([["strict", {}], ["soft", {"k": 5}]], [0.1, 0.0],
                               ["per_modality", "pooled"], ["harmonic", "geometric"],
-                              extra_rule="glscore.synergy:excess")
+                              extra_rule="glscore.core.synergy:excess")
     labels = [v.label for v in grid]
     assert labels == ["strict", "soft(k=5)", "margin(tau=0.1)", "margin(tau=0)",
-                      "glscore.synergy:excess", "strict | pooled", "strict | geometric"]
+                      "glscore.core.synergy:excess", "strict | pooled", "strict | geometric"]
     assert grid[0] == PUBLISHED and grid[0].published
     # full design: 5 rules x 2 aggregations x 2 means = 20, none equal to another
     full = ablation.make_grid({"strict": {}, "soft": {"k": 5}}, [0.1, 0.0],
                               ["per_modality", "pooled"], ["harmonic", "geometric"],
-                              extra_rule="glscore.synergy:excess", design="full")
+                              extra_rule="glscore.core.synergy:excess", design="full")
     assert len(full) == len(set(full)) == 20
 
 
@@ -199,8 +201,8 @@ def test_resample_counts_keep_group_sizes(prep):
 
 def test_plots_return_figures(prep):
     result = ablation.run_ablation(prep, [PUBLISHED, Variant.of("none")], n_boot=20)
-    for plot in (ablation.plot_levels, ablation.plot_migration, ablation.plot_tau_matrix,
-                 ablation.plot_level4_club, ablation.plot_forest):
+    for plot in (ablation_figures.plot_levels, ablation_figures.plot_migration, ablation_figures.plot_tau_matrix,
+                 ablation_figures.plot_level4_club, ablation_figures.plot_forest):
         assert isinstance(plot(result), Figure)
 
 

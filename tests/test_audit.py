@@ -1,4 +1,4 @@
-"""glscore.audit on tiny hand-made benchmarks, arithmetic written out."""
+"""glscore.analysis.audit on tiny hand-made benchmarks, arithmetic written out."""
 
 import math
 
@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glscore import audit
-from glscore.bench import Benchmark
+from glscore.analysis import audit
+from glscore.core.benchmark import Benchmark
+from glscore.figures import audit as audit_figures
 
 
 def sig(x, t):
@@ -226,10 +227,10 @@ def test_charts_return_figures(bench):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = audit.plot_score_shift(audit.profile_comparison(bench), top_n=5)
+    fig = audit_figures.plot_score_shift(audit.profile_comparison(bench), top_n=5)
     assert "change level" in fig._suptitle.get_text()
     plt.close(fig)
-    fig = audit.plot_difference_map(bench, top_n=5)
+    fig = audit_figures.plot_difference_map(bench, top_n=5)
     assert fig.axes[0].get_title().startswith("3 tasks normalise differently")
     plt.close(fig)
 

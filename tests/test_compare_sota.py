@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glscore import audit, paths
-from glscore.bench import load_paper, load_tasks
+from glscore import paths
+from glscore.analysis import audit
 from glscore.cli import main
+from glscore.io.loaders import load_paper, load_tasks
 
 HEAD = "task_id,modality,paradigm,sheet,sheet_row,task_name,metric,sota\n"
 A_CSV = HEAD + (

@@ -1,4 +1,4 @@
-"""Tests of the curated ``data/`` folder and of ``glscore.curate``."""
+"""Tests of the curated ``data/`` folder and of ``glscore.io.curate``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from glscore import curate, paths
+from glscore import paths
+from glscore.io import curate
 
 EXPECTED_COUNTS = {
     "Image-Comprehension": 271,

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glscore import levels, load_paper, score
-from glscore.distributions import distance_table
+from glscore import load_paper, score
+from glscore.analysis.distributions import distance_table
+from glscore.core import levels
 
 # Tasks:        IC1  IC2  IG1  IG2  VC1  N1   N2
 SOTA = np.array([50., 60., 40., 30., 20., 70., 80.])
@@ -150,9 +151,9 @@ def test_paper_data_levels_match_and_increase_lifts():
     d = distance_table(bench, "paper")
     assert (d["level"].to_numpy() == s.level).all()
     # raising the reported task to its target lifts every feasible model one level up
-    from glscore.normalise import normalise
-    from glscore.profiles import get_profile
-    from glscore.scoring import modality_masks
+    from glscore.core.normalise import normalise
+    from glscore.core.profiles import get_profile
+    from glscore.core.scoring import modality_masks
     norm = normalise(bench, get_profile("paper"))
     comp, gen = modality_masks(bench.tasks, s.modalities)
     nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()

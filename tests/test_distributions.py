@@ -10,7 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from glscore import Benchmark, score
-from glscore import distributions as dist
+from glscore.analysis import distributions as dist
+from glscore.figures import distributions as dist_figures
 
 N = np.nan
 
@@ -132,13 +133,13 @@ def test_distances_both_modes(bench):
 def test_figures_have_titles_and_labels(bench, scores):
     counts = dist.level_counts(bench, profiles=("paper",), scopes=("A", "B"))
     figures = [
-        dist.level_counts_figure(counts),
-        dist.score_distribution_figure(dist.level_scores(scores),
+        dist_figures.level_counts_figure(counts),
+        dist_figures.score_distribution_figure(dist.level_scores(scores),
                                        dist.modality_level_scores(scores)),
-        dist.level_heatmap_figure(scores),
-        dist.win_map_figure(dist.win_map(bench)),
-        dist.distance_figure(dist.distances(bench)),
-        dist.breadth_synergy_figure(scores),
+        dist_figures.level_heatmap_figure(scores),
+        dist_figures.win_map_figure(dist.win_map(bench)),
+        dist_figures.distance_figure(dist.distances(bench)),
+        dist_figures.breadth_synergy_figure(scores),
     ]
     for fig in figures:
         assert isinstance(fig, Figure)

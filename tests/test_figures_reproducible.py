@@ -84,7 +84,7 @@ def describe_differences(before: dict[str, str], after: dict[str, str]) -> str:
 @pytest.mark.slow
 @pytest.mark.notebooks
 def test_notebooks_regenerate_figures_byte_for_byte(tmp_path: Path) -> None:
-    from glscore import pipeline
+    from glscore.pipeline import runner as pipeline
 
     if not pipeline.list_notebooks(NOTEBOOKS_DIR):
         pytest.skip("notebooks/ has no NN_*.ipynb notebooks")

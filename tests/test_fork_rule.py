@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glscore import paths, pipeline
+from glscore import paths
+from glscore.pipeline import runner as pipeline
 
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_relaxation_ablation.ipynb"
 

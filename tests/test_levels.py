@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glscore import Benchmark, levels, load_workbooks, score
+from glscore import Benchmark, load_workbooks, score
+from glscore.core import levels
 from tests.workbooks import TINY, TINY_MODEL, write_result, write_sota
 
 

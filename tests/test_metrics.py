@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from glscore import metrics
+from glscore.core import metrics
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from glscore import paths
-from glscore.pipeline import list_notebooks
+from glscore.pipeline.runner import list_notebooks
 
 NOTEBOOKS = list_notebooks(paths.NOTEBOOKS_DIR)
 

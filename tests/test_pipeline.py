@@ -1,4 +1,4 @@
-"""Tests for the notebook runner (glscore.pipeline) and save_figure (glscore.plots).
+"""Tests for the notebook runner (glscore.pipeline) and save_figure (glscore.figures.style).
 
 The notebooks here are tiny ones built with nbformat in ``tmp_path``, so the
 tests do not depend on the project's real notebooks. Tests that start a
@@ -16,7 +16,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from glscore import pipeline, plots
+from glscore.figures import style as plots
+from glscore.pipeline import runner as pipeline
 
 
 def make_notebook(path: Path, *, body: str = "print(alpha * 2, label)", ids: bool = True) -> Path:
@@ -261,7 +262,7 @@ def test_consecutive_streams_are_merged_whatever_the_flushes():
     """Two runs that flush differently must store the same bytes."""
     import nbformat as nbf
 
-    from glscore.pipeline import clean_notebook
+    from glscore.pipeline.runner import clean_notebook
 
     def notebook(chunks):
         cell = nbf.v4.new_code_cell("print('a'); print('b')")

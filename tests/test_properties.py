@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glscore import Benchmark, score
-from glscore.bench import SHEETS
+from glscore.core.benchmark import SHEETS
 
 SHEET_SPECS = [s for s in SHEETS]
 

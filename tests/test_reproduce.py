@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from glscore import paths
+from glscore.analysis.reproduce import STATUSES, reproduce
 from glscore.cli import main
-from glscore.reproduce import STATUSES, reproduce
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_unsupported_ms_ssim_rule_by_hand():
     import numpy as np
 
     from glscore import load_paper, score
-    from glscore.reproduce import unsupported_as_zero
+    from glscore.analysis.reproduce import unsupported_as_zero
 
     bench = load_paper()
     j = int(np.flatnonzero((bench.tasks["metric"] == "MS-SSIM").to_numpy())[0])
@@ -110,9 +110,9 @@ def test_one_mean_per_modality_rule_by_hand():
     import numpy as np
 
     from glscore import load_paper
-    from glscore.normalise import normalise
-    from glscore.profiles import PAPER
-    from glscore.reproduce import modality_mean_cells
+    from glscore.analysis.reproduce import modality_mean_cells
+    from glscore.core.normalise import normalise
+    from glscore.core.profiles import PAPER
 
     bench = load_paper()
     cells = modality_mean_cells(bench, PAPER)

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from glscore import Benchmark, InputError
+from glscore.analysis.leaderboard import board_table, scope_tables, summary_frame
+from glscore.analysis.scopes import CAPS, DEFAULT_COMBINED, boards, find_board
 from glscore.cli import main
-from glscore.leaderboard import board_table, scope_tables, summary_frame
-from glscore.scopes import CAPS, DEFAULT_COMBINED, boards, find_board
 
 NAN = np.nan
 

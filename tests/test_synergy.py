@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from glscore import synergy
+from glscore.core import synergy
 from glscore.errors import InputError
 
 NAN = np.nan
@@ -136,8 +136,8 @@ def test_properties(scores, sota):
 
 
 def test_resolve_module_function_and_errors():
-    rule = synergy.resolve("glscore.synergy:excess")
-    assert rule.function is synergy.excess and rule.label == "glscore.synergy:excess"
+    rule = synergy.resolve("glscore.core.synergy:excess")
+    assert rule.function is synergy.excess and rule.label == "glscore.core.synergy:excess"
     assert synergy.resolve("soft", {"k": 5}).label == "soft(k=5)"
     with pytest.raises(InputError, match="unknown synergy rule 'nope'"):
         synergy.resolve("nope")

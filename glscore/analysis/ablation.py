@@ -1,0 +1,681 @@
+"""How much do the General-Level levels depend on the scoring relaxation?
+
+A *variant* is one way of scoring: a synergy rule with its parameters
+(:mod:`glscore.core.synergy`), an aggregation (``per_modality``, published, or
+``pooled``) and a Level-4 mean (``harmonic``, published, ``geometric`` or
+``arithmetic``). :func:`run_ablation` scores the whole benchmark under a
+grid of variants, normalising once, and compares every variant with the
+published one (``strict``, ``per_modality``, ``harmonic``):
+
+* models per level and the level migration matrix (published level in rows,
+  variant level in columns);
+* Kendall's tau-b and Spearman's rho of the two rankings, the overlap of the
+  two top-10s, the models entering and leaving Level-4.
+
+The ranking of a leaderboard is by level reached, then by the score at that
+level: the key is the dense rank of ``(level, score_at_level)``, see
+:func:`ranking_key`. Ties keep the models' order; the leaderboards
+(:mod:`glscore.analysis.leaderboard`) break them by the next lower level and the name.
+
+The bootstrap (:func:`bootstrap`) resamples tasks with replacement within
+each modality-paradigm group (NLP included), so the group sizes stay fixed.
+A resample is a count vector per group; the group means of all resamples
+are one matrix product ``values[:, group] @ counts.T / n_group``, computed in
+chunks of resamples. From the resamples: percentile intervals of every
+model's Level-2/3/4, the probability of each level, and the probability that
+each adjacent pair of the published ranking keeps its order.
+
+Sentences stating findings are built by the ``finding_*`` functions, charts
+by the ``plot_*`` functions (each returns a Figure).
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from glscore.core import levels
+from glscore.core.benchmark import MODALITIES, Benchmark
+from glscore.core.normalise import Normalised, normalise
+from glscore.core.profiles import Profile, get_profile
+from glscore.core.scoring import Scores, aggregate, modality_masks
+from glscore.core.synergy import resolve
+from glscore.errors import InputError
+from glscore.io.loaders import load_paper
+
+#: Rules of the default grid (``margin`` comes from :data:`DEFAULT_MARGINS`).
+DEFAULT_RULES: tuple[tuple[str, dict[str, float]], ...] = (
+    ("strict", {}),
+    ("soft", {"k": 10.0}),
+    ("ratio", {}),
+    ("excess", {}),
+    ("noisy_sota", {"s": 2.0}),
+    ("none", {}),
+)
+DEFAULT_MARGINS: tuple[float, ...] = (-0.1, -0.05, 0.05, 0.1)
+AGGREGATIONS: tuple[str, ...] = ("per_modality", "pooled")
+LEVEL4_MEANS: tuple[str, ...] = ("harmonic", "geometric", "arithmetic")
+LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
+TOP_K = 10
+
+
+# --------------------------------------------------------------------------- variants
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of scoring: rule (+ parameters), aggregation, Level-4 mean."""
+
+    rule: str = "strict"
+    params: tuple[tuple[str, float], ...] = ()
+    aggregation: str = "per_modality"
+    level4_mean: str = "harmonic"
+
+    @classmethod
+    def of(cls, rule: str, params: Mapping[str, float] | None = None,
+           aggregation: str = "per_modality", level4_mean: str = "harmonic") -> Variant:
+        if aggregation not in AGGREGATIONS:
+            raise InputError(f"unknown aggregation '{aggregation}'; choose one of "
+                             f"{list(AGGREGATIONS)}")
+        if level4_mean not in LEVEL4_MEANS:
+            raise InputError(f"unknown Level-4 mean '{level4_mean}'; choose one of "
+                             f"{list(LEVEL4_MEANS)}")
+        items = tuple(sorted((str(k), float(v)) for k, v in dict(params or {}).items()))
+        return cls(str(rule), items, aggregation, level4_mean)
+
+    @property
+    def label(self) -> str:
+        """``rule(params)`` plus ``| pooled`` / ``| geometric`` when not published."""
+        text = resolve(self.rule, dict(self.params)).label
+        if self.aggregation != "per_modality":
+            text += f" | {self.aggregation}"
+        if self.level4_mean != "harmonic":
+            text += f" | {self.level4_mean}"
+        return text
+
+    @property
+    def published(self) -> bool:
+        return self == PUBLISHED
+
+
+PUBLISHED = Variant()
+
+
+def _rule_specs(rules: Mapping | Iterable | None) -> list[tuple[str, dict[str, float]]]:
+    """``{name: params}``, ``[[name, params], ...]`` or ``[name, ...]`` as pairs."""
+    if rules is None:
+        return [(n, dict(p)) for n, p in DEFAULT_RULES]
+    if isinstance(rules, Mapping):
+        return [(str(n), dict(p or {})) for n, p in rules.items()]
+    specs = []
+    for item in rules:
+        if isinstance(item, str):
+            specs.append((item, {}))
+        else:
+            name, params = item
+            specs.append((str(name), dict(params or {})))
+    return specs
+
+
+def make_grid(
+    rules: Mapping | Iterable | None = None,
+    margins: Iterable[float] = DEFAULT_MARGINS,
+    aggregations: Iterable[str] = AGGREGATIONS,
+    level4_means: Iterable[str] = LEVEL4_MEANS,
+    extra_rule: str | None = None,
+    design: str = "one_at_a_time",
+) -> list[Variant]:
+    """The variants to evaluate, the published one first, without duplicates.
+
+    ``one_at_a_time`` (default) varies one factor from the published
+    variant: every rule (``rules``, ``margin`` at each of ``margins``,
+    ``extra_rule``) with the published aggregation and mean, then ``strict``
+    with each other aggregation and each other mean. ``full`` takes the
+    product of all rules, aggregations and means.
+
+    >>> [v.label for v in make_grid(["ratio"], [0.1], ["pooled"], ["harmonic"])]
+    ['strict', 'ratio', 'margin(tau=0.1)', 'strict | pooled']
+    """
+    specs = _rule_specs(rules) + [("margin", {"tau": float(t)}) for t in margins]
+    if extra_rule:
+        specs.append((extra_rule, {}))
+    aggregations, level4_means = list(aggregations), list(level4_means)
+    if design == "full":
+        grid = [Variant.of(r, p, a, m) for (r, p), a, m in
+                itertools.product(specs, aggregations, level4_means)]
+    elif design == "one_at_a_time":
+        grid = [Variant.of(r, p) for r, p in specs]
+        grid += [Variant.of("strict", {}, a) for a in aggregations]
+        grid += [Variant.of("strict", {}, "per_modality", m) for m in level4_means]
+    else:
+        raise InputError(f"unknown grid design '{design}'; choose one_at_a_time or full")
+    for v in grid:  # fail early on an unknown rule
+        resolve(v.rule, dict(v.params))
+    out = [PUBLISHED]
+    for v in grid:
+        if v not in out:
+            out.append(v)
+    return out
+
+
+# --------------------------------------------------------------------------- evaluation
+
+@dataclass(frozen=True)
+class Prepared:
+    """A benchmark normalised once, with its task groups."""
+
+    bench: Benchmark
+    norm: Normalised
+    profile: Profile
+    modalities: tuple[str, ...]
+    comp_mask: np.ndarray  # tasks x modalities
+    gen_mask: np.ndarray   # tasks x modalities
+    nlp_mask: np.ndarray   # tasks
+
+    @property
+    def groups(self) -> list[tuple[str, np.ndarray]]:
+        """The bootstrap strata: (name, task indices), comprehension and
+        generation per modality, then NLP (every task in exactly one)."""
+        tasks = self.bench.tasks
+        out = []
+        for modality in MODALITIES:
+            for paradigm in ("comprehension", "generation"):
+                sel = (tasks["modality"] == modality) & (tasks["paradigm"] == paradigm)
+                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel.to_numpy())))
+        out.append(("NLP", np.flatnonzero(self.nlp_mask)))
+        return out
+
+
+def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper") -> Prepared:
+    """Normalise ``bench`` (default: the paper data) once under ``profile``."""
+    bench = load_paper() if bench is None else bench
+    prof = get_profile(profile)
+    modalities = bench.modalities_present if prof.overall_over == "present" else MODALITIES
+    comp, gen = modality_masks(bench.tasks, tuple(modalities))
+    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
+    return Prepared(bench, normalise(bench, prof), prof, tuple(modalities), comp, gen, nlp)
+
+
+def credit_of(prep: Prepared, variant: Variant) -> np.ndarray:
+    """Per-cell credit of the variant's rule (models x tasks)."""
+    rule = resolve(variant.rule, dict(variant.params))
+    return rule.credit(prep.norm.scores, prep.norm.sota, prep.bench.tasks)
+
+
+def variant_profile(prep: Prepared, variant: Variant) -> Profile:
+    options = {k: v for k, v in (("aggregation", variant.aggregation),
+                                 ("level4_mean", variant.level4_mean))
+               if v != getattr(prep.profile, k)}
+    return prep.profile.with_options(**options)
+
+
+def evaluate(prep: Prepared, variant: Variant) -> Scores:
+    """:class:`Scores` of every model under ``variant`` (no re-normalisation)."""
+    return aggregate(prep.bench, prep.norm, credit_of(prep, variant),
+                     variant_profile(prep, variant), variant.label)
+
+
+def ranking_key(scores: Scores) -> np.ndarray:
+    """Dense rank of (level reached, score at that level): higher is better.
+
+    See :func:`ranking_key_of`.
+    """
+    return ranking_key_of(scores.level, scores.level2, scores.level3, scores.level4,
+                          scores.level5)
+
+
+def ranking_key_of(level, l2, l3, l4, l5) -> np.ndarray:
+    """Dense rank (1 = last) of ``(level, score_at_level)`` along the last axis.
+
+    Models compare by level, then by the score at that level; exact ties
+    share a rank. Works on one ranking (models) or many (resamples x models).
+    A rank, unlike a weighted sum ``w * level + score``, loses no precision.
+
+    >>> ranking_key_of(np.array([3, 4, 3]), np.array([50., 40., 50.]),
+    ...                np.array([20., 30., 20.]), np.array([0., 10., 0.]), np.zeros(3))
+    array([1., 2., 1.])
+    """
+    level = np.asarray(level)
+    at = levels.score_at_level(level, l2, l3, l4, l5)
+    order = np.lexsort((at, level), axis=-1)
+    level_sorted = np.take_along_axis(level, order, axis=-1)
+    at_sorted = np.take_along_axis(at, order, axis=-1)
+    change = np.ones(level_sorted.shape, dtype=bool)
+    change[..., 1:] = ((level_sorted[..., 1:] != level_sorted[..., :-1])
+                       | (at_sorted[..., 1:] != at_sorted[..., :-1]))
+    dense = np.cumsum(change, axis=-1).astype(float)
+    ranks = np.empty_like(dense)
+    np.put_along_axis(ranks, order, dense, axis=-1)
+    return ranks
+
+
+def ranking_order(key: np.ndarray) -> np.ndarray:
+    """Model indices, best first (ties: the earlier model first).
+
+    >>> ranking_order(np.array([1.0, 3.0, 3.0, 2.0]))
+    array([1, 2, 3, 0])
+    """
+    return np.lexsort((np.arange(len(key)), -np.asarray(key)))
+
+
+def migration_matrix(published: np.ndarray, variant: np.ndarray) -> pd.DataFrame:
+    """Counts of models by published level (rows) and variant level (columns).
+
+    >>> int(migration_matrix(np.array([3, 3, 4]), np.array([3, 4, 4])).loc[3, 4])
+    1
+    """
+    index = pd.Index(LEVEL_RANGE, name="published")
+    counts = np.zeros((len(LEVEL_RANGE), len(LEVEL_RANGE)), dtype=int)
+    np.add.at(counts, (np.asarray(published) - 1, np.asarray(variant) - 1), 1)
+    return pd.DataFrame(counts, index=index, columns=pd.Index(LEVEL_RANGE, name="variant"))
+
+
+def rank_agreement(key_a: np.ndarray, key_b: np.ndarray) -> tuple[float, float]:
+    """Kendall's tau-b and Spearman's rho of two rankings (by their keys)."""
+    if np.ptp(key_a) == 0 or np.ptp(key_b) == 0:
+        return (1.0, 1.0) if np.array_equal(key_a, key_b) else (float("nan"), float("nan"))
+    from scipy import stats  # imported here: scipy is slow to import
+
+    tau = stats.kendalltau(key_a, key_b).statistic
+    rho = stats.spearmanr(key_a, key_b).statistic
+    return float(tau), float(rho)
+
+
+def top_overlap(key_a: np.ndarray, key_b: np.ndarray, k: int = TOP_K) -> int:
+    """How many of the top-``k`` models of ``a`` are in the top-``k`` of ``b``.
+
+    >>> top_overlap(np.array([4., 3., 2., 1.]), np.array([1., 3., 2., 4.]), k=2)
+    1
+    """
+    top_a = set(ranking_order(key_a)[:k].tolist())
+    return len(top_a & set(ranking_order(key_b)[:k].tolist()))
+
+
+@dataclass
+class AblationResult:
+    """Scores of every variant and their comparison with the published one."""
+
+    prep: Prepared
+    variants: list[Variant]
+    scores: list[Scores]
+    keys: np.ndarray    # variants x models
+    levels: np.ndarray  # variants x models
+    boot: list[BootResult] = field(default_factory=list)
+    timing: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        return [v.label for v in self.variants]
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return self.prep.bench.models
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.prep.bench.model_names
+
+    @property
+    def published_order(self) -> np.ndarray:
+        return ranking_order(self.keys[0])
+
+    def migration(self, i: int) -> pd.DataFrame:
+        return migration_matrix(self.levels[0], self.levels[i])
+
+    def level_counts(self) -> pd.DataFrame:
+        """Variants x levels 1..5: number of models at each level."""
+        counts = np.stack([np.bincount(lv, minlength=6)[1:6] for lv in self.levels])
+        return pd.DataFrame(counts, index=pd.Index(self.labels, name="variant"),
+                            columns=[f"level{k}" for k in LEVEL_RANGE])
+
+    def level4_club(self, i: int) -> list[str]:
+        """Names of the models at Level-4 or above under variant ``i``."""
+        return [self.names[j] for j in np.flatnonzero(self.levels[i] >= 4)]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per variant: counts per level, agreement, Level-4 changes."""
+        base_key, base_level = self.keys[0], self.levels[0]
+        rows = []
+        for i, v in enumerate(self.variants):
+            tau, rho = rank_agreement(base_key, self.keys[i])
+            lv = self.levels[i]
+            enter = [self.names[j] for j in np.flatnonzero((lv >= 4) & (base_level < 4))]
+            leave = [self.names[j] for j in np.flatnonzero((lv < 4) & (base_level >= 4))]
+            rows.append({
+                "variant": v.label, "rule": v.rule,
+                "params": ";".join(f"{k}={p:g}" for k, p in v.params),
+                "aggregation": v.aggregation, "level4_mean": v.level4_mean,
+                **{f"level{k}": int((lv == k).sum()) for k in LEVEL_RANGE},
+                "kendall_tau": tau, "spearman_rho": rho,
+                "top10_overlap": top_overlap(base_key, self.keys[i], TOP_K),
+                "moved_up": int((lv > base_level).sum()),
+                "moved_down": int((lv < base_level).sum()),
+                "entering_level4": "; ".join(enter), "leaving_level4": "; ".join(leave),
+            })
+        return pd.DataFrame(rows)
+
+    def tau_matrix(self) -> pd.DataFrame:
+        """Kendall's tau-b between the rankings of every pair of variants."""
+        n = len(self.variants)
+        out = np.ones((n, n))
+        for a, b in itertools.combinations(range(n), 2):
+            out[a, b] = out[b, a] = rank_agreement(self.keys[a], self.keys[b])[0]
+        return pd.DataFrame(out, index=self.labels, columns=self.labels)
+
+    def variant_levels(self) -> pd.DataFrame:
+        """Long table: variant, model, level reached and Level-2..5."""
+        frames = [pd.DataFrame({
+            "variant": v.label, "model": s.models, "level": s.level,
+            "level2": s.level2, "level3": s.level3, "level4": s.level4, "level5": s.level5,
+        }) for v, s in zip(self.variants, self.scores, strict=True)]
+        return pd.concat(frames, ignore_index=True)
+
+    def level4_probability(self) -> pd.DataFrame:
+        """Bootstrap P(Level >= 4), models (ever at Level-4) x variants."""
+        if not self.boot:
+            raise ValueError("run_ablation(..., n_boot > 0) first")
+        ever = np.flatnonzero((self.levels >= 4).any(axis=0))
+        order = [j for j in self.published_order if j in set(ever.tolist())]
+        probs = np.stack([(b.level[order] >= 4).mean(axis=1) for b in self.boot], axis=1)
+        return pd.DataFrame(probs, index=pd.Index([self.names[j] for j in order], name="model"),
+                            columns=self.labels)
+
+
+def run_ablation(prep: Prepared | None = None, variants: Sequence[Variant] | None = None,
+                 n_boot: int = 1000, seed: int = 0, chunk: int = 250) -> AblationResult:
+    """Score every variant, then bootstrap each (same resamples for all).
+
+    ``timing`` holds the seconds of the grid, the bootstrap and the total
+    (for printing; never put it in a notebook output).
+    """
+    start = time.perf_counter()
+    prep = prepare() if prep is None else prep
+    variants = list(variants or make_grid())
+    if variants[0] != PUBLISHED:
+        variants = [PUBLISHED] + [v for v in variants if v != PUBLISHED]
+    scores = [evaluate(prep, v) for v in variants]
+    keys = np.stack([ranking_key(s) for s in scores])
+    lv = np.stack([s.level for s in scores])
+    result = AblationResult(prep, variants, scores, keys, lv)
+    grid_done = time.perf_counter()
+    if n_boot > 0:
+        counts = resample_counts(prep, n_boot, seed)
+        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk) for v in variants]
+    end = time.perf_counter()
+    result.timing = {"grid_s": grid_done - start, "bootstrap_s": end - grid_done,
+                     "total_s": end - start}
+    return result
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+@dataclass
+class BootResult:
+    """Bootstrap replicates (models x resamples) of one variant."""
+
+    variant: Variant
+    models: tuple[str, ...]
+    names: tuple[str, ...]
+    level2: np.ndarray
+    level3: np.ndarray
+    level4: np.ndarray
+    level5: np.ndarray
+    level: np.ndarray
+
+    @property
+    def n_boot(self) -> int:
+        return self.level.shape[1]
+
+    @property
+    def keys(self) -> np.ndarray:
+        """Ranking keys, models x resamples (each resample ranked on its own)."""
+        arrays = (self.level, self.level2, self.level3, self.level4, self.level5)
+        return ranking_key_of(*(a.T for a in arrays)).T
+
+    def intervals(self, point: Scores | None = None, alpha: float = 0.05) -> pd.DataFrame:
+        """Percentile intervals of Level-2/3/4 per model (and the point values)."""
+        q = [alpha / 2, 1 - alpha / 2]
+        data: dict[str, object] = {"model": self.models, "name": self.names}
+        for name in ("level2", "level3", "level4"):
+            reps = getattr(self, name)
+            if point is not None:
+                data[name] = getattr(point, name)
+            lo, hi = np.quantile(reps, q, axis=1)
+            data[f"{name}_lo"], data[f"{name}_hi"] = lo, hi
+        return pd.DataFrame(data)
+
+    def level_probabilities(self) -> pd.DataFrame:
+        """P(level reached = k) per model, k = 1..5."""
+        probs = np.stack([(self.level == k).mean(axis=1) for k in LEVEL_RANGE], axis=1)
+        return pd.DataFrame(probs, index=pd.Index(self.models, name="model"),
+                            columns=[f"p_level{k}" for k in LEVEL_RANGE])
+
+    def pair_stability(self, order: np.ndarray) -> pd.DataFrame:
+        """For each adjacent pair of ``order`` (best first): the share of
+        resamples in which the upper model still ranks at least as high."""
+        keys = self.keys
+        upper, lower = np.asarray(order[:-1]), np.asarray(order[1:])
+        kept = (keys[upper] >= keys[lower]).mean(axis=1)
+        return pd.DataFrame({
+            "rank": np.arange(1, len(upper) + 1),
+            "upper": [self.names[j] for j in upper],
+            "lower": [self.names[j] for j in lower],
+            "p_kept": kept,
+        })
+
+
+def resample_counts(prep: Prepared, n_boot: int, seed: int) -> list[np.ndarray]:
+    """Per group (:attr:`Prepared.groups`): resample counts, ``n_boot x n_group``.
+
+    Row ``b`` says how often each task of the group is drawn in resample
+    ``b`` (a multinomial with ``n_group`` draws, so the group keeps its size).
+    """
+    if n_boot < 1:
+        raise InputError(f"n_boot must be >= 1, got {n_boot}")
+    rng = np.random.default_rng(seed)
+    out = []
+    for _, idx in prep.groups:
+        n = len(idx)
+        if n == 0:
+            out.append(np.zeros((n_boot, 0)))
+        else:
+            out.append(rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float))
+    return out
+
+
+def bootstrap(prep: Prepared, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
+              counts: list[np.ndarray] | None = None, chunk: int = 250) -> BootResult:
+    """Bootstrap replicates of every model's levels under ``variant``.
+
+    With ``counts`` (from :func:`resample_counts`) the same resamples are
+    reused; all-ones counts reproduce :func:`evaluate` exactly.
+    """
+    counts = resample_counts(prep, n_boot, seed) if counts is None else counts
+    n_boot = counts[0].shape[0]
+    scores = np.nan_to_num(prep.norm.scores, nan=0.0)
+    credit = credit_of(prep, variant)
+    prof = variant_profile(prep, variant)
+    groups = prep.groups
+    gid = {name: k for k, (name, _) in enumerate(groups)}
+    sizes = np.array([len(idx) for _, idx in groups], dtype=float)
+    n_models = scores.shape[0]
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("l2", "l3", "l4", "l5", "level")}
+    for b0 in range(0, n_boot, chunk):
+        b1 = min(b0 + chunk, n_boot)
+        # group means of all resamples of the chunk: groups x models x b
+        mean_s = np.zeros((len(groups), n_models, b1 - b0))
+        mean_c = np.zeros_like(mean_s)
+        for k, (_, idx) in enumerate(groups):
+            if len(idx):
+                w = counts[k][b0:b1].T / len(idx)
+                mean_s[k], mean_c[k] = scores[:, idx] @ w, credit[:, idx] @ w
+        comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
+        gen = [gid[f"{m}-generation"] for m in prep.modalities]
+        eps, mean = prof.level4_epsilon, prof.level4_mean
+        if prof.aggregation == "pooled":
+            wc, wg = sizes[comp], sizes[gen]
+            wc, wg = wc / max(wc.sum(), 1.0), wg / max(wg.sum(), 1.0)
+            c2, g2 = np.tensordot(wc, mean_s[comp], 1), np.tensordot(wg, mean_s[gen], 1)
+            c3, g3 = np.tensordot(wc, mean_c[comp], 1), np.tensordot(wg, mean_c[gen], 1)
+            l2, l3 = levels.level2(c2, g2), levels.level3(c3, g3)
+            l4 = levels.level4(c3, g3, eps, mean)
+        else:
+            c3, g3 = mean_c[comp], mean_c[gen]
+            l2 = levels.level2(mean_s[comp], mean_s[gen]).mean(axis=0)
+            l3 = levels.level3(c3, g3).mean(axis=0)
+            l4 = levels.level4(c3, g3, eps, mean).mean(axis=0)
+        l5 = levels.level5(l4, mean_c[gid["NLP"]])
+        reached = levels.level_reached(l2.ravel(), l3.ravel(), l4.ravel(), l5.ravel())
+        for name, arr in (("l2", l2), ("l3", l3), ("l4", l4), ("l5", l5),
+                          ("level", reached.reshape(l2.shape))):
+            parts[name].append(arr)
+    cat = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
+    return BootResult(variant, prep.bench.models, prep.bench.model_names,
+                      cat["l2"], cat["l3"], cat["l4"], cat["l5"], cat["level"])
+
+
+# --------------------------------------------------------------------------- findings
+
+def _fmt_list(items: Sequence[str], limit: int = 4) -> str:
+    items = list(items)
+    if not items:
+        return "none"
+    head = ", ".join(items[:limit])
+    return head + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def finding_levels(result: AblationResult) -> str:
+    """How the number of models at Level-3 and Level-4+ varies over variants."""
+    counts = result.level_counts()
+    top = counts["level4"] + counts["level5"]
+    l3 = counts["level3"]
+    base = result.labels[0]
+    return (
+        f"Under the published rule ({base}) {int(l3.iloc[0])} models reach Level-3 and "
+        f"{int(top.iloc[0])} reach Level-4 or above; across {len(counts)} variants Level-4+ "
+        f"ranges from {int(top.min())} ({top.idxmin()}) to {int(top.max())} ({top.idxmax()}) "
+        f"and Level-3 from {int(l3.min())} to {int(l3.max())}."
+    )
+
+
+def finding_migration(result: AblationResult) -> str:
+    """Which variant moves the most models between levels, and how."""
+    summary = result.summary().iloc[1:]
+    if summary.empty:
+        return "Only the published variant was evaluated: no model moves."
+    moved = summary["moved_up"] + summary["moved_down"]
+    row = summary.loc[moved.idxmax()]
+    still = int((moved == 0).sum())
+    return (
+        f"{row['variant']} moves the most models: {int(row['moved_up'])} up and "
+        f"{int(row['moved_down'])} down out of {len(result.models)}; "
+        f"{still} of {len(summary)} variants leave every model at its published level."
+    )
+
+
+def finding_agreement(result: AblationResult) -> str:
+    """Range of Kendall's tau with the published ranking and top-10 overlap."""
+    s = result.summary().iloc[1:]
+    if s.empty:
+        return "Only the published variant was evaluated."
+    lo = s.loc[s["kendall_tau"].idxmin()]
+    return (
+        f"Kendall's tau with the published ranking ranges from {lo['kendall_tau']:.2f} "
+        f"({lo['variant']}) to {s['kendall_tau'].max():.2f} (median "
+        f"{s['kendall_tau'].median():.2f}); the published top-{TOP_K} keeps between "
+        f"{int(s['top10_overlap'].min())} and {int(s['top10_overlap'].max())} of its members."
+    )
+
+
+def finding_level4(result: AblationResult) -> str:
+    """How many published Level-4 models stay there under every variant and
+    under resampling of the tasks."""
+    club = np.flatnonzero(result.levels[0] >= 4)
+    always = [result.names[j] for j in club if (result.levels[:, j] >= 4).all()]
+    text = (f"{len(always)} of the {len(club)} published Level-4 models "
+            f"({_fmt_list([result.names[j] for j in club])}) stay at Level-4 under all "
+            f"{len(result.variants)} variants")
+    drops = []
+    for j in club:
+        lost = np.flatnonzero(result.levels[:, j] < 4)
+        if len(lost):
+            drops.append(f"{result.names[j]} drops under {result.labels[lost[0]]}"
+                         + (f" and {len(lost) - 1} more" if len(lost) > 1 else ""))
+    if drops:
+        text += " (" + "; ".join(drops) + ")"
+    if result.boot:
+        p = (result.boot[0].level[club] >= 4).mean(axis=1)
+        text += (f"; under task resampling they keep Level-4 in {100 * p.min():.0f}% to "
+                 f"{100 * p.max():.0f}% of {result.boot[0].n_boot} resamples")
+    entering = set()
+    for i in range(1, len(result.variants)):
+        entering |= set(np.flatnonzero((result.levels[i] >= 4) & (result.levels[0] < 4)))
+    return text + f"; {len(entering)} other models reach Level-4 under some variant."
+
+
+def finding_bootstrap(result: AblationResult, top: int = TOP_K, threshold: float = 0.95) -> str:
+    """How many adjacent pairs of the published top-``top`` are stable."""
+    if not result.boot:
+        return "No bootstrap was run."
+    boot = result.boot[0]
+    pairs = boot.pair_stability(result.published_order[:top])
+    stable = int((pairs["p_kept"] >= threshold).sum())
+    ci = boot.intervals(result.scores[0])
+    width = ci["level3_hi"] - ci["level3_lo"]
+    j = int(width.idxmax())
+    weakest = pairs.loc[pairs["p_kept"].idxmin()]
+    return (
+        f"{stable} of the {len(pairs)} adjacent pairs in the published top-{top} keep their "
+        f"order in at least {100 * threshold:.0f}% of {boot.n_boot} task resamples; the least "
+        f"stable is {weakest['upper']} over {weakest['lower']} "
+        f"({100 * weakest['p_kept']:.0f}%), and the widest 95% Level-3 interval is "
+        f"{ci['name'][j]}'s ({ci['level3_lo'][j]:.1f} to {ci['level3_hi'][j]:.1f})."
+    )
+
+
+# --------------------------------------------------------------------------- tables
+
+def forest_table(result: AblationResult, top: int = TOP_K) -> pd.DataFrame:
+    """Published top-``top`` models: point values and 95% intervals of Level-2/3/4."""
+    ci = result.boot[0].intervals(result.scores[0])
+    probs = result.boot[0].level_probabilities().reset_index(drop=True)
+    table = pd.concat([ci, probs], axis=1)
+    table.insert(2, "rank", 0)
+    order = result.published_order
+    table.loc[order, "rank"] = np.arange(1, len(order) + 1)
+    table.insert(3, "level", result.levels[0])
+    return table.sort_values("rank", kind="stable").head(top).reset_index(drop=True)
+
+
+def bootstrap_table(result: AblationResult) -> pd.DataFrame:
+    """Every model (published order): intervals and level probabilities."""
+    return forest_table(result, top=len(result.models))
+
+
+def summary_json(result: AblationResult) -> dict:
+    """The variant summary as a JSON-ready dict (with the timing)."""
+    variants = []
+    for row in result.summary().to_dict("records"):
+        variants.append({
+            "label": row["variant"], "rule": row["rule"],
+            "params": dict(next(v for v in result.variants if v.label == row["variant"]).params),
+            "aggregation": row["aggregation"], "level4_mean": row["level4_mean"],
+            "models_per_level": {str(k): row[f"level{k}"] for k in LEVEL_RANGE},
+            "kendall_tau": row["kendall_tau"], "spearman_rho": row["spearman_rho"],
+            "top10_overlap": row["top10_overlap"],
+            "entering_level4": [x for x in row["entering_level4"].split("; ") if x],
+            "leaving_level4": [x for x in row["leaving_level4"].split("; ") if x],
+        })
+    return {
+        "models": len(result.models),
+        "n_boot": result.boot[0].n_boot if result.boot else 0,
+        "timing_s": {k: round(v, 3) for k, v in result.timing.items()},
+        "variants": variants,
+    }
+
+
+# --------------------------------------------------------------------------- charts

@@ -1,0 +1,35 @@
+"""``glscore reproduce``: the paper's Tables 12/14/16 recomputed from Appendix B."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from glscore.analysis.reproduce import TOLERANCE, reproduce
+from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("reproduce", help="recompute the paper's level tables and compare",
+                            description=__doc__)
+    parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
+                        help=f"scoring profile: {' | '.join(sorted(PROFILES))} "
+                             f"(default {DEFAULT_PROFILE})")
+    parser.add_argument("--tolerance", type=float, default=TOLERANCE,
+                        help=f"largest |published - recomputed| that reproduces "
+                             f"(default {TOLERANCE})")
+    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rep = reproduce(args.profile, args.tolerance)
+    if args.json:
+        print(json.dumps(rep.to_json(), indent=2))
+        return 0
+    print("\n".join(rep.findings()))
+    print()
+    print(rep.rules.to_string(index=False))
+    print()
+    print(rep.deviations().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    return 0

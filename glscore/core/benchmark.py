@@ -1,0 +1,119 @@
+"""The :class:`Benchmark` type: tasks table, model ids and the raw score matrix.
+
+A benchmark is three things side by side:
+
+* ``tasks``  -- one row per task (``task_id``, ``modality``, ``paradigm``,
+  ``sheet``, ``sheet_row``, ``task_name``, ``metric``, ``direction``, ``sota``);
+* ``models`` -- the model identifiers, one per row of ``values``;
+* ``values`` -- a float matrix (models x tasks) of raw scores as reported,
+  ``NaN`` where a model does not support a task.
+
+The vocabulary of sheets, modalities and paradigms is defined here, once.
+Loaders that build a Benchmark from files live in :mod:`glscore.io.loaders`.
+"""
+
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from glscore.errors import InputError
+
+#: Sheets in canonical order: (sheet name, modality, paradigm, task-id prefix).
+SHEETS: tuple[tuple[str, str, str, str], ...] = (
+    ("Image-Comprehension", "Image", "comprehension", "IC"),
+    ("Image-Generation", "Image", "generation", "IG"),
+    ("Video-Comprehension", "Video", "comprehension", "VC"),
+    ("Video-Generation", "Video", "generation", "VG"),
+    ("Audio-Comprehension", "Audio", "comprehension", "AC"),
+    ("Audio-Generation", "Audio", "generation", "AG"),
+    ("3D-Comprehension", "3D", "comprehension", "3C"),
+    ("3D-Generation", "3D", "generation", "3G"),
+    ("NLP", "NLP", "nlp", "NLP"),
+)
+SHEET_NAMES: tuple[str, ...] = tuple(s[0] for s in SHEETS)
+MODALITIES: tuple[str, ...] = ("Image", "Video", "Audio", "3D")
+PARADIGMS: tuple[str, ...] = ("comprehension", "generation")
+TASK_COLUMNS: tuple[str, ...] = (
+    "task_id", "modality", "paradigm", "sheet", "sheet_row", "task_name",
+    "task_short_name", "metric", "direction", "sota",
+)
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """Tasks, models and the raw score matrix (``NaN`` = not supported).
+
+    ``sheets`` names the sheets the source had (a modality is *present* when
+    one of its sheets is, even with no rows: the reference scorer averages
+    over present modalities). ``source`` says where the data came from.
+    """
+
+    tasks: pd.DataFrame
+    models: tuple[str, ...]
+    values: np.ndarray
+    sheets: tuple[str, ...] = SHEET_NAMES
+    source: str = ""
+    model_names: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        missing = [c for c in TASK_COLUMNS if c not in self.tasks.columns]
+        if missing:
+            raise InputError(f"{self.source}: tasks table lacks column(s) {missing}")
+        shape = (len(self.models), len(self.tasks))
+        if self.values.shape != shape:
+            raise InputError(
+                f"{self.source}: score matrix has shape {self.values.shape}, expected {shape}"
+            )
+        if not self.model_names:
+            object.__setattr__(self, "model_names", tuple(self.models))
+
+    @property
+    def sota(self) -> np.ndarray:
+        """The SoTA specialist's raw score per task (``NaN`` where missing)."""
+        return self.tasks["sota"].to_numpy(dtype=float)
+
+    @property
+    def modalities_present(self) -> tuple[str, ...]:
+        """Modalities with at least one sheet in the source, canonical order."""
+        present = {s[1] for s in SHEETS if s[0] in self.sheets}
+        return tuple(m for m in MODALITIES if m in present)
+
+    @property
+    def has_nlp(self) -> bool:
+        return "NLP" in self.sheets
+
+    def select_models(self, models: Sequence[str]) -> Benchmark:
+        """The same benchmark restricted to ``models`` (in that order)."""
+        index = {m: i for i, m in enumerate(self.models)}
+        unknown = [m for m in models if m not in index]
+        if unknown:
+            raise InputError(f"{self.source}: unknown model(s) {unknown}")
+        rows = [index[m] for m in models]
+        return Benchmark(
+            self.tasks, tuple(models), self.values[rows], self.sheets, self.source,
+            tuple(self.model_names[i] for i in rows),
+        )
+
+    def select_tasks(self, mask: np.ndarray | pd.Series) -> Benchmark:
+        """The same benchmark restricted to the tasks where ``mask`` is true."""
+        keep = np.asarray(mask, dtype=bool)
+        return Benchmark(
+            self.tasks.loc[keep].reset_index(drop=True), self.models,
+            self.values[:, keep], self.sheets, self.source, self.model_names,
+        )
+
+    def long(self) -> pd.DataFrame:
+        """Tidy view: one row per (model, task) with the raw value."""
+        n_models, n_tasks = self.values.shape
+        return pd.DataFrame({
+            "model": np.repeat(np.array(self.models, dtype=object), n_tasks),
+            "task_id": np.tile(self.tasks["task_id"].to_numpy(dtype=object), n_models),
+            "value": self.values.ravel(),
+        })
+
+

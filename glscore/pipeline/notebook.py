@@ -1,0 +1,48 @@
+"""Helpers that keep notebooks short and their outputs stable.
+
+``setup()`` fixes pandas' display options and the house plotting style;
+``show(fig, name)`` saves a figure to ``figures/`` with
+:func:`glscore.figures.style.save_figure`, closes it, and returns the saved PNG for
+display (so the committed notebook shows exactly the file in ``figures/``).
+``write_table(frame, name)`` writes a CSV next to the figures, deterministically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from glscore import paths
+from glscore.figures import style as plots
+from glscore.io.files import write_text_if_changed
+
+DISPLAY_PRECISION = 3
+
+
+def setup() -> None:
+    """Stable display: pandas precision and width, the house matplotlib style."""
+    pd.set_option("display.precision", DISPLAY_PRECISION)
+    pd.set_option("display.width", 120)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_rows", 60)
+    plots.apply_style()
+
+
+def show(fig, name: str, directory: Path | str = paths.FIGURES_DIR):
+    """Save ``fig`` as ``figures/<name>.png``, close it, return it for display."""
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    saved = plots.save_figure(fig, name, directory)
+    plt.close(fig)
+    return Image(filename=str(saved[0]))
+
+
+def write_table(frame: pd.DataFrame, name: str, directory: Path | str = paths.FIGURES_DIR,
+                float_format: str = "%.6f") -> Path:
+    """Write ``frame`` as ``figures/<name>.csv`` (fixed float format, ``\\n``)."""
+    path = Path(directory) / f"{name}.csv"
+    write_text_if_changed(path, frame.to_csv(index=False, float_format=float_format,
+                                             lineterminator="\n"))
+    return path

@@ -1,0 +1,536 @@
+"""Run the numbered notebooks headlessly, reproducibly, and store them clean.
+
+The notebooks in ``notebooks/`` are named ``NN_topic.ipynb`` and are executed
+in numerical order with papermill. Every run:
+
+* checks the passed parameter names against the cell tagged ``parameters``
+  (papermill itself only logs a warning for an unknown name) and raises
+  :class:`ValueError` naming the notebook, the unknown name and the known ones;
+* executes with the kernel ``python3`` (by default), the working directory set
+  to the repository root (notebooks resolve paths from there, never from the
+  caller's directory), no progress bar, an execution timeout per cell, and the
+  kernel environment ``MPLBACKEND=Agg`` and ``PYTHONHASHSEED=0``;
+* strips volatile metadata (papermill's timestamps, durations and status, the
+  ``execution`` timings nbclient records, widget state, papermill's empty
+  ``tags`` lists), normalises the kernelspec to ``python3`` and writes the
+  notebook with nbformat's canonical JSON (indent 1, sorted keys, trailing
+  newline), atomically, so that two runs give the same bytes.
+
+Parameters and the ``injected-parameters`` cell: when parameters are passed,
+papermill inserts a cell tagged ``injected-parameters`` right after the
+``parameters`` cell, and that cell is kept in the written notebook (it records
+what was run). The committed notebooks are regenerated with **no** parameters
+(:func:`run_all`, ``make notebooks``), so they carry no injected cell; a
+leftover one from an earlier parameterised run is replaced by papermill and,
+with no parameters, dropped by :func:`run_notebook`. Running a committed
+notebook in place *with* parameters is therefore discouraged: write to another
+``output`` instead (the command line insists on ``--output-dir`` for that).
+
+If a notebook fails, nothing is written: the source notebook is left as it
+was and a :class:`NotebookExecutionError` says which notebook and which cell.
+
+Command line::
+
+    python -m glscore.pipeline [--only PATTERN] [--timeout S] [--debug]
+                               [-p NAME=VALUE ... --output-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import fnmatch
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from glscore.io.files import write_text_if_changed
+from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
+
+__all__ = [
+    "KERNEL_ENV",
+    "NOTEBOOK_PATTERN",
+    "NotebookExecutionError",
+    "clean_notebook",
+    "list_notebooks",
+    "main",
+    "notebook_parameters",
+    "run_all",
+    "run_notebook",
+    "write_notebook",
+]
+
+#: A notebook file name: two or more digits, an underscore, a topic.
+NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d{2,})_.+\.ipynb$")
+
+#: Environment given to the kernel for every run (stable figures and hashing).
+KERNEL_ENV: Mapping[str, str] = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+
+#: Kernelspec stored in every notebook the runner writes.
+PYTHON3_KERNELSPEC: Mapping[str, str] = {
+    "display_name": "Python 3 (ipykernel)",
+    "language": "python",
+    "name": "python3",
+}
+
+DEFAULT_TIMEOUT = 600
+
+# Cell-metadata keys that only describe one particular run.
+_VOLATILE_CELL_KEYS = ("papermill", "execution", "ExecuteTime", "collapsed_timing")
+# Notebook-metadata keys that only describe one particular run.
+_VOLATILE_NOTEBOOK_KEYS = ("papermill", "widgets")
+
+
+class NotebookExecutionError(RuntimeError):
+    """A notebook failed while executing.
+
+    Attributes: ``notebook`` (path), ``cell_index`` (0-based index among the
+    executed notebook's cells, an injected-parameters cell included, or
+    ``None`` if unknown), ``execution_count``, ``ename``
+    and ``evalue`` (the exception raised in the kernel), ``source`` (the
+    failing cell's source, if known) and ``traceback`` (kernel traceback
+    lines, ANSI colours included).
+    """
+
+    def __init__(
+        self,
+        notebook: Path,
+        cell_index: int | None,
+        ename: str,
+        evalue: str,
+        *,
+        execution_count: int | None = None,
+        source: str = "",
+        traceback: list[str] | None = None,
+    ) -> None:
+        self.notebook = Path(notebook)
+        self.cell_index = cell_index
+        self.execution_count = execution_count
+        self.ename = ename
+        self.evalue = evalue
+        self.source = source
+        self.traceback = list(traceback or [])
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        """One line: notebook, cell and error."""
+        where = _display_path(self.notebook)
+        if self.cell_index is None:
+            cell = "unknown cell"
+        else:
+            cell = f"cell {self.cell_index}"
+            if self.execution_count is not None:
+                cell += f" (In [{self.execution_count}])"
+        first = self.source.strip().splitlines()[0] if self.source.strip() else ""
+        hint = f" [cell starts: {first[:60]!r}]" if first else ""
+        return f"{where}: {cell} failed: {self.ename}: {self.evalue}{hint}"
+
+
+def _display_path(path: Path) -> str:
+    path = Path(path)
+    with contextlib.suppress(ValueError):
+        return str(path.resolve().relative_to(REPO_ROOT))
+    return str(path)
+
+
+# --------------------------------------------------------------------------
+# discovery and inspection
+# --------------------------------------------------------------------------
+
+
+def list_notebooks(directory: Path | str = NOTEBOOKS_DIR) -> list[Path]:
+    """The ``NN_*.ipynb`` notebooks in ``directory``, sorted by number.
+
+    Files not following the naming scheme (checkpoints, scratch notebooks) are
+    ignored; a missing directory gives an empty list. Ties in the number are
+    broken by name, so the order is total.
+
+    >>> list_notebooks("/nonexistent")
+    []
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found: list[tuple[int, str, Path]] = []
+    for path in directory.iterdir():
+        match = NOTEBOOK_PATTERN.match(path.name)
+        if match and path.is_file():
+            found.append((int(match["number"]), path.name, path))
+    return [path for _, _, path in sorted(found)]
+
+
+def notebook_parameters(path: Path | str) -> dict[str, dict[str, Any]]:
+    """Parameters declared in the notebook's cell tagged ``parameters``.
+
+    Returns papermill's inspection: name -> ``{"name", "inferred_type_name",
+    "default", "help"}`` (``default`` is the source text of the value). An
+    empty dict when the notebook has no ``parameters`` cell.
+    """
+    import papermill
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"notebook not found: {path}")
+    nb = _read_notebook(path)
+    return dict(papermill.inspect_notebook(nb))
+
+
+def _check_parameters(path: Path, parameters: Mapping[str, Any]) -> None:
+    known = notebook_parameters(path)
+    unknown = [name for name in parameters if name not in known]
+    if unknown:
+        known_text = ", ".join(sorted(known)) if known else "none (no 'parameters' cell)"
+        names = ", ".join(repr(name) for name in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        raise ValueError(
+            f"{_display_path(path)}: unknown parameter{plural} {names}; "
+            f"known parameters: {known_text}"
+        )
+
+
+# --------------------------------------------------------------------------
+# cleaning and writing
+# --------------------------------------------------------------------------
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip run-specific metadata from ``nb`` (in place) and return it.
+
+    Removes notebook-level ``papermill`` and ``widgets`` metadata, cell-level
+    ``papermill`` / ``execution`` / ``ExecuteTime`` metadata, the empty
+    ``tags`` lists papermill adds to every cell, the Python patch version in
+    ``language_info``; sets the kernelspec to ``python3``; merges consecutive
+    stream outputs (:func:`coalesce_streams`).
+    """
+    meta = nb.setdefault("metadata", nbformat.NotebookNode())
+    for key in _VOLATILE_NOTEBOOK_KEYS:
+        meta.pop(key, None)
+    meta["kernelspec"] = nbformat.from_dict(dict(PYTHON3_KERNELSPEC))
+    language_info = meta.get("language_info")
+    if isinstance(language_info, dict):
+        language_info.pop("version", None)
+    for cell in nb.get("cells", []):
+        cell_meta = cell.setdefault("metadata", nbformat.NotebookNode())
+        for key in _VOLATILE_CELL_KEYS:
+            cell_meta.pop(key, None)
+        if "tags" in cell_meta and not cell_meta["tags"]:
+            del cell_meta["tags"]
+        if "injected-parameters" in cell_meta.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
+        # Widget views reference model ids that change on every run.
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if isinstance(data, dict):
+                data.pop("application/vnd.jupyter.widget-view+json", None)
+        if "outputs" in cell:
+            cell["outputs"] = coalesce_streams(cell["outputs"])
+    return nb
+
+
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive ``stream`` outputs of the same name (stdout/stderr).
+
+    How a cell's printed text is split into stream outputs depends on when
+    the kernel flushed, not on what was printed; merging makes it stable.
+    """
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            previous["text"] = _text(previous["text"]) + _text(output["text"])
+        else:
+            merged.append(output)
+    return merged
+
+
+def _text(value: str | list[str]) -> str:
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _ensure_cell_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Give cells without an id a deterministic one and mark the format 4.5.
+
+    nbformat would otherwise assign random ids on upgrade, making every run
+    produce different bytes for an old-format notebook.
+    """
+    used = {cell.get("id") for cell in nb.cells if cell.get("id")}
+    for index, cell in enumerate(nb.cells):
+        if not cell.get("id"):
+            candidate = f"cell-{index:03d}"
+            while candidate in used:
+                candidate += "x"
+            cell["id"] = candidate
+            used.add(candidate)
+    if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) < 5:
+        nb["nbformat_minor"] = 5
+    return nb
+
+
+def _read_notebook(path: Path) -> nbformat.NotebookNode:
+    with open(path, encoding="utf-8") as handle:
+        raw = json.load(handle)
+    nb = nbformat.from_dict(raw)
+    if nb.get("nbformat") != 4:
+        nb = nbformat.reads(json.dumps(raw), as_version=4)
+    # papermill needs a kernel name and language to parse and inject parameters.
+    kernelspec = nb.setdefault("metadata", nbformat.NotebookNode()).get("kernelspec") or {}
+    if not kernelspec.get("name") or not kernelspec.get("language"):
+        nb.metadata["kernelspec"] = nbformat.from_dict(dict(PYTHON3_KERNELSPEC))
+    return _ensure_cell_ids(nb)
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path | str) -> Path:
+    """Write ``nb`` canonically (nbformat JSON + trailing newline), atomically."""
+    text = nbformat.writes(nb, version=4)
+    if not text.endswith("\n"):
+        text += "\n"
+    path = Path(path)
+    write_text_if_changed(path, text)
+    return path
+
+
+# --------------------------------------------------------------------------
+# execution
+# --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
+
+
+def _drop_injected_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.cells = [
+        cell
+        for cell in nb.cells
+        if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])
+    ]
+    return nb
+
+
+def run_notebook(
+    path: Path | str,
+    parameters: dict[str, Any] | None = None,
+    output: Path | str | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel: str = "python3",
+) -> Path:
+    """Execute one notebook with papermill and write it, cleaned.
+
+    Parameters
+    ----------
+    path:
+        The notebook to run.
+    parameters:
+        Values for names declared in the notebook's ``parameters`` cell.
+        Every name is checked first: an unknown one raises ``ValueError``.
+        With parameters, papermill's ``injected-parameters`` cell is stored.
+    output:
+        Where to write the executed notebook; ``None`` (default) overwrites
+        ``path`` in place.
+    timeout:
+        Per-cell execution timeout in seconds.
+    kernel:
+        Jupyter kernel name (``python3``: the Python running this function,
+        when ipykernel is installed there).
+
+    Returns the path written. On a failing cell, raises
+    :class:`NotebookExecutionError` and writes nothing.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"notebook not found: {path}")
+    parameters = dict(parameters or {})
+    _check_parameters(path, parameters)
+    target = Path(output).resolve() if output is not None else path
+
+    nb = _read_notebook(path)
+    if not parameters:
+        nb = _drop_injected_cells(nb)
+
+    # papermill logs every cell at INFO and warns about things we check ourselves.
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    try:
+        with _environment(KERNEL_ENV):
+            executed = papermill.execute_notebook(
+                nb,
+                None,  # no intermediate writes: we write once, cleaned, at the end
+                parameters=parameters or None,
+                kernel_name=kernel,
+                cwd=str(REPO_ROOT),
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+            )
+    except PapermillExecutionError as exc:
+        raise NotebookExecutionError(
+            path,
+            exc.cell_index,
+            exc.ename,
+            exc.evalue,
+            execution_count=exc.exec_count,
+            source=exc.source,
+            traceback=exc.traceback,
+        ) from exc
+    except Exception as exc:  # timeouts, dead kernels, missing kernels
+        message = str(exc).strip().splitlines()
+        raise NotebookExecutionError(
+            path,
+            None,
+            type(exc).__name__,
+            message[0] if message else "",
+            source=_timeout_preview(str(exc)),
+        ) from exc
+
+    clean_notebook(executed)
+    return write_notebook(executed, target)
+
+
+def _timeout_preview(message: str) -> str:
+    """The cell preview nbclient puts in a timeout message, if any."""
+    marker = "Here is a preview of the cell contents:"
+    if marker not in message:
+        return ""
+    preview = message.split(marker, 1)[1]
+    lines = [line for line in preview.splitlines() if line.strip() and set(line.strip()) != {"-"}]
+    return "\n".join(lines)
+
+
+def run_all(
+    directory: Path | str = NOTEBOOKS_DIR,
+    timeout: int = DEFAULT_TIMEOUT,
+    *,
+    output_dir: Path | str | None = None,
+    only: str | None = None,
+    kernel: str = "python3",
+) -> list[Path]:
+    """Run every ``NN_*.ipynb`` notebook of ``directory`` in order, without parameters.
+
+    By default each notebook is rewritten in place; with ``output_dir`` the
+    executed copies are written there (same file names) and the sources are
+    left untouched. ``only`` keeps the notebooks whose file name matches the
+    glob pattern (a pattern without wildcards matches as a substring).
+    Stops at the first failure (:class:`NotebookExecutionError`). Returns the
+    written paths.
+    """
+    notebooks = select_notebooks(list_notebooks(directory), only)
+    written = []
+    for notebook in notebooks:
+        output = Path(output_dir) / notebook.name if output_dir is not None else None
+        written.append(run_notebook(notebook, output=output, timeout=timeout, kernel=kernel))
+    return written
+
+
+def select_notebooks(notebooks: list[Path], only: str | None) -> list[Path]:
+    """Filter ``notebooks`` by a glob on the file name (substring if no wildcard)."""
+    if not only:
+        return list(notebooks)
+    pattern = only if any(ch in only for ch in "*?[") else f"*{only}*"
+    return [path for path in notebooks if fnmatch.fnmatch(path.name, pattern)]
+
+
+# --------------------------------------------------------------------------
+# command line
+# --------------------------------------------------------------------------
+
+
+def _parse_parameter(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        parsed: Any = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value  # a bare word is a string
+    return name.strip(), parsed
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m glscore.pipeline",
+        description="Execute the numbered notebooks in order (in place by default).",
+    )
+    parser.add_argument("--only", metavar="PATTERN", help="run only notebooks matching PATTERN")
+    parser.add_argument(
+        "--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="S", help="per-cell timeout"
+    )
+    parser.add_argument(
+        "--directory",
+        type=Path,
+        default=NOTEBOOKS_DIR,
+        help="notebook folder (default: notebooks/)",
+    )
+    parser.add_argument(
+        "--output-dir", type=Path, default=None, help="write executed copies here, not in place"
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        dest="parameters",
+        action="append",
+        type=_parse_parameter,
+        default=[],
+        metavar="NAME=VALUE",
+        help="notebook parameter (Python literal or bare string); needs --output-dir",
+    )
+    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m glscore.pipeline``; returns the exit status."""
+    args = _build_parser().parse_args(argv)
+    parameters = dict(args.parameters)
+    if parameters and args.output_dir is None:
+        print(
+            "error: parameters need --output-dir (committed notebooks run without parameters)",
+            file=sys.stderr,
+        )
+        return 2
+    notebooks = select_notebooks(list_notebooks(args.directory), args.only)
+    if not notebooks:
+        print(f"no notebooks to run in {_display_path(args.directory)}", file=sys.stderr)
+        return 0
+    for notebook in notebooks:
+        output = args.output_dir / notebook.name if args.output_dir is not None else None
+        print(f"running {_display_path(notebook)}", file=sys.stderr, flush=True)
+        try:
+            run_notebook(
+                notebook, parameters, output=output, timeout=args.timeout, kernel=args.kernel
+            )
+        except (ValueError, NotebookExecutionError, FileNotFoundError) as exc:
+            if args.debug:
+                for line in getattr(exc, "traceback", []):
+                    print(line, file=sys.stderr)
+                raise
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
