@@ -21,27 +21,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
+    MODALITIES,
+    PARADIGMS,
+    SHEET_NAMES,
+    SHEETS,
+    TASK_COLUMNS,
+)
 from glscore.errors import InputError
-
-#: Sheets in canonical order: (sheet name, modality, paradigm, task-id prefix).
-SHEETS: tuple[tuple[str, str, str, str], ...] = (
-    ("Image-Comprehension", "Image", "comprehension", "IC"),
-    ("Image-Generation", "Image", "generation", "IG"),
-    ("Video-Comprehension", "Video", "comprehension", "VC"),
-    ("Video-Generation", "Video", "generation", "VG"),
-    ("Audio-Comprehension", "Audio", "comprehension", "AC"),
-    ("Audio-Generation", "Audio", "generation", "AG"),
-    ("3D-Comprehension", "3D", "comprehension", "3C"),
-    ("3D-Generation", "3D", "generation", "3G"),
-    ("NLP", "NLP", "nlp", "NLP"),
-)
-SHEET_NAMES: tuple[str, ...] = tuple(s[0] for s in SHEETS)
-MODALITIES: tuple[str, ...] = ("Image", "Video", "Audio", "3D")
-PARADIGMS: tuple[str, ...] = ("comprehension", "generation")
-TASK_COLUMNS: tuple[str, ...] = (
-    "task_id", "modality", "paradigm", "sheet", "sheet_row", "task_name",
-    "task_short_name", "metric", "direction", "sota",
-)
 
 
 @dataclass(frozen=True)
