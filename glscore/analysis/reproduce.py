@@ -3,44 +3,52 @@
 The unit of comparison is a published *per-modality* cell: (table, model,
 modality) with the printed Level-k score of Image, Video, Audio or 3D. The
 printed ``overall`` column is not compared as a cell: it is the mean of the
-four printed modality cells (checked by :func:`overall_consistency`), so it
-adds nothing a modality cell does not already test.
+four printed modality cells (checked by the reproduction), so it adds nothing
+a modality cell does not already test.
 
-Every published non-zero cell gets a status:
+Every published non-zero cell gets one status (:data:`STATUSES`):
 
-* ``reproduced``        -- ``|published - recomputed| <= tolerance``;
-* ``not reproducible``  -- Appendix B has no row for that model and modality;
-* ``deviating``         -- otherwise, with the first category that explains it:
+* ``reproduced``       -- ``|published - recomputed| <= tolerance``;
+* ``rule``             -- a *strong* alternative rule reproduces it within the
+  tolerance: a rule with no free number, or with one integer that the cells
+  of the other models predict (leave-one-model-out);
+* ``weak rule``        -- a rule reproduces it, but fits this one cell only or
+  needs a free number chosen for it;
+* ``no per-task data`` -- Appendix B has no row for that model and modality;
+* ``unexplained``      -- none of the above (a descriptive category and the
+  values every tested rule gives, i.e. what was ruled out, are kept).
 
-  ============================  ===============================================
-  category                      test (computed, never typed)
-  ============================  ===============================================
-  duplicated rows               the paper's second printed row of the model
-                                (``scores_alternates.csv``) reproduces the cell
-  WER in percent                reading WER the other way (percent <-> fraction)
-                                reproduces it
-  metric alias                  the other metric-matching rule (alias <-> exact
-                                name) reproduces it
-  unsupported MS-SSIM read as 0 scoring a model's unsupported MS-SSIM cell as a
-                                value of 0, mapped by (x + 1) / 2 to 50 points,
-                                reproduces it
-  one mean per modality         a modality's Level-2/3 as one mean over all its
-                                tasks, ``sum_{t in C u G} s_t / |C u G|``,
-                                instead of ``(mean_C + mean_G) / 2``, reproduces it
-  no win in the data            published Level-3/4 > 0 but no task of the
-                                modality reaches SoTA in Appendix B
-  constant offset               published - recomputed is the same (within
-                                0.03) for three or more cells of one level and
-                                modality
-  constant ratio                published / recomputed is the same (within
-                                0.2 %) for three or more cells
-  name ambiguity                the published value equals another model's
-                                recomputed value (same level and modality)
-  unexplained                   none of the above
-  ============================  ===============================================
+The rules, tried in this order; the first that reproduces a cell explains it
+(all computed from ``data/``, none typed in):
 
-The ratio and offset groups are descriptions of a systematic pattern, not
-explanations: they stay unexplained in substance (the evidence says so).
+=================================  ======  ==================================================
+category                           kind    test
+=================================  ======  ==================================================
+duplicated rows                    strong  the model's other printed row (``scores_alternates.csv``)
+WER in percent                     strong  WER read the other way (percent <-> fraction)
+metric alias                       strong  the other metric-name matching (alias <-> exact)
+unsupported MS-SSIM read as 0      strong  a missing MS-SSIM cell scored as the value 0,
+                                           ``(0 + 1) / 2 * 100 = 50`` points
+one mean per modality              strong  Level-2/3 ``= sum_{t in m} s_t / |m|`` (all the
+                                           modality's tasks at once, no halves)
+pooled denominator                 strong  Level-2/3 ``= sum_{t in m} s_t / D`` with one integer
+                                           ``D`` shared by >= 3 cells of >= 2 models and
+                                           predicted by each model's peers
+another model's row                strong  the published Level-2 *and* Level-3 of the model's
+                                           modality equal another model's recomputed pair
+pooled denominator, unseen wins    weak    ``(sum + X) / D`` fits Level-2 and Level-3 with
+                                           one unseen sum ``X`` of winning scores
+Level-3 not halved                 weak    Level-3 ``= mean_C(credit) + mean_G(credit)``
+Level-3 without synergy filter     weak    Level-3 ``=`` the model's recomputed Level-2
+=================================  ======  ==================================================
+
+Descriptive categories of unexplained cells: ``no win in the data``
+(published Level-3/4 > 0, no task of the modality beats SoTA), ``constant
+offset`` / ``constant ratio`` (shared by three or more cells), ``name
+ambiguity`` (the value equals another model's recomputed value on that level
+alone: rejected as an explanation, because as many as
+:meth:`Reproduction.chance` of the reproduced cells match another model's
+value that way too).
 """
 
 from __future__ import annotations
@@ -54,31 +62,45 @@ import pandas as pd
 from glscore import paths
 from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
-from glscore.core.normalise import normalise
 from glscore.core.profiles import PROFILES, Profile, get_profile
-from glscore.core.scoring import Scores, score
-from glscore.core.synergy import resolve
+from glscore.core.scoring import Scores, Scoring, score, score_detailed
 from glscore.io.loaders import load_paper
 
 TOLERANCE = 0.01
-CATEGORIES: tuple[str, ...] = (
+#: Rules with no free number (or one integer predicted out of sample): status ``rule``.
+RULE_CATEGORIES: tuple[str, ...] = (
     "duplicated rows", "WER in percent", "metric alias", "unsupported MS-SSIM read as 0",
-    "one mean per modality", "no win in the data", "constant offset", "constant ratio",
-    "name ambiguity", "unexplained",
+    "one mean per modality", "pooled denominator", "another model's row",
 )
-#: Categories whose cells a single alternative rule reproduces within the tolerance.
-RULE_CATEGORIES: tuple[str, ...] = CATEGORIES[:5]
-STATUSES: tuple[str, ...] = ("reproduced", "deviating", "not reproducible")
+#: Rules that fit one cell only or need a free number: status ``weak rule``.
+WEAK_CATEGORIES: tuple[str, ...] = (
+    "pooled denominator, unseen wins", "Level-3 not halved", "Level-3 without synergy filter",
+)
+#: Descriptions of cells no rule reproduces: status ``unexplained``.
+DESCRIPTIVE_CATEGORIES: tuple[str, ...] = (
+    "no win in the data", "constant offset", "constant ratio", "name ambiguity", "unexplained",
+)
+CATEGORIES: tuple[str, ...] = RULE_CATEGORIES + WEAK_CATEGORIES + DESCRIPTIVE_CATEGORIES
+STATUSES: tuple[str, ...] = ("reproduced", "rule", "weak rule", "no per-task data",
+                             "unexplained")
+#: Statuses that count as *explained*: reproduced, or by a strong rule.
+EXPLAINED: tuple[str, ...] = STATUSES[:2]
 RATIO_TOLERANCE = 0.002
 OFFSET_TOLERANCE = 0.03
 MIN_GROUP = 3
+#: A pooled denominator must be shared by this many models.
+MIN_DENOMINATOR_MODELS = 2
+
+_OPEN = "deviating"          # working status of a cell with data that no test has claimed
+_NO_DATA = "no per-task data"
 
 
 @dataclass(frozen=True)
 class Reproduction:
-    """The comparison: ``cells`` (one row per published non-zero modality cell),
-    ``rules`` (each variant rule and the deviating cells it recovers), the
-    Level-4 and Level-5 facts, and the overall-column check."""
+    """The comparison: ``cells`` (one row per published non-zero modality cell, with
+    ``status``, ``category`` and ``evidence``), ``rules`` (each rule, its strength,
+    free numbers and the cells it explains), the Level-4/5 facts, the overall-column
+    check and the coincidence rates that grade single-value matches."""
 
     profile: str
     tolerance: float
@@ -90,6 +112,7 @@ class Reproduction:
     overall_rows: int
     overall_consistent: int
     zero_published_nonzero: int
+    chance: pd.DataFrame
 
     @property
     def published_nonzero(self) -> int:
@@ -97,44 +120,73 @@ class Reproduction:
 
     @property
     def with_data(self) -> int:
-        return int((self.cells["status"] != "not reproducible").sum())
+        return int((self.cells["status"] != _NO_DATA).sum())
 
     @property
     def reproduced(self) -> int:
         return int((self.cells["status"] == "reproduced").sum())
 
+    @property
+    def explained(self) -> int:
+        """Cells reproduced or explained by a strong rule."""
+        return int(self.cells["status"].isin(EXPLAINED).sum())
+
+    def count(self, status: str) -> int:
+        """Cells with ``status`` (one of :data:`STATUSES`)."""
+        return int((self.cells["status"] == status).sum())
+
     def status_counts(self) -> pd.DataFrame:
+        """Cells per status, every status listed (the 231-cell accounting)."""
         counts = self.cells["status"].value_counts().reindex(list(STATUSES), fill_value=0)
         return counts.rename_axis("status").reset_index(name="cells")
 
     def category_counts(self) -> pd.DataFrame:
-        dev = self.cells[self.cells["status"] == "deviating"]
+        """Cells with data that do not reproduce, per category (rules first)."""
+        dev = self.cells[~self.cells["status"].isin(["reproduced", _NO_DATA])]
         counts = dev["category"].value_counts().reindex(list(CATEGORIES), fill_value=0)
         return counts[counts > 0].rename_axis("category").reset_index(name="cells")
 
     def deviations(self) -> pd.DataFrame:
-        cols = ["model", "level", "modality", "published", "recomputed", "category", "evidence"]
-        return self.cells.loc[self.cells["status"] == "deviating", cols].reset_index(drop=True)
+        """Cells with data that do not reproduce under the profile."""
+        cols = ["model", "level", "modality", "published", "recomputed", "status", "category",
+                "evidence"]
+        keep = ~self.cells["status"].isin(["reproduced", _NO_DATA])
+        return self.cells.loc[keep, cols].reset_index(drop=True)
+
+    def explained_by(self, category: str) -> pd.DataFrame:
+        """The cells one rule explains, with its evidence."""
+        cols = ["model", "level", "modality", "published", "recomputed", "evidence"]
+        return self.cells.loc[self.cells["category"] == category, cols].reset_index(drop=True)
+
+    def accounting(self) -> pd.DataFrame:
+        """Every published non-zero cell with its status: the final table."""
+        cols = ["table", "model", "modality", "published", "recomputed", "status", "category"]
+        return self.cells[cols]
 
     def to_json(self) -> dict:
         """The object printed by ``glscore reproduce --json``."""
-        dev = self.deviations()
+        def cell(r) -> dict:
+            rec = None if np.isnan(r.recomputed) else round(float(r.recomputed), 4)
+            return {"table": int(r.table), "model": r.model, "level": int(r.level),
+                    "modality": r.modality, "published": float(r.published),
+                    "recomputed": rec, "status": r.status, "category": r.category,
+                    "evidence": r.evidence}
+
+        dev = self.cells[~self.cells["status"].isin(["reproduced", _NO_DATA])]
         return {
             "profile": self.profile,
             "tolerance": self.tolerance,
             "published_nonzero": self.published_nonzero,
             "with_data": self.with_data,
             "reproduced": self.reproduced,
-            "not_reproducible": int((self.cells["status"] == "not reproducible").sum()),
+            "explained": self.explained,
+            "not_reproducible": self.count(_NO_DATA),
+            "statuses": dict(zip(*self.status_counts().to_dict("list").values(), strict=True)),
             "categories": dict(zip(*self.category_counts().to_dict("list").values(),
                                    strict=True)),
             "rules": self.rules.to_dict("records"),
-            "deviations": [
-                {"model": r.model, "level": int(r.level), "modality": r.modality,
-                 "published": float(r.published), "recomputed": round(float(r.recomputed), 4),
-                 "category": r.category, "evidence": r.evidence}
-                for r in dev.itertuples()
-            ],
+            "cells": [cell(r) for r in self.cells.itertuples()],
+            "deviations": [cell(r) for r in dev.itertuples()],
             "level4_paper": self.level4_paper["model"].tolist(),
             "level4_recomputed": self.level4_recomputed["model"].tolist(),
             "level5_models": self.level5,
@@ -143,25 +195,17 @@ class Reproduction:
         }
 
     def findings(self) -> list[str]:
-        """The headline and the Level-4/5 facts, as sentences."""
-        out = [
-            f"Profile '{self.profile}': of {self.published_nonzero} published non-zero "
-            f"per-modality cells (Tables 12, 14, 16), {self.with_data} have per-task data in "
-            f"Appendix B and {self.reproduced} of those reproduce within {self.tolerance:g} "
-            f"({self.reproduced / max(self.with_data, 1):.0%}); "
-            f"{self.published_nonzero - self.with_data} cannot be recomputed.",
-        ]
-        cats = self.category_counts()
-        if len(cats):
-            out.append("Deviations by category: " + ", ".join(
-                f"{c} {n}" for c, n in zip(cats["category"], cats["cells"], strict=True)) + ".")
-        by_rule = int(self.cells["category"].isin(RULE_CATEGORIES).sum())
-        if by_rule:
-            out.append(
-                f"{by_rule} of the {self.with_data - self.reproduced} deviating cells are "
-                "reproduced within the tolerance by one documented alternative rule; with them "
-                f"{self.reproduced + by_rule} of {self.with_data} cells with data are accounted "
-                "for exactly.")
+        """The headline, the rules and the Level-4/5 facts, as sentences."""
+        out = [reproduction_paragraph(self)]
+        for r in self.rules[self.rules["recovers"] > 0].itertuples():
+            out.append(f"Rule '{r.category}' ({r.strength}, {r.free_numbers} free number(s)) "
+                       f"explains {r.recovers} cell(s): {r.evidence}")
+        unexplained = self.cells[self.cells["status"] == "unexplained"]
+        if len(unexplained):
+            out.append("Unexplained: " + "; ".join(
+                f"{n} Level-{lv} {m}" for n, lv, m in zip(
+                    unexplained["name"], unexplained["level"], unexplained["modality"],
+                    strict=True)) + ".")
         out.append(
             f"The printed overall column equals the mean of the four printed modality cells "
             f"(within 0.01) in {self.overall_consistent} of {self.overall_rows} non-zero rows; "
@@ -180,6 +224,29 @@ class Reproduction:
             f"{len(n)} model(s) under '{p}'" + (f" ({', '.join(n)})" if n else "")
             for p, n in self.level5.items()) + ".")
         return out
+
+
+def reproduction_paragraph(rep: Reproduction) -> str:
+    """The README's reproduction paragraph, built from the numbers of ``rep``."""
+    rules = rep.rules.set_index("category")["recovers"]
+    strong = rules.reindex(list(RULE_CATEGORIES)).fillna(0).astype(int)
+    weak = rules.reindex(list(WEAK_CATEGORIES)).fillna(0).astype(int)
+    n_strong = int((strong > 0).sum())
+    n_weak = int((weak > 0).sum())
+    unexplained = rep.count("unexplained")
+    return (
+        f"Of {rep.published_nonzero} non-zero per-modality cells of Tables 12/14/16, "
+        f"{rep.with_data} have per-task data; {rep.reproduced} reproduce within "
+        f"{rep.tolerance:g}, {rep.count('rule')} more are reproduced exactly by "
+        f"{n_strong} computed rules with no free number or one integer that the other "
+        f"models' cells predict "
+        f"({', '.join(f'{c} {n}' for c, n in strong.items() if n)}), "
+        f"{rep.count('weak rule')} by {n_weak} weak rules (one cell each or one free number: "
+        f"{', '.join(f'{c} {n}' for c, n in weak.items() if n)}), and "
+        f"{unexplained} stay unexplained; {rep.count(_NO_DATA)} cannot be recomputed "
+        f"(no per-task data). In all, {rep.explained} of {rep.published_nonzero} cells are "
+        f"reproduced or explained by a strong rule (profile '{rep.profile}')."
+    )
 
 
 # ------------------------------------------------------------------ inputs
@@ -205,7 +272,8 @@ def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.
 
 
 def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
-    """The benchmark with every cell the paper prints twice taken from its second row."""
+    """The benchmark with every cell the paper prints twice taken from its other row
+    (the one in ``scores_alternates.csv``)."""
     alt = pd.read_csv(Path(data_dir) / "scores_alternates.csv",
                       keep_default_na=False, na_values=[""])
     rows = pd.Index(bench.models).get_indexer(alt["model_id"])
@@ -218,10 +286,48 @@ def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> 
 
 
 def recomputed_cells(scores: Scores) -> pd.DataFrame:
-    """Long table of recomputed per-modality Level-2/3/4 (columns level2..4, wins)."""
+    """Long table of recomputed per-modality Level-2/3/4 (with the halves and counts)."""
     per = scores.per_modality()
-    return per[["model", "modality", "level2", "level3", "level4", "supported", "wins",
-                "tasks"]]
+    return per[["model", "modality", "comp2", "gen2", "comp3", "gen3", "level2", "level3",
+                "level4", "supported", "wins", "tasks"]]
+
+
+def pooled_sums(scoring: Scoring) -> pd.DataFrame:
+    """Per (model, modality): ``sum2 = sum_{t in m} s_t`` (normalised scores) and
+    ``sum3 = sum_{t in m} credit_t`` over all the modality's tasks, ``tasks = |m|``
+    and ``unsupported`` (tasks of m without a value)."""
+    modality = scoring.bench.tasks["modality"].to_numpy()
+    frames = []
+    for m in MODALITIES:
+        mask = modality == m
+        n = int(mask.sum())
+        frames.append(pd.DataFrame({
+            "model": scoring.bench.models, "modality": m,
+            "sum2": levels.group_mean(scoring.norm.scores, mask) * n,
+            "sum3": levels.group_mean(scoring.credit, mask) * n,
+            "tasks": n,
+            "unsupported": n - np.isfinite(scoring.norm.scores[:, mask]).sum(axis=1),
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def modality_mean_cells(bench: Benchmark, prof: Profile) -> pd.DataFrame:
+    """Per (model, modality): Level-2 ``= sum_{t in m} score_t / |m|`` and Level-3
+    ``= sum_{t in m} credit_t / |m|`` over all the modality's tasks at once
+    (no comprehension/generation halves; Level-4 undefined, NaN)."""
+    sums = pooled_sums(score_detailed(bench, prof))
+    return pd.DataFrame({"model": sums["model"], "modality": sums["modality"],
+                         "level2": sums["sum2"] / sums["tasks"],
+                         "level3": sums["sum3"] / sums["tasks"], "level4": np.nan})
+
+
+def unsupported_as_zero(bench: Benchmark, metric: str) -> Benchmark:
+    """The benchmark with every missing cell of ``metric`` tasks set to 0 (as printed)."""
+    columns = (bench.tasks["metric"] == metric).to_numpy()
+    values = bench.values.copy()
+    values[:, columns] = np.nan_to_num(values[:, columns], nan=0.0)
+    return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
+                     bench.model_names)
 
 
 def _lookup(cells: pd.DataFrame, recomputed: pd.DataFrame) -> np.ndarray:
@@ -232,23 +338,112 @@ def _lookup(cells: pd.DataFrame, recomputed: pd.DataFrame) -> np.ndarray:
     return stacked[np.arange(len(merged)), merged["level"].to_numpy(int) - 2]
 
 
+def _close(a: np.ndarray | pd.Series, b: np.ndarray | pd.Series, tolerance: float) -> np.ndarray:
+    """``|a - b| <= tolerance`` (NaN never close), with a hair of float slack."""
+    with np.errstate(invalid="ignore"):
+        return np.abs(np.asarray(a, float) - np.asarray(b, float)) <= tolerance + 1e-9
+
+
+# ------------------------------------------------------------------ pooled denominator
+
+def denominator_interval(published: np.ndarray, total: np.ndarray, tolerance: float
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """The denominators ``D`` with ``|total / D - published| <= tolerance``:
+    ``[total / (published + tol), total / (published - tol)]`` (upper end infinite
+    where ``published <= tol``).
+
+    >>> lo, hi = denominator_interval(np.array([8.31]), np.array([3067.9]), 0.005)
+    >>> (round(float(lo[0]), 2), round(float(hi[0]), 2))
+    (368.96, 369.4)
+    """
+    published = np.asarray(published, float)
+    total = np.asarray(total, float)
+    lo = total / (published + tolerance)
+    with np.errstate(divide="ignore"):
+        hi = np.where(published > tolerance, total / np.maximum(published - tolerance, 1e-300),
+                      np.inf)
+    return lo, hi
+
+
+def integers_in(lo: float, hi: float) -> np.ndarray:
+    """The integers ``D >= 1`` with ``lo <= D <= hi``."""
+    if not np.isfinite(hi):
+        return np.array([], dtype=int)
+    return np.arange(max(int(np.ceil(lo - 1e-9)), 1), int(np.floor(hi + 1e-9)) + 1)
+
+
+def fit_denominator(lo: np.ndarray, hi: np.ndarray, models: np.ndarray,
+                    exclude: tuple[int, ...] = (), min_cells: int = MIN_GROUP,
+                    min_models: int = MIN_DENOMINATOR_MODELS) -> tuple[int, np.ndarray] | None:
+    """The integer denominator shared by the most cells (intervals ``[lo, hi]``).
+
+    Counts, for every integer ``D``, the cells whose interval holds it (one
+    difference array over ``1..max(hi)``), and returns ``(D, mask of its cells)``
+    for the ``D`` with the most cells (then the most models, then the smallest),
+    if it has ``>= min_cells`` cells of ``>= min_models`` models; else None.
+    """
+    finite = np.isfinite(hi) & (hi >= 1)
+    if not finite.any():
+        return None
+    top = int(np.floor(hi[finite].max() + 1e-9))
+    start = np.clip(np.ceil(lo - 1e-9).astype(int), 1, top + 1)
+    stop = np.clip(np.floor(np.where(finite, hi, 0) + 1e-9).astype(int), 0, top)
+    ok = finite & (stop >= start)
+    diff = np.zeros(top + 2, dtype=int)
+    np.add.at(diff, start[ok], 1)
+    np.add.at(diff, stop[ok] + 1, -1)
+    counts = np.cumsum(diff)
+    for d in exclude:
+        if 0 <= d < len(counts):
+            counts[d] = 0
+    if counts.max(initial=0) < min_cells:
+        return None
+    best = None
+    for d in np.flatnonzero(counts == counts.max()):   # a handful of tied integers
+        mask = ok & (lo <= d + 1e-9) & (hi >= d - 1e-9)
+        key = (int(mask.sum()), len(set(models[mask])), -int(d))
+        if best is None or key > best[0]:
+            best = (key, int(d), mask)
+    assert best is not None
+    _, d, mask = best
+    if len(set(models[mask])) < min_models:
+        return None
+    return d, mask
+
+
+def out_of_sample(lo: np.ndarray, hi: np.ndarray, models: np.ndarray) -> pd.DataFrame:
+    """Leave one model out: the integers the *other* models' cells allow.
+
+    One row per model: ``model``, ``allowed`` (the integers in the intersection
+    of the other models' intervals, as text) and ``unique`` (exactly one).
+    """
+    rows = []
+    for m in sorted(set(models)):   # the few models of one group
+        others = models != m
+        allowed = integers_in(float(lo[others].max()), float(hi[others].min()))
+        rows.append({"model": m, "allowed": " ".join(str(d) for d in allowed),
+                     "unique": len(allowed) == 1})
+    return pd.DataFrame(rows)
+
+
 # ------------------------------------------------------------------ comparison
 
 def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
               data_dir: Path | str = paths.DATA_DIR) -> Reproduction:
-    """Compare every published per-modality cell with its recomputation."""
+    """Compare every published per-modality cell with its recomputation and give
+    each a status (see the module docstring for the rules and their order)."""
     prof = get_profile(profile)
     bench = load_paper(data_dir)
-    base = score(bench, prof)
+    scoring = score_detailed(bench, prof)
+    base = scoring.scores
     rec = recomputed_cells(base)
-    cells = published_cells(data_dir)
+    allcells = published_cells(data_dir)
     names = dict(zip(base.models, base.model_names, strict=True))
 
-    published_zero = cells[cells["published"] == 0]
-    zero_rec = _lookup(published_zero, rec)
-    zero_nonzero = int((np.nan_to_num(zero_rec) > tolerance).sum())
+    published_zero = allcells[allcells["published"] == 0]
+    zero_nonzero = int((np.nan_to_num(_lookup(published_zero, rec)) > tolerance).sum())
 
-    cells = cells[cells["published"] != 0].reset_index(drop=True)
+    cells = allcells[allcells["published"] != 0].reset_index(drop=True)
     present = rows_present(bench, data_dir).assign(_has=True)
     cells = cells.merge(present, on=["model", "modality"], how="left")
     has = cells.pop("_has").fillna(False).astype(bool).to_numpy()
@@ -256,33 +451,39 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     cells["recomputed"] = np.where(has, _lookup(cells, rec), np.nan)
     info = cells[["model", "modality"]].merge(rec, on=["model", "modality"], how="left")
     cells["wins"] = info["wins"].fillna(0).astype(int).to_numpy()
-    diff = cells["published"] - cells["recomputed"]
-    ok = has & (diff.abs() <= tolerance + 1e-9)
-    status = np.where(~has, "not reproducible", np.where(ok, "reproduced", "deviating"))
-    cells["status"] = status
+    ok = has & _close(cells["published"], cells["recomputed"], tolerance)
+    cells["status"] = np.where(~has, _NO_DATA, np.where(ok, "reproduced", _OPEN))
     cells["category"] = ""
     cells["evidence"] = ""
 
-    variants = _variants(bench, prof, data_dir)
-    deviating = status == "deviating"
+    ctx = _Context(bench, prof, scoring, rec, pooled_sums(scoring), allcells, names,
+                   tolerance, data_dir)
     rule_rows = []
-    for category, label, variant_cells in variants:
-        value = _lookup(cells, variant_cells)
-        hit = deviating & (np.abs(cells["published"].to_numpy() - value) <= tolerance + 1e-9)
-        rule_rows.append({"category": category, "rule": label, "recovers": int(hit.sum())})
-        fresh = hit & (cells["category"] == "").to_numpy()
-        cells.loc[fresh, "category"] = category
-        cells.loc[fresh, "evidence"] = [f"{label}: {v:.2f}" for v in value[fresh]]
+    tried: dict[str, np.ndarray] = {}       # rule label -> value per cell (for "ruled out")
+    for category, label, value in _variants(ctx):
+        tried[_short(category)] = _lookup(cells, value)
+        hit = _open(cells) & _close(cells["published"], tried[_short(category)], tolerance)
+        _claim(cells, hit, category, [f"{label}: {v:.2f}" for v in tried[_short(category)][hit]])
+        rule_rows.append(_rule_row(category, label, "strong", 0, int(hit.sum()),
+                                   "no free number"))
+    rule_rows += _pooled_denominator(cells, ctx, tried)
+    chance = _chance(cells, ctx)
+    rule_rows.append(_another_row(cells, ctx, chance))
+    rule_rows.append(_not_halved(cells, ctx))
+    rule_rows.append(_no_filter(cells, ctx))
     _no_win(cells)
     _systematic(cells)
-    _name_ambiguity(cells, rec, tolerance)
-    rest = (cells["status"] == "deviating") & (cells["category"] == "")
+    _name_ambiguity(cells, rec, tolerance, chance)
+    rest = _open(cells)
     cells.loc[rest, "category"] = "unexplained"
-    cells.loc[rest, "evidence"] = [
-        f"published - recomputed = {d:+.2f}; {w} win(s) over SoTA in the modality"
-        for d, w in zip(diff[rest], cells.loc[rest, "wins"], strict=True)]
+    _ruled_out(cells, rest | (cells["category"].isin(DESCRIPTIVE_CATEGORIES)
+                              & (cells["status"] == _OPEN)).to_numpy(), tried)
     # evidence for cells without data: does another model's recomputation match?
-    _name_ambiguity(cells, rec, tolerance, status="not reproducible")
+    _another_row(cells, ctx, chance, status=_NO_DATA)
+    _name_ambiguity(cells, rec, tolerance, chance, status=_NO_DATA)
+    strength = {c: "rule" for c in RULE_CATEGORIES} | {c: "weak rule" for c in WEAK_CATEGORIES}
+    still = cells["status"] == _OPEN
+    cells.loc[still, "status"] = cells.loc[still, "category"].map(strength).fillna("unexplained")
 
     pub = pd.read_csv(Path(data_dir) / "published_levels.csv")
     mean4 = pub[list(MODALITIES)].mean(axis=1)
@@ -303,18 +504,59 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
         rules=pd.DataFrame(rule_rows), level4_paper=l4[["model", "name", "overall"]],
         level4_recomputed=rec4[["model", "name", "level4"]].reset_index(drop=True),
         level5=level5, overall_rows=int(nonzero_rows.sum()), overall_consistent=consistent,
-        zero_published_nonzero=zero_nonzero,
+        zero_published_nonzero=zero_nonzero, chance=chance,
     )
 
 
-def _variants(bench: Benchmark, prof: Profile, data_dir: Path | str
-              ) -> list[tuple[str, str, pd.DataFrame]]:
+@dataclass(frozen=True)
+class _Context:
+    bench: Benchmark
+    prof: Profile
+    scoring: Scoring
+    rec: pd.DataFrame
+    sums: pd.DataFrame
+    published: pd.DataFrame     # every published cell, zeros included
+    names: dict
+    tolerance: float
+    data_dir: Path | str
+
+
+def _open(cells: pd.DataFrame) -> np.ndarray:
+    return ((cells["status"] == _OPEN) & (cells["category"] == "")).to_numpy()
+
+
+def _claim(cells: pd.DataFrame, mask: np.ndarray, category: str, evidence: list[str]) -> None:
+    cells.loc[mask, "category"] = category
+    cells.loc[mask, "evidence"] = evidence
+
+
+def _rule_row(category: str, rule: str, strength: str, free: int, recovers: int,
+              evidence: str) -> dict:
+    return {"category": category, "rule": rule, "strength": strength, "free_numbers": free,
+            "recovers": recovers, "evidence": evidence}
+
+
+_SHORT = {"duplicated rows": "other printed row", "WER in percent": "WER read the other way",
+          "metric alias": "other metric matching", "unsupported MS-SSIM read as 0":
+          "MS-SSIM as 0", "one mean per modality": "one mean"}
+
+
+def _short(category: str) -> str:
+    return _SHORT.get(category, category)
+
+
+def _variants(ctx: _Context) -> list[tuple[str, str, pd.DataFrame]]:
     """Each single-rule alternative: (category, rule, its recomputed cells)."""
+    bench, prof = ctx.bench, ctx.prof
     wer = "WER as a fraction (1 - x)" if prof.wer_percent else "WER in percent (1 - x/100)"
     match = "alias" if prof.metric_matching == "exact" else "exact"
+    sums = ctx.sums
+    one_mean = pd.DataFrame({"model": sums["model"], "modality": sums["modality"],
+                             "level2": sums["sum2"] / sums["tasks"],
+                             "level3": sums["sum3"] / sums["tasks"], "level4": np.nan})
     return [
-        ("duplicated rows", "second printed row of a duplicated model",
-         recomputed_cells(score(with_alternates(bench, data_dir), prof))),
+        ("duplicated rows", "the other printed row of a model printed twice",
+         recomputed_cells(score(with_alternates(bench, ctx.data_dir), prof))),
         ("WER in percent", wer, recomputed_cells(
             score(bench, replace(prof, name=f"{prof.name}-wer", wer_percent=not prof.wer_percent)))),
         ("metric alias", f"{match} metric-name matching", recomputed_cells(
@@ -322,63 +564,298 @@ def _variants(bench: Benchmark, prof: Profile, data_dir: Path | str
         ("unsupported MS-SSIM read as 0", "unsupported MS-SSIM cells scored as (0 + 1) / 2 = 50",
          recomputed_cells(score(unsupported_as_zero(bench, "MS-SSIM"), prof))),
         ("one mean per modality", "Level-2/3 of a modality = one mean over all its tasks",
-         modality_mean_cells(bench, prof)),
+         one_mean),
     ]
 
 
-def unsupported_as_zero(bench: Benchmark, metric: str) -> Benchmark:
-    """The benchmark with every missing cell of ``metric`` tasks set to 0 (as printed)."""
-    columns = (bench.tasks["metric"] == metric).to_numpy()
-    values = bench.values.copy()
-    values[:, columns] = np.nan_to_num(values[:, columns], nan=0.0)
-    return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
-                     bench.model_names)
+def _cell_sums(cells: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
+    """Per cell: its pooled sum (``sum2`` for Level-2, ``sum3`` for Level-3), tasks,
+    unsupported; NaN for Level-4 cells."""
+    merged = cells[["model", "modality", "level"]].merge(sums, on=["model", "modality"],
+                                                         how="left")
+    total = np.where(merged["level"] == 2, merged["sum2"],
+                     np.where(merged["level"] == 3, merged["sum3"], np.nan))
+    return merged.assign(total=total)
 
 
-def modality_mean_cells(bench: Benchmark, prof: Profile) -> pd.DataFrame:
-    """Per (model, modality): Level-2 ``= sum_{t in m} score_t / |m|`` and Level-3
-    ``= sum_{t in m} credit_t / |m|`` over all the modality's tasks at once
-    (no comprehension/generation halves; Level-4 undefined, NaN)."""
-    norm = normalise(bench, prof)
-    credit = resolve(prof.rule).credit(norm.scores, norm.sota, bench.tasks)
-    modality = bench.tasks["modality"].to_numpy()
-    frames = []
-    for m in MODALITIES:
-        mask = modality == m
-        frames.append(pd.DataFrame({
-            "model": bench.models, "modality": m,
-            "level2": levels.group_mean(norm.scores, mask),
-            "level3": levels.group_mean(credit, mask),
-            "level4": np.nan,
-        }))
-    return pd.concat(frames, ignore_index=True)
+def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
+                        tried: dict[str, np.ndarray]) -> list[dict]:
+    """Find integer denominators ``D`` shared by open cells (``sum / D`` reproduces
+    them), per modality; strong when each model's peers predict ``D``. Then the weak
+    extension: a model whose Level-2 and Level-3 both fit ``(sum + X) / D`` with one
+    unseen sum ``X`` of winning scores."""
+    tol = ctx.tolerance
+    info = _cell_sums(cells, ctx.sums)
+    rows = []
+    strong = weak = 0
+    texts, weak_texts = [], []
+    for m in MODALITIES:     # four modalities
+        while True:
+            todo = _open(cells) & (cells["modality"] == m).to_numpy() & (info["total"] > 0
+                                                                         ).to_numpy()
+            if todo.sum() < MIN_GROUP:
+                break
+            idx = np.flatnonzero(todo)
+            lo, hi = denominator_interval(cells["published"].to_numpy()[idx],
+                                          info["total"].to_numpy()[idx], tol)
+            models = cells["model"].to_numpy()[idx]
+            n_tasks = int(ctx.sums.loc[ctx.sums["modality"] == m, "tasks"].iloc[0])
+            found = fit_denominator(lo, hi, models, exclude=(n_tasks,))
+            if found is None:
+                break
+            d, mask = found
+            group = idx[mask]
+            check = out_of_sample(lo[mask], hi[mask], models[mask])
+            confirmed = bool(check["unique"].all()) and all(
+                a == str(d) for a in check["allowed"])
+            value = info["total"].to_numpy()[group] / d
+            category = "pooled denominator" if confirmed else "pooled denominator, unseen wins"
+            _claim(cells, np.isin(np.arange(len(cells)), group), category, [
+                f"sum over the {n_tasks} {m} tasks / {d} = {t:.2f} / {d} = {v:.2f}"
+                for t, v in zip(info["total"].to_numpy()[group], value, strict=True)])
+            tried[f"/ {d}"] = np.where(cells["modality"] == m,
+                                       info["total"].to_numpy() / d, np.nan)
+            names = ", ".join(ctx.names.get(x, x) for x in sorted(set(models[mask])))
+            loo = "; ".join(f"without {ctx.names.get(r.model, r.model)}: {r.allowed or 'none'}"
+                            for r in check.itertuples())
+            text = (f"{m} Level-2/3 = sum of the normalised scores (Level-2) or of the "
+                    f"winning scores (Level-3) over all {n_tasks} {m} tasks / {d}, for "
+                    f"{int(mask.sum())} cells of {names} (the only integer in every cell's "
+                    f"interval; the integers the other models' cells allow, {loo})")
+            if confirmed:
+                strong += int(mask.sum())
+                texts.append(text)
+            else:
+                weak += int(mask.sum())
+                weak_texts.append(text + "; not confirmed out of sample")
+            w, wt = _unseen_wins(cells, ctx, info, m, d, sorted(set(models[mask])))
+            weak += w
+            weak_texts += wt
+    rows.append(_rule_row("pooled denominator", "Level-2/3 = pooled sum / a shared integer D",
+                          "strong", 1, strong, "; ".join(texts) or "no shared denominator"))
+    rows.append(_rule_row("pooled denominator, unseen wins",
+                          "Level-2 and Level-3 = (pooled sum + X) / D, X unseen wins", "weak",
+                          1, weak, "; ".join(weak_texts) or "no model fits"))
+    return rows
+
+
+def _unseen_wins(cells: pd.DataFrame, ctx: _Context, info: pd.DataFrame, modality: str,
+                 d: int, group: list[str]) -> tuple[int, list[str]]:
+    """Models of ``modality`` whose open Level-2 and Level-3 cells both fit
+    ``(sum + X) / d`` with one ``X``: a sum of scores on tasks the data shows as
+    unsupported, every one of them a win (so it adds to Level-2 and Level-3 alike).
+    ``X`` must lie in ``[0, 100 * unsupported]``."""
+    tol = ctx.tolerance
+    todo = _open(cells) & (cells["modality"] == modality).to_numpy()
+    texts = []
+    n = 0
+    for model in sorted(set(cells.loc[todo, "model"])):     # the few open models left
+        pick = todo & (cells["model"] == model).to_numpy()
+        lv = cells.loc[pick, "level"].to_numpy()
+        if sorted(lv) != [2, 3]:
+            continue
+        k2, k3 = np.flatnonzero(pick & (cells["level"] == 2).to_numpy())[0], np.flatnonzero(
+            pick & (cells["level"] == 3).to_numpy())[0]
+        p2, p3 = cells.at[k2, "published"], cells.at[k3, "published"]
+        s2, s3 = info.at[k2, "total"], info.at[k3, "total"]
+        lo = max((p2 - tol) * d - s2, (p3 - tol) * d - s3, 0.0)
+        hi = min((p2 + tol) * d - s2, (p3 + tol) * d - s3,
+                 100.0 * float(info.at[k2, "unsupported"]))
+        if lo > hi:
+            continue
+        x = (lo + hi) / 2
+        unsupported = int(info.at[k2, "unsupported"])
+        peers = _peer_only_tasks(ctx, model, group, modality)
+        ev = [f"(sum {s:.2f} + X) / {d} with X in [{lo:.1f}, {hi:.1f}] (one free number for "
+              f"two cells: winning scores on some of its {unsupported} unsupported {modality} "
+              f"tasks; {peers}); X = {x:.1f} gives {(s + x) / d:.2f}" for s in (s2, s3)]
+        _claim(cells, np.isin(np.arange(len(cells)), [k2, k3]),
+               "pooled denominator, unseen wins", ev)
+        texts.append(f"{ctx.names.get(model, model)} {modality}: Level-2 and Level-3 both fit "
+                     f"(sum + X) / {d} for X in [{lo:.1f}, {hi:.1f}]")
+        n += 2
+    return n, texts
+
+
+def _peer_only_tasks(ctx: _Context, model: str, group: list[str], modality: str) -> str:
+    """The tasks of ``modality`` that a model of ``group`` supports and ``model`` does
+    not, with how many of them those peers win and the SoTA sum over them."""
+    bench, norm = ctx.bench, ctx.scoring.norm
+    cols = (bench.tasks["modality"] == modality).to_numpy()
+    rows = [bench.models.index(g) for g in group]
+    own = np.isfinite(norm.scores[bench.models.index(model), cols])
+    peers = np.isfinite(norm.scores[rows][:, cols]).any(axis=0) & ~own
+    wins = levels.beats_sota(norm.scores[rows][:, cols], norm.sota[cols]).any(axis=0) & peers
+    ids = bench.tasks["task_id"].to_numpy()[cols][peers]
+    span = f"{ids[0]}..{ids[-1]}" if len(ids) else "none"
+    return (f"{int(peers.sum())} of them ({span}) are supported by "
+            f"{', '.join(ctx.names.get(g, g) for g in group)}, which win {int(wins.sum())}; "
+            f"their SoTA sum is {float(norm.sota[cols][peers].sum()):.1f}")
+
+
+def _published_pairs(ctx: _Context) -> pd.DataFrame:
+    """Per (model, modality): published Level-2 ``p2`` and Level-3 ``p3`` (zeros kept)."""
+    pub = ctx.published[ctx.published["level"].isin([2, 3])]
+    wide = pub.pivot_table(index=["model", "modality"], columns="level", values="published",
+                           aggfunc="first").reset_index()
+    wide.columns = ["model", "modality", "p2", "p3"]
+    return wide
+
+
+def _pair_matches(ctx: _Context) -> pd.DataFrame:
+    """(model, modality, other): the published Level-2 *and* Level-3 of the model equal
+    the other model's recomputed Level-2 and Level-3 (within the tolerance)."""
+    pairs = _published_pairs(ctx)
+    pairs = pairs[pairs["p2"] > 0]
+    other = ctx.rec[["model", "modality", "level2", "level3"]].rename(columns={"model": "other"})
+    m = pairs.merge(other, on="modality")
+    m = m[(m["other"] != m["model"]) & _close(m["p2"], m["level2"], ctx.tolerance)
+          & _close(m["p3"], m["level3"], ctx.tolerance)]
+    return m.reset_index(drop=True)
+
+
+def _chance(cells: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    """How often a match with another model happens by chance: among cells whose own
+    recomputation reproduces them, the share that also equal another model's
+    recomputed value -- on one level (``single``), or as a (Level-2, Level-3) row
+    (``row``)."""
+    tol = ctx.tolerance
+    ok = cells[(cells["status"] == "reproduced") & cells["level"].isin([2, 3])]
+    long = ctx.rec.melt(id_vars=["model", "modality"], value_vars=["level2", "level3"],
+                        var_name="lv", value_name="value")
+    long = long[long["value"] > 0].assign(level=lambda f: f["lv"].str[-1].astype(int))
+    m = ok.reset_index().merge(long.rename(columns={"model": "other"}),
+                               on=["modality", "level"])
+    m = m[(m["other"] != m["model"]) & _close(m["published"], m["value"], tol)]
+    single = int(m["index"].nunique())
+    pairs = _published_pairs(ctx).merge(ctx.rec[["model", "modality", "level2", "level3"]],
+                                        on=["model", "modality"])
+    own = pairs[(pairs["p2"] > 0) & _close(pairs["p2"], pairs["level2"], tol)
+                & _close(pairs["p3"], pairs["level3"], tol)]
+    match = _pair_matches(ctx)
+    row = int(own.merge(match[["model", "modality"]].drop_duplicates(),
+                        on=["model", "modality"]).shape[0])
+    return pd.DataFrame({"match": ["single", "row"], "cells": [len(ok), len(own)],
+                         "also_match_another_model": [single, row],
+                         "rate": [single / max(len(ok), 1), row / max(len(own), 1)]})
+
+
+def _another_row(cells: pd.DataFrame, ctx: _Context, chance: pd.DataFrame,
+                 status: str = _OPEN) -> dict:
+    """Open cells (or, as evidence only, cells of ``status``) whose model's published
+    (Level-2, Level-3) pair equals another model's recomputed pair."""
+    match = _pair_matches(ctx)
+    rate = chance.set_index("match").loc["row"]
+    todo = (cells["status"] == status) & (cells["category"] == "") & cells["level"].isin([2, 3])
+    hits = cells[todo].reset_index().merge(match[["model", "modality", "other", "p2", "p3",
+                                                  "level2", "level3"]],
+                                           on=["model", "modality"])
+    rows = _published_pairs(ctx).set_index(["model", "modality"])
+    pub = ctx.published.set_index(["model", "modality", "table"])
+    texts = []
+    for r in hits.drop_duplicates("index").itertuples():   # the few matched cells
+        own = ctx.rec.set_index(["model", "modality"]).loc[(r.model, r.modality)]
+        back = rows.loc[(r.other, r.modality)] if (r.other, r.modality) in rows.index else None
+        where = ", ".join(
+            f"Table {t} rows {int(pub.loc[(r.model, r.modality, t), 'row_in_table'])} and "
+            f"{int(pub.loc[(r.other, r.modality, t), 'row_in_table'])}"
+            for t in (12, 14) if (r.other, r.modality, t) in pub.index
+            and (r.model, r.modality, t) in pub.index)
+        reverse = "" if back is None or status != _OPEN else (
+            f"; the reverse does not hold ({ctx.names.get(r.other, r.other)} printed "
+            f"{back['p2']:.2f} / {back['p3']:.2f}, {ctx.names.get(r.model, r.model)} "
+            f"recomputes {own['level2']:.2f} / {own['level3']:.2f})"
+            if not (_close(back["p2"], own["level2"], ctx.tolerance)
+                    and _close(back["p3"], own["level3"], ctx.tolerance)) else
+            "; and the reverse holds too (a swap)")
+        text = (f"published Level-2 / Level-3 {r.p2:.2f} / {r.p3:.2f} = "
+                f"{ctx.names.get(r.other, r.other)}'s recomputed {r.level2:.2f} / "
+                f"{r.level3:.2f} ({where}{reverse}; {int(rate['also_match_another_model'])} of "
+                f"{int(rate['cells'])} rows that reproduce also match another model's row)")
+        if status == _OPEN:
+            cells.loc[r.index, ["category", "evidence"]] = ["another model's row", text]
+        else:
+            cells.loc[r.index, "evidence"] = f"{text}; no per-task data of its own"
+        texts.append(f"{ctx.names.get(r.model, r.model)} {r.modality} Level-{r.level}")
+    n = int((cells["category"] == "another model's row").sum())
+    return _rule_row("another model's row",
+                     "the modality's Level-2 and Level-3 are another model's recomputed pair",
+                     "strong", 0, n if status == _OPEN else 0,
+                     ", ".join(texts) + (f": {text}" if texts else "") if texts else
+                     "no model")
+
+
+def _not_halved(cells: pd.DataFrame, ctx: _Context) -> dict:
+    """Open Level-3 cells equal to ``mean_C(credit) + mean_G(credit)`` (no ``/ 2``)."""
+    info = cells[["model", "modality"]].merge(ctx.rec, on=["model", "modality"], how="left")
+    total = (info["comp3"] + info["gen3"]).to_numpy()
+    hit = _open(cells) & (cells["level"] == 3).to_numpy() & _close(cells["published"], total,
+                                                                   ctx.tolerance)
+    hit &= total != cells["recomputed"].to_numpy()
+    ev = [f"mean_C(credit) + mean_G(credit) = {c:.4f} + {g:.4f} = {c + g:.2f}, not halved "
+          f"(the recomputed Level-3 is {(c + g) / 2:.2f})"
+          for c, g in zip(info.loc[hit, "comp3"], info.loc[hit, "gen3"], strict=True)]
+    _claim(cells, hit, "Level-3 not halved", ev)
+    who = ", ".join(f"{n} {m}" for n, m in zip(cells.loc[hit, "name"], cells.loc[hit, "modality"],
+                                                strict=True))
+    return _rule_row("Level-3 not halved", "Level-3 = mean_C(credit) + mean_G(credit)", "weak",
+                     0, int(hit.sum()), f"{who or 'no cell'}: one cell, a single slip")
+
+
+def _no_filter(cells: pd.DataFrame, ctx: _Context) -> dict:
+    """Open Level-3 cells equal to the model's recomputed Level-2 (every supported
+    score credited, no comparison with the SoTA)."""
+    info = cells[["model", "modality"]].merge(ctx.rec, on=["model", "modality"], how="left")
+    l2 = info["level2"].to_numpy()
+    hit = (_open(cells) & (cells["level"] == 3).to_numpy()
+           & _close(cells["published"], l2, ctx.tolerance) & (l2 != cells["recomputed"]))
+    pub = _published_pairs(ctx).set_index(["model", "modality"])
+    ev = []
+    for k in np.flatnonzero(hit):      # one or two cells
+        model, m = cells.at[k, "model"], cells.at[k, "modality"]
+        same = _close(pub.at[(model, m), "p2"], pub.at[(model, m), "p3"], 0.0)
+        ev.append(f"the recomputed Level-2 {l2[k]:.2f} ({int(info.at[k, 'wins'])} wins, so "
+                  f"Level-3 with the filter is 0)"
+                  + ("; the model's Table 14 cell equals its Table 12 cell" if same else ""))
+    _claim(cells, hit, "Level-3 without synergy filter", ev)
+    pairs = _published_pairs(ctx)
+    copies = pairs[(pairs["p2"] > 0) & (pairs["p2"] == pairs["p3"])]
+    who = ", ".join(f"{n} {m}" for n, m in zip(cells.loc[hit, "name"], cells.loc[hit, "modality"],
+                                                strict=True))
+    return _rule_row("Level-3 without synergy filter", "Level-3 = the recomputed Level-2",
+                     "weak", 0, int(hit.sum()),
+                     f"{who or 'no cell'}: one cell; {len(copies)} non-zero Table 14 cell(s) "
+                     "equal the same model's Table 12 cell")
 
 
 def _name_ambiguity(cells: pd.DataFrame, rec: pd.DataFrame, tolerance: float,
-                    status: str = "deviating") -> None:
-    """Mark cells whose published value equals another model's recomputed cell."""
-    todo = (cells["status"] == status) & (cells["category"] == "")
+                    chance: pd.DataFrame, status: str = _OPEN) -> None:
+    """Mark cells whose published value equals another model's recomputed cell on that
+    level alone (rejected as an explanation: the chance rate says why)."""
+    todo = (cells["status"] == status) & (cells["category"] == "") & (cells["evidence"] == "")
     if not todo.any():
         return
+    rate = chance.set_index("match").loc["single"]
     long = rec.melt(id_vars=["model", "modality"], value_vars=["level2", "level3", "level4"],
                     var_name="lv", value_name="value")
     long = long[long["value"] > 0].assign(level=lambda f: f["lv"].str[-1].astype(int))
     cand = cells.loc[todo, ["model", "modality", "level", "published"]].reset_index().merge(
         long.rename(columns={"model": "other"}), on=["modality", "level"])
     cand = cand[(cand["other"] != cand["model"])
-                & ((cand["published"] - cand["value"]).abs() <= tolerance + 1e-9)]
+                & _close(cand["published"], cand["value"], tolerance)]
     found = cand.groupby("index").agg(other=("other", lambda s: ", ".join(sorted(s))),
                                       value=("value", "first"))
-    if status == "deviating":
+    if status == _OPEN:
         cells.loc[found.index, "category"] = "name ambiguity"
     cells.loc[found.index, "evidence"] = [
-        f"equals the recomputed value of {o} ({v:.2f})"
+        f"equals the recomputed value of {o} ({v:.2f}) on this level only; rejected as an "
+        f"explanation: {int(rate['also_match_another_model'])} of {int(rate['cells'])} "
+        f"reproduced cells ({rate['rate']:.0%}) also equal another model's value"
         for o, v in zip(found["other"], found["value"], strict=True)]
 
 
 def _no_win(cells: pd.DataFrame) -> None:
-    todo = ((cells["status"] == "deviating") & (cells["category"] == "")
-            & (cells["level"] >= 3) & (cells["wins"] == 0))
+    todo = _open(cells) & (cells["level"] >= 3).to_numpy() & (cells["wins"] == 0).to_numpy()
     cells.loc[todo, "category"] = "no win in the data"
     cells.loc[todo, "evidence"] = [
         f"no {m} task reaches SoTA in Appendix B, so Level-{lv} must be 0"
@@ -386,8 +863,7 @@ def _no_win(cells: pd.DataFrame) -> None:
 
 
 def _systematic(cells: pd.DataFrame) -> None:
-    todo = np.flatnonzero(((cells["status"] == "deviating") & (cells["category"] == "")
-                           & (cells["recomputed"] > 0)).to_numpy())
+    todo = np.flatnonzero(_open(cells) & (cells["recomputed"] > 0).to_numpy())
     if len(todo) == 0:
         return
     pub = cells["published"].to_numpy()[todo]
@@ -399,7 +875,7 @@ def _systematic(cells: pd.DataFrame) -> None:
     same_offset = (np.abs(diff[:, None] - diff[None, :]) <= OFFSET_TOLERANCE) & (
         key[:, None] == key[None, :])
     n_offset = same_offset.sum(axis=1)
-    for k, j in enumerate(todo):
+    for k, j in enumerate(todo):     # the few cells left open
         if n_offset[k] >= MIN_GROUP:
             cells.loc[j, ["category", "evidence"]] = [
                 "constant offset",
@@ -412,4 +888,55 @@ def _systematic(cells: pd.DataFrame) -> None:
                 f"(cause unknown)"]
 
 
-# ------------------------------------------------------------------ figure
+def _ruled_out(cells: pd.DataFrame, mask: np.ndarray, tried: dict[str, np.ndarray]) -> None:
+    """Append to each unexplained cell what every tested rule gives for it."""
+    for k in np.flatnonzero(mask):     # the unexplained cells (a handful)
+        rec = cells.at[k, "recomputed"]
+        parts = [f"{label} {v[k]:.2f}" for label, v in tried.items()
+                 if np.isfinite(v[k]) and not _close(v[k], rec, 0.005)]
+        same = [label for label, v in tried.items()
+                if np.isfinite(v[k]) and _close(v[k], rec, 0.005)]
+        head = (f"published {cells.at[k, 'published']:.2f}, recomputed {rec:.2f} "
+                f"({cells.at[k, 'wins']} win(s) over SoTA in the modality)")
+        text = head + "; ruled out: " + (", ".join(parts) if parts else "-")
+        if same:
+            text += f" ({', '.join(same)}: unchanged)"
+        text += "; no other model's (Level-2, Level-3) row"
+        old = cells.at[k, "evidence"]
+        cells.at[k, "evidence"] = f"{old}; {text}" if old else text
+
+
+# ------------------------------------------------------------------ twice-printed rows
+
+def printed_rows_effect(profile: str | Profile = "paper",
+                        data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
+    """For every model printed twice: its recomputed per-modality Level-2/3 from the
+    primary row (``scores.csv``) and from the other printed row (``scores_alternates.csv``),
+    beside the published cell. Only (model, modality) pairs the other row changes."""
+    prof = get_profile(profile)
+    bench = load_paper(data_dir)
+    alt = pd.read_csv(Path(data_dir) / "scores_alternates.csv", keep_default_na=False,
+                      na_values=[""])
+    primary = recomputed_cells(score(bench, prof))
+    other = recomputed_cells(score(with_alternates(bench, data_dir), prof))
+    modality = bench.tasks.set_index("task_id")["modality"]
+    twice = alt.assign(modality=alt["task_id"].map(modality))
+    twice = twice.groupby(["model_id", "modality"])["occurrence"].agg(
+        lambda s: " ".join(str(o) for o in sorted(set(s)))).reset_index()
+    twice = twice.rename(columns={"model_id": "model", "occurrence": "other_occurrence"})
+    twice = twice[twice["modality"].isin(MODALITIES)]
+    pub = published_cells(data_dir)
+    rows = []
+    for level in (2, 3):
+        col = f"level{level}"
+        part = twice.merge(primary[["model", "modality", col]], on=["model", "modality"])
+        part = part.merge(other[["model", "modality", col]].rename(columns={col: "other"}),
+                          on=["model", "modality"])
+        part = part.merge(pub.loc[pub["level"] == level, ["model", "modality", "published"]],
+                          on=["model", "modality"], how="left")
+        rows.append(part.rename(columns={col: "primary"}).assign(level=level))
+    out = pd.concat(rows, ignore_index=True)
+    out = out[out["primary"] != out["other"]]
+    return out[["model", "modality", "level", "published", "primary", "other",
+                "other_occurrence"]].sort_values(["model", "modality", "level"]).reset_index(
+        drop=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glscore.analysis.reproduce import RULE_CATEGORIES, Reproduction
+from glscore.analysis.reproduce import Reproduction
 
 
 def scatter_figure(rep: Reproduction):
@@ -16,11 +16,13 @@ def scatter_figure(rep: Reproduction):
 
     colours = {"reproduced": plots.OKABE_ITO["bluish green"],
                "reproduced by one alternative rule": plots.OKABE_ITO["orange"],
+               "weak rule": plots.OKABE_ITO["sky blue"],
                "deviation, not explained": plots.OKABE_ITO["vermillion"]}
-    cells = rep.cells[rep.cells["status"] != "not reproducible"]
-    kind = np.where(cells["status"] == "reproduced", "reproduced",
-                    np.where(cells["category"].isin(RULE_CATEGORIES),
-                             "reproduced by one alternative rule", "deviation, not explained"))
+    cells = rep.cells[rep.cells["status"] != "no per-task data"]
+    kind = cells["status"].map({"reproduced": "reproduced",
+                                "rule": "reproduced by one alternative rule",
+                                "weak rule": "weak rule",
+                                "unexplained": "deviation, not explained"}).to_numpy()
     fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.6))
     for ax, level in zip(axes, (2, 3, 4), strict=True):
         sel = (cells["level"] == level).to_numpy()
@@ -35,8 +37,36 @@ def scatter_figure(rep: Reproduction):
         ax.set_xlabel("published score")
     axes[0].set_ylabel("recomputed score")
     axes[0].legend(fontsize="x-small", loc="upper left")
-    by_rule = int(cells["category"].isin(RULE_CATEGORIES).sum())
+    by_rule = rep.count("rule")
     fig.suptitle(f"{rep.reproduced} of {rep.with_data} published cells with data reproduce, "
                  f"{by_rule} more under one alternative rule (profile '{rep.profile}')",
                  fontsize="medium")
+    return fig
+
+
+def accounting_figure(rep: Reproduction):
+    """Every published non-zero cell by status, one bar per table (12, 14, 16)."""
+    import matplotlib.pyplot as plt
+
+    from glscore.analysis.reproduce import STATUSES
+    from glscore.figures import style as plots
+
+    colours = dict(zip(STATUSES, (plots.OKABE_ITO["bluish green"], plots.OKABE_ITO["orange"],
+                                  plots.OKABE_ITO["sky blue"], "#BBBBBB",
+                                  plots.OKABE_ITO["vermillion"]), strict=True))
+    counts = (rep.cells.groupby(["table", "status"]).size().unstack(fill_value=0)
+              .reindex(columns=list(STATUSES), fill_value=0))
+    fig, ax = plt.subplots(figsize=(8.5, 3.0), layout="constrained")
+    left = np.zeros(len(counts))
+    labels = [f"Table {t} (Level-{t // 2 - 4})" for t in counts.index]
+    for status in STATUSES:
+        n = counts[status].to_numpy()
+        ax.barh(labels, n, left=left, color=colours[status],
+                label=f"{status} ({int(n.sum())})")
+        left += n
+    ax.invert_yaxis()
+    ax.set_xlabel("published non-zero per-modality cells")
+    ax.legend(fontsize="x-small", loc="lower right", ncols=2)
+    ax.set_title(f"{rep.explained} of {rep.published_nonzero} cells reproduced or explained "
+                 f"by a strong rule, {rep.count('unexplained')} unexplained", fontsize="medium")
     return fig

@@ -18,7 +18,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--tolerance", type=float, default=TOLERANCE,
                         help=f"largest |published - recomputed| that reproduces "
                              f"(default {TOLERANCE})")
-    parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--json", action="store_true",
+                        help="print the comparison as JSON (counts, 'explained', the rules, "
+                             "and every published cell with its 'status')")
     parser.set_defaults(run=run)
 
 
@@ -29,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print("\n".join(rep.findings()))
     print()
-    print(rep.rules.to_string(index=False))
+    print(rep.status_counts().to_string(index=False))
+    print()
+    print(rep.rules.drop(columns="evidence").to_string(index=False))
     print()
     print(rep.deviations().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     return 0
