@@ -74,7 +74,11 @@ def test_official_profile_wer_rule_is_counted():
 
 def test_cli_json(capsys):
     assert main(["reproduce", "--json"]) == 0
-    obj = json.loads(capsys.readouterr().out)
+
+    def strict(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    obj = json.loads(capsys.readouterr().out, parse_constant=strict)
     assert {"published_nonzero", "with_data", "reproduced", "deviations"} <= set(obj)
     assert obj["published_nonzero"] == 231
     first = obj["deviations"][0]
@@ -174,6 +178,15 @@ def test_pooled_denominator_369(rep):
                                   np.array([3067.9, 1614.9, c2]), 0.01)
     found = fit_denominator(lo, hi, np.array(["sa2va-8b", "sa2va-8b", "colva-2b"]))
     assert found is not None and found[0] == 369 and found[1].all()
+    # leave one model out: Sa2VA-8B's two cells allow only 369 (368.74..369.54 within
+    # 367.86..369.63 -> 369), which lies in CoLVA-2B's interval 1650.6/4.48 = 368.44 ..
+    # 1650.6/4.46 = 370.09, so Sa2VA-8B predicts CoLVA-2B; CoLVA-2B alone allows 369 and 370
+    # (370 is outside Sa2VA-8B's Level-2 interval), so it does not predict Sa2VA-8B
+    from glscore.analysis.reproduce import out_of_sample
+    check = out_of_sample(lo, hi, np.array(["sa2va-8b", "sa2va-8b", "colva-2b"]))
+    check = check.set_index("model")
+    assert check.at["colva-2b", "allowed"] == "369" and check.at["colva-2b", "predicts"]
+    assert check.at["sa2va-8b", "allowed"] == "369 370" and not check.at["sa2va-8b", "predicts"]
     # in the reproduction: six cells, strong (the other models' cells predict 369)
     ruled = rep.cells[rep.cells["category"] == "pooled denominator"]
     assert sorted(zip(ruled["model"], ruled["level"], strict=True)) == [

@@ -32,8 +32,9 @@ unsupported MS-SSIM read as 0      strong  a missing MS-SSIM cell scored as the 
 one mean per modality              strong  Level-2/3 ``= sum_{t in m} s_t / |m|`` (all the
                                            modality's tasks at once, no halves)
 pooled denominator                 strong  Level-2/3 ``= sum_{t in m} s_t / D`` with one integer
-                                           ``D`` shared by >= 3 cells of >= 2 models and
-                                           predicted by each model's peers
+                                           ``D`` shared by >= 3 cells of >= 2 models, every
+                                           model's cells predicted by its peers' integers
+pooled denominator, not predicted  weak    the same, where some model's peers do not predict it
 another model's row                strong  the published Level-2 *and* Level-3 of the model's
                                            modality equal another model's recomputed pair
 pooled denominator, unseen wins    weak    ``(sum + X) / D`` fits Level-2 and Level-3 with
@@ -74,7 +75,8 @@ RULE_CATEGORIES: tuple[str, ...] = (
 )
 #: Rules that fit one cell only or need a free number: status ``weak rule``.
 WEAK_CATEGORIES: tuple[str, ...] = (
-    "pooled denominator, unseen wins", "Level-3 not halved", "Level-3 without synergy filter",
+    "pooled denominator, not predicted", "pooled denominator, unseen wins",
+    "Level-3 not halved", "Level-3 without synergy filter",
 )
 #: Descriptions of cells no rule reproduces: status ``unexplained``.
 DESCRIPTIVE_CATEGORIES: tuple[str, ...] = (
@@ -412,17 +414,21 @@ def fit_denominator(lo: np.ndarray, hi: np.ndarray, models: np.ndarray,
 
 
 def out_of_sample(lo: np.ndarray, hi: np.ndarray, models: np.ndarray) -> pd.DataFrame:
-    """Leave one model out: the integers the *other* models' cells allow.
+    """Leave one model out: do the *other* models' cells predict this model's?
 
     One row per model: ``model``, ``allowed`` (the integers in the intersection
-    of the other models' intervals, as text) and ``unique`` (exactly one).
+    of the other models' intervals, as text) and ``predicts``: at least one
+    integer is allowed and every allowed integer lies in each of this model's
+    intervals (so its cells are reproduced whichever of them is taken).
     """
     rows = []
     for m in sorted(set(models)):   # the few models of one group
-        others = models != m
+        others, own = models != m, models == m
         allowed = integers_in(float(lo[others].max()), float(hi[others].min()))
+        predicts = len(allowed) > 0 and bool(
+            ((allowed[:, None] >= lo[own] - 1e-9) & (allowed[:, None] <= hi[own] + 1e-9)).all())
         rows.append({"model": m, "allowed": " ".join(str(d) for d in allowed),
-                     "unique": len(allowed) == 1})
+                     "predicts": predicts})
     return pd.DataFrame(rows)
 
 
@@ -587,8 +593,8 @@ def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
     tol = ctx.tolerance
     info = _cell_sums(cells, ctx.sums)
     rows = []
-    strong = weak = 0
-    texts, weak_texts = [], []
+    strong = weak = unpredicted = 0
+    texts, weak_texts, wins_texts = [], [], []
     for m in MODALITIES:     # four modalities
         while True:
             todo = _open(cells) & (cells["modality"] == m).to_numpy() & (info["total"] > 0
@@ -606,36 +612,41 @@ def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
             d, mask = found
             group = idx[mask]
             check = out_of_sample(lo[mask], hi[mask], models[mask])
-            confirmed = bool(check["unique"].all()) and all(
-                a == str(d) for a in check["allowed"])
+            confirmed = bool(check["predicts"].all())
             value = info["total"].to_numpy()[group] / d
-            category = "pooled denominator" if confirmed else "pooled denominator, unseen wins"
+            category = "pooled denominator" if confirmed else "pooled denominator, not predicted"
             _claim(cells, np.isin(np.arange(len(cells)), group), category, [
                 f"sum over the {n_tasks} {m} tasks / {d} = {t:.2f} / {d} = {v:.2f}"
                 for t, v in zip(info["total"].to_numpy()[group], value, strict=True)])
             tried[f"/ {d}"] = np.where(cells["modality"] == m,
                                        info["total"].to_numpy() / d, np.nan)
             names = ", ".join(ctx.names.get(x, x) for x in sorted(set(models[mask])))
+            common = integers_in(float(lo[mask].max()), float(hi[mask].min()))
+            shared = ("the only integer in every cell's interval" if list(common) == [d] else
+                      f"integers in every cell's interval: {' '.join(map(str, common)) or 'none'}")
             loo = "; ".join(f"without {ctx.names.get(r.model, r.model)}: {r.allowed or 'none'}"
                             for r in check.itertuples())
             text = (f"{m} Level-2/3 = sum of the normalised scores (Level-2) or of the "
                     f"winning scores (Level-3) over all {n_tasks} {m} tasks / {d}, for "
-                    f"{int(mask.sum())} cells of {names} (the only integer in every cell's "
-                    f"interval; the integers the other models' cells allow, {loo})")
+                    f"{int(mask.sum())} cells of {names} ({shared}; the integers the other "
+                    f"models' cells allow, {loo})")
             if confirmed:
                 strong += int(mask.sum())
                 texts.append(text)
             else:
-                weak += int(mask.sum())
-                weak_texts.append(text + "; not confirmed out of sample")
+                unpredicted += int(mask.sum())
+                weak_texts.append(text + "; some model's cells are not predicted by its peers")
             w, wt = _unseen_wins(cells, ctx, info, m, d, sorted(set(models[mask])))
             weak += w
-            weak_texts += wt
+            wins_texts += wt
     rows.append(_rule_row("pooled denominator", "Level-2/3 = pooled sum / a shared integer D",
                           "strong", 1, strong, "; ".join(texts) or "no shared denominator"))
+    rows.append(_rule_row("pooled denominator, not predicted",
+                          "as 'pooled denominator', but the peers do not predict every model",
+                          "weak", 1, unpredicted, "; ".join(weak_texts) or "none"))
     rows.append(_rule_row("pooled denominator, unseen wins",
                           "Level-2 and Level-3 = (pooled sum + X) / D, X unseen wins", "weak",
-                          1, weak, "; ".join(weak_texts) or "no model fits"))
+                          1, weak, "; ".join(wins_texts) or "no model fits"))
     return rows
 
 
@@ -688,9 +699,12 @@ def _peer_only_tasks(ctx: _Context, model: str, group: list[str], modality: str)
     wins = levels.beats_sota(norm.scores[rows][:, cols], norm.sota[cols]).any(axis=0) & peers
     ids = bench.tasks["task_id"].to_numpy()[cols][peers]
     span = f"{ids[0]}..{ids[-1]}" if len(ids) else "none"
+    best = np.nanmax(np.where(levels.beats_sota(norm.scores[rows][:, cols], norm.sota[cols]),
+                              norm.scores[rows][:, cols], -np.inf), axis=0)
     return (f"{int(peers.sum())} of them ({span}) are supported by "
-            f"{', '.join(ctx.names.get(g, g) for g in group)}, which win {int(wins.sum())}; "
-            f"their SoTA sum is {float(norm.sota[cols][peers].sum()):.1f}")
+            f"{', '.join(ctx.names.get(g, g) for g in group)}, which win {int(wins.sum())} "
+            f"of those (SoTA sum {float(norm.sota[cols][wins].sum()):.1f}, the peers' best "
+            f"winning values sum to {float(best[wins].sum()):.1f})")
 
 
 def _published_pairs(ctx: _Context) -> pd.DataFrame:
