@@ -92,6 +92,8 @@ OFFSET_TOLERANCE = 0.03
 MIN_GROUP = 3
 #: A pooled denominator must be shared by this many models.
 MIN_DENOMINATOR_MODELS = 2
+#: Denominators are searched up to this multiple of the modality's task count.
+MAX_DENOMINATOR_FACTOR = 10
 
 _OPEN = "deviating"          # working status of a cell with data that no test has claimed
 _NO_DATA = "no per-task data"
@@ -376,14 +378,16 @@ def integers_in(lo: float, hi: float) -> np.ndarray:
 
 def fit_denominator(lo: np.ndarray, hi: np.ndarray, models: np.ndarray,
                     exclude: tuple[int, ...] = (), min_cells: int = MIN_GROUP,
-                    min_models: int = MIN_DENOMINATOR_MODELS) -> tuple[int, np.ndarray] | None:
+                    min_models: int = MIN_DENOMINATOR_MODELS, limit: int = 100_000
+                    ) -> tuple[int, np.ndarray] | None:
     """The integer denominator shared by the most cells (intervals ``[lo, hi]``).
 
-    Counts, for every integer ``D``, the cells whose interval holds it (one
-    difference array over ``1..max(hi)``), and returns ``(D, mask of its cells)``
-    for the ``D`` with the most cells (then the most models, then the smallest),
-    if it has ``>= min_cells`` cells of ``>= min_models`` models; else None.
+    Counts, for every integer ``D`` in ``1..limit``, the cells whose interval
+    holds it (one difference array), and returns ``(D, mask of its cells)`` for
+    the ``D`` with the most cells (then the most models, then the smallest), if
+    it has ``>= min_cells`` cells of ``>= min_models`` models; else None.
     """
+    hi = np.minimum(hi, limit)
     finite = np.isfinite(hi) & (hi >= 1)
     if not finite.any():
         return None
@@ -606,7 +610,8 @@ def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
                                           info["total"].to_numpy()[idx], tol)
             models = cells["model"].to_numpy()[idx]
             n_tasks = int(ctx.sums.loc[ctx.sums["modality"] == m, "tasks"].iloc[0])
-            found = fit_denominator(lo, hi, models, exclude=(n_tasks,))
+            found = fit_denominator(lo, hi, models, exclude=(n_tasks,),
+                                    limit=MAX_DENOMINATOR_FACTOR * n_tasks)
             if found is None:
                 break
             d, mask = found
