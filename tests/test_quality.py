@@ -127,3 +127,44 @@ def test_shared_values_on_paper_data_are_floor_or_copied():
     row = shared[shared["task_id"] == "VC-011"].iloc[0]
     assert row["value"] == 100.0 and row["n_models"] == 16 and row["n_supported"] == 18
     assert shared["n_models"].is_monotonic_decreasing
+
+
+def _runs_by_loop(values, sheets, min_run):
+    """Oracle: walk every pair and every sheet task by task."""
+    found = set()
+    n = len(values)
+    for a in range(n):
+        for b in range(a + 1, n):
+            for sheet in dict.fromkeys(sheets):
+                cols = [j for j, s in enumerate(sheets) if s == sheet]
+                equal = []
+                for j in cols + [None]:
+                    if j is not None:
+                        x, y = values[a][j], values[b][j]
+                        if np.isnan(x) and np.isnan(y):
+                            continue
+                        if x == y:
+                            equal.append(j)
+                            continue
+                    if len(equal) >= min_run:
+                        found.add((a, b, equal[0], equal[-1], len(equal)))
+                    equal = []
+    return found
+
+
+def test_copied_runs_matches_a_loop_oracle():
+    rng = np.random.default_rng(7)
+    sheets = ["S1"] * 7 + ["S2"] * 5
+    tasks = pd.DataFrame({"task_id": [f"T{j}" for j in range(12)], "modality": "Image",
+                          "paradigm": "comprehension", "sheet": sheets,
+                          "sheet_row": range(12), "task_name": "t", "task_short_name": "t",
+                          "metric": "ACC", "direction": "higher", "sota": 50.0})
+    for _ in range(30):
+        # few distinct values and many NaNs, so that runs of all kinds occur
+        values = rng.choice([1.0, 2.0, np.nan], size=(6, 12), p=[0.45, 0.35, 0.2])
+        models = tuple(f"m{i}" for i in range(6))
+        runs = copied_runs(Benchmark(tasks, models, values, source="random"), min_run=2)
+        index = {t: j for j, t in enumerate(tasks["task_id"])}
+        got = {(models.index(r.model_a), models.index(r.model_b), index[r.first_task],
+                index[r.last_task], r.length) for r in runs.itertuples()}
+        assert got == _runs_by_loop(values, sheets, 2)
