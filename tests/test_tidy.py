@@ -51,5 +51,5 @@ def test_tidy_with_a_tasks_file(tmp_path):
 def test_tidy_duplicate_pair_is_an_error(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("model,task_id,value\nA,IC-001,50\nA,IC-001,60\n")
-    with pytest.raises(InputError, match=r"row 3.*'A'.*'IC-001' appear twice"):
+    with pytest.raises(InputError, match=r"line 3.*'A'.*'IC-001' appear twice"):
         load_source(path)
