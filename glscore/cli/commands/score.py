@@ -77,11 +77,13 @@ def check_finite(records: list[dict]) -> None:
 
 
 def warn_low_coverage(scores: Scores, records: list[dict]) -> None:
-    """A warning for each model above Level-1 whose level rests on few tasks."""
+    """A warning for each input model above Level-1 whose level rests on few tasks
+    (published models are not warned about: their coverage is in every record)."""
     from glscore.analysis.leaderboard import LOW_COVERAGE
 
     for i, record in enumerate(records):
-        if record["level"] > 1 and record["coverage"] < LOW_COVERAGE:
+        if (record["origin"] == "input" and record["level"] > 1
+                and record["coverage"] < LOW_COVERAGE):
             supported = int(scores.supported_m[i].sum() + scores.nlp_supported[i])
             total = int(scores.tasks_m.sum() + scores.nlp_tasks)
             warn(f"model '{record['name']}' reaches Level-{record['level']} on {supported} of "
