@@ -98,11 +98,14 @@ def parse_cell(value: object) -> float:
         text = value.strip()
         if text == "" or text.lower() in _MARKER_SET:
             return math.nan
+        if text == "-∞":
+            text = "-inf"
         try:
             number = float(text)
         except ValueError:
             raise CellError(f"'{text}' is not a number{_hint(text)}") from None
-        if not math.isfinite(number):
+        spelled = text.lower().lstrip("+-") in ("inf", "infinity", "nan")
+        if not math.isfinite(number) and not spelled:
             raise CellError(f"'{text}' overflows: not a score")
     else:
         raise CellError(f"'{value}' ({type(value).__name__}) is not a number")
@@ -142,10 +145,9 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
             values: object = cells.to_numpy(dtype=object)
         elif pd.api.types.is_numeric_dtype(dtype):
             if getattr(dtype, "itemsize", 8) < 8 and pd.api.types.is_float_dtype(dtype):
-                raw = cells.to_numpy(dtype=object)
-                return _check_numeric(np.array(
-                    [np.nan if v is None or v is pd.NA else float(str(v)) for v in raw],
-                    dtype=float))
+                # float32 keeps the decimal the exporter wrote: its shortest repr
+                short = cells.to_numpy(dtype=np.float32, na_value=np.nan).astype(str)
+                return _check_numeric(short.astype(float))
             return _check_numeric(cells.to_numpy(dtype=float, na_value=np.nan))
         else:
             values = cells.to_numpy(dtype=object)
