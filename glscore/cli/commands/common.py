@@ -15,6 +15,9 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
@@ -116,6 +119,24 @@ def sota_label(args: argparse.Namespace) -> str:
 def model_origins(args: argparse.Namespace, bench: Benchmark) -> list[str]:
     """``paper`` / ``input`` per model of ``bench`` (see :func:`glscore.io.loaders.origins`)."""
     return origins(bench.models, from_files=bool(args.results))
+
+
+def frame_records(frame) -> list[dict]:
+    """A DataFrame as JSON-ready records at full precision (``NaN``/``NA`` -> ``None``,
+    numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round."""
+    out = []
+    for row in frame.astype(object).to_dict(orient="records"):
+        clean = {}
+        for key, value in row.items():
+            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+                clean[str(key)] = None
+            elif isinstance(value, np.generic):
+                item = value.item()
+                clean[str(key)] = None if isinstance(item, float) and math.isnan(item) else item
+            else:
+                clean[str(key)] = value
+        out.append(clean)
+    return out
 
 
 def dumps(obj: object) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 import pandas as pd
@@ -14,6 +13,7 @@ from glscore.cli.commands.common import (
     add_scoring_options,
     add_source_options,
     dumps,
+    frame_records,
     load_benchmark,
     model_origins,
     rule_params,
@@ -98,7 +98,7 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None) ->
     if fmt == "json":
         objs = [{"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
                  "tasks": t.board.n_tasks, "left_off": t.left_off,
-                 "rows": json.loads(_head(t, top).to_json(orient="records"))} for t in tables]
+                 "rows": frame_records(_head(t, top))} for t in tables]
         return dumps(objs[0] if len(objs) == 1 else objs)
     if fmt == "csv":
         frame = pd.concat([_head(t, top).assign(board=t.board.name) for t in tables],
@@ -116,7 +116,7 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None) ->
 def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
     """A frame as markdown (pipes), CSV or JSON records."""
     if fmt == "json":
-        return dumps(json.loads(frame.to_json(orient="records")))
+        return dumps(frame_records(frame))
     if fmt == "csv":
         return frame.to_csv(index=False, float_format="%.4f", lineterminator="\n").rstrip("\n")
     cells = frame.astype(object).map(_cell)
