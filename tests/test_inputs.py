@@ -420,3 +420,22 @@ def test_non_finite_result_is_an_error():
     assert common._first_non_finite({"a": [1.0, {"b": float("inf")}]}) == "a[1].b"
     with pytest.raises(InputError, match=r"a\.b is not a finite number"):
         common.dumps({"a": {"b": float("nan")}})
+
+
+def test_csv_line_with_extra_fields(tmp_path, capsys):
+    tidy = tmp_path / "r.csv"
+    tidy.write_text("model,task_id,value\nA,IC-001,50,7\n")
+    assert_error(capsys, [tidy], ["score", "--results", tidy],
+                 "r.csv", "line 2: 4 fields, the header has 3")
+
+
+def test_csv_with_another_separator(tmp_path, capsys):
+    tidy = tmp_path / "r.csv"
+    tidy.write_text("model;task_id;value\nA;IC-001;50\n")
+    assert_error(capsys, [tidy], ["score", "--results", tidy], "separated by ';'")
+
+
+def test_column_names_are_case_insensitive(tmp_path):
+    tidy = tmp_path / "r.csv"
+    tidy.write_text("Model,Task_ID,Value\nA,IC-001,50\n")
+    assert load_source(tidy).values[0, 0] == 50.0

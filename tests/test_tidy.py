@@ -27,7 +27,9 @@ def test_tidy_file_scores_like_the_paper_data(tmp_path, suffix):
         frame.to_parquet(path, index=False)
     tidy = score(load_source(path))
     paper = score(load_paper().select_models(["vitron-v1"]))
-    assert tidy.record(0) == paper.record(0)  # same cells, same numbers, bit for bit
+    mine, theirs = tidy.record(0), paper.record(0)
+    assert (mine.pop("name"), theirs.pop("name")) == ("vitron-v1", "Vitron-V1")
+    assert mine == theirs  # same cells, same numbers, bit for bit
 
 
 def test_tidy_with_a_tasks_file(tmp_path):

@@ -652,16 +652,47 @@ def read_table(path: Path | str) -> pd.DataFrame:
             frame = pd.read_parquet(path)
         else:
             sep = "\t" if suffix == ".tsv" else ","
-            frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                                skip_blank_lines=False)
-            frame.columns = [str(c).strip() for c in frame.columns]
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                        skip_blank_lines=False, index_col=False)
+                except pd.errors.ParserWarning:
+                    raise InputError(_ragged_line(path, sep)) from None
+            frame = frame.reset_index(drop=True)
             blank = (frame.apply(lambda c: c.str.strip()) == "").all(axis=1)
             frame = frame.loc[~blank]
+    except InputError:
+        raise
     except Exception as exc:  # pyarrow and the csv parser raise many types
         raise InputError(f"'{path}': not a readable table ({_first_line(exc)})") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    lowered = [c.lower() for c in frame.columns]
+    if len(set(lowered)) == len(lowered):  # column names are matched case-insensitively
+        frame.columns = lowered
     if frame.empty:
         raise InputError(f"'{path}': a header but no rows (columns {list(frame.columns)})")
+    if suffix != ".tsv" and len(frame.columns) == 1:
+        for other in (";", "\t", "|"):
+            if other in frame.columns[0]:
+                raise InputError(f"'{path}': one column '{frame.columns[0]}': is the file "
+                                 f"separated by {other!r}? glscore reads comma-separated "
+                                 ".csv and tab-separated .tsv")
     return frame
+
+
+def _ragged_line(path: Path, sep: str) -> str:
+    """The message for a CSV line with more fields than the header (pandas only warns)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        header = next(reader)
+        for row in reader:
+            if len(row) > len(header):
+                return (f"'{path}', line {reader.line_num}: {len(row)} fields, the header has "
+                        f"{len(header)}")
+    return f"'{path}': a line has more fields than the header"
 
 
 def _place_of(path: Path) -> _Place:
@@ -714,8 +745,9 @@ def load_tidy(
     if model is not None:
         keep = np.char.lower(names.astype(str)) == model.strip().lower()
         if not keep.any():
+            found = list(dict.fromkeys(names))
             raise InputError(f"'{path}': no rows for model '{model}'"
-                             f"{did_you_mean(model, dict.fromkeys(names))}")
+                             f"{did_you_mean(model, found) or f'; models found: {found[:5]}'}")
         frame, names, task_ids, lines = frame.loc[keep], names[keep], task_ids[keep], lines[keep]
     known = tasks["task_id"].astype(str)
     task_pos = pd.Index(known).get_indexer(task_ids)
