@@ -226,14 +226,15 @@ def test_names_differing_only_by_case(tmp_path, sota, capsys):
     result = write_result(tmp_path / "r.xlsx", TINY, {"Vitron": TINY_MODEL,
                                                       "VITRON": TINY_MODEL})
     assert_error(capsys, [sota, result], ["score", "--results", result, "--sota", sota],
-                 "r.xlsx", "differ only by case")
+                 "r.xlsx", "sheet 'Image-Comprehension'",
+                 "model 'VITRON' differs only by case from 'Vitron'")
 
 
 def test_same_model_in_two_workbooks(tmp_path, sota, capsys):
     one = write_result(tmp_path / "one.xlsx", TINY, {"ModelA": TINY_MODEL})
     two = write_result(tmp_path / "two.xlsx", TINY, {"modela": TINY_MODEL})
     assert_error(capsys, [sota, one, two], ["score", "--results", one, two, "--sota", sota],
-                 "two.xlsx", "model 'modela' is already read as 'ModelA'")
+                 "two.xlsx", "model 'modela' differs only by case from 'ModelA'")
 
 
 def test_unknown_task_suggests_the_closest(tmp_path, capsys):
@@ -439,3 +440,10 @@ def test_column_names_are_case_insensitive(tmp_path):
     tidy = tmp_path / "r.csv"
     tidy.write_text("Model,Task_ID,Value\nA,IC-001,50\n")
     assert load_source(tidy).values[0, 0] == 50.0
+
+
+def test_csv_quoted_newline_keeps_line_numbers(tmp_path, capsys):
+    tidy = tmp_path / "r.csv"
+    tidy.write_text('model,task_id,value\n"A\nB",IC-001,50\nC,IC-002,x\n')
+    # the first record spans lines 2-3, so the bad value is on line 4
+    assert_error(capsys, [tidy], ["score", "--results", tidy], "line 4", "'x'")

@@ -525,10 +525,8 @@ def load_workbooks(
         for column, vector in _result_columns(result_path, book, tasks, model):
             same = [n for n in names if n.lower() == column.lower()]
             if same:
-                raise InputError(
-                    f"'{result_path}': model '{column}' is already read as '{same[0]}' "
-                    "(model names are compared case-insensitively)"
-                )
+                raise InputError(f"'{result_path}': {_case_clash(column, same[0])}, read "
+                                 "from an earlier file")
             names.append(column)
             rows.append(vector)
     if not names:
@@ -583,10 +581,9 @@ def _result_columns(
                     if model else "no model column")
             raise InputError(f"{where(path, sheet_name)}{what}; columns found: {sheet.header}")
         lowered = [w.lower() for w in wanted]
-        twice = sorted({w for w in wanted if lowered.count(w.lower()) > 1})
+        twice = [w for w in wanted if lowered.count(w.lower()) > 1]
         if twice:
-            raise InputError(f"{where(path, sheet_name)}model columns {twice} differ only by "
-                             "case (model names are compared case-insensitively)")
+            raise InputError(f"{where(path, sheet_name)}{_case_clash(twice[1], twice[0])}")
         if columns is None:
             columns = wanted
         elif lowered != [c.lower() for c in columns]:
@@ -611,6 +608,14 @@ def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -
                 f"{where(path, sheet, i + 2, 'Task Name')}task '{got}' does not match "
                 f"the SoTA table's '{want}'"
             )
+
+
+def _case_clash(name: str, other: str) -> str:
+    """The one message for two model names that differ only by case (any source)."""
+    if name == other:
+        return f"model '{name}' appears twice"
+    return (f"model '{name}' differs only by case from '{other}' (model names are compared "
+            "case-insensitively)")
 
 
 def _check_has_scores(bench: Benchmark, files: Sequence[str]) -> None:
@@ -660,6 +665,8 @@ def read_table(path: Path | str) -> pd.DataFrame:
                 except pd.errors.ParserWarning:
                     raise InputError(_ragged_line(path, sep)) from None
             frame = frame.reset_index(drop=True)
+            if frame.apply(lambda c: c.str.contains("\n", regex=False)).to_numpy().any():
+                frame.index = _record_lines(path, sep)[: len(frame)] - 2
             blank = (frame.apply(lambda c: c.str.strip()) == "").all(axis=1)
             frame = frame.loc[~blank]
     except InputError:
@@ -679,6 +686,21 @@ def read_table(path: Path | str) -> pd.DataFrame:
                                  f"separated by {other!r}? glscore reads comma-separated "
                                  ".csv and tab-separated .tsv")
     return frame
+
+
+def _record_lines(path: Path, sep: str) -> np.ndarray:
+    """First physical line of every data record (a quoted field may span lines)."""
+    import csv
+
+    starts = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        next(reader)
+        last = reader.line_num
+        for _ in reader:
+            starts.append(last + 1)
+            last = reader.line_num
+    return np.array(starts, dtype=int)
 
 
 def _ragged_line(path: Path, sep: str) -> str:
@@ -740,8 +762,7 @@ def load_tidy(
     if len(clash):
         a, b = clash.iloc[0][:2]
         k = int(np.flatnonzero(names == b)[0])
-        raise InputError(f"{place.at(int(lines[k]), 'model')}model '{b}' differs only by case "
-                         f"from '{a}' (model names are compared case-insensitively)")
+        raise InputError(f"{place.at(int(lines[k]), 'model')}{_case_clash(b, a)}")
     if model is not None:
         keep = np.char.lower(names.astype(str)) == model.strip().lower()
         if not keep.any():

@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("name", metavar="MODEL",
                         help="model id or display name (paper data), or the model column / "
                              "name in --results (case-insensitive)")
-    add_source_options(parser)
+    add_source_options(parser, with_paper=False)
     add_scoring_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.set_defaults(run=run)
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         from glscore.errors import InputError
 
         raise InputError("glscore explain takes the model as its argument, not --model")
-    args.model = None if args.with_paper else args.name
+    args.model = args.name
     bench = load_benchmark(args)
     result = explain(bench, args.name, **scoring_kwargs(args))
     origin = dict(zip(bench.models, model_origins(args, bench), strict=True))
