@@ -150,7 +150,7 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
                 return _check_numeric(short.astype(float))
             return _check_numeric(cells.to_numpy(dtype=float, na_value=np.nan))
         else:
-            values = cells.to_numpy(dtype=object)
+            return _parse_text_series(cells)
     else:
         values = cells
     arr = np.asarray(values) if not isinstance(values, list) else None
@@ -162,6 +162,33 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
             out[i] = parse_cell(cell)
         except CellError as exc:
             exc.index = i  # type: ignore[attr-defined]
+            raise
+    return out
+
+
+_PLAIN_NUMBER = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
+
+
+def _parse_text_series(cells: pd.Series) -> np.ndarray:
+    """An object/text column: plain decimal numbers converted at once (the same
+    value ``float`` gives), every other cell through :func:`parse_cell`."""
+    raw = cells.to_numpy(dtype=object)
+    is_text = np.array([isinstance(v, str) for v in raw], dtype=bool) if len(raw) else \
+        np.zeros(0, dtype=bool)
+    text = pd.Series(np.where(is_text, raw, ""), dtype=object).astype(str)
+    fast = is_text & text.str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool)
+    out = np.full(len(raw), np.nan)
+    if fast.any():
+        numbers = text[fast].str.strip().astype(float).to_numpy()
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(numbers) & (np.abs(numbers) <= MAX_MAGNITUDE)
+        out[np.flatnonzero(fast)[ok]] = numbers[ok]
+        fast[np.flatnonzero(fast)[~ok]] = False  # overflow or huge: parse_cell says why
+    for i in np.flatnonzero(~fast):
+        try:
+            out[i] = parse_cell(raw[i])
+        except CellError as exc:
+            exc.index = int(i)  # type: ignore[attr-defined]
             raise
     return out
 
@@ -725,8 +752,13 @@ def _text_column(frame: pd.DataFrame, column: str, place: _Place,
                  what: str) -> np.ndarray:
     """A column of names/ids as stripped text; an empty or null cell is an error."""
     raw = frame[column]
-    text = np.array(["" if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
-                     else _text(v).strip() for v in raw.tolist()], dtype=object)
+    if pd.api.types.is_string_dtype(raw) and raw.dtype != object:
+        text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    elif raw.dtype == object:
+        text = raw.where(raw.notna(), "").map(_text).str.strip().to_numpy(dtype=object)
+    else:
+        text = np.array(["" if pd.isna(v) else _text(v).strip() for v in raw.tolist()],
+                        dtype=object)
     empty = text == ""
     if empty.any():
         k = int(np.flatnonzero(empty)[0])
@@ -757,10 +789,12 @@ def load_tidy(
     names = _text_column(frame, "model", place, "model name")
     task_ids = _text_column(frame, "task_id", place, "task_id")
     lines = frame.index.to_numpy()
-    spelled = pd.Series(names).groupby(pd.Series(names).str.lower()).unique()
-    clash = spelled[spelled.map(len) > 1]
-    if len(clash):
-        a, b = clash.iloc[0][:2]
+    distinct = pd.Series(pd.unique(names), dtype=object)
+    lowered = distinct.str.lower()
+    clash = lowered.duplicated(keep="first").to_numpy()
+    if clash.any():
+        b = str(distinct[int(np.flatnonzero(clash)[0])])
+        a = str(distinct[int(np.flatnonzero((lowered == b.lower()).to_numpy())[0])])
         k = int(np.flatnonzero(names == b)[0])
         raise InputError(f"{place.at(int(lines[k]), 'model')}{_case_clash(b, a)}")
     if model is not None:
