@@ -871,6 +871,12 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
     else:
         frame["sheet_row"] = frame.groupby("sheet").cumcount().to_numpy() + 1
     frame["sota"] = _parse_column(frame["sota"], place, "sota")
+    for column in frame.columns.difference(TASK_COLUMNS):  # extra columns: typed as pandas would
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if numbers.notna().sum() == (frame[column].astype(str).str.strip() != "").sum():
+                whole = numbers.notna().all() and (numbers == numbers.round()).all()
+                frame[column] = numbers.astype("int64") if whole else numbers
     return frame.reset_index(drop=True)
 
 
