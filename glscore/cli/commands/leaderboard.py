@@ -17,6 +17,7 @@ from glscore.cli.commands.common import (
     load_benchmark,
     model_origins,
     rule_params,
+    sota_label,
     warn,
 )
 from glscore.core.profiles import get_profile
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if scope == "D" and args.board is None:
         print(render_frame(summary_frame(tables), args.format, title=None))
         return 0
-    print(render_tables(tables, args.format, args.top))
+    print(render_tables(tables, args.format, args.top, sota=sota_label(args)))
     return 0
 
 
@@ -93,11 +94,14 @@ def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
     return frame.dropna(axis=1, how="all") if len(frame) else frame
 
 
-def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None) -> str:
-    """Boards as markdown sections, one CSV with a ``board`` column, or JSON."""
+def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
+                  sota: str | None = None) -> str:
+    """Boards as markdown sections, one CSV with a ``board`` column, or JSON
+    (each board object names its SoTA table under ``sota`` when given)."""
     if fmt == "json":
         objs = [{"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
                  "tasks": t.board.n_tasks, "left_off": t.left_off,
+                 **({"sota": sota} if sota is not None else {}),
                  "rows": frame_records(_head(t, top))} for t in tables]
         return dumps(objs[0] if len(objs) == 1 else objs)
     if fmt == "csv":
