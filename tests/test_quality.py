@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from glscore import paths
-from glscore.analysis.quality import RUN_COLUMNS, copied_runs, shared_values
 from glscore.core.benchmark import Benchmark
 from glscore.errors import InputError
 from glscore.io.loaders import load_paper
+from glscore.io.quality import RUN_COLUMNS, copied_runs, shared_values
 
 NAN = np.nan
 

@@ -28,6 +28,7 @@ import pandas as pd
 from glscore import paths
 from glscore.errors import InputError
 from glscore.io.files import write_text_if_changed
+from glscore.io.quality import copied_runs
 
 NOT_SUPPORTED_MARK = "∞"
 """Printed instead of a score where a model does not support a task."""
@@ -610,13 +611,12 @@ def copied_printed_rows(
 
     For each model printed twice (``occurrence`` 2 somewhere), on the tasks
     where it is printed twice, each of its printed rows is compared with every
-    other printed row on those tasks by :func:`glscore.analysis.quality.copied_runs`.
+    other printed row on those tasks by :func:`glscore.io.quality.copied_runs`.
     A row is a *copy* when one run of identical values shared with a row of a
     *different* model covers all its supported cells there (``covers == 1``)
     and holds at least ``min_run`` values. One row per copy:
     ``model_id, occurrence, copy_of, sheet, first_task, last_task, length``.
     """
-    from glscore.analysis.quality import copied_runs
     from glscore.core.benchmark import Benchmark
 
     found = []
