@@ -101,6 +101,7 @@ ALTERNATE_COLUMNS = (*SCORE_COLUMNS, "occurrence")
 TABLE4_COLUMNS = (
     "group",
     "table4_name",
+    "citation",
     "backbone_printed",
     "size_printed",
     "params_b",
@@ -113,6 +114,7 @@ TABLE4_COLUMNS = (
     "base_tier",
     "base_evidence",
     "table4_notes",
+    "table4_doubtful",
 )
 """Model metadata from Table 4 (see :func:`build_table4`), after the registry columns."""
 MODEL_COLUMNS = (
@@ -887,9 +889,11 @@ class Table4Doubt:
     version -> sibling -> none). ``cap``: a link *to* this language model is
     at best this tier. ``backbone``: replaces the printed backbone reading.
     ``model_id``: the model a Table 4 name denotes where no alias matches.
+    ``doubtful``: false for a note that changes nothing.
     """
 
     note: str
+    doubtful: bool = True
     demote: bool = False
     cap: str = ""
     backbone: Backbone | None = None
@@ -930,7 +934,7 @@ TABLE4_DOUBTS: Mapping[str, Table4Doubt] = {
         demote=True),
     "Emu2-37B": Table4Doubt(
         "Appendix B prints Emu2-32B, Table 4 and Tables 12/14/16 Emu2-37B; backbone "
-        "LLaMA-33B as printed."),
+        "LLaMA-33B as printed.", doubtful=False),
 }
 
 
@@ -1144,6 +1148,7 @@ def build_table4(rows: Sequence[Table4Row], model_ids: Sequence[str],
             "model_id": mid,
             "group": row.group,
             "table4_name": row.name,
+            "citation": row.citation,
             "backbone_printed": row.backbone,
             "size_printed": row.size,
             "params_b": parse_size(row.size),
@@ -1157,6 +1162,7 @@ def build_table4(rows: Sequence[Table4Row], model_ids: Sequence[str],
             "base_evidence": evidence,
             "table4_notes": " ".join(n for n in (backbone.note, doubt.note if doubt else "")
                                      if n),
+            "table4_doubtful": doubt is not None and doubt.doubtful,
         })
     return pd.DataFrame(records)
 
