@@ -24,6 +24,8 @@ COMMANDS: tuple[str, ...] = (
     "leaderboard",
     "reproduce",
     "ablate",
+    "natural",
+    "noise",
 )
 
 
