@@ -1,0 +1,287 @@
+"""How much measurement noise can the levels bear? A Monte-Carlo study.
+
+The noise is measured in the data itself (:func:`glscore.analysis.natural.floor_cells`:
+the rows the paper prints twice and the near-identical model pairs). Its
+size grows with the score: on the percent-scale metrics the differences of
+two runs have a standard deviation close to ``sqrt(2) * c * sqrt(x)`` (a
+score of 10 varies less in points than a score of 70, and more in ratio),
+so the model is
+
+* on a task whose metric is used as printed (0-100, higher is better: every
+  task the profile does not map): ``x' = clip(x + c * sqrt(x) * z, 0, 100)``;
+* on a task whose metric the profile maps (FID, WER, Chamfer distance, RMSE,
+  ...: raw units of any size): ``x' = x * exp(r * z - r^2 / 2)`` with the
+  relative size ``r = c / sqrt(50)`` of the percent model at mid-scale;
+
+``z`` standard normal, independent per cell and draw; unsupported cells stay
+unsupported and the SoTA is kept as published. ``c`` is fitted as
+``c^2 = mean((a - b)^2 / (a + b))`` over the floor's cell pairs (``a, b > 0``
+on unmapped tasks), since ``Var(a - b) = 2 c^2 x`` and ``x ~ (a + b) / 2``.
+There are at most four repeats per task, too few for one ``c`` per task or
+per group, so one ``c`` serves every task (its estimate comes from NLP and
+Video cells).
+
+Each draw perturbs the whole matrix; a chunk of draws is stacked into one
+:class:`~glscore.core.benchmark.Benchmark` (``chunk x models`` rows) and scored
+by :func:`glscore.core.scoring.score`, so memory stays bounded by the chunk.
+Per model the study counts the level reached and the rank on Scope-A and
+on every Scope-B board, ranking as the leaderboards do (level, score at
+that level, score one level below, name).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from glscore.analysis.scopes import boards
+from glscore.core import levels
+from glscore.core.benchmark import Benchmark
+from glscore.core.profiles import Profile
+from glscore.core.scoring import Scores, score, score_detailed, supported_cells
+from glscore.errors import InputError
+
+MID_SCALE = 50.0
+"""Score at which the relative size of the mapped-metric noise is matched."""
+DEFAULT_CHUNK = 50
+
+
+@dataclass(frozen=True)
+class NoiseModel:
+    """``c`` of the square-root model, the relative size ``r`` for mapped
+    metrics, and how many cell pairs ``c`` was fitted on."""
+
+    c: float
+    r: float
+    n_cells: int
+
+    def sentence(self) -> str:
+        return (f"Noise model fitted on {self.n_cells} repeated cells: sd = {self.c:.2f} * "
+                f"sqrt(score) points (e.g. {self.c * np.sqrt(10):.1f} at 10, "
+                f"{self.c * np.sqrt(70):.1f} at 70), {100 * self.r:.0f}% of the value on "
+                "mapped metrics.")
+
+
+def fit_noise(cells: pd.DataFrame, mapped_tasks: Sequence[str] = ()) -> NoiseModel:
+    """Fit ``c`` (module docstring) on floor cell pairs ``raw_a``, ``raw_b``.
+
+    Cells of ``mapped_tasks`` (task ids) and cells where either value is not
+    positive are left out.
+
+    >>> cells = pd.DataFrame({"task_id": ["t", "t"], "raw_a": [10.0, 40.0],
+    ...                       "raw_b": [14.0, 36.0]})
+    >>> round(fit_noise(cells).c, 4)   # mean(16/24, 16/76) = 0.4386 -> sqrt
+    0.6623
+    """
+    keep = ~cells["task_id"].isin(set(mapped_tasks))
+    a = cells.loc[keep, "raw_a"].to_numpy(dtype=float)
+    b = cells.loc[keep, "raw_b"].to_numpy(dtype=float)
+    ok = (a > 0) & (b > 0)
+    a, b = a[ok], b[ok]
+    if len(a) == 0:
+        raise InputError("noise floor: no repeated cell pair with two positive values")
+    c = float(np.sqrt(np.mean((a - b) ** 2 / (a + b))))
+    return NoiseModel(c, c / np.sqrt(MID_SCALE), len(a))
+
+
+def perturb(values: np.ndarray, mapped: np.ndarray, model: NoiseModel,
+            rng: np.random.Generator) -> np.ndarray:
+    """One noisy copy of ``values`` (rows x tasks); ``mapped`` per task (see module).
+
+    Draws ``z`` in float32 (the noise needs no more precision) and works on
+    the unmapped and the mapped columns separately, in place.
+    """
+    mapped = np.asarray(mapped, dtype=bool)
+    out = np.array(values, dtype=float)
+    z = rng.standard_normal(out.shape, dtype=np.float32)
+    plain = out[:, ~mapped]
+    plain += model.c * np.sqrt(np.clip(plain, 0.0, None)) * z[:, ~mapped]
+    np.clip(plain, 0.0, 100.0, out=plain)
+    out[:, ~mapped] = plain
+    if mapped.any():
+        out[:, mapped] *= np.exp(model.r * z[:, mapped] - model.r ** 2 / 2.0)
+    return out
+
+
+@dataclass(frozen=True)
+class BoardSpec:
+    """A board of the study: name, scope, modality columns of ``Scores`` and cap."""
+
+    scope: str
+    name: str
+    columns: tuple[int, ...]
+    cap: int
+    keep: np.ndarray = field(repr=False, compare=False)
+
+
+def board_levels(s: Scores, spec: BoardSpec) -> tuple[np.ndarray, ...]:
+    """Level-2..5 of every row of ``s`` on a board (Level-5 = 0 on Scope-B)."""
+    if spec.scope == "A":
+        return s.level2, s.level3, s.level4, s.level5
+    k = len(spec.columns)
+    cols = list(spec.columns)
+    l2, l3, l4 = (getattr(s, f"level{j}_m")[:, cols].sum(axis=1) / k for j in (2, 3, 4))
+    return l2, l3, l4, np.zeros_like(l2)
+
+
+def reach_and_rank(s: Scores, spec: BoardSpec, n_models: int,
+                   name_rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Level reached and rank position (draws x models) on one board.
+
+    Ranking as :mod:`glscore.analysis.leaderboard`: level reached (high
+    first), score at it, score one level below, then the name. Models
+    without a supported task on the board (``spec.keep`` false) get rank 0.
+    """
+    lv = [np.nan_to_num(x) for x in board_levels(s, spec)]
+    lv = [x if j < spec.cap - 1 else np.zeros_like(x) for j, x in enumerate(lv)]
+    reached = levels.level_reached(*lv)
+    at = levels.score_at_level(reached, *lv)
+    below = levels.score_at_level(np.maximum(reached - 1, 1), *lv)
+    shape = (-1, n_models)
+    reached, at, below = reached.reshape(shape), at.reshape(shape), below.reshape(shape)
+    keep = np.broadcast_to(spec.keep, reached.shape)
+    primary = np.where(keep, reached, -1)
+    names = np.broadcast_to(name_rank, reached.shape)
+    order = np.lexsort((names, -below, -at, -primary), axis=-1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, n_models + 1)[None, :], axis=-1)
+    return reached, np.where(keep, ranks, 0)
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """Counts of the study: per board, models x levels (1..5) and models x
+    ranks (1..models); the unperturbed level and rank; timing."""
+
+    models: tuple[str, ...]
+    names: tuple[str, ...]
+    boards: tuple[BoardSpec, ...]
+    level_counts: dict[str, np.ndarray]
+    rank_counts: dict[str, np.ndarray]
+    base_level: dict[str, np.ndarray]
+    base_rank: dict[str, np.ndarray]
+    n_draws: int
+    model: NoiseModel
+    seconds: float
+    chunk: int
+
+
+def board_specs(bench: Benchmark, base: Scores, keep_cells: np.ndarray,
+                combined: Sequence[Sequence[str]] | None = None) -> list[BoardSpec]:
+    """Scope-A and every Scope-B board, with the models each lists."""
+    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
+    out = []
+    for scope in ("A", "B"):
+        for b in boards(bench.tasks, scope, combined):
+            mask = np.asarray(b.mask, dtype=bool) | (nlp if scope == "A" else False)
+            cols = tuple(k for k, m in enumerate(base.modalities) if m in b.modalities)
+            out.append(BoardSpec(scope, b.name, cols, b.cap, keep_cells[:, mask].any(axis=1)))
+    return out
+
+
+def simulate(bench: Benchmark, model: NoiseModel, n_draws: int = 1000,
+             profile: str | Profile = "paper", seed: int = 0, chunk: int = DEFAULT_CHUNK,
+             combined: Sequence[Sequence[str]] | None = None) -> MonteCarlo:
+    """Perturb ``bench`` ``n_draws`` times, rescore, count levels and ranks.
+
+    Draws are made ``chunk`` at a time from one seeded generator, so the
+    result depends on ``seed`` and ``chunk`` only.
+    """
+    if n_draws < 1 or chunk < 1:
+        raise InputError(f"n_draws and chunk must be >= 1, got {n_draws} and {chunk}")
+    start = time.perf_counter()
+    base_pass = score_detailed(bench, profile)
+    base = base_pass.scores
+    mapped = base_pass.norm.mapped
+    keep_cells = supported_cells(base_pass.norm, base_pass.profile)
+    specs = board_specs(bench, base, keep_cells, combined)
+    n_models = len(bench.models)
+    name_rank = np.argsort(np.argsort(np.array(bench.model_names, dtype=str), kind="stable"),
+                           kind="stable")
+    level_counts = {b.name: np.zeros((n_models, 5), dtype=np.int64) for b in specs}
+    rank_counts = {b.name: np.zeros((n_models, n_models + 1), dtype=np.int64) for b in specs}
+    base_level, base_rank = {}, {}
+    for spec in specs:
+        reached, ranks = reach_and_rank(base, spec, n_models, name_rank)
+        base_level[spec.name], base_rank[spec.name] = reached[0], ranks[0]
+    rng = np.random.default_rng(seed)
+    row_of = np.tile(np.arange(n_models), chunk)
+    done = 0
+    while done < n_draws:
+        k = min(chunk, n_draws - done)
+        values = perturb(np.tile(bench.values, (k, 1)), mapped, model, rng)
+        ids = tuple(f"{m}#{d}" for d in range(k) for m in bench.models)
+        stacked = Benchmark(bench.tasks, ids, values, bench.sheets, bench.source, ids)
+        s = score(stacked, profile)
+        rows = row_of[: k * n_models]
+        for spec in specs:
+            reached, ranks = reach_and_rank(s, spec, n_models, name_rank)
+            np.add.at(level_counts[spec.name], (rows, reached.ravel() - 1), 1)
+            np.add.at(rank_counts[spec.name], (rows, ranks.ravel()), 1)
+        done += k
+    return MonteCarlo(bench.models, bench.model_names, tuple(specs), level_counts, rank_counts,
+                      base_level, base_rank, n_draws, model, time.perf_counter() - start, chunk)
+
+
+def level_probabilities(mc: MonteCarlo) -> pd.DataFrame:
+    """Long table: board, model, level (1..5), probability, and the unperturbed level."""
+    parts = []
+    for spec in mc.boards:
+        counts = mc.level_counts[spec.name] / mc.n_draws
+        n = len(mc.models)
+        parts.append(pd.DataFrame({
+            "scope": spec.scope, "board": spec.name,
+            "model": np.repeat(np.array(mc.models, dtype=object), 5),
+            "level": np.tile(np.arange(1, 6), n), "p": counts.ravel(),
+            "base_level": np.repeat(mc.base_level[spec.name], 5),
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _quantile_rank(cdf: np.ndarray, q: float) -> np.ndarray:
+    """The smallest rank whose cumulative probability reaches ``q`` (per row)."""
+    return np.argmax(cdf >= q - 1e-12, axis=1) + 1
+
+
+def rank_summary(mc: MonteCarlo, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
+    """Per board and listed model: unperturbed level and rank, the probability
+    of keeping that level and that rank, the median rank and the
+    ``low``-``high`` rank interval, and the probability of rank 1."""
+    parts = []
+    for spec in mc.boards:
+        listed = spec.keep
+        counts = mc.rank_counts[spec.name][:, 1:]
+        cdf = np.cumsum(counts, axis=1) / mc.n_draws
+        lv = mc.level_counts[spec.name]
+        base_l, base_r = mc.base_level[spec.name], mc.base_rank[spec.name]
+        idx = np.arange(len(mc.models))
+        frame = pd.DataFrame({
+            "scope": spec.scope, "board": spec.name, "model": mc.models, "name": mc.names,
+            "level": base_l, "p_level": lv[idx, base_l - 1] / mc.n_draws,
+            "rank": base_r, "p_rank": counts[idx, np.maximum(base_r - 1, 0)] / mc.n_draws,
+            "rank_median": _quantile_rank(cdf, 0.5), "rank_low": _quantile_rank(cdf, low),
+            "rank_high": _quantile_rank(cdf, high),
+            "p_first": counts[:, 0] / mc.n_draws,
+        })[listed]
+        parts.append(frame.sort_values("rank", kind="stable"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def finding_noise(summary: pd.DataFrame, threshold: float = 0.95) -> str:
+    """How stable the Scope-A levels and the Scope-A/B leaders are."""
+    a = summary[summary["scope"] == "A"]
+    stable = int((a["p_level"] >= threshold).sum())
+    top = a.iloc[0]
+    b = summary[summary["scope"] == "B"]
+    b_stable = int((b["p_level"] >= threshold).sum())
+    leaders = b[b["rank"] == 1]
+    kept = int((leaders["p_rank"] >= 0.5).sum())
+    return (f"Under noise of the measured size, {stable} of {len(a)} models keep their Scope-A "
+            f"level in at least {threshold:.0%} of draws; the Scope-A leader {top['name']} stays "
+            f"first in {top['p_rank']:.0%} (ranks {top['rank_low']}-{top['rank_high']}). On "
+            f"Scope-B, {b_stable} of {len(b)} model-board entries keep their level that often, "
+            f"and {kept} of {len(leaders)} board leaders stay first in at least half the draws.")
