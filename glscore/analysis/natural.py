@@ -700,6 +700,35 @@ def finding_level5(scores_level5: np.ndarray, n_models: int) -> str:
             "synergy with language.")
 
 
+def _direction(row: pd.Series) -> str:
+    if row["ci_low"] > 0:
+        return "a gain"
+    if row["ci_high"] < 0:
+        return "a loss"
+    return "no clear difference"
+
+
+def finding_paper_comparison(pool: pd.DataFrame) -> str:
+    """The natural experiments against the paper's reading, from the pooled tiers."""
+    by = pool.set_index("tier")
+    parts = []
+    for tier in TIERS:
+        if tier in by.index and by.loc[tier, "k"] > 0:
+            row = by.loc[tier]
+            parts.append(f"the {tier} tier shows {_direction(row)} ({row['mu']:+.2f} "
+                         f"[{row['ci_low']:+.2f}, {row['ci_high']:+.2f}], {int(row['k'])} pairs)")
+    text = "Against their own base LLM, " + "; ".join(parts) + ". Only the exact tier compares "
+    text += "like with like"
+    exact = _direction(by.loc["exact"]) if "exact" in by.index and by.loc["exact", "k"] else ""
+    if exact in ("a gain", "a loss"):
+        text += f"; {exact} there can be the tuning recipe as much as the added modality"
+    version = (_direction(by.loc["version"]) if "version" in by.index
+               and by.loc["version", "k"] else "")
+    if version == "a loss":
+        text += ", and the loss of the version tier is confounded with its older backbones"
+    return text + "."
+
+
 def pairs_json(table: pd.DataFrame, copies: pd.DataFrame) -> dict:
     """The ``glscore natural --json`` object (strict JSON: NaN becomes null)."""
     def num(x: float) -> float | None:

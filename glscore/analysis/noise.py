@@ -285,3 +285,20 @@ def finding_noise(summary: pd.DataFrame, threshold: float = 0.95) -> str:
             f"first in {top['p_rank']:.0%} (ranks {top['rank_low']}-{top['rank_high']}). On "
             f"Scope-B, {b_stable} of {len(b)} model-board entries keep their level that often, "
             f"and {kept} of {len(leaders)} board leaders stay first in at least half the draws.")
+
+
+def finding_noise_shift(mc: MonteCarlo, summary: pd.DataFrame, board: str = "full",
+                        share: float = 0.05) -> str:
+    """How far noise moves ranks and which levels it opens (one board)."""
+    part = summary[summary["board"] == board]
+    moved = int((part["rank_median"] != part["rank"]).sum())
+    idx = {m: i for i, m in enumerate(mc.models)}
+    counts = mc.level_counts[board] / mc.n_draws
+    rows = np.array([idx[m] for m in part["model"]], dtype=int)
+    base = part["level"].to_numpy()
+    up = counts[rows, :].cumsum(axis=1)
+    p_higher = 1.0 - up[np.arange(len(rows)), base - 1]
+    lifted = int((p_higher >= share).sum())
+    return (f"On {'Scope-A' if board == 'full' else board}, {moved} of {len(part)} models have a "
+            f"median rank under noise that differs from the published one, and {lifted} reach a "
+            f"higher level than published in at least {share:.0%} of draws.")
