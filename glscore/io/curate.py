@@ -1200,19 +1200,20 @@ def build_table4(rows: Sequence[Table4Row], model_ids: Sequence[str],
             found = []
             for bid, base in bases.items():
                 t = link_tier(backbone, base)
+                why = ""
                 if t and cap_of.get(bid) and TIERS.index(t) < TIERS.index(cap_of[bid]):
-                    t = cap_of[bid]
+                    t, why = cap_of[bid], f"; {t} capped at {cap_of[bid]} (the base is doubtful)"
                 if t and doubt is not None and doubt.demote:
-                    t = weaker(t)
+                    t, why = weaker(t), f"{why}; {t} demoted to {weaker(t) or 'none'} (doubtful row)"
                 if t:
                     gap = abs(math.log(backbone.size_b / base.size_b)) if not (
                         math.isnan(backbone.size_b) or math.isnan(base.size_b)) else 0.0
-                    found.append((TIERS.index(t), gap, bid, t))
+                    found.append((TIERS.index(t), gap, bid, t, why))
             if found:
-                _, _, base_id, tier = min(found)
+                _, _, base_id, tier, why = min(found)
                 base = bases[base_id]
                 evidence = (f"Table 4 backbone '{row.backbone}' read as {describe(backbone)}; "
-                            f"{base_names[base_id]} is {describe(base)}")
+                            f"{base_names[base_id]} is {describe(base)}{why}")
         records.append({
             "model_id": mid,
             "group": row.group,
