@@ -2,24 +2,25 @@
 
 The noise is measured in the data itself (:func:`glscore.analysis.natural.floor_cells`:
 the rows the paper prints twice and the near-identical model pairs). Its
-size grows with the score: on the percent-scale metrics the differences of
-two runs have a standard deviation close to ``sqrt(2) * c * sqrt(x)`` (a
-score of 10 varies less in points than a score of 70, and more in ratio),
-so the model is
+size depends on the score the way sampling noise of a proportion does: the
+differences of two runs are small near 0 and near 100 and largest in the
+middle (:func:`floor_profile` shows it), so the model is binomial-shaped:
 
 * on a task whose metric is used as printed (0-100, higher is better: every
-  task the profile does not map): ``x' = clip(x + c * sqrt(x) * z, 0, 100)``;
+  task the profile does not map; all such values lie in [0, 100]):
+  ``x' = clip(x + c * sqrt(x (100 - x)) * z, 0, 100)``;
 * on a task whose metric the profile maps (FID, WER, Chamfer distance, RMSE,
-  ...: raw units of any size): ``x' = x * exp(r * z - r^2 / 2)`` with the
-  relative size ``r = c / sqrt(50)`` of the percent model at mid-scale;
+  ...: raw units of any size): ``x' = x * exp(c * z - c^2 / 2)``, the
+  relative size ``c`` that the first model has at mid-scale
+  (``c * sqrt(50 * 50) / 50 = c``);
 
 ``z`` standard normal, independent per cell and draw; unsupported cells stay
 unsupported and the SoTA is kept as published. ``c`` is fitted as
-``c^2 = mean((a - b)^2 / (a + b))`` over the floor's cell pairs (``a, b > 0``
-on unmapped tasks), since ``Var(a - b) = 2 c^2 x`` and ``x ~ (a + b) / 2``.
-There are at most four repeats per task, too few for one ``c`` per task or
-per group, so one ``c`` serves every task (its estimate comes from NLP and
-Video cells).
+``c^2 = mean((a - b)^2 / (2 m (100 - m)))`` over the floor's cell pairs on
+unmapped tasks with ``0 < m < 100``, ``m = (a + b) / 2``, since
+``Var(a - b) = 2 c^2 x (100 - x)``. There are at most four repeats per task,
+too few for one ``c`` per task or per group, so one ``c`` serves every task
+(its estimate comes from NLP and Image cells).
 
 Each draw perturbs the whole matrix; a chunk of draws is stacked into one
 :class:`~glscore.core.benchmark.Benchmark` (``chunk x models`` rows) and scored
@@ -45,47 +46,87 @@ from glscore.core.profiles import Profile
 from glscore.core.scoring import Scores, score, score_detailed, supported_cells
 from glscore.errors import InputError
 
-MID_SCALE = 50.0
-"""Score at which the relative size of the mapped-metric noise is matched."""
 DEFAULT_CHUNK = 50
+SCALE = 100.0
+"""Upper end of the scale of an unmapped metric."""
+
+
+def _spread(x: np.ndarray) -> np.ndarray:
+    """``sqrt(x (100 - x))``, 0 outside [0, 100]."""
+    return np.sqrt(np.clip(x * (SCALE - x), 0.0, None))
 
 
 @dataclass(frozen=True)
 class NoiseModel:
-    """``c`` of the square-root model, the relative size ``r`` for mapped
-    metrics, and how many cell pairs ``c`` was fitted on."""
+    """``c`` of the binomial-shaped model (also the relative size on mapped
+    metrics) and how many cell pairs it was fitted on."""
 
     c: float
-    r: float
     n_cells: int
 
     def sentence(self) -> str:
-        return (f"Noise model fitted on {self.n_cells} repeated cells: sd = {self.c:.2f} * "
-                f"sqrt(score) points (e.g. {self.c * np.sqrt(10):.1f} at 10, "
-                f"{self.c * np.sqrt(70):.1f} at 70), {100 * self.r:.0f}% of the value on "
-                "mapped metrics.")
+        def sd(x: float) -> float:
+            return float(self.c * _spread(np.array(x)))
+
+        return (f"Noise model fitted on {self.n_cells} repeated cells: sd = {self.c:.3f} * "
+                f"sqrt(x (100 - x)) points (e.g. {sd(10):.1f} at 10 or 90, {sd(50):.1f} at 50), "
+                f"{100 * self.c:.0f}% of the value on mapped metrics.")
+
+
+def _repeats(cells: pd.DataFrame, mapped_tasks: Sequence[str]) -> tuple[np.ndarray,
+                                                                         np.ndarray]:
+    keep = ~cells["task_id"].isin(set(mapped_tasks))
+    a = cells.loc[keep, "raw_a"].to_numpy(dtype=float)
+    b = cells.loc[keep, "raw_b"].to_numpy(dtype=float)
+    m = (a + b) / 2.0
+    ok = np.isfinite(m) & (m > 0) & (m < SCALE)
+    return a[ok], b[ok]
 
 
 def fit_noise(cells: pd.DataFrame, mapped_tasks: Sequence[str] = ()) -> NoiseModel:
     """Fit ``c`` (module docstring) on floor cell pairs ``raw_a``, ``raw_b``.
 
-    Cells of ``mapped_tasks`` (task ids) and cells where either value is not
-    positive are left out.
+    Cells of ``mapped_tasks`` (task ids) and pairs whose mean is 0 or 100 are
+    left out.
 
     >>> cells = pd.DataFrame({"task_id": ["t", "t"], "raw_a": [10.0, 40.0],
     ...                       "raw_b": [14.0, 36.0]})
-    >>> round(fit_noise(cells).c, 4)   # mean(16/24, 16/76) = 0.4386 -> sqrt
-    0.6623
+    >>> round(fit_noise(cells).c, 5)   # mean(16 / (2*12*88), 16 / (2*38*62)) -> sqrt
+    0.07407
     """
-    keep = ~cells["task_id"].isin(set(mapped_tasks))
-    a = cells.loc[keep, "raw_a"].to_numpy(dtype=float)
-    b = cells.loc[keep, "raw_b"].to_numpy(dtype=float)
-    ok = (a > 0) & (b > 0)
-    a, b = a[ok], b[ok]
+    a, b = _repeats(cells, mapped_tasks)
     if len(a) == 0:
-        raise InputError("noise floor: no repeated cell pair with two positive values")
-    c = float(np.sqrt(np.mean((a - b) ** 2 / (a + b))))
-    return NoiseModel(c, c / np.sqrt(MID_SCALE), len(a))
+        raise InputError("noise floor: no repeated cell pair with a mean between 0 and 100")
+    m = (a + b) / 2.0
+    c = float(np.sqrt(np.mean((a - b) ** 2 / (2.0 * m * (SCALE - m)))))
+    return NoiseModel(c, len(a))
+
+
+def floor_profile(cells: pd.DataFrame, mapped_tasks: Sequence[str] = (),
+                  bins: int = 4) -> pd.DataFrame:
+    """The evidence for the noise model: repeated cell pairs (unmapped, mean in
+    (0, 100)) in ``bins`` quantile bins of their mean ``m``, with ``n``, the
+    bin's mean score, the RMS difference ``rms``, and three estimates that
+    are constant across bins only under their own model: ``c_binomial = rms
+    / sqrt(2 m (100 - m))`` (this module's), ``c_sqrt = rms / sqrt(2 m)``
+    (Poisson-like) and ``relative = rms / (sqrt(2) m)`` (proportional)."""
+    a, b = _repeats(cells, mapped_tasks)
+    x = (a + b) / 2.0
+    edges = np.quantile(x, np.linspace(0.0, 1.0, bins + 1))
+    which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
+    rows = []
+    for k in range(bins):
+        sel = which == k
+        if not sel.any():
+            continue
+        rms = float(np.sqrt(np.mean((a[sel] - b[sel]) ** 2)))
+        mean = float(x[sel].mean())
+        spread = float(np.sqrt(np.mean(x[sel] * (SCALE - x[sel]))))
+        rows.append({"bin": k + 1, "n": int(sel.sum()), "mean_score": mean, "rms_diff": rms,
+                     "c_binomial": rms / (np.sqrt(2.0) * spread),
+                     "c_sqrt": rms / np.sqrt(2.0 * mean),
+                     "relative": rms / (np.sqrt(2.0) * mean)})
+    return pd.DataFrame(rows)
 
 
 def perturb(values: np.ndarray, mapped: np.ndarray, model: NoiseModel,
@@ -99,11 +140,11 @@ def perturb(values: np.ndarray, mapped: np.ndarray, model: NoiseModel,
     out = np.array(values, dtype=float)
     z = rng.standard_normal(out.shape, dtype=np.float32)
     plain = out[:, ~mapped]
-    plain += model.c * np.sqrt(np.clip(plain, 0.0, None)) * z[:, ~mapped]
-    np.clip(plain, 0.0, 100.0, out=plain)
+    plain += model.c * _spread(plain) * z[:, ~mapped]
+    np.clip(plain, 0.0, SCALE, out=plain)
     out[:, ~mapped] = plain
     if mapped.any():
-        out[:, mapped] *= np.exp(model.r * z[:, mapped] - model.r ** 2 / 2.0)
+        out[:, mapped] *= np.exp(model.c * z[:, mapped] - model.c ** 2 / 2.0)
     return out
 
 

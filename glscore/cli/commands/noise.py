@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     if not wanted:
         raise InputError(f"--board '{args.board}': choose one of {boards}")
     if args.json:
-        out = {"noise_model": {"c": model.c, "r": model.r, "cells": model.n_cells},
+        out = {"noise_model": {"c": model.c, "cells": model.n_cells},
                "draws": mc.n_draws, "chunk": mc.chunk, "seconds": mc.seconds,
                "boards": {b: summary[summary["board"] == b].drop(columns=["scope", "board"])
                           .to_dict("records") for b in boards}}
