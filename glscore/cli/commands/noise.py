@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         out = {"noise_model": {"c": model.c, "cells": model.n_cells},
                "draws": mc.n_draws, "chunk": mc.chunk, "seconds": mc.seconds,
+               "timing": mc.timing,
                "boards": {b: summary[summary["board"] == b].drop(columns=["scope", "board"])
                           .to_dict("records") for b in boards}}
         print(json.dumps(out, indent=2, allow_nan=False, default=int))
@@ -61,5 +62,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(model.sentence())
     print(noise.finding_noise(summary))
-    print(f"{mc.n_draws} draws in chunks of {mc.chunk}: {mc.seconds:.1f} s")
+    t = mc.timing
+    print(f"{mc.n_draws} draws in chunks of {mc.chunk}: {mc.seconds:.1f} s (perturbing "
+          f"{t['perturb_s']:.1f} s, scoring {t['score_s']:.1f} s, counting {t['count_s']:.1f} s)")
     return 0
