@@ -205,7 +205,7 @@ def links(meta: pd.DataFrame, models: Sequence[str] | None = None) -> pd.DataFra
         "base": linked["base_model_id"].to_numpy(),
         "tier": linked["base_tier"].to_numpy(),
         "added": [";".join(m for m in mods.split(";") if m != "NLP")
-                  for m in [linked["modalities"]] for mods in m],
+                  for mods in linked["modalities"]],
         "paradigms": linked["paradigms"].to_numpy(),
         "evidence": linked["base_evidence"].to_numpy(),
     })
@@ -471,11 +471,13 @@ def noise_floor(nat: Natural) -> pd.DataFrame:
                                       "mean_diff", "sd_diff", "identical"])
 
 
-def noise_band(floor: pd.DataFrame) -> float:
-    """Half-width of the noise band: ``max |mean_diff|`` over the floor rows."""
-    if not len(floor):
+def noise_band(floor: pd.DataFrame, sheet: str | None = "NLP") -> float:
+    """Half-width of the noise band: ``max |mean_diff|`` over the floor rows of
+    ``sheet`` (the pairs are compared on NLP; ``None``: every sheet)."""
+    rows = floor if sheet is None else floor[floor["sheet"] == sheet]
+    if not len(rows):
         return float("nan")
-    return float(floor["mean_diff"].abs().max())
+    return float(rows["mean_diff"].abs().max())
 
 
 def floor_cells(nat: Natural) -> pd.DataFrame:
@@ -641,9 +643,10 @@ def finding_floor(floor: pd.DataFrame, band: float) -> str:
     """The noise floor in one sentence."""
     nlp = floor[floor["sheet"] == "NLP"]
     sd = float(np.sqrt((nlp["sd_diff"] ** 2).mean())) if len(nlp) else float("nan")
-    return (f"The noise floor: {len(floor)} same-model comparisons (rows printed twice, "
-            f"near-identical models) differ by at most {band:.2f} points on average; on NLP "
-            f"their per-task differences have an RMS standard deviation of {sd:.2f} points.")
+    return (f"The noise floor on NLP: {len(nlp)} same-model comparisons (rows printed twice, "
+            f"near-identical models) differ by at most {band:.2f} points on average, and their "
+            f"per-task differences have an RMS standard deviation of {sd:.2f} points "
+            f"({len(floor) - len(nlp)} more comparisons on other sheets).")
 
 
 def finding_sensitivity(shift: pd.DataFrame) -> str:
