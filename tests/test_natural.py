@@ -224,3 +224,22 @@ def test_cli_table_and_bad_option(capsys):
     assert "CogVLM-Chat" in text and "noise band" in text
     assert main(["natural", "--n-boot", "-1"]) == 2
     assert capsys.readouterr().err.strip() == "glscore: error: --n-boot must be >= 0, got -1"
+
+
+def test_ladders_are_one_recipe_and_skip_doubtful_rows():
+    lad = natural.ladders(natural.read_models())
+    steps = set(zip(lad["small"], lad["large"], strict=True))
+    assert ("sharegpt4v-7b", "sharegpt4v-13b") in steps      # Chen et al., 2025: 7B -> 13B
+    assert ("qwen2-vl-7b", "qwen2-vl-72b") in steps
+    assert not any("llama-mesh" in s for s in steps)          # doubtful Table 4 row
+    assert (lad["small_b"] < lad["large_b"]).all()
+
+
+def test_paper_comparison_sentence_follows_the_intervals():
+    pool = pd.DataFrame({"tier": ["exact", "version", "sibling", "all"], "k": [2, 3, 0, 5],
+                         "mu": [-3.0, 1.0, np.nan, 0.0], "ci_low": [-5.0, -1.0, np.nan, -1.0],
+                         "ci_high": [-1.0, 3.0, np.nan, 1.0]})
+    text = natural.finding_paper_comparison(pool)
+    assert "the exact tier shows a loss (-3.00 [-5.00, -1.00], 2 pairs)" in text
+    assert "the version tier shows no clear difference" in text
+    assert "sibling" not in text and "older backbones" not in text
