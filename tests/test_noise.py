@@ -62,6 +62,9 @@ def test_no_noise_keeps_every_level_and_rank(still):
     summary = noise.rank_summary(still)
     assert (summary["p_level"] == 1).all() and (summary["p_rank"] == 1).all()
     assert (summary["rank_low"] == summary["rank"]).all()
+    levels = summary[[f"p_level{k}" for k in range(1, 6)]].to_numpy()
+    assert np.allclose(levels.sum(axis=1), 1.0)
+    assert (levels[np.arange(len(summary)), summary["level"].to_numpy() - 1] == 1).all()
 
 
 @pytest.mark.parametrize("scope, board", [("A", "full"), ("B", "Image"), ("B", "Image+Video")])

@@ -308,7 +308,8 @@ def _quantile_rank(cdf: np.ndarray, q: float) -> np.ndarray:
 def rank_summary(mc: MonteCarlo, low: float = 0.05, high: float = 0.95) -> pd.DataFrame:
     """Per board and listed model: unperturbed level and rank, the probability
     of keeping that level and that rank, the median rank and the
-    ``low``-``high`` rank interval, and the probability of rank 1."""
+    ``low``-``high`` rank interval, the probability of rank 1, and the
+    probability of each level (``p_level1`` .. ``p_level5``)."""
     parts = []
     for spec in mc.boards:
         listed = spec.keep
@@ -324,6 +325,7 @@ def rank_summary(mc: MonteCarlo, low: float = 0.05, high: float = 0.95) -> pd.Da
             "rank_median": _quantile_rank(cdf, 0.5), "rank_low": _quantile_rank(cdf, low),
             "rank_high": _quantile_rank(cdf, high),
             "p_first": counts[:, 0] / mc.n_draws,
+            **{f"p_level{k}": lv[:, k - 1] / mc.n_draws for k in range(1, 6)},
         })[listed]
         parts.append(frame.sort_values("rank", kind="stable"))
     return pd.concat(parts, ignore_index=True)
