@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "leaderboard",
     "reproduce",
     "ablate",
+    "natural",
+    "noise",
 )
 
 
