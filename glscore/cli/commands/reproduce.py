@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from glscore.analysis.reproduce import TOLERANCE, reproduce
+import pandas as pd
+
+from glscore.analysis.reproduce import TOLERANCE, Reproduction, reproduce
+from glscore.core.benchmark import MODALITIES
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.io.latex import latex_table
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,13 +23,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help=f"largest |published - recomputed| that reproduces "
                              f"(default {TOLERANCE})")
     parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument("--format", choices=("text", "json", "latex"), default="text",
+                        help="output format (default text; --json is --format json; latex: "
+                             "Tables 12/14/16, published beside recomputed)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     rep = reproduce(args.profile, args.tolerance)
-    if args.json:
+    if args.json or args.format == "json":
         print(json.dumps(rep.to_json(), indent=2))
+        return 0
+    if args.format == "latex":
+        print(render_latex(rep), end="")
         return 0
     print("\n".join(rep.findings()))
     print()
@@ -33,3 +43,21 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(rep.deviations().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     return 0
+
+
+def render_latex(rep: Reproduction) -> str:
+    """One booktabs table per published table (12, 14, 16): for every model with a
+    published non-zero cell, each modality's published and recomputed score."""
+    parts = []
+    for (table, level), part in rep.cells.groupby(["table", "level"], sort=True):
+        order = part.drop_duplicates("name")["name"].to_numpy()  # the paper's row order
+        frame = pd.DataFrame({"name": order})
+        for modality in MODALITIES:
+            cells = part[part["modality"] == modality].drop_duplicates("name").set_index("name")
+            for kind, label in (("published", "paper"), ("recomputed", "glscore")):
+                frame[f"{modality} ({label})"] = cells[kind].reindex(order).to_numpy(float)
+        caption = (f"Table {table} (Level-{level}) as published beside the same cells recomputed "
+                   f"from Appendix B (profile {rep.profile}); -- where a cell is zero in the paper "
+                   "or has no per-task data")
+        parts.append(latex_table(frame, caption=caption, label=f"tab:reproduce-{table}"))
+    return "\n".join(parts)

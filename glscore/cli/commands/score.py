@@ -14,6 +14,7 @@ from glscore.cli.commands.common import (
     scoring_kwargs,
 )
 from glscore.core.scoring import Scores, score
+from glscore.io.latex import latex_table
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,21 +24,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_scoring_options(parser)
     parser.add_argument("--json", action="store_true",
                         help="print JSON (one object per model; a list for several)")
+    parser.add_argument("--format", choices=("table", "json", "latex"), default="table",
+                        help="output format (default table; --json is --format json)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     scores = score(load_benchmark(args), **scoring_kwargs(args))
-    if args.json:
+    if args.json or args.format == "json":
         records = scores.records()
         print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
     else:
-        print(render_table(scores))
+        print(render_table(scores, args.format))
     return 0
 
 
-def render_table(scores: Scores) -> str:
-    """A readable table: level, Level-2..5, then Level-2/3/4 per modality."""
+def render_table(scores: Scores, fmt: str = "table") -> str:
+    """A readable table (or booktabs LaTeX): level, Level-2..5, Level-2/3/4 per modality."""
     table = scores.overall().drop(columns=["model"]).set_index("name")
     per = scores.per_modality()
     for modality in scores.modalities:
@@ -46,6 +49,9 @@ def render_table(scores: Scores) -> str:
             table[f"{modality}:{level[-1]}"] = part[level].to_numpy()
     table = table.sort_values(["level", "level5", "level4", "level3", "level2"],
                               ascending=False, kind="stable")
+    if fmt == "latex":
+        caption = f"General-Level scores (profile {scores.profile}, rule {scores.rule})"
+        return latex_table(table.reset_index(), caption=caption).rstrip("\n")
     header = f"profile={scores.profile} rule={scores.rule} models={len(table)}"
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
