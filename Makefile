@@ -6,6 +6,8 @@
 #   make test       ruff, unit tests, nbval over the notebooks, figure check
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
 #   make bench      python -m glscore bench
+#   make report     static HTML report in report/ (boards, models, notebooks)
+#   make browser-test  real-browser checks (JupyterLab, the report) in Chromium
 #   make lint       ruff check
 #   make clean      caches and build leftovers (keeps .venv; `make distclean` too)
 #
@@ -40,10 +42,11 @@ export PYTHONHASHSEED := 0
 # Use the platformdirs locations and silence jupyter_core's migration warning.
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: help venv notebooks test unit nbval figures-check lint lab bench clean distclean
+.PHONY: help venv notebooks test unit nbval figures-check lint lab bench report browser-test \
+	clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # ------------------------------------------------------------------ venv
 # The stamp is newer than requirements.txt and pyproject.toml once the venv
@@ -111,6 +114,12 @@ lab: venv
 
 bench: venv
 	$(BIN)/python -m glscore bench
+
+# The static report (not committed): every board of Scopes A-D, one page per
+# model, every executed notebook; offline and byte-for-byte deterministic.
+REPORT_DIR ?= report
+report: venv
+	$(BIN)/python -m glscore.report --out $(REPORT_DIR)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \
