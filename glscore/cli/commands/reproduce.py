@@ -8,8 +8,8 @@ import json
 import pandas as pd
 
 from glscore.analysis.reproduce import TOLERANCE, Reproduction, reproduce
-from glscore.core.benchmark import MODALITIES
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.core.vocabulary import MODALITIES
 from glscore.io.latex import latex_table
 
 
