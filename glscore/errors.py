@@ -27,3 +27,40 @@ def where(file: object = None, sheet: str | None = None, row: int | None = None,
     if column is not None:
         parts.append(f"column '{column}'")
     return ", ".join(parts) + ": " if parts else ""
+
+
+def did_you_mean(value: object, choices: object, n: int = 3) -> str:
+    """`` (did you mean 'a', 'b'?)`` for the choices most similar to ``value``, or ``""``.
+
+    Similarity is :func:`difflib.get_close_matches` on lower-cased text, so a
+    typo of ``vitron-v1`` suggests ``vitron-v1``, not the first names in order.
+
+    >>> did_you_mean("vitron-v2", ["anygpt", "vitron-v1", "emu2-37b"])
+    " (did you mean 'vitron-v1'?)"
+    """
+    import difflib
+
+    options = [str(c) for c in choices]
+    lowered: dict[str, str] = {}
+    for option in options:
+        lowered.setdefault(option.lower(), option)
+    hits = difflib.get_close_matches(str(value).lower(), list(lowered), n=n, cutoff=0.6)
+    if not hits:
+        return ""
+    return " (did you mean " + ", ".join(f"'{lowered[h]}'" for h in hits) + "?)"
+
+
+def plain(number: object) -> str:
+    """A number as a person writes it: ``-3.0`` rather than ``np.float64(-3.0)``.
+
+    >>> import numpy as np; plain(np.float64(-3.0)), plain(np.int64(7)), plain(0.1 + 0.2)
+    ('-3.0', '7', '0.30000000000000004')
+    """
+    try:
+        value = float(number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(number)
+    if value.is_integer() and not isinstance(number, float) and "float" not in type(
+            number).__name__:
+        return str(int(value))
+    return repr(value)

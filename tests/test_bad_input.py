@@ -162,7 +162,7 @@ def test_tidy_unknown_task(tmp_path, capsys):
     tidy = tmp_path / "r.csv"
     tidy.write_text("model,task_id,value\nA,IC-001,50\nA,XX-999,3\n")
     code, _, err = run_cli(capsys, "score", "--results", tidy)
-    assert_one_line_error(code, err, "r.csv", "row 3", "task_id", "XX-999")
+    assert_one_line_error(code, err, "r.csv", "line 3", "task_id", "XX-999")
 
 
 def test_tidy_missing_column(tmp_path, capsys):

@@ -69,11 +69,12 @@ def test_leaderboard_latex_matches_json():
     head = re.search(r"\\toprule\n(.*?) \\\\\n", tex).group(1).split(" & ")
     rows = body_rows(tex)
     assert len(rows) == top
-    assert head[:4] == ["Rank", "Model", "Level", "Score"] and "Model id" not in head
+    assert head[:2] == ["Rank", "Model"] and "Model id" not in head
     for cells, rec in zip(rows, records, strict=True):
         assert cells[0] == str(rec["rank"]) and cells[1] == escape(rec["name"])
-        assert cells[2] == f"Level-{rec['level']}"
-        assert cells[head.index("Level-2")] == f"{rec['level2']:.2f}"
+        assert cells[head.index("Level")] == f"Level-{rec['level']}"
+        for key, label in (("score", "Score"), ("level2", "Level-2"), ("level4", "Level-4")):
+            assert cells[head.index(label)] == f"{rec[key]:.2f}"
 
 
 def test_leaderboard_latex_one_table_per_board():

@@ -51,8 +51,11 @@ def test_paper_profile_by_hand():
     assert rec["modalities"]["Image"] == {
         "level2": pytest.approx(47.5), "level3": pytest.approx(40.0),
         "level4": pytest.approx(37.5), "supported": 3, "tasks": 3, "wins": 2,
+        "coverage": 1.0,  # 3 of 3 Image tasks
     }
-    assert rec["nlp"] == {"supported": 1, "tasks": 2, "wins": 1, "s_l": pytest.approx(37.5)}
+    assert rec["nlp"] == {"supported": 1, "tasks": 2, "wins": 1, "coverage": 0.5,
+                          "s_l": pytest.approx(37.5)}
+    assert rec["coverage"] == (3 + 1) / (3 + 2)  # 4 of the 5 tasks
 
 
 def test_official_profile_by_hand():

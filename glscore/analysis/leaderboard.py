@@ -13,7 +13,10 @@ Scores per board (``m`` a modality, ``B`` the board's tasks):
 The level reached is the highest ``k <= cap`` with a non-zero Level-k (1 if
 none). Ranking: level (high first), the score at that level, the next lower
 level's score, then the model's display name (A-Z). Models that support no
-task of a board are left off (``BoardTable.left_off``). Normalisation and
+task of a board are left off (``BoardTable.left_off``). Every row carries
+``coverage`` = supported / tasks of the board (Scope-A: modality and NLP
+tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%): the rank
+stays as the framework gives it, the flag says it rests on few tasks. Normalisation and
 credit are computed once for a scope; every board is a few matrix
 operations on them.
 """
@@ -34,6 +37,9 @@ from glscore.core.scoring import Scoring, score_detailed, supported_cells
 from glscore.core.synergy import Rule
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
+#: A row rests on little coverage (``low_coverage``) when the model supports
+#: fewer than this share of the board's tasks; it keeps the framework's rank.
+LOW_COVERAGE = 0.05
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ def _table(ctx: Scoring, board: Board) -> BoardTable:
     frame["supported"] = supported.astype(int)
     frame["tasks"] = int(counted.sum())
     frame["wins"] = wins.astype(int)
+    frame["coverage"] = supported / max(int(counted.sum()), 1)
+    frame["low_coverage"] = frame["coverage"] < LOW_COVERAGE
     if board.scope == "A":
         for k, m in enumerate(s.modalities):
             for name in ("level2", "level3", "level4"):

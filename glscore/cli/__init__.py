@@ -19,6 +19,7 @@ from glscore.errors import InputError
 #: Command modules, in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
     "score",
+    "explain",
     "bench",
     "compare-sota",
     "leaderboard",

@@ -22,13 +22,16 @@ import numpy as np
 import pandas as pd
 
 from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
+    DIRECTIONS,
     MODALITIES,
     PARADIGMS,
     SHEET_NAMES,
     SHEETS,
     TASK_COLUMNS,
+    TASK_MODALITIES,
+    TASK_PARADIGMS,
 )
-from glscore.errors import InputError
+from glscore.errors import InputError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class Benchmark:
             )
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
+        validate_tasks(self.tasks, self.models, self.source)
 
     @property
     def sota(self) -> np.ndarray:
@@ -104,3 +108,45 @@ class Benchmark:
         })
 
 
+def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "") -> None:
+    """Check a tasks table against the vocabulary (:mod:`glscore.core.vocabulary`).
+
+    ``modality``, ``paradigm`` and ``direction`` take known values only (a
+    paradigm spelt ``Comprehension`` would otherwise score silently as
+    neither paradigm), NLP tasks and only they have paradigm ``nlp``, task ids
+    and model ids are unique, and ``sota`` is numeric (``NaN`` = no SoTA).
+    One vectorised pass; the first problem is an :class:`InputError`.
+    """
+    where = f"{source}: " if source else ""
+    for column, allowed in (("modality", TASK_MODALITIES), ("paradigm", TASK_PARADIGMS),
+                            ("direction", DIRECTIONS)):
+        bad = ~tasks[column].isin(allowed).to_numpy()
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            value = tasks[column].iloc[j]
+            raise InputError(
+                f"{where}task '{tasks['task_id'].iloc[j]}': unknown {column} '{value}'; "
+                f"expected one of {list(allowed)}{did_you_mean(value, allowed, 1)}"
+            )
+    mismatch = ((tasks["modality"] == "NLP") != (tasks["paradigm"] == "nlp")).to_numpy()
+    if mismatch.any():
+        j = int(np.flatnonzero(mismatch)[0])
+        raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': modality "
+                         f"'{tasks['modality'].iloc[j]}' with paradigm "
+                         f"'{tasks['paradigm'].iloc[j]}' (NLP goes with nlp, and only it)")
+    dup = tasks["task_id"].duplicated().to_numpy()
+    if dup.any():
+        raise InputError(f"{where}task id '{tasks['task_id'].iloc[int(np.flatnonzero(dup)[0])]}' "
+                         "appears twice in the tasks table")
+    seen = pd.Index(models)
+    if not seen.is_unique:
+        raise InputError(f"{where}model id '{seen[seen.duplicated()][0]}' appears twice")
+    sota = tasks["sota"]
+    if pd.api.types.is_bool_dtype(sota) or not pd.api.types.is_numeric_dtype(sota):
+        text = sota.astype(object)
+        bad = np.array(pd.to_numeric(text, errors="coerce").isna() & text.notna(), dtype=bool)
+        bad |= np.array([isinstance(v, bool | np.bool_) for v in text], dtype=bool)
+        if bad.any():
+            j = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': SoTA "
+                             f"'{sota.iloc[j]}' is not a number")

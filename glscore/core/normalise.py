@@ -16,7 +16,7 @@ import pandas as pd
 from glscore.core import metrics
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.errors import InputError
+from glscore.errors import InputError, plain
 
 #: The reference scorer's transformation of the model's NLP RMSE value.
 OFFICIAL_NLP_RMSE_T = 5.0
@@ -97,13 +97,13 @@ def _check_domain(bench: Benchmark, metric: metrics.SpecialMetric, cols: np.ndar
     sota_bad = bad_of(bench.sota) & cols
     if sota_bad.any():
         j = int(np.flatnonzero(sota_bad)[0])
-        raise InputError(f"{_task_where(bench, j)}SoTA value {bench.sota[j]!r} {rule}")
+        raise InputError(f"{_task_where(bench, j)}SoTA value {plain(bench.sota[j])} {rule}")
     cell_bad = bad_of(bench.values) & cols
     if cell_bad.any():
         i, j = (int(k[0]) for k in np.nonzero(cell_bad))
         raise InputError(
             f"{_task_where(bench, j)}model '{bench.models[i]}' value "
-            f"{bench.values[i, j]!r} {rule}"
+            f"{plain(bench.values[i, j])} {rule}"
         )
 
 
@@ -151,7 +151,7 @@ def _official_nlp_rmse(bench: Benchmark, scores: np.ndarray, is_nlp: np.ndarray)
         if (exponent > EXP_OVERFLOW).any():
             i = int(np.flatnonzero(exponent > EXP_OVERFLOW)[0])
             raise InputError(
-                f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value {x[i]!r} "
+                f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value {plain(x[i])} "
                 "overflows the reference scorer's exp() (OverflowError)"
             )
         mapped = (2.0 / (1.0 + np.exp(exponent)) - 1.0) * 100.0

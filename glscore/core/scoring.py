@@ -86,10 +86,19 @@ class Scores:
             "tasks": np.tile(self.tasks_m, n_models),
         })
 
+    def coverage(self) -> np.ndarray:
+        """Per model: supported tasks / tasks, over the modalities and NLP
+        (``(sum_m supported_m + nlp_supported) / (sum_m tasks_m + nlp_tasks)``, 0 if no task)."""
+        total = int(self.tasks_m.sum()) + int(self.nlp_tasks)
+        return (self.supported_m.sum(axis=1) + self.nlp_supported) / max(total, 1)
+
     def record(self, i: int) -> dict:
-        """The JSON object of model ``i`` (full-precision floats)."""
+        """The JSON object of model ``i`` (full-precision floats); ``coverage`` =
+        supported tasks / tasks (overall, per modality, NLP)."""
         return {
             "model": self.models[i],
+            "name": self.model_names[i],
+            "coverage": float(self.coverage()[i]),
             "profile": self.profile,
             "rule": self.rule,
             "level": int(self.level[i]),
@@ -102,6 +111,7 @@ class Scores:
                     "supported": int(self.supported_m[i, k]),
                     "tasks": int(self.tasks_m[k]),
                     "wins": int(self.wins_m[i, k]),
+                    "coverage": float(self.supported_m[i, k] / max(int(self.tasks_m[k]), 1)),
                 }
                 for k, m in enumerate(self.modalities)
             },
@@ -109,6 +119,7 @@ class Scores:
                 "supported": int(self.nlp_supported[i]),
                 "tasks": int(self.nlp_tasks),
                 "wins": int(self.nlp_wins[i]),
+                "coverage": float(self.nlp_supported[i] / max(int(self.nlp_tasks), 1)),
                 "s_l": float(self.s_l[i]),
             },
         }

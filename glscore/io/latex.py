@@ -44,6 +44,7 @@ HEADERS: dict[str, str] = {
     "level2": "Level-2", "level3": "Level-3", "level4": "Level-4", "level5": "Level-5",
     "supported": "Supported", "tasks": "Tasks", "wins": "Wins", "coverage": "Coverage",
     "s_l": "$S_L$", "ranked": "Ranked", "left_off": "Left off", "best": "Best",
+    "origin": "Origin", "low_coverage": "Low coverage",
 }
 #: Columns holding a level reached (printed ``Level-k``).
 LEVEL_COLUMNS: tuple[str, ...] = ("level",)

@@ -3,18 +3,32 @@
 Loaders only read and validate; they never normalise or score. Sources:
 
 * :func:`load_paper` -- the curated paper data committed in ``data/``;
-* :func:`load_workbooks` -- the official scorer's SoTA workbook and result
-  workbooks (tasks aligned by sheet and row, task names checked);
+* :func:`load_workbooks` -- official-layout result workbooks against a SoTA
+  table (the official ``sota_result.xlsx``, or by default the committed task
+  table ``data/tasks.csv``), tasks aligned by sheet and row, names checked;
 * :func:`load_tidy` -- a CSV/Parquet file with ``model, task_id, value``.
 
-Every problem is an :class:`~glscore.errors.InputError` with a one-line
-message naming the file, sheet, row or column.
+**Every value is a number, a "not supported" marker, or an error.** Numbers
+are numeric cells of any real export type (int, float, float32, decimals,
+pandas nullable) or text that Python's ``float`` reads (``" 12.5 "``,
+``1e-3``). "Not supported" is an empty cell, a null, or one of
+:data:`NOT_SUPPORTED_MARKERS` (case-insensitive). Anything else (``85.3%``,
+``12,5``, ``abc``, a boolean, a date, ``-inf``, a magnitude above
+:data:`MAX_MAGNITUDE`, a formula cell without a saved value) is an
+:class:`~glscore.errors.InputError` whose one line names the file, the sheet
+and row as the spreadsheet shows them (workbooks) or the line (CSV) / row
+(Parquet), the column and the value.
 """
 
 
 from __future__ import annotations
 
+import datetime as _dt
+import decimal
 import math
+import re
+import warnings
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +44,211 @@ from glscore.core.benchmark import (
     TASK_COLUMNS,
     Benchmark,
 )
-from glscore.errors import InputError, where
+from glscore.core.vocabulary import SCALES
+from glscore.errors import InputError, did_you_mean, plain, where
 
 #: Header of an official workbook sheet, before the score columns.
 WORKBOOK_KEY_COLUMNS: tuple[str, ...] = ("No", "Task Name", "Task Short Name", "Metrics")
 SOTA_COLUMN = "SoTA Performance"
 IGNORED_SHEETS = ("level-scores",)
+#: Cell texts meaning "not supported" (compared case-insensitively after
+#: stripping); an empty cell or a null means the same.
+NOT_SUPPORTED_MARKERS: tuple[str, ...] = ("∞", "inf", "+inf", "infinity", "nan", "n/a", "-")
+#: Largest magnitude accepted as a score: beyond it a mapping or a mean can
+#: overflow, and no metric of the benchmark comes near it.
+MAX_MAGNITUDE = 1e12
+#: The committed task table, the default SoTA for workbooks and tidy files.
+COMMITTED_SOTA_LABEL = "data/tasks.csv"
+
+_MARKER_SET = frozenset(NOT_SUPPORTED_MARKERS)
+_MARKER_TEXT = ", ".join(f"'{m}'" for m in NOT_SUPPORTED_MARKERS)
+
+
+class InputWarning(UserWarning):
+    """Input that is scored but deserves a look (the CLI prints it on stderr)."""
+
+
+class CellError(ValueError):
+    """A cell that is neither a number nor a marker; ``str()`` is the reason."""
+
+
+# --------------------------------------------------------------------------- values
+
+def parse_cell(value: object) -> float:
+    """One cell as a float, ``NaN`` for "not supported", else :class:`CellError`.
+
+    >>> parse_cell(" 12.5 "), parse_cell("∞"), parse_cell("N/A"), parse_cell(3), parse_cell(None)
+    (12.5, nan, nan, 3.0, nan)
+    >>> parse_cell("85.3%")
+    Traceback (most recent call last):
+    ...
+    glscore.io.loaders.CellError: '85.3%' is not a number (write 85.3 without '%')
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return math.nan
+    if isinstance(value, bool | np.bool_):
+        raise CellError(f"{value} is a boolean, not a score")
+    if isinstance(value, _dt.date | _dt.time | _dt.timedelta | pd.Timestamp | np.datetime64):
+        raise CellError(f"'{value}' is a date or time, not a number")
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        number = float(str(value))  # float32 keeps the decimal the exporter wrote
+    elif isinstance(value, int | float | np.integer | np.floating | decimal.Decimal):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text == "" or text.lower() in _MARKER_SET:
+            return math.nan
+        if text == "-∞":
+            text = "-inf"
+        try:
+            number = float(text)
+        except ValueError:
+            raise CellError(f"'{text}' is not a number{_hint(text)}") from None
+        spelled = text.lower().lstrip("+-") in ("inf", "infinity", "nan")
+        if not math.isfinite(number) and not spelled:
+            raise CellError(f"'{text}' overflows: not a score")
+    else:
+        raise CellError(f"'{value}' ({type(value).__name__}) is not a number")
+    if math.isnan(number) or number == math.inf:
+        return math.nan
+    if number == -math.inf:
+        raise CellError("-inf is not a score (write a number, or a marker for "
+                        "'not supported')")
+    if abs(number) > MAX_MAGNITUDE:
+        raise CellError(f"{plain(number)} is too large to be a score "
+                        f"(magnitude above {MAX_MAGNITUDE:.0e})")
+    return number
+
+
+def _hint(text: str) -> str:
+    if text.endswith("%"):
+        return f" (write {text[:-1].strip()} without '%')"
+    if "," in text:
+        try:
+            float(text.replace(",", "."))
+            return f" (decimal comma? write {text.replace(',', '.')})"
+        except ValueError:
+            pass
+    return (f"; write a number, or leave the cell empty or write one of {_MARKER_TEXT} "
+            "for 'not supported'")
+
+
+def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray:
+    """:func:`parse_cell` over a column; a :class:`CellError` carries ``.index``.
+
+    Numeric columns (float, int, float32, pandas nullable) are converted
+    without a Python loop; other columns cell by cell.
+    """
+    if isinstance(cells, pd.Series):
+        dtype = cells.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            values: object = cells.to_numpy(dtype=object)
+        elif pd.api.types.is_numeric_dtype(dtype):
+            if getattr(dtype, "itemsize", 8) < 8 and pd.api.types.is_float_dtype(dtype):
+                # float32 keeps the decimal the exporter wrote: its shortest repr
+                short = cells.to_numpy(dtype=np.float32, na_value=np.nan).astype(str)
+                return _check_numeric(short.astype(float))
+            return _check_numeric(cells.to_numpy(dtype=float, na_value=np.nan))
+        else:
+            return _parse_text_series(cells)
+    else:
+        values = cells
+    arr = np.asarray(values) if not isinstance(values, list) else None
+    if arr is not None and arr.dtype.kind in "fiu" and arr.dtype.itemsize == 8:
+        return _check_numeric(arr.astype(float))
+    out = np.empty(len(values), dtype=float)  # type: ignore[arg-type]
+    for i, cell in enumerate(values):  # type: ignore[arg-type]
+        try:
+            out[i] = parse_cell(cell)
+        except CellError as exc:
+            exc.index = i  # type: ignore[attr-defined]
+            raise
+    return out
+
+
+_PLAIN_NUMBER = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
+
+
+def _parse_text_series(cells: pd.Series) -> np.ndarray:
+    """An object/text column: plain decimal numbers converted at once (the same
+    value ``float`` gives), every other cell through :func:`parse_cell`."""
+    raw = cells.to_numpy(dtype=object)
+    is_text = np.array([isinstance(v, str) for v in raw], dtype=bool) if len(raw) else \
+        np.zeros(0, dtype=bool)
+    text = pd.Series(np.where(is_text, raw, ""), dtype=object).astype(str)
+    fast = is_text & text.str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool)
+    out = np.full(len(raw), np.nan)
+    if fast.any():
+        numbers = text[fast].str.strip().astype(float).to_numpy()
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(numbers) & (np.abs(numbers) <= MAX_MAGNITUDE)
+        out[np.flatnonzero(fast)[ok]] = numbers[ok]
+        fast[np.flatnonzero(fast)[~ok]] = False  # overflow or huge: parse_cell says why
+    for i in np.flatnonzero(~fast):
+        try:
+            out[i] = parse_cell(raw[i])
+        except CellError as exc:
+            exc.index = int(i)  # type: ignore[attr-defined]
+            raise
+    return out
+
+
+def _check_numeric(values: np.ndarray) -> np.ndarray:
+    """Numeric column: ``+inf``/``NaN`` -> not supported; ``-inf`` or huge -> error."""
+    with np.errstate(invalid="ignore"):
+        bad = (values == -np.inf) | (np.isfinite(values) & (np.abs(values) > MAX_MAGNITUDE))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        try:
+            parse_cell(float(values[i]))
+        except CellError as exc:
+            exc.index = i  # type: ignore[attr-defined]
+            raise
+    return np.where(np.isposinf(values), np.nan, values)
+
+
+def _column_letter(j: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class _Place:
+    """How a file names its rows: workbook rows, CSV lines or Parquet rows."""
+
+    path: Path
+    kind: str  # "sheet", "line" or "row"
+    sheet: str | None = None
+
+    def at(self, index: int | None = None, column: str | None = None,
+           letter: int | None = None) -> str:
+        """Location prefix for data row ``index`` (0-based) and ``column``."""
+        parts = [f"'{self.path}'"]
+        if self.sheet is not None:
+            parts.append(f"sheet '{self.sheet}'")
+        if index is not None:
+            # workbooks and CSV: header is row/line 1; Parquet rows count data rows from 1
+            number = index + 1 if self.kind == "row" else index + 2
+            parts.append(f"{self.kind if self.kind != 'sheet' else 'row'} {number}")
+        if column is not None:
+            col = f"column '{column}'"
+            if letter is not None:
+                col += f" ({_column_letter(letter)})"
+            parts.append(col)
+        return ", ".join(parts) + ": "
+
+
+def _parse_column(cells: Sequence[object] | pd.Series, place: _Place, column: str,
+                  letter: int | None = None) -> np.ndarray:
+    try:
+        return parse_values(cells)
+    except CellError as exc:
+        raise InputError(f"{place.at(getattr(exc, 'index', None), column, letter)}{exc}") from None
 
 
 # --------------------------------------------------------------------------- paper data
@@ -89,8 +302,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _require_columns(frame: pd.DataFrame, columns: Iterable[str], path: object) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        hint = "".join(did_you_mean(c, frame.columns, 1) for c in missing[:1])
         raise InputError(
-            f"'{path}': missing column(s) {missing}; columns found: {list(frame.columns)}"
+            f"'{path}': missing column(s) {missing}; columns found: "
+            f"{[str(c) for c in frame.columns]}{hint}"
         )
 
 
@@ -101,40 +316,12 @@ def _first_line(exc: BaseException) -> str:
 
 # --------------------------------------------------------------------------- workbooks
 
-def parse_cell(value: object) -> float:
-    """A workbook cell as the reference scorer reads it; ``NaN`` = missing.
-
-    Numbers (and booleans) are taken as they are; text is converted with
-    Python's ``float`` after the markers ``∞`` and ``inf``; empty cells,
-    ``∞``/``inf``/``nan`` and any text that is not a number are missing.
-    ``-inf`` is returned as is (the caller rejects it).
-
-    >>> parse_cell(" 12.5 "), parse_cell("∞"), parse_cell("n/a"), parse_cell(3)
-    (12.5, nan, nan, 3.0)
-    """
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if text == "∞" or text.lower() == "inf":
-            return math.nan
-        try:
-            number = float(text)
-        except ValueError:
-            return math.nan
-    else:
-        return math.nan
-    if math.isnan(number) or number == math.inf:
-        return math.nan
-    return number
-
-
 @dataclass(frozen=True)
 class _Sheet:
     header: list[str]
     rows: list[list[object]]
+    #: (data row index, column index) of formula cells without a saved value
+    formulas: frozenset[tuple[int, int]] = frozenset()
 
 
 def _read_workbook(path: Path) -> dict[str, _Sheet]:
@@ -156,22 +343,95 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
         raise InputError(
             f"'{path}': not a readable Excel workbook ({_first_line(exc)})"
         ) from exc
-    return sheets
+    unsaved = _unsaved_formulas(path)
+    return {name: _Sheet(s.header, s.rows, frozenset(unsaved.get(name, ())))
+            for name, s in sheets.items()}
+
+
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>[^<]+</v>|<is>", re.S)
+
+
+def _unsaved_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
+    """Per sheet, the (data row, column) of formula cells with no saved value.
+
+    A workbook written by a script (openpyxl, xlsxwriter) stores formulas but
+    no results until a spreadsheet program recalculates and saves it; calamine
+    then reads those cells as empty. Only ``.xlsx``/``.xlsm`` are inspected.
+    """
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            targets = {m.group(1): m.group(2) for m in re.finditer(
+                rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
+            targets.update({m.group(2): m.group(1) for m in re.finditer(
+                rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+            out: dict[str, set[tuple[int, int]]] = {}
+            for m in re.finditer(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', book):
+                target = targets.get(m.group(2), b"").decode()
+                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if member not in names:
+                    continue
+                xml = archive.read(member)
+                if b"<f" not in xml:
+                    continue
+                cells = set()
+                for cell in _CELL.finditer(xml):
+                    body = cell.group(2) or b""
+                    if b"<f" not in body or _VALUE.search(body):
+                        continue
+                    ref = _REF.search(cell.group(1))
+                    if ref:
+                        col = 0
+                        for ch in ref.group(1):
+                            col = col * 26 + ch - 64
+                        cells.add((int(ref.group(2)) - 2, col - 1))
+                if cells:
+                    name = m.group(1).decode("utf-8")
+                    out[_xml_unescape(name)] = cells
+            return out
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return {}
+
+
+def _xml_unescape(text: str) -> str:
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&apos;", "'").replace("&amp;", "&"))
 
 
 def _header_text(cell: object) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell)
+    return str(cell).strip()
 
 
 def _column(sheet: _Sheet, name: str, path: Path, sheet_name: str) -> list[object]:
     if name not in sheet.header:
         raise InputError(
             f"{where(path, sheet_name)}no column '{name}'; columns found: {sheet.header}"
+            f"{did_you_mean(name, sheet.header, 1)}"
         )
     j = sheet.header.index(name)
     return [row[j] if j < len(row) else "" for row in sheet.rows]
+
+
+def _sheet_values(sheet: _Sheet, name: str, path: Path, sheet_name: str) -> np.ndarray:
+    """The numbers of column ``name`` (markers -> NaN, formulas without values -> error)."""
+    j = sheet.header.index(name)
+    cells = _column(sheet, name, path, sheet_name)
+    place = _Place(path, "sheet", sheet_name)
+    for i, cell in enumerate(cells):
+        if (i, j) in sheet.formulas and cell in ("", None):
+            raise InputError(
+                f"{place.at(i, name, j)}formula without a saved value: open and save the "
+                "workbook in a spreadsheet program, or export values"
+            )
+    return _parse_column(cells, place, name, j)
 
 
 def _data_sheets(book: dict[str, _Sheet]) -> list[str]:
@@ -183,8 +443,10 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
     names = _data_sheets(book)
     unknown = [s for s in names if s not in SHEET_NAMES]
     if unknown:
+        hint = did_you_mean(unknown[0], SHEET_NAMES, 1)
         raise InputError(
             f"'{path}': unexpected sheet(s) {unknown}; expected some of {list(SHEET_NAMES)}"
+            f"{hint}"
         )
     frames = []
     for sheet_name, modality, paradigm, prefix in SHEETS:
@@ -194,11 +456,7 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
         task_names = _column(sheet, "Task Name", path, sheet_name)
         short = _column(sheet, "Task Short Name", path, sheet_name)
         metric = _column(sheet, "Metrics", path, sheet_name)
-        sota_cells = _column(sheet, SOTA_COLUMN, path, sheet_name)
-        sota = [parse_cell(c) for c in sota_cells]
-        for i, s in enumerate(sota):
-            if s == -math.inf:
-                raise InputError(f"{where(path, sheet_name, i + 2, SOTA_COLUMN)}value is -inf")
+        sota = _sheet_values(sheet, SOTA_COLUMN, path, sheet_name)
         n = len(sheet.rows)
         frames.append(pd.DataFrame({
             "task_id": [f"{prefix}-{i:03d}" for i in range(1, n + 1)],
@@ -210,11 +468,14 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
             "task_short_name": [_text(x) for x in short],
             "metric": [_text(x) for x in metric],
             "direction": [_direction(_text(x)) for x in metric],
-            "sota": np.array(sota, dtype=float),
+            "sota": sota,
         }))
     if not frames:
         raise InputError(f"'{path}': no task sheets; expected some of {list(SHEET_NAMES)}")
-    return pd.concat(frames, ignore_index=True)
+    tasks = pd.concat(frames, ignore_index=True)
+    if tasks.empty:
+        raise InputError(f"'{path}': the task sheets have a header but no task rows")
+    return tasks
 
 
 def _text(cell: object) -> str:
@@ -228,54 +489,91 @@ def _direction(metric: str) -> str:
     return special.direction if special else "higher"
 
 
-def _model_columns(header: list[str], model: str | None) -> list[str]:
-    """Score columns to read: the one named ``model`` (case-insensitive) or all."""
-    candidates = [h for h in header if h not in WORKBOOK_KEY_COLUMNS and h != SOTA_COLUMN]
+def _model_columns(path: Path, sheet_name: str, sheet: _Sheet,
+                   model: str | None) -> list[str]:
+    """Score columns to read: the one named ``model`` (case-insensitive) or all.
+
+    A column after the key columns with values but no header is an error (a
+    model needs a name); an empty column without a header is ignored.
+    """
+    key = set(WORKBOOK_KEY_COLUMNS) | {SOTA_COLUMN}
+    for j, h in enumerate(sheet.header):
+        if h in ("", "None") and any(j < len(r) and r[j] not in ("", None) for r in sheet.rows):
+            raise InputError(
+                f"{where(path, sheet_name)}column {_column_letter(j)} has values but no "
+                "model name in row 1: write the model's name there"
+            )
+    candidates = [h for h in sheet.header if h not in key and h not in ("", "None")]
     if model is None:
-        return [h for h in candidates if h and h != "None"]
-    return [h for h in header if h.lower() == model.lower()]
+        return candidates
+    return [h for h in candidates if h.lower() == model.strip().lower()]
 
 
 def load_workbooks(
-    sota_path: Path | str,
+    sota_path: Path | str | None,
     result_paths: Sequence[Path | str],
     model: str | None = None,
     scale: str = "auto",
 ) -> Benchmark:
-    """Official workbooks: the SoTA table and one or more result workbooks.
+    """Official-layout result workbooks against a SoTA table.
 
-    Each result workbook must have the SoTA workbook's sheets (a sheet named
-    ``level-scores`` is ignored, as the reference does) and, in every sheet,
-    the same task rows in the same order (checked by ``Task Name``). The
-    model column is found by case-insensitive name; without ``model`` every
-    column after ``Metrics`` is a model. ``scale`` is passed to
-    :func:`check_scale`.
+    ``sota_path`` is an official SoTA workbook (``sota_result.xlsx``), a tasks
+    CSV/Parquet with ``sheet``, ``sheet_row`` and ``task_name``, or ``None``
+    for the committed task table ``data/tasks.csv``. Each result workbook must
+    have the SoTA table's sheets (a sheet named ``level-scores`` is ignored,
+    as the reference does) and, in every sheet, the same task rows in the same
+    order (checked by ``Task Name``). The model column is found by
+    case-insensitive name; without ``model`` every column after ``Metrics`` is
+    a model. ``scale`` is passed to :func:`check_scale`.
     """
-    sota_path = Path(sota_path)
-    sota_book = _read_workbook(sota_path)
-    tasks = _sota_tasks(sota_path, sota_book)
-    sheets = tuple(s for s in SHEET_NAMES if s in sota_book)
+    if sota_path is None:
+        tasks, label = load_tasks(paths.TASKS_CSV), COMMITTED_SOTA_LABEL
+        present = set(tasks["sheet"])
+    elif Path(sota_path).suffix.lower() in WORKBOOK_SUFFIXES:
+        sota_book = _read_workbook(Path(sota_path))
+        tasks, label = _sota_tasks(Path(sota_path), sota_book), str(sota_path)
+        present = set(_data_sheets(sota_book))  # a sheet without rows still counts
+    else:
+        tasks, label = load_tasks(sota_path), str(sota_path)
+        present = set(tasks["sheet"])
+    if tasks["sheet"].isna().any() or (tasks["task_name"].astype(str) == "").all():
+        raise InputError(f"'{label}': a SoTA table for workbooks needs the columns 'sheet', "
+                         "'sheet_row' and 'task_name'")
+    tasks = tasks.sort_values(["sheet", "sheet_row"], kind="stable", key=_sheet_order)
+    tasks = tasks.reset_index(drop=True)
+    sheets = tuple(s for s in SHEET_NAMES if s in present)
     names: list[str] = []
     rows: list[np.ndarray] = []
+    if not result_paths:
+        raise InputError("no result workbook given")
     for result_path in map(Path, result_paths):
         book = _read_workbook(result_path)
-        _check_sheets(sota_path, sota_book, result_path, book)
+        _check_sheets(label, set(sheets), result_path, book)
         for column, vector in _result_columns(result_path, book, tasks, model):
-            if column.lower() in (n.lower() for n in names):
-                raise InputError(
-                    f"'{result_path}': model '{column}' is already read from another file"
-                )
+            same = [n for n in names if n.lower() == column.lower()]
+            if same:
+                raise InputError(f"'{result_path}': {_case_clash(column, same[0])}, read "
+                                 "from an earlier file")
             names.append(column)
             rows.append(vector)
     if not names:
-        raise InputError("no result workbook given")
+        raise InputError(f"'{result_paths[0]}': no model column after 'Metrics'")
     values = np.vstack(rows)
-    bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks ({sota_path.name})")
-    return check_scale(bench, scale, [str(p) for p in result_paths])
+    bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})")
+    files = [str(p) for p in result_paths]
+    _check_has_scores(bench, files)
+    return check_scale(bench, scale, files)
 
 
-def _check_sheets(sota_path: Path, sota_book: dict, result_path: Path, book: dict) -> None:
-    expected, found = set(_data_sheets(sota_book)), set(_data_sheets(book))
+def _sheet_order(column: pd.Series) -> pd.Series:
+    if column.name == "sheet":
+        order = {s: k for k, s in enumerate(SHEET_NAMES)}
+        return column.map(order)
+    return column
+
+
+def _check_sheets(sota_label: str, expected: set[str], result_path: Path, book: dict) -> None:
+    found = set(_data_sheets(book))
     if found != expected:
         missing = sorted(expected - found)
         extra = sorted(found - expected)
@@ -285,7 +583,7 @@ def _check_sheets(sota_path: Path, sota_book: dict, result_path: Path, book: dic
                 f"extra sheet(s) {extra}" if extra else "",
             ) if part
         )
-        raise InputError(f"'{result_path}': sheets do not match '{sota_path}': {detail}")
+        raise InputError(f"'{result_path}': sheets do not match '{sota_label}': {detail}")
 
 
 def _result_columns(
@@ -299,36 +597,31 @@ def _result_columns(
         expected = tasks.loc[tasks["sheet"] == sheet_name, "task_name"].tolist()
         found = [_text(x) for x in _column(sheet, "Task Name", path, sheet_name)]
         _check_rows(path, sheet_name, expected, found)
-        wanted = _model_columns(sheet.header, model)
+        wanted = _model_columns(path, sheet_name, sheet, model)
         if model is not None and len(wanted) > 1:
             raise InputError(
                 f"{where(path, sheet_name)}{len(wanted)} columns match model '{model}': {wanted}"
             )
         if not wanted:
-            what = f"no column for model '{model}'" if model else "no model column"
+            candidates = [h for h in sheet.header if h not in WORKBOOK_KEY_COLUMNS]
+            what = (f"no column for model '{model}'{did_you_mean(model, candidates)}"
+                    if model else "no model column")
             raise InputError(f"{where(path, sheet_name)}{what}; columns found: {sheet.header}")
+        lowered = [w.lower() for w in wanted]
+        twice = [w for w in wanted if lowered.count(w.lower()) > 1]
+        if twice:
+            raise InputError(f"{where(path, sheet_name)}{_case_clash(twice[1], twice[0])}")
         if columns is None:
             columns = wanted
-        elif [w.lower() for w in wanted] != [c.lower() for c in columns]:
+        elif lowered != [c.lower() for c in columns]:
             raise InputError(
                 f"{where(path, sheet_name)}model columns {wanted} differ from {columns}"
             )
         for name, col_name in zip(columns, wanted, strict=True):
-            cells = _column(sheet, col_name, path, sheet_name)
-            vector = np.array([parse_cell(c) for c in cells], dtype=float)
-            bad = np.flatnonzero(vector == -math.inf)
-            if bad.size:
-                raise InputError(f"{where(path, sheet_name, int(bad[0]) + 2, col_name)}value is -inf")
-            blocks.setdefault(name, []).append(vector)
+            blocks.setdefault(name, []).append(_sheet_values(sheet, col_name, path, sheet_name))
     if columns is None:
         return []
-    n_tasks = len(tasks)
-    out = []
-    for name in columns:
-        vector = np.concatenate(blocks[name]) if blocks[name] else np.empty(0)
-        assert vector.shape == (n_tasks,)
-        out.append((name, vector))
-    return out
+    return [(name, np.concatenate(blocks[name])) for name in columns]
 
 
 def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -> None:
@@ -344,25 +637,133 @@ def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -
             )
 
 
+def _case_clash(name: str, other: str) -> str:
+    """The one message for two model names that differ only by case (any source)."""
+    if name == other:
+        return f"model '{name}' appears twice"
+    return (f"model '{name}' differs only by case from '{other}' (model names are compared "
+            "case-insensitively)")
+
+
+def _check_has_scores(bench: Benchmark, files: Sequence[str]) -> None:
+    """Every model has at least one supported value."""
+    empty = ~np.isfinite(bench.values).any(axis=1)
+    if empty.any():
+        i = int(np.flatnonzero(empty)[0])
+        origin = f"'{files[0]}': " if len(files) == 1 else ""
+        raise InputError(
+            f"{origin}model '{bench.models[i]}' has no scores (every cell empty or a "
+            "'not supported' marker): did you pick the right column?"
+        )
+
+
 # --------------------------------------------------------------------------- tidy files
 
+TIDY_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".pq")
+
+
 def read_table(path: Path | str) -> pd.DataFrame:
-    """A CSV or Parquet file as a DataFrame, with precise errors."""
+    """A CSV or Parquet file as a DataFrame, with precise errors.
+
+    CSV cells are read as text (``""`` for an empty cell), so that values are
+    judged by :func:`parse_cell` and not guessed by the CSV parser; blank
+    lines are dropped but the index keeps the line (``line = index + 2``).
+    Parquet keeps its column types. A file with a header and no rows is an
+    error.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"'{path}': file not found")
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty")
     suffix = path.suffix.lower()
+    if suffix not in TIDY_SUFFIXES:
+        raise InputError(f"'{path}': unknown file type '{suffix}' (expected .csv or .parquet)")
     try:
         if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix in (".csv", ".txt", ".tsv"):
+            frame = pd.read_parquet(path)
+        else:
             sep = "\t" if suffix == ".tsv" else ","
-            return pd.read_csv(path, sep=sep, keep_default_na=False, na_values=[""])
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
+                                        skip_blank_lines=False, index_col=False)
+                except pd.errors.ParserWarning:
+                    raise InputError(_ragged_line(path, sep)) from None
+            frame = frame.reset_index(drop=True)
+            if frame.apply(lambda c: c.str.contains("\n", regex=False)).to_numpy().any():
+                frame.index = _record_lines(path, sep)[: len(frame)] - 2
+            blank = (frame.apply(lambda c: c.str.strip()) == "").all(axis=1)
+            frame = frame.loc[~blank]
+    except InputError:
+        raise
     except Exception as exc:  # pyarrow and the csv parser raise many types
         raise InputError(f"'{path}': not a readable table ({_first_line(exc)})") from exc
-    raise InputError(f"'{path}': unknown file type '{suffix}' (expected .csv or .parquet)")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    lowered = [c.lower() for c in frame.columns]
+    if len(set(lowered)) == len(lowered):  # column names are matched case-insensitively
+        frame.columns = lowered
+    if frame.empty:
+        raise InputError(f"'{path}': a header but no rows (columns {list(frame.columns)})")
+    if suffix != ".tsv" and len(frame.columns) == 1:
+        for other in (";", "\t", "|"):
+            if other in frame.columns[0]:
+                raise InputError(f"'{path}': one column '{frame.columns[0]}': is the file "
+                                 f"separated by {other!r}? glscore reads comma-separated "
+                                 ".csv and tab-separated .tsv")
+    return frame
+
+
+def _record_lines(path: Path, sep: str) -> np.ndarray:
+    """First physical line of every data record (a quoted field may span lines)."""
+    import csv
+
+    starts = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        next(reader)
+        last = reader.line_num
+        for _ in reader:
+            starts.append(last + 1)
+            last = reader.line_num
+    return np.array(starts, dtype=int)
+
+
+def _ragged_line(path: Path, sep: str) -> str:
+    """The message for a CSV line with more fields than the header (pandas only warns)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle, delimiter=sep)
+        header = next(reader)
+        for row in reader:
+            if len(row) > len(header):
+                return (f"'{path}', line {reader.line_num}: {len(row)} fields, the header has "
+                        f"{len(header)}")
+    return f"'{path}': a line has more fields than the header"
+
+
+def _place_of(path: Path) -> _Place:
+    return _Place(path, "row" if path.suffix.lower() in (".parquet", ".pq") else "line")
+
+
+def _text_column(frame: pd.DataFrame, column: str, place: _Place,
+                 what: str) -> np.ndarray:
+    """A column of names/ids as stripped text; an empty or null cell is an error."""
+    raw = frame[column]
+    if pd.api.types.is_string_dtype(raw) and raw.dtype != object:
+        text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    elif raw.dtype == object:
+        text = raw.where(raw.notna(), "").map(_text).str.strip().to_numpy(dtype=object)
+    else:
+        text = np.array(["" if pd.isna(v) else _text(v).strip() for v in raw.tolist()],
+                        dtype=object)
+    empty = text == ""
+    if empty.any():
+        k = int(np.flatnonzero(empty)[0])
+        raise InputError(f"{place.at(int(frame.index[k]), column)}empty {what}")
+    return text
 
 
 def load_tidy(
@@ -370,108 +771,161 @@ def load_tidy(
     tasks: pd.DataFrame | None = None,
     scale: str = "auto",
     model: str | None = None,
+    sota_label: str = COMMITTED_SOTA_LABEL,
 ) -> Benchmark:
     """A tidy results file (``model, task_id, value``) against a tasks table.
 
     ``tasks`` defaults to the committed paper tasks (``data/tasks.csv``).
-    Values are read as workbook cells are (``∞``, empty or text = missing);
-    a (model, task) pair given twice is an error.
+    Values follow :func:`parse_cell`; model names are stripped and compared
+    case-insensitively (two spellings of one name are an error, as in
+    workbooks); a (model, task) pair given twice is an error.
     """
     path = Path(results_path)
     frame = read_table(path)
     _require_columns(frame, ("model", "task_id", "value"), path)
+    place = _place_of(path)
     if tasks is None:
         tasks = load_tasks(paths.TASKS_CSV)
+    names = _text_column(frame, "model", place, "model name")
+    task_ids = _text_column(frame, "task_id", place, "task_id")
+    lines = frame.index.to_numpy()
+    distinct = pd.Series(pd.unique(names), dtype=object)
+    lowered = distinct.str.lower()
+    clash = lowered.duplicated(keep="first").to_numpy()
+    if clash.any():
+        b = str(distinct[int(np.flatnonzero(clash)[0])])
+        a = str(distinct[int(np.flatnonzero((lowered == b.lower()).to_numpy())[0])])
+        k = int(np.flatnonzero(names == b)[0])
+        raise InputError(f"{place.at(int(lines[k]), 'model')}{_case_clash(b, a)}")
     if model is not None:
-        frame = frame[frame["model"].astype(str).str.lower() == model.lower()]
-        if frame.empty:
-            raise InputError(f"'{path}': no rows for model '{model}'")
-    task_pos = pd.Index(tasks["task_id"]).get_indexer(frame["task_id"].astype(str))
+        keep = np.char.lower(names.astype(str)) == model.strip().lower()
+        if not keep.any():
+            found = list(dict.fromkeys(names))
+            raise InputError(f"'{path}': no rows for model '{model}'"
+                             f"{did_you_mean(model, found) or f'; models found: {found[:5]}'}")
+        frame, names, task_ids, lines = frame.loc[keep], names[keep], task_ids[keep], lines[keep]
+    known = tasks["task_id"].astype(str)
+    task_pos = pd.Index(known).get_indexer(task_ids)
     if (task_pos < 0).any():
-        row = int(np.flatnonzero(task_pos < 0)[0])
-        raise InputError(
-            f"{where(path, row=row + 2, column='task_id')}unknown task '{frame['task_id'].iloc[row]}'"
-        )
-    dup = frame.duplicated(["model", "task_id"], keep="first").to_numpy()
+        k = int(np.flatnonzero(task_pos < 0)[0])
+        raise InputError(f"{place.at(int(lines[k]), 'task_id')}unknown task '{task_ids[k]}'"
+                         f"{did_you_mean(task_ids[k], known)}")
+    key = pd.DataFrame({"m": names, "t": task_ids})
+    dup = key.duplicated(keep="first").to_numpy()
     if dup.any():
-        row = int(np.flatnonzero(dup)[0])
-        raise InputError(
-            f"{where(path, row=row + 2)}model '{frame['model'].iloc[row]}' and task "
-            f"'{frame['task_id'].iloc[row]}' appear twice"
-        )
-    model_names = tuple(dict.fromkeys(frame["model"].astype(str)))
+        k = int(np.flatnonzero(dup)[0])
+        raise InputError(f"{place.at(int(lines[k]))}model '{names[k]}' and task "
+                         f"'{task_ids[k]}' appear twice")
+    try:
+        parsed = parse_values(frame["value"])
+    except CellError as exc:
+        k = getattr(exc, "index", 0)
+        raise InputError(f"{place.at(int(lines[k]), 'value')}{exc}") from None
+    model_names = tuple(dict.fromkeys(names))
     values = np.full((len(model_names), len(tasks)), np.nan)
-    model_pos = pd.Index(model_names).get_indexer(frame["model"].astype(str))
-    values[model_pos, task_pos] = [parse_cell(v) for v in frame["value"].tolist()]
-    if (values == -math.inf).any():
-        raise InputError(f"'{path}': column 'value' holds -inf")
+    values[pd.Index(model_names).get_indexer(names), task_pos] = parsed
     bench = Benchmark(tasks.reset_index(drop=True), model_names, values,
-                      tuple(tasks["sheet"].unique()), f"tidy ({path.name})")
+                      tuple(tasks["sheet"].unique()), f"tidy ({path.name}; SoTA: {sota_label})")
+    _check_has_scores(bench, [str(path)])
     return check_scale(bench, scale, [str(path)])
 
 
 def load_tasks(path: Path | str) -> pd.DataFrame:
-    """A tasks table: an official SoTA workbook, or a CSV/Parquet tasks file."""
+    """A tasks table: an official SoTA workbook, or a CSV/Parquet tasks file.
+
+    Columns ``task_id, modality, paradigm, metric, sota`` are required;
+    ``sheet`` defaults from modality and paradigm, ``direction`` from the
+    metric, ``sheet_row`` to the row within the sheet. ``sota`` follows
+    :func:`parse_cell` (a marker = no SoTA for that task). The vocabulary
+    is checked when the Benchmark is built.
+    """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _sota_tasks(path, _read_workbook(path))
     frame = read_table(path)
     _require_columns(frame, ("task_id", "modality", "paradigm", "metric", "sota"), path)
+    place = _place_of(path)
     frame = frame.copy()
-    for column, default in (("sheet", None), ("sheet_row", 0), ("task_name", ""),
-                            ("task_short_name", ""), ("direction", None)):
+    for column in ("task_id", "modality", "paradigm", "metric"):
+        frame[column] = _text_column(frame, column, place, column)
+    for column in ("sheet", "task_name", "task_short_name", "direction"):
         if column not in frame.columns:
-            frame[column] = default
-    if frame["sheet"].isna().all():
-        sheet_of = {(m, p): s for s, m, p, _ in SHEETS}
-        frame["sheet"] = [sheet_of.get((m, p), "NLP") for m, p in
-                          zip(frame["modality"], frame["paradigm"], strict=True)]
-    if frame["direction"].isna().all():
-        frame["direction"] = [_direction(str(m)) for m in frame["metric"]]
-    frame["sota"] = [parse_cell(v) for v in frame["sota"].tolist()]
-    return frame
+            frame[column] = ""
+        frame[column] = [_text(v).strip() if v is not None and v is not pd.NA else ""
+                         for v in frame[column].tolist()]
+    sheet_of = {(m, p): s for s, m, p, _ in SHEETS}
+    frame["sheet"] = np.where(
+        frame["sheet"] == "",
+        [sheet_of.get((m, p), "NLP") for m, p in zip(frame["modality"], frame["paradigm"],
+                                                      strict=True)],
+        frame["sheet"])
+    frame["direction"] = np.where(frame["direction"] == "",
+                                  [_direction(m) for m in frame["metric"]], frame["direction"])
+    if "sheet_row" in frame.columns:
+        rows = _parse_column(frame["sheet_row"], place, "sheet_row")
+        if np.isnan(rows).any() or (rows != np.round(rows)).any():
+            k = int(np.flatnonzero(np.isnan(rows) | (rows != np.round(rows)))[0])
+            raise InputError(f"{place.at(int(frame.index[k]), 'sheet_row')}expected a whole "
+                             f"number, got '{frame['sheet_row'].iloc[k]}'")
+        frame["sheet_row"] = rows.astype(int)
+    else:
+        frame["sheet_row"] = frame.groupby("sheet").cumcount().to_numpy() + 1
+    frame["sota"] = _parse_column(frame["sota"], place, "sota")
+    for column in frame.columns.difference(TASK_COLUMNS):  # extra columns: typed as pandas would
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if numbers.notna().sum() == (frame[column].astype(str).str.strip() != "").sum():
+                whole = numbers.notna().all() and (numbers == numbers.round()).all()
+                frame[column] = numbers.astype("int64") if whole else numbers
+    return frame.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- scale
 
-SCALES = ("auto", "percent", "fraction")
 MIN_CELLS_FOR_SCALE_CHECK = 3
 
 
 def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benchmark:
     """Guard against results on a 0-1 scale where the SoTA is on 0-100.
 
-    Only plain (non-special) metrics are concerned. ``auto``: error when all
-    of a model's supported plain scores lie in [0, 1] (at least
-    ``MIN_CELLS_FOR_SCALE_CHECK`` of them non-zero) while every one of the
-    matching SoTA values exceeds 1. ``percent``: take values as given.
-    ``fraction``: multiply every model's plain-metric values by 100.
+    Only plain (non-special) metrics on tasks whose SoTA is above 1 decide,
+    so that a few small SoTA values (an accuracy of 1.0, a depth error) cannot
+    disable the guard. ``auto``: for each model, ``n`` = its non-zero values
+    on those tasks; when all of them lie in [-1, 1], ``n >= 3`` is an error
+    and ``n`` of 1 or 2 a warning (:class:`InputWarning`: too few values to
+    tell a 0-1 scale from low scores). ``percent``: values as given.
+    ``fraction``: every plain-metric value times 100.
     """
     if scale not in SCALES:
         raise InputError(f"unknown scale '{scale}'; choose one of {list(SCALES)}")
     if scale == "percent":
         return bench
-    plain = np.array([metrics.match_alias(m) is None for m in bench.tasks["metric"]], dtype=bool)
+    plain_metric = np.array([metrics.match_alias(m) is None for m in bench.tasks["metric"]],
+                            dtype=bool)
     if scale == "fraction":
         values = bench.values.copy()
-        values[:, plain] *= 100.0
+        values[:, plain_metric] *= 100.0
         return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
                          bench.model_names)
-    sota = bench.sota
-    for i, name in enumerate(bench.models):
-        seen = plain & np.isfinite(bench.values[i]) & np.isfinite(sota)
-        nonzero = seen & (bench.values[i] != 0)
-        if (
-            nonzero.sum() >= MIN_CELLS_FOR_SCALE_CHECK
-            and (np.abs(bench.values[i, seen]) <= 1.0).all()
-            and (sota[seen] > 1.0).all()
-        ):
-            origin = f"'{files[0]}': " if len(files) == 1 else ""
-            raise InputError(
-                f"{origin}model '{name}': all {int(seen.sum())} scores lie within 0-1 while the "
-                "SoTA is on 0-100; pass --scale fraction to multiply them by 100, "
-                "or --scale percent to take them as they are"
-            )
+    with np.errstate(invalid="ignore"):
+        deciding = plain_metric & (bench.sota > 1.0)
+        seen = deciding[None, :] & np.isfinite(bench.values)
+        nonzero = (seen & (bench.values != 0)).sum(axis=1)
+        small = np.where(seen, np.abs(bench.values) <= 1.0, True).all(axis=1)
+    origin = f"'{files[0]}': " if len(files) == 1 else ""
+    suspect = small & (nonzero >= MIN_CELLS_FOR_SCALE_CHECK)
+    if suspect.any():
+        i = int(np.flatnonzero(suspect)[0])
+        raise InputError(
+            f"{origin}model '{bench.models[i]}': all {int(seen[i].sum())} scores on tasks whose "
+            "SoTA is above 1 lie within 0-1 while the SoTA is on 0-100; pass --scale fraction "
+            "to multiply them by 100, or --scale percent to take them as they are"
+        )
+    for i in np.flatnonzero(small & (nonzero > 0) & (nonzero < MIN_CELLS_FOR_SCALE_CHECK)):
+        warnings.warn(
+            f"{origin}model '{bench.models[i]}': only {int(nonzero[i])} value(s) on tasks whose "
+            "SoTA is above 1, all within 0-1: too few to tell a 0-1 scale from low scores; "
+            "pass --scale fraction if they are fractions", InputWarning, stacklevel=2)
     return bench
 
 
@@ -485,16 +939,20 @@ def load_source(
     sota: str | Path | None = None,
     model: str | None = None,
     scale: str = "auto",
+    with_paper: bool = False,
 ) -> Benchmark:
     """Any source by its name: ``"paper"`` (default), result workbooks or a tidy file.
 
-    Workbooks need the SoTA workbook ``sota`` (default: the official
-    ``sota_result.xlsx`` beside the repository, when present); a tidy file is
-    read against ``sota`` as a tasks table, or the committed paper tasks.
+    Workbooks and tidy files are read against ``sota`` (an official SoTA
+    workbook or a tasks CSV/Parquet), by default the committed task table
+    ``data/tasks.csv``. ``with_paper=True`` adds the committed paper models
+    (see :func:`with_paper_models`).
     """
     if isinstance(results, str | Path) and str(results) == "paper":
         if sota is not None:
             raise InputError("a SoTA table goes with result files, not with the paper data")
+        if with_paper:
+            raise InputError("--with-paper adds the paper models to result files: pass --results")
         bench = load_paper()
         return select_model(bench, model) if model else bench
     files = [Path(results)] if isinstance(results, str | Path) else [Path(f) for f in results]
@@ -502,21 +960,80 @@ def load_source(
     if workbooks and len(workbooks) != len(files):
         raise InputError("results mix workbooks and tidy files; score them separately")
     if workbooks:
-        sota_path = Path(sota) if sota is not None else paths.official_dir() / "sota_result.xlsx"
-        if not sota_path.is_file():
-            raise InputError(f"SoTA workbook '{sota_path}' not found; pass --sota FILE")
-        return load_workbooks(sota_path, files, model=model, scale=scale)
-    if len(files) != 1:
-        raise InputError("give one tidy results file at a time")
-    tasks = load_tasks(sota) if sota is not None else None
-    return load_tidy(files[0], tasks=tasks, scale=scale, model=model)
+        bench = load_workbooks(sota, files, model=model, scale=scale)
+    else:
+        if len(files) != 1:
+            raise InputError("give one tidy results file at a time")
+        tasks = load_tasks(sota) if sota is not None else None
+        label = str(sota) if sota is not None else COMMITTED_SOTA_LABEL
+        bench = load_tidy(files[0], tasks=tasks, scale=scale, model=model, sota_label=label)
+    return with_paper_models(bench) if with_paper else bench
+
+
+#: Suffix given to an input model whose name is also a paper model's.
+INPUT_SUFFIX = " [input]"
+
+
+def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Benchmark:
+    """``bench`` (the input models) followed by the committed paper models.
+
+    The paper models' raw values are placed on ``bench``'s tasks table, so
+    that everybody is scored against the same SoTA: tasks are matched by
+    ``task_id`` (tidy files against the committed table) or by sheet and row
+    with the task name checked (workbooks). An input model whose id or
+    display name is also a paper model's (case-insensitive) is renamed
+    ``NAME [input]``. Which rows are input: :func:`origins`.
+    """
+    paper = load_paper() if paper is None else paper
+    ptasks = paper.tasks
+    by_id = pd.Index(ptasks["task_id"]).get_indexer(bench.tasks["task_id"].astype(str))
+    if (by_id < 0).any():
+        key = pd.MultiIndex.from_frame(ptasks[["sheet", "sheet_row"]])
+        by_id = key.get_indexer(pd.MultiIndex.from_frame(bench.tasks[["sheet", "sheet_row"]]))
+    if (by_id < 0).any():
+        j = int(np.flatnonzero(by_id < 0)[0])
+        row = bench.tasks.iloc[j]
+        raise InputError(f"{bench.source}: task {row['task_id']} (sheet '{row['sheet']}', row "
+                         f"{int(row['sheet_row'])}) is not in the paper data; --with-paper "
+                         "needs the benchmark's tasks")
+    names_in = bench.tasks["task_name"].astype(str).str.strip().to_numpy()
+    names_paper = ptasks["task_name"].astype(str).str.strip().to_numpy()[by_id]
+    differ = (names_in != "") & (names_in != names_paper)
+    if differ.any():
+        j = int(np.flatnonzero(differ)[0])
+        raise InputError(f"{bench.source}: task '{names_in[j]}' (sheet "
+                         f"'{bench.tasks['sheet'].iloc[j]}') is '{names_paper[j]}' in the paper "
+                         "data; --with-paper needs the same task rows")
+    taken = {n.lower() for n in paper.models + paper.model_names}
+    ids = tuple(m + INPUT_SUFFIX if m.lower() in taken else m for m in bench.models)
+    names = tuple(n + INPUT_SUFFIX if (n.lower() in taken or m.lower() in taken) else n
+                  for m, n in zip(bench.models, bench.model_names, strict=True))
+    for old, new in zip(bench.models, ids, strict=True):
+        if old != new:
+            warnings.warn(f"model '{old}' is also a paper model; the input's row is "
+                          f"'{new}'", InputWarning, stacklevel=2)
+    values = np.vstack([bench.values, paper.values[:, by_id]])
+    return Benchmark(bench.tasks, ids + paper.models, values, bench.sheets,
+                     f"{bench.source} + {paper.source}", names + paper.model_names)
+
+
+def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:
+    """``"paper"`` or ``"input"`` per model id: everything is ``paper`` for the paper
+    data; for files, ids of the committed paper models (added by
+    :func:`with_paper_models`) are ``paper`` and every other is ``input``."""
+    if not from_files:
+        return ["paper"] * len(bench_models)
+    paper_ids = set(_read_csv(paths.MODELS_CSV)["model_id"].astype(str))
+    return ["paper" if m in paper_ids else "input" for m in bench_models]
 
 
 def select_model(bench: Benchmark, model: str) -> Benchmark:
     """Restrict to one model, by id or display name, case-insensitive."""
-    wanted = model.lower()
+    wanted = model.strip().lower()
     hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
             if wanted in (m.lower(), n.lower())]
     if not hits:
-        raise InputError(f"{bench.source}: no model '{model}'; e.g. {list(bench.models[:5])}")
+        hint = did_you_mean(model, bench.models + bench.model_names) or (
+            f"; e.g. {list(bench.models[:5])}")
+        raise InputError(f"{bench.source}: no model '{model}'{hint}")
     return bench.select_models(hits[:1])

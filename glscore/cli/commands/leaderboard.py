@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.leaderboard import BoardTable, scope_tables, summary_frame
+from glscore.analysis.leaderboard import LOW_COVERAGE, BoardTable, scope_tables, summary_frame
 from glscore.analysis.scopes import SCOPES, boards, check_scope, find_board
 from glscore.cli.commands.common import (
     add_scoring_options,
     add_source_options,
+    dumps,
+    frame_records,
     load_benchmark,
+    model_origins,
     rule_params,
+    sota_label,
+    warn,
 )
 from glscore.core.profiles import get_profile
 from glscore.errors import InputError
@@ -52,11 +56,38 @@ def run(args: argparse.Namespace) -> int:
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
+    origin = dict(zip(bench.models, model_origins(args, bench), strict=True))
+    tables = [with_origin(t, origin) for t in tables]
+    warn_low_coverage(tables, args.top)
     if scope == "D" and args.board is None:
         print(render_frame(summary_frame(tables), args.format, title=None))
         return 0
-    print(render_tables(tables, args.format, args.top))
+    print(render_tables(tables, args.format, args.top, sota=sota_label(args)))
     return 0
+
+
+def with_origin(table: BoardTable, origin: dict[str, str]) -> BoardTable:
+    """The board with an ``origin`` column (``paper`` or ``input``) after ``name``."""
+    frame = table.table.copy()
+    frame.insert(frame.columns.get_loc("name") + 1, "origin",
+                 [origin[m] for m in frame["model"]])
+    return BoardTable(table.board, frame, table.left_off)
+
+
+def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
+    """A warning per shown row flagged ``low_coverage`` that outranks a row that is not."""
+    for t in tables:
+        frame = t.table if top is None else t.table.head(top)
+        low = frame["low_coverage"].to_numpy(dtype=bool)
+        if not low.any() or low.all():
+            continue
+        last_ok = int(np.flatnonzero(~frame["low_coverage"].to_numpy(dtype=bool))[-1])
+        for k in np.flatnonzero(low[:last_ok]):
+            row = frame.iloc[int(k)]
+            warn(f"Scope-{t.board.scope} '{t.board.name}': rank {int(row['rank'])} "
+                 f"'{row['name']}' rests on {int(row['supported'])} of {int(row['tasks'])} "
+                 f"tasks (coverage {row['coverage']:.1%}, below {LOW_COVERAGE:.0%}; flagged "
+                 "low_coverage)")
 
 
 def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
@@ -64,13 +95,16 @@ def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
     return frame.dropna(axis=1, how="all") if len(frame) else frame
 
 
-def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None) -> str:
-    """Boards as markdown sections, one CSV with a ``board`` column, JSON, or LaTeX."""
+def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
+                  sota: str | None = None) -> str:
+    """Boards as markdown sections, one CSV with a ``board`` column, JSON
+    (each board object names its SoTA table under ``sota`` when given), or LaTeX."""
     if fmt == "json":
         objs = [{"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
                  "tasks": t.board.n_tasks, "left_off": t.left_off,
-                 "rows": json.loads(_head(t, top).to_json(orient="records"))} for t in tables]
-        return json.dumps(objs[0] if len(objs) == 1 else objs, indent=2)
+                 **({"sota": sota} if sota is not None else {}),
+                 "rows": frame_records(_head(t, top))} for t in tables]
+        return dumps(objs[0] if len(objs) == 1 else objs)
     if fmt == "csv":
         frame = pd.concat([_head(t, top).assign(board=t.board.name) for t in tables],
                           ignore_index=True)
@@ -87,7 +121,7 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None) ->
 def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
     """A frame as markdown (pipes), CSV (full float precision), JSON records or LaTeX."""
     if fmt == "json":
-        return json.dumps(json.loads(frame.to_json(orient="records")), indent=2)
+        return dumps(frame_records(frame))
     if fmt == "csv":
         return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     if fmt == "latex":  # the display name only, as the paper's tables

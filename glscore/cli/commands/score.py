@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+import numpy as np
 import pandas as pd
 
 from glscore.cli.commands.common import (
+    _first_non_finite,
     add_scoring_options,
     add_source_options,
+    dumps,
     load_benchmark,
+    model_origins,
     scoring_kwargs,
+    sota_label,
+    warn,
 )
-from glscore.core.scoring import Scores, score
+from glscore.core.benchmark import Benchmark
+from glscore.core.profiles import get_profile
+from glscore.core.scoring import LEVEL_COLUMNS, Scores, score
+from glscore.errors import InputError
 from glscore.io.latex import latex_table
+
+#: Percentile interval of ``--bootstrap`` (2.5% and 97.5%).
+BOOTSTRAP_ALPHA = 0.05
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -24,24 +35,101 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_scoring_options(parser)
     parser.add_argument("--json", action="store_true",
                         help="print JSON (one object per model; a list for several)")
+    parser.add_argument("--bootstrap", type=int, metavar="N",
+                        help="N resamples of the tasks within their groups: percentile "
+                             "intervals of Level-2..5 and the probability of each level "
+                             "(JSON key 'uncertainty')")
+    parser.add_argument("--seed", type=int, default=0, metavar="S",
+                        help="random seed of --bootstrap (default 0)")
     parser.add_argument("--format", choices=("table", "json", "latex"), default="table",
                         help="output format (default table; --json is --format json)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    scores = score(load_benchmark(args), **scoring_kwargs(args))
+    if args.bootstrap is not None and args.bootstrap < 1:
+        raise InputError(f"--bootstrap {args.bootstrap}: expected a positive number of "
+                         "resamples")
+    bench = load_benchmark(args)
+    kwargs = scoring_kwargs(args)
+    scores = score(bench, **kwargs)
+    records = scores.records()
+    for record, origin in zip(records, model_origins(args, bench), strict=True):
+        record["origin"] = origin
+        record["sota"] = sota_label(args)
+    if args.bootstrap is not None:
+        for record, extra in zip(records, uncertainty(bench, kwargs, args.bootstrap, args.seed),
+                                 strict=True):
+            record["uncertainty"] = extra
+    check_finite(records)
+    warn_low_coverage(scores, records)
     if args.json or args.format == "json":
-        records = scores.records()
-        print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
+        print(dumps(records[0] if len(records) == 1 else records))
     else:
-        print(render_table(scores, args.format))
+        print(render_table(scores, records, args.format))
     return 0
 
 
-def render_table(scores: Scores, fmt: str = "table") -> str:
-    """A readable table (or booktabs LaTeX): level, Level-2..5, Level-2/3/4 per modality."""
+def check_finite(records: list[dict]) -> None:
+    """A result that is not a finite number is an error naming the model."""
+    for record in records:
+        bad = _first_non_finite(record)
+        if bad is not None:
+            raise InputError(f"model '{record['model']}': result {bad} is not a finite number "
+                             "(an input value overflows a mapping or a mean)")
+
+
+def warn_low_coverage(scores: Scores, records: list[dict]) -> None:
+    """A warning for each input model above Level-1 whose level rests on few tasks
+    (published models are not warned about: their coverage is in every record)."""
+    from glscore.analysis.leaderboard import LOW_COVERAGE
+
+    for i, record in enumerate(records):
+        if (record["origin"] == "input" and record["level"] > 1
+                and record["coverage"] < LOW_COVERAGE):
+            supported = int(scores.supported_m[i].sum() + scores.nlp_supported[i])
+            total = int(scores.tasks_m.sum() + scores.nlp_tasks)
+            warn(f"model '{record['name']}' reaches Level-{record['level']} on {supported} of "
+                 f"{total} tasks (coverage {record['coverage']:.1%}, below "
+                 f"{LOW_COVERAGE:.0%}): the level rests on little coverage")
+
+
+def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[dict]:
+    """Per model: bootstrap percentile intervals of Level-2..5 and P(level = k).
+
+    Resamples the tasks within their groups (modality x paradigm, NLP), as
+    :func:`glscore.analysis.ablation.bootstrap` does, under the same profile,
+    rule and options as the point scores.
+    """
+    from glscore.analysis import ablation
+
+    prof = get_profile(kwargs["profile"])
+    variant = ablation.Variant.of(kwargs["rule"] or prof.rule, kwargs["rule_params"],
+                                  kwargs["aggregation"] or prof.aggregation,
+                                  kwargs["level4_mean"] or prof.level4_mean)
+    boot = ablation.bootstrap(ablation.prepare(bench, prof), variant, n_boot=n_boot, seed=seed)
+    q = [BOOTSTRAP_ALPHA / 2, 1 - BOOTSTRAP_ALPHA / 2]
+    bounds = {name: np.quantile(getattr(boot, name), q, axis=1) for name in LEVEL_COLUMNS}
+    probs = boot.level_probabilities()
+    out = []
+    for i in range(len(bench.models)):
+        out.append({
+            "n_boot": int(n_boot), "seed": int(seed), "interval": [q[0], q[1]],
+            "scores": {name: [float(bounds[name][0, i]), float(bounds[name][1, i])]
+                       for name in LEVEL_COLUMNS},
+            "p_level": {str(k): float(probs.iloc[i][f"p_level{k}"]) for k in range(1, 6)},
+        })
+    return out
+
+
+def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "table") -> str:
+    """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
+    Level-2/3/4 per modality."""
     table = scores.overall().drop(columns=["model"]).set_index("name")
+    table["coverage"] = scores.coverage()
+    if records is not None and any(r.get("origin") == "input" for r in records) and any(
+            r.get("origin") == "paper" for r in records):
+        table.insert(0, "origin", [r["origin"] for r in records])
     per = scores.per_modality()
     for modality in scores.modalities:
         part = per[per["modality"] == modality]
@@ -53,6 +141,8 @@ def render_table(scores: Scores, fmt: str = "table") -> str:
         caption = f"General-Level scores (profile {scores.profile}, rule {scores.rule})"
         return latex_table(table.reset_index(), caption=caption).rstrip("\n")
     header = f"profile={scores.profile} rule={scores.rule} models={len(table)}"
+    if records:
+        header += f" sota={records[0]['sota']}"
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
         return header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
