@@ -7,6 +7,7 @@ notebook files read directly (pandas, json), not from the report's code.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -16,6 +17,7 @@ import pandas as pd
 import pytest
 
 from glscore import load_paper, paths
+from glscore.analysis.explain import explain
 from glscore.analysis.leaderboard import scope_tables
 from glscore.analysis.scopes import SCOPES
 from glscore.figures.style import LEVEL_COLORS
@@ -80,6 +82,16 @@ def test_level_colours_and_coverage(report):
     mine = scores[(scores["model_id"] == "vitron-v1") & scores["task_id"].isin(image)]
     page = (report / model_file("vitron-v1")).read_text()
     assert f">{int(mine['supported'].sum())}/{len(image)} (" in page
+
+
+def test_model_page_holds_the_explanation(report):
+    bench = load_paper()
+    for model in ("vitron-v1", bench.models[0]):
+        result = explain(bench, model)
+        page = (report / model_file(model)).read_text()
+        assert html.escape(result["why"], quote=False) in page
+        assert "Wins per modality and paradigm" in page and "Next level" in page
+        assert f">{result['supported']}/{result['tasks']} (" in page
 
 
 def test_one_page_per_model_and_every_link_resolves(report):

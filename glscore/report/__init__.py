@@ -4,7 +4,7 @@
 ``data/`` and the committed notebooks only::
 
     report/index.html            every board of Scopes A-D, sortable and filterable
-    report/models/<model>.html   one page per model: levels, modalities, boards, next level
+    report/models/<model>.html   one page per model: `glscore explain`, and its boards
     report/notebooks/<nb>.html   every executed notebook, figures embedded
 
 Everything is computed by glscore in one pass per scope

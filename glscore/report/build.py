@@ -6,14 +6,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from glscore import __version__, paths
+from glscore.analysis.explain import explain_markdown, explain_models
 from glscore.analysis.leaderboard import BoardTable, scope_tables
 from glscore.analysis.scopes import SCOPES
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile, get_profile
-from glscore.core.scoring import Scores, score
 from glscore.io.files import write_text_if_changed
 from glscore.io.loaders import load_paper
 from glscore.report import html as h
@@ -47,17 +45,16 @@ def build(out_dir: Path | str, profile: str | Profile = "paper", rule: str | Non
     bench = load_paper() if bench is None else bench
     prof = get_profile(profile)
     tables = {s: scope_tables(bench, s, prof, rule) for s in SCOPES}
-    scores = score(bench, prof, rule)
-    context = (f"profile <code>{h.esc(scores.profile)}</code>, synergy rule "
-               f"<code>{h.esc(scores.rule)}</code>")
+    records = explain_models(bench, None, prof, rule)  # one per model, in bench order
+    context = (f"profile <code>{h.esc(records[0]['profile'])}</code>, synergy rule "
+               f"<code>{h.esc(records[0]['rule'])}</code>")
     pages: dict[str, str] = {}
     notebooks = sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))
-    pages["index.html"] = _index(bench, scores, tables, context, notebooks)
+    pages["index.html"] = _index(bench, records, tables, context, notebooks)
     placements = _placements(tables)
-    nexts = _next_levels(bench, prof, scores.rule)
-    for i, model in enumerate(bench.models):
-        pages[model_file(model)] = _model_page(scores, i, placements.get(model, []),
-                                               nexts.get(model), context)
+    for record in records:
+        pages[model_file(record["model"])] = _model_page(
+            record, placements.get(record["model"], []), context)
     if notebooks:
         from glscore.report import notebooks as nbhtml
 
@@ -115,7 +112,7 @@ def _board_section(table: BoardTable, context: str) -> str:
     return f'<section id="{ident}-section">\n<h3>{title}</h3>\n{inner}\n</section>'
 
 
-def _index(bench: Benchmark, scores: Scores, tables: dict[str, list[BoardTable]], context: str,
+def _index(bench: Benchmark, records: list[dict], tables: dict[str, list[BoardTable]], context: str,
            notebooks: Sequence[Path]) -> str:
     n_boards = sum(len(t) for t in tables.values())
     parts = [
@@ -134,13 +131,13 @@ def _index(bench: Benchmark, scores: Scores, tables: dict[str, list[BoardTable]]
         parts.append(f'<h2 id="scope-{scope}">{h.esc(SCOPE_TITLES[scope])}</h2>')
         parts += [_board_section(t, context) for t in tables[scope]]
     parts.append('<h2 id="models">Models</h2>')
-    ov = scores.overall()
     rows = [[h.text_cell(f'<a href="{model_file(r["model"])}">{h.esc(r["name"])}</a>'),
              h.text_cell(f"<code>{h.esc(r['model'])}</code>"), h.level_cell(r["level"])]
-            + [h.number_cell(float(r[f"level{k}"])) for k in range(2, 6)]
-            for r in ov.sort_values("name", key=lambda s: s.str.lower()).to_dict("records")]
-    parts.append(h.table(["Model", "id", "Level", "Level-2", "Level-3", "Level-4", "Level-5"],
-                         rows, table_id="models-table", text_columns=(0, 1)))
+            + [h.number_cell(r["scores"][f"level{k}"]) for k in range(2, 6)]
+            + [h.coverage_cell(int(r["supported"]), int(r["tasks"]))]
+            for r in sorted(records, key=lambda r: (r["name"].lower(), r["model"]))]
+    parts.append(h.table(["Model", "id", "Level", "Level-2", "Level-3", "Level-4", "Level-5",
+                          "Coverage"], rows, table_id="models-table", text_columns=(0, 1)))
     parts.append('<h2 id="notebooks">Notebooks</h2>')
     items = "".join(f'<li><a href="notebooks/{nb.stem}.html">{h.esc(nb.stem)}</a>: '
                     f"{h.esc(_notebook_title(nb))}</li>" for nb in notebooks)
@@ -175,44 +172,21 @@ def _placements(tables: dict[str, list[BoardTable]]) -> dict[str, list[dict]]:
     return out
 
 
-def _next_levels(bench: Benchmark, prof: Profile, rule: str) -> dict[str, dict]:
-    """The smallest single-task step to the next level (strict rule only)."""
-    if rule != "strict":
-        return {}
-    from glscore.analysis.distributions import distances
+def _model_page(record: dict, placements: list[dict], context: str) -> str:
+    """A model's page: its level and coverage, the explanation of ``glscore explain``
+    (:func:`glscore.analysis.explain.explain_markdown`, rendered), its boards."""
+    import mistune
 
-    frame = distances(bench, prof).combined()
-    return {r["model"]: r for r in frame.to_dict("records")}
-
-
-def _model_page(scores: Scores, i: int, placements: list[dict], step: dict | None,
-                context: str) -> str:
-    rec = scores.record(i)
-    name = str(scores.model_names[i])
-    parts = [f"<p>Model id <code>{h.esc(rec['model'])}</code>; {context}.</p>", h.legend()]
-    overall = [[h.level_cell(rec["level"])]
-               + [h.number_cell(float(rec["scores"][f"level{k}"])) for k in range(2, 6)]]
-    parts += ["<h2>Level reached</h2>",
-              h.table(["Level", "Level-2", "Level-3", "Level-4", "Level-5"], overall,
-                      sortable=False),
-              f"<p>{h.esc(_why(rec))}</p>"]
-    rows = []
-    for modality, m in rec["modalities"].items():
-        rows.append([h.text_cell(h.esc(modality))]
-                    + [h.number_cell(float(m[k])) for k in ("level2", "level3", "level4")]
-                    + [h.coverage_cell(int(m["supported"]), int(m["tasks"])),
-                       h.number_cell(int(m["wins"]))])
-    nlp = rec["nlp"]
-    rows.append([h.text_cell("NLP (S<sub>L</sub>)"), h.number_cell(None), h.number_cell(None),
-                 h.number_cell(None), h.coverage_cell(int(nlp["supported"]), int(nlp["tasks"])),
-                 h.number_cell(int(nlp["wins"]))])
-    parts += ["<h2>Per modality</h2>",
-              h.table(["Modality", "Level-2", "Level-3", "Level-4", "Coverage",
-                       "Wins over the SoTA"], rows, text_columns=(0,)),
-              f"<p>S<sub>L</sub> (mean NLP score over the tasks that beat the NLP SoTA) = "
-              f"{float(nlp['s_l']):.2f}.</p>"]
-    if step is not None:
-        parts += ["<h2>Next level</h2>", f"<p>{h.esc(_step_sentence(step))}</p>"]
+    parts = [f"<p>Model id <code>{h.esc(record['model'])}</code>; {context}.</p>", h.legend()]
+    overall = [[h.level_cell(record["level"])]
+               + [h.number_cell(record["scores"][f"level{k}"]) for k in range(2, 6)]
+               + [h.coverage_cell(int(record["supported"]), int(record["tasks"]))]]
+    parts.append(h.table(["Level", "Level-2", "Level-3", "Level-4", "Level-5", "Coverage"],
+                         overall, sortable=False))
+    markdown = mistune.create_markdown(escape=True, plugins=["table"])
+    parts.append('<section class="explain"><p class="meta">What <code>glscore explain '
+                 f"{h.esc(record['model'])}</code> prints:</p>\n"
+                 f"{markdown(explain_markdown(record, heading=2))}</section>")
     rows = [[h.text_cell(f'<a href="../index.html#{board_id(p["table"])}-section">Scope-'
                          f'{p["table"].board.scope} {h.esc(p["table"].board.name)}</a>'),
              h.number_cell(p["rank"]), h.number_cell(p["of"]), h.level_cell(p["level"]),
@@ -222,39 +196,4 @@ def _model_page(scores: Scores, i: int, placements: list[dict], step: dict | Non
               h.table(["Board", "Rank", "of", "Level", "Score", "Coverage"], rows,
                       table_id="placements", text_columns=(0,))
               if rows else "<p>Listed on no board: supports no task.</p>"]
-    return h.page(name, "\n".join(parts), root="../")
-
-
-def _why(rec: dict) -> str:
-    """One sentence: which scores make the level (the definitions of the module docs)."""
-    level, s = int(rec["level"]), rec["scores"]
-    wins = sum(int(m["wins"]) for m in rec["modalities"].values())
-    if level == 1:
-        return "Level-1: no supported multimodal task gives a non-zero Level-2 score."
-    text = (f"Level-{level}: Level-{level} = {float(s[f'level{level}']):.2f} is the highest "
-            f"non-zero level score; {wins} multimodal task win(s) over the SoTA specialist.")
-    if level < 5:
-        text += f" Level-{level + 1} = 0."
-    return text
-
-
-def _step_sentence(step: dict) -> str:
-    if int(step["level"]) >= 5:
-        return "Already at Level-5."
-    target = f"Level-{int(step['next_level'])}"
-    if not _true(step["feasible"]):
-        return f"{target}: {step['reason']}."
-    text = (f"{target} with one task: raise {step['task_name']} ({step['task_id']}, "
-            f"{step['modality']} {step['paradigm']}) from {float(step['from_score']):.2f} to "
-            f"above {float(step['to_score']):.2f} (+{float(step['increase']):.2f} points on the "
-            f"normalised scale); {step['reason']}.")
-    if not _true(step["feasible_supported"]):
-        text += f" Among the tasks it already supports: {step['reason_supported']}."
-    elif step["task_id_supported"] != step["task_id"]:
-        text += (f" Among the tasks it already supports: {step['task_id_supported']} "
-                 f"(+{float(step['increase_supported']):.2f}).")
-    return text
-
-
-def _true(value: object) -> bool:
-    return bool(value) and not pd.isna(value)
+    return h.page(record["name"], "\n".join(parts), root="../")

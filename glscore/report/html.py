@@ -31,6 +31,7 @@ table.sortable th[aria-sort=ascending]::after{content:" \\25B2"}
 table.sortable th[aria-sort=descending]::after{content:" \\25BC"}
 td.t,th.t{text-align:left}
 td.lv{font-weight:600}
+.explain td:nth-child(-n+2),.explain th:nth-child(-n+2){text-align:left}
 .meta{color:#555;margin:.1rem 0}
 .legend span{display:inline-block;padding:.1rem .5rem;margin-right:.3rem;border-radius:3px}
 .cov{display:inline-block;height:.6rem;background:#0072B2;vertical-align:middle;margin-left:.3rem}
