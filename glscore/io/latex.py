@@ -13,6 +13,9 @@ prints its level tables (Tables 12, 14, 16):
 * text escaped for LaTeX (``&``, ``%``, ``_``, ``#``, ``$``, ...), numeric
   columns right-aligned, text columns left-aligned.
 
+:func:`reproduction_latex` lays out the published and recomputed level tables
+(``glscore reproduce --format latex``) with it.
+
 Column headers come from :data:`HEADERS` where known (``level2`` ->
 ``Level-2``, ``Image_level3`` -> ``Image L-3``, ...), else the escaped name.
 The output is deterministic and ends with a newline.
@@ -36,6 +39,8 @@ import re
 
 import numpy as np
 import pandas as pd
+
+from glscore.core.vocabulary import MODALITIES
 
 #: Display headers of the columns glscore's tables use.
 HEADERS: dict[str, str] = {
@@ -112,3 +117,27 @@ def latex_table(frame: pd.DataFrame, caption: str | None = None, label: str | No
             head.append(f"\\label{{{label}}}")
         lines = head + lines + ["\\end{table}"]
     return "\n".join(lines) + "\n"
+
+
+def reproduction_latex(cells: pd.DataFrame, profile: str) -> str:
+    """The paper's Tables 12, 14 and 16 beside the same cells recomputed.
+
+    ``cells`` is :attr:`glscore.analysis.reproduce.Reproduction.cells` (columns
+    ``table``, ``level``, ``name``, ``modality``, ``published``, ``recomputed``):
+    one booktabs table per published table, a row per model in the paper's
+    order, for each modality the published and the recomputed score (``--``
+    where the paper prints 0 or Appendix B has no per-task rows).
+    """
+    parts = []
+    for (table, level), part in cells.groupby(["table", "level"], sort=True):
+        order = part.drop_duplicates("name")["name"].to_numpy()
+        frame = pd.DataFrame({"name": order})
+        for modality in MODALITIES:
+            mine = part[part["modality"] == modality].drop_duplicates("name").set_index("name")
+            for kind, label in (("published", "paper"), ("recomputed", "glscore")):
+                frame[f"{modality} ({label})"] = mine[kind].reindex(order).to_numpy(float)
+        caption = (f"Table {table} (Level-{level}) as published beside the same cells recomputed "
+                   f"from Appendix B (profile {profile}); -- where a cell is zero in the paper "
+                   "or has no per-task data")
+        parts.append(latex_table(frame, caption=caption, label=f"tab:reproduce-{table}"))
+    return "\n".join(parts)

@@ -5,12 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-import pandas as pd
-
-from glscore.analysis.reproduce import TOLERANCE, Reproduction, reproduce
+from glscore.analysis.reproduce import TOLERANCE, reproduce
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
-from glscore.core.vocabulary import MODALITIES
-from glscore.io.latex import latex_table
+from glscore.io.latex import reproduction_latex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(rep.to_json(), indent=2))
         return 0
     if args.format == "latex":
-        print(render_latex(rep), end="")
+        print(reproduction_latex(rep.cells, rep.profile), end="")
         return 0
     print("\n".join(rep.findings()))
     print()
@@ -44,20 +41,3 @@ def run(args: argparse.Namespace) -> int:
     print(rep.deviations().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     return 0
 
-
-def render_latex(rep: Reproduction) -> str:
-    """One booktabs table per published table (12, 14, 16): for every model with a
-    published non-zero cell, each modality's published and recomputed score."""
-    parts = []
-    for (table, level), part in rep.cells.groupby(["table", "level"], sort=True):
-        order = part.drop_duplicates("name")["name"].to_numpy()  # the paper's row order
-        frame = pd.DataFrame({"name": order})
-        for modality in MODALITIES:
-            cells = part[part["modality"] == modality].drop_duplicates("name").set_index("name")
-            for kind, label in (("published", "paper"), ("recomputed", "glscore")):
-                frame[f"{modality} ({label})"] = cells[kind].reindex(order).to_numpy(float)
-        caption = (f"Table {table} (Level-{level}) as published beside the same cells recomputed "
-                   f"from Appendix B (profile {rep.profile}); -- where a cell is zero in the paper "
-                   "or has no per-task data")
-        parts.append(latex_table(frame, caption=caption, label=f"tab:reproduce-{table}"))
-    return "\n".join(parts)
