@@ -22,8 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"glscore.report: error: {exc}", file=sys.stderr)
         return 2
-    except ModuleNotFoundError as exc:  # nbconvert/nbformat: the `report` extra
-        print(f"glscore.report: error: {exc.name} is needed to render the notebooks "
+    except ModuleNotFoundError as exc:  # mistune, nbconvert, nbformat: the `report` extra
+        print(f"glscore.report: error: the report needs {exc.name} "
               "(pip install 'glscore[report]')", file=sys.stderr)
         return 2
     print(f"report: {len(written)} pages in {args.out}")
