@@ -273,3 +273,15 @@ def test_readme_section_states_what_the_code_does():
     assert f"10^{int(np.log10(MAX_MAGNITUDE))}" in section
     record = score(load_source(EXAMPLE_CSV)).record(0)
     assert f"at Level-{record['level']}" in section
+
+
+def test_with_paper_refuses_tasks_it_cannot_match(tmp_path, capsys):
+    """A tasks table with its own ids and no task names cannot be aligned with the paper's."""
+    tasks = tmp_path / "tasks.csv"
+    tasks.write_text("task_id,modality,paradigm,metric,sota\nc1,Image,comprehension,Acc,50\n"
+                     "g1,Image,generation,Acc,40\nn1,NLP,nlp,Acc,70\n")
+    tidy = tmp_path / "r.csv"
+    tidy.write_text("model,task_id,value\nm,c1,60\nm,g1,50\nm,n1,80\n")
+    assert main(["score", "--results", str(tidy), "--sota", str(tasks), "--with-paper"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("glscore: error: ") and "--with-paper needs the same task rows" in err

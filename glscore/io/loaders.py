@@ -998,12 +998,18 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
                          "needs the benchmark's tasks")
     names_in = bench.tasks["task_name"].astype(str).str.strip().to_numpy()
     names_paper = ptasks["task_name"].astype(str).str.strip().to_numpy()[by_id]
-    differ = (names_in != "") & (names_in != names_paper)
+    same_ids = (bench.tasks["task_id"].astype(str).to_numpy()
+                == ptasks["task_id"].astype(str).to_numpy()[by_id])
+    # matched by sheet and row (other task ids): the task names must say it is the same task
+    differ = (~same_ids | (names_in != "")) & (names_in != names_paper)
     if differ.any():
         j = int(np.flatnonzero(differ)[0])
-        raise InputError(f"{bench.source}: task '{names_in[j]}' (sheet "
-                         f"'{bench.tasks['sheet'].iloc[j]}') is '{names_paper[j]}' in the paper "
-                         "data; --with-paper needs the same task rows")
+        row = bench.tasks.iloc[j]
+        named = f", named '{names_in[j]}'" if names_in[j] else ", without a task_name"
+        raise InputError(f"{bench.source}: task '{row['task_id']}' (sheet '{row['sheet']}', row "
+                         f"{int(row['sheet_row'])}{named}) is '{names_paper[j]}' in the paper "
+                         "data; --with-paper needs the same task rows (the paper's task ids, "
+                         "or the same sheet, row and task name)")
     taken = {n.lower() for n in paper.models + paper.model_names}
     ids = tuple(m + INPUT_SUFFIX if m.lower() in taken else m for m in bench.models)
     names = tuple(n + INPUT_SUFFIX if (n.lower() in taken or m.lower() in taken) else n

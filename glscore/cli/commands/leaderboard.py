@@ -25,6 +25,8 @@ from glscore.errors import InputError
 from glscore.io.latex import latex_table
 
 FORMATS = ("md", "csv", "json", "latex")
+#: Low-coverage warnings printed per board before a summary line.
+MAX_WARNINGS_PER_BOARD = 3
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -82,12 +84,16 @@ def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
         if not low.any() or low.all():
             continue
         last_ok = int(np.flatnonzero(~frame["low_coverage"].to_numpy(dtype=bool))[-1])
-        for k in np.flatnonzero(low[:last_ok]):
+        flagged = np.flatnonzero(low[:last_ok])
+        for k in flagged[:MAX_WARNINGS_PER_BOARD]:
             row = frame.iloc[int(k)]
             warn(f"Scope-{t.board.scope} '{t.board.name}': rank {int(row['rank'])} "
                  f"'{row['name']}' rests on {int(row['supported'])} of {int(row['tasks'])} "
                  f"tasks (coverage {row['coverage']:.1%}, below {LOW_COVERAGE:.0%}; flagged "
                  "low_coverage)")
+        if len(flagged) > MAX_WARNINGS_PER_BOARD:
+            warn(f"Scope-{t.board.scope} '{t.board.name}': {len(flagged) - MAX_WARNINGS_PER_BOARD} "
+                 "more ranked rows rest on low coverage (column low_coverage)")
 
 
 def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
