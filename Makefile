@@ -6,6 +6,8 @@
 #   make test       ruff, unit tests, nbval over the notebooks, figure check
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
 #   make bench      python -m glscore bench
+#   make report     static HTML report in report/ (boards, models, notebooks)
+#   make browser-test  real-browser checks (JupyterLab, the report) in Chromium
 #   make lint       ruff check
 #   make clean      caches and build leftovers (keeps .venv; `make distclean` too)
 #
@@ -40,10 +42,11 @@ export PYTHONHASHSEED := 0
 # Use the platformdirs locations and silence jupyter_core's migration warning.
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: help venv notebooks test unit nbval figures-check lint lab bench clean distclean
+.PHONY: help venv notebooks test unit nbval figures-check lint lab bench report browser-test \
+	clean distclean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # ------------------------------------------------------------------ venv
 # The stamp is newer than requirements.txt and pyproject.toml once the venv
@@ -69,13 +72,15 @@ notebooks: venv
 	$(BIN)/python -m glscore.pipeline --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
 
 # ------------------------------------------------------------------ test
+# The browser checks run when a Chromium is on PATH (.ci/run installs one).
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/python tests/test_figures_reproducible.py --snapshot $(FIG_BASELINE)
-	$(MAKE) --no-print-directory unit nbval figures-check USE_FIG_BASELINE=1
+	$(MAKE) --no-print-directory unit nbval figures-check $(if $(CHROMIUM),browser-test) USE_FIG_BASELINE=1
+	$(if $(CHROMIUM),,@echo "browser-test: skipped, no chromium on PATH (apt-get install chromium)")
 
 unit: venv
-	$(BIN)/python -m pytest tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py
+	$(BIN)/python -m pytest tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py --ignore=tests/browser
 
 # nbval re-executes each notebook and compares with its stored outputs.
 # No notebooks (or none collected, pytest exit 5) is not a failure.
@@ -112,10 +117,25 @@ lab: venv
 bench: venv
 	$(BIN)/python -m glscore bench
 
+# Real-browser checks (tests/browser): JupyterLab runs notebooks 00 and 04,
+# and the report built above is clicked through, in the system Chromium driven
+# by Playwright (never a downloaded browser); screenshots in screenshots/.
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null || command -v chromium-browser 2>/dev/null)
+browser-test: venv report
+	@[ -n "$(CHROMIUM)" ] || { echo "error: no chromium on PATH (apt-get install chromium)" >&2; exit 1; }
+	GLSCORE_CHROMIUM=$(CHROMIUM) GLSCORE_REPORT_DIR=$(abspath $(REPORT_DIR)) \
+	  $(BIN)/python -m pytest tests/browser
+
+# The static report (not committed): every board of Scopes A-D, one page per
+# model, every executed notebook; offline and byte-for-byte deterministic.
+REPORT_DIR ?= report
+report: venv
+	$(BIN)/python -m glscore.report --out $(REPORT_DIR)
+
 clean:
 	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \
 	  | xargs -0 rm -rf
-	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info $(FIG_BASELINE)
+	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info $(FIG_BASELINE) report screenshots
 
 distclean: clean
 	rm -rf $(VENV)

@@ -4,15 +4,32 @@ The repository root is found from this file, never from the caller's working
 directory, so that notebooks, tests and the command line agree wherever they
 are started from. The shared, read-only source material lives beside the
 repository (``../shared/data``); ``GLSCORE_SHARED_DATA`` overrides it.
+
+The paper data: the committed top-level ``data/`` is the source of truth. A
+wheel ships a copy of it as the package resource ``glscore/data`` (see
+``[tool.hatch.build.targets.wheel.force-include]`` in ``pyproject.toml``),
+found with :mod:`importlib.resources`; a checkout (or an editable install,
+``make venv``) has no such resource and reads ``data/`` in place.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
-DATA_DIR: Path = REPO_ROOT / "data"
+
+
+def _data_dir() -> Path:
+    """``glscore/data`` of an installed wheel, else the checkout's ``data/``."""
+    packaged = resources.files("glscore") / "data"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged.resolve()
+    return REPO_ROOT / "data"
+
+
+DATA_DIR: Path = _data_dir()
 FIGURES_DIR: Path = REPO_ROOT / "figures"
 NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
 

@@ -4,7 +4,8 @@
 ``show(fig, name)`` saves a figure to ``figures/`` with
 :func:`glscore.figures.style.save_figure`, closes it, and returns the saved PNG for
 display (so the committed notebook shows exactly the file in ``figures/``).
-``write_table(frame, name)`` writes a CSV next to the figures, deterministically.
+``write_table(frame, name)`` writes a CSV next to the figures, deterministically
+(and, with ``latex=True``, the same table as a booktabs ``.tex``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from glscore import paths
 from glscore.figures import style as plots
 from glscore.io.files import write_text_if_changed
+from glscore.io.latex import latex_table
 
 DISPLAY_PRECISION = 3
 
@@ -40,9 +42,16 @@ def show(fig, name: str, directory: Path | str = paths.FIGURES_DIR):
 
 
 def write_table(frame: pd.DataFrame, name: str, directory: Path | str = paths.FIGURES_DIR,
-                float_format: str = "%.6f") -> Path:
-    """Write ``frame`` as ``figures/<name>.csv`` (fixed float format, ``\\n``)."""
+                float_format: str | None = None, latex: bool = False,
+                caption: str | None = None) -> Path:
+    """Write ``frame`` as ``figures/<name>.csv`` (``\\n`` line ends; floats at full
+    precision, the shortest text that reads back to the same float, unless
+    ``float_format`` is given). ``latex=True`` also writes ``figures/<name>.tex``,
+    the same table in booktabs (:func:`glscore.io.latex.latex_table`, with
+    ``caption``). Returns the CSV's path."""
     path = Path(directory) / f"{name}.csv"
     write_text_if_changed(path, frame.to_csv(index=False, float_format=float_format,
                                              lineterminator="\n"))
+    if latex:
+        write_text_if_changed(path.with_suffix(".tex"), latex_table(frame, caption=caption))
     return path

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(shown.to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+        sys.stdout.write(shown.to_csv(index=False, lineterminator="\n"))  # full precision
     return 0
 
 

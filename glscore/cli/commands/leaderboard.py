@@ -22,8 +22,9 @@ from glscore.cli.commands.common import (
 )
 from glscore.core.profiles import get_profile
 from glscore.errors import InputError
+from glscore.io.latex import latex_table
 
-FORMATS = ("md", "csv", "json")
+FORMATS = ("md", "csv", "json", "latex")
 #: Low-coverage warnings printed per board before a summary line.
 MAX_WARNINGS_PER_BOARD = 3
 
@@ -102,8 +103,8 @@ def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
 
 def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
                   sota: str | None = None) -> str:
-    """Boards as markdown sections, one CSV with a ``board`` column, or JSON
-    (each board object names its SoTA table under ``sota`` when given)."""
+    """Boards as markdown sections, one CSV with a ``board`` column, JSON
+    (each board object names its SoTA table under ``sota`` when given), or LaTeX."""
     if fmt == "json":
         objs = [{"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
                  "tasks": t.board.n_tasks, "left_off": t.left_off,
@@ -114,21 +115,24 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         frame = pd.concat([_head(t, top).assign(board=t.board.name) for t in tables],
                           ignore_index=True)
         frame = frame[["board"] + [c for c in frame.columns if c != "board"]]
-        return frame.to_csv(index=False, float_format="%.4f", lineterminator="\n").rstrip("\n")
+        return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     parts = []
     for t in tables:
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
                  f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off)")
-        parts.append(render_frame(_head(t, top), "md", title))
+        parts.append(render_frame(_head(t, top), "latex" if fmt == "latex" else "md", title))
     return "\n\n".join(parts)
 
 
 def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
-    """A frame as markdown (pipes), CSV or JSON records."""
+    """A frame as markdown (pipes), CSV (full float precision), JSON records or LaTeX."""
     if fmt == "json":
         return dumps(frame_records(frame))
     if fmt == "csv":
-        return frame.to_csv(index=False, float_format="%.4f", lineterminator="\n").rstrip("\n")
+        return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
+    if fmt == "latex":  # the display name only, as the paper's tables
+        return latex_table(frame.drop(columns=["model"], errors="ignore"),
+                           caption=title).rstrip("\n")
     cells = frame.astype(object).map(_cell)
     lines = [] if title is None else [f"### {title}", ""]
     lines.append("| " + " | ".join(map(str, frame.columns)) + " |")

@@ -7,6 +7,7 @@ import json
 
 from glscore.analysis.reproduce import TOLERANCE, reproduce
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.io.latex import reproduction_latex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,14 +21,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              f"(default {TOLERANCE})")
     parser.add_argument("--json", action="store_true",
                         help="print the comparison as JSON (counts, 'explained', the rules, "
-                             "and every published cell with its 'status')")
+                             "and every published cell with its 'status'); same as --format json")
+    parser.add_argument("--format", choices=("text", "json", "latex"), default="text",
+                        help="output format (default text; latex: Tables 12/14/16, published "
+                             "beside recomputed)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     rep = reproduce(args.profile, args.tolerance)
-    if args.json:
+    if args.json or args.format == "json":
         print(json.dumps(rep.to_json(), indent=2))
+        return 0
+    if args.format == "latex":
+        print(reproduction_latex(rep.cells, rep.profile), end="")
         return 0
     print("\n".join(rep.findings()))
     print()
@@ -37,3 +44,4 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(rep.deviations().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     return 0
+

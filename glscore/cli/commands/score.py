@@ -22,6 +22,7 @@ from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.core.scoring import LEVEL_COLUMNS, Scores, score
 from glscore.errors import InputError
+from glscore.io.latex import latex_table
 
 #: Percentile interval of ``--bootstrap`` (2.5% and 97.5%).
 BOOTSTRAP_ALPHA = 0.05
@@ -40,6 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              "(JSON key 'uncertainty')")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
                         help="random seed of --bootstrap (default 0)")
+    parser.add_argument("--format", choices=("table", "json", "latex"), default="table",
+                        help="output format (default table; --json is --format json)")
     parser.set_defaults(run=run)
 
 
@@ -60,10 +63,10 @@ def run(args: argparse.Namespace) -> int:
             record["uncertainty"] = extra
     check_finite(records)
     warn_low_coverage(scores, records)
-    if args.json:
+    if args.json or args.format == "json":
         print(dumps(records[0] if len(records) == 1 else records))
     else:
-        print(render_table(scores, records))
+        print(render_table(scores, records, args.format))
     return 0
 
 
@@ -119,8 +122,9 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
     return out
 
 
-def render_table(scores: Scores, records: list[dict] | None = None) -> str:
-    """A readable table: level, Level-2..5, coverage, then Level-2/3/4 per modality."""
+def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "table") -> str:
+    """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
+    Level-2/3/4 per modality."""
     table = scores.overall().drop(columns=["model"]).set_index("name")
     table["coverage"] = scores.coverage()
     if records is not None and any(r.get("origin") == "input" for r in records) and any(
@@ -133,6 +137,9 @@ def render_table(scores: Scores, records: list[dict] | None = None) -> str:
             table[f"{modality}:{level[-1]}"] = part[level].to_numpy()
     table = table.sort_values(["level", "level5", "level4", "level3", "level2"],
                               ascending=False, kind="stable")
+    if fmt == "latex":
+        caption = f"General-Level scores (profile {scores.profile}, rule {scores.rule})"
+        return latex_table(table.reset_index(), caption=caption).rstrip("\n")
     header = f"profile={scores.profile} rule={scores.rule} models={len(table)}"
     if records:
         header += f" sota={records[0]['sota']}"
