@@ -9,13 +9,12 @@ object with the variants and the timing in seconds).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 
 import pandas as pd
 
 from glscore.analysis import ablation
-from glscore.cli.commands.common import rule_params
+from glscore.cli.commands.common import dumps, rule_params
 from glscore.errors import InputError
 
 
@@ -63,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     result = ablation.run_ablation(None, variants, n_boot=args.n_boot, seed=args.seed)
     result.timing["total_s"] = time.perf_counter() - start  # data loading included
     if args.json:
-        print(json.dumps(ablation.summary_json(result), indent=2))
+        print(dumps(ablation.summary_json(result)))
         return 0
     table = result.summary().drop(columns=["rule", "params", "aggregation", "level4_mean"])
     with pd.option_context("display.width", 250, "display.max_columns", 50,

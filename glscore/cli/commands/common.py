@@ -145,7 +145,14 @@ def dumps(obj: object) -> str:
     if bad is not None:
         raise InputError(f"result {bad} is not a finite number: an input value overflows "
                          "a mapping or a mean")
-    return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)
+    return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False, default=_json_scalar)
+
+
+def _json_scalar(value: object) -> object:
+    """numpy scalars as Python numbers (``json`` knows only the built-in types)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def _first_non_finite(obj: object, path: str = "") -> str | None:

@@ -19,7 +19,6 @@ one-line summary goes to standard error.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from glscore.analysis import audit
+from glscore.cli.commands.common import dumps
 from glscore.io.loaders import load_paper, load_tasks
 
 PAPER = "paper"
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             "counts": {c: int(counts[c]) for c in audit.SOTA_CATEGORIES if c in counts},
             "rows": [_json_row(r) for r in shown.to_dict(orient="records")],
         }
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(dumps(payload))
     else:
         sys.stdout.write(shown.to_csv(index=False, lineterminator="\n"))  # full precision
     return 0

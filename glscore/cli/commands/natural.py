@@ -11,8 +11,8 @@ possible transcription copy, the two models, the sheet and the run.
 from __future__ import annotations
 
 import argparse
-import json
 
+from glscore.cli.commands.common import dumps
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
 from glscore.errors import InputError
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
                     "noise_band": band,
                     "pooled": [{k: (v if not isinstance(v, float) or v == v else None)
                                 for k, v in row.items()} for row in pool.to_dict("records")]})
-        print(json.dumps(out, indent=2, allow_nan=False))
+        print(dumps(out))
         return 0
     cols = ["mllm_name", "base_name", "tier", "n", "mean_diff", "ci_low", "ci_high",
             "cluster_low", "cluster_high", "wins", "losses", "sign_p", "wilcoxon_p"]

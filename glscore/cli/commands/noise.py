@@ -10,8 +10,8 @@ the probability of keeping its level and rank, and its rank interval;
 from __future__ import annotations
 
 import argparse
-import json
 
+from glscore.cli.commands.common import dumps
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
 from glscore.errors import InputError
 
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                "timing": mc.timing,
                "boards": {b: summary[summary["board"] == b].drop(columns=["scope", "board"])
                           .to_dict("records") for b in boards}}
-        print(json.dumps(out, indent=2, allow_nan=False, default=int))
+        print(dumps(out))
         return 0
     part = summary[summary["board"] == wanted[0]].drop(columns=["scope", "board", "model"])
     print(part.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

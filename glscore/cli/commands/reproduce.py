@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from glscore.analysis.reproduce import TOLERANCE, reproduce
+from glscore.cli.commands.common import dumps
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
 from glscore.io.latex import reproduction_latex
 
@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     rep = reproduce(args.profile, args.tolerance)
     if args.json or args.format == "json":
-        print(json.dumps(rep.to_json(), indent=2))
+        print(dumps(rep.to_json()))
         return 0
     if args.format == "latex":
         print(reproduction_latex(rep.cells, rep.profile), end="")
