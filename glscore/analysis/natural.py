@@ -622,7 +622,7 @@ def finding_pairs(table: pd.DataFrame, band: float) -> str:
     lost = len(table) - len(usable)
     tail = f" ({lost} linked pair(s) share no supported NLP task)" if lost else ""
     return (f"{len(usable)} generalist/base pairs share NLP tasks ({by_tier}){tail}. "
-            f"Against a noise band of +-{band:.2f} points, {up} generalists are clearly "
+            f"Against a noise band of ±{band:.2f} points, {up} generalists are clearly "
             f"better than their base on language, {down} clearly worse, and "
             f"{len(usable) - up - down} indistinguishable from re-running one model.")
 

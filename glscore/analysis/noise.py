@@ -362,5 +362,5 @@ def finding_noise_shift(mc: MonteCarlo, summary: pd.DataFrame, board: str = "ful
     p_higher = 1.0 - up[np.arange(len(rows)), base - 1]
     lifted = int((p_higher >= share).sum())
     return (f"On {'Scope-A' if board == 'full' else board}, {moved} of {len(part)} models have a "
-            f"median rank under noise that differs from the published one, and {lifted} reach a "
-            f"higher level than published in at least {share:.0%} of draws.")
+            f"median rank under noise that differs from the one recomputed without noise, and {lifted} reach a "
+            f"higher level than recomputed without noise in at least {share:.0%} of draws.")

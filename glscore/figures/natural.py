@@ -30,7 +30,7 @@ def _band(ax, band: float, vertical: bool = True) -> None:
         return
     span = ax.axvspan if vertical else ax.axhspan
     span(-band, band, color=BAND_COLOR, zorder=0, lw=0,
-         label=f"noise band +-{band:.1f}")
+         label=f"noise band ±{band:.1f}")
     (ax.axvline if vertical else ax.axhline)(0.0, color="black", lw=0.6, zorder=1)
 
 
@@ -86,7 +86,7 @@ def plot_forest(table: pd.DataFrame, band: float, pool: pd.DataFrame | None = No
     if np.isfinite(band):
         from matplotlib.patches import Patch
 
-        handles.append(Patch(color=BAND_COLOR, label=f"noise band +-{band:.1f}"))
+        handles.append(Patch(color=BAND_COLOR, label=f"noise band ±{band:.1f}"))
     ax.legend(handles=handles, fontsize=MIN_FONT + 1, loc="upper left")
     ax.grid(axis="y", visible=False)
     return fig
@@ -155,8 +155,8 @@ def plot_sensitivity(shift: pd.DataFrame, band: float):
 
 def plot_rank_intervals(summary: pd.DataFrame, board: str = "full", top: int = 30,
                         threshold: float = 0.95):
-    """Scope-A (or one board) under noise: each model's published rank and its
-    5-95% rank interval over the draws, coloured by the published level, for
+    """Scope-A (or one board) under noise: each model's rank recomputed from the published scores and its
+    5-95% rank interval over the draws, coloured by the recomputed level, for
     the ``top`` models."""
     from matplotlib.figure import Figure
 
@@ -174,7 +174,7 @@ def plot_rank_intervals(summary: pd.DataFrame, board: str = "full", top: int = 3
         ax.plot([], [], color=LEVEL_COLORS[f"Level-{level}"], lw=2.0, label=f"Level-{level}")
     ax.set_yticks(y, [f"{n} (P level kept {p:.2f})" for n, p in
                       zip(part["name"], part["p_level"], strict=True)], fontsize=MIN_FONT)
-    ax.set_xlabel("rank (published rank as a dot, 5-95% of draws as a bar)")
+    ax.set_xlabel("rank (recomputed without noise as a dot, 5-95% of draws as a bar)")
     ax.invert_xaxis()
     all_rows = summary[summary["board"] == board]
     kept = int((all_rows["p_level"] >= threshold).sum())
