@@ -54,11 +54,9 @@ import pandas as pd
 from glscore import paths
 from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
-from glscore.core.normalise import normalise
 from glscore.core.profiles import PROFILES, Profile, get_profile
-from glscore.core.scoring import Scores, score
-from glscore.core.synergy import resolve
-from glscore.io.loaders import load_paper
+from glscore.core.scoring import Scores, Scoring, score, score_detailed
+from glscore.io.loaders import load_paper, read_table
 
 TOLERANCE = 0.01
 CATEGORIES: tuple[str, ...] = (
@@ -186,7 +184,7 @@ class Reproduction:
 
 def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
     """Tables 12/14/16 as long cells: table, level, model, modality, published."""
-    pub = pd.read_csv(Path(data_dir) / "published_levels.csv")
+    pub = read_table(Path(data_dir) / "published_levels.csv")
     long = pub.melt(id_vars=["table", "level", "model_id", "model_printed", "row_in_table"],
                     value_vars=list(MODALITIES), var_name="modality", value_name="published")
     long = long.rename(columns={"model_id": "model"})
@@ -198,7 +196,7 @@ def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
 
 def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
     """(model, modality) pairs with at least one Appendix B row (supported or not)."""
-    scores = pd.read_csv(Path(data_dir) / "scores.csv", usecols=["model_id", "task_id"])
+    scores = read_table(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
     modality = bench.tasks.set_index("task_id")["modality"]
     pairs = scores.assign(modality=scores["task_id"].map(modality))
     return pairs[["model_id", "modality"]].drop_duplicates().rename(columns={"model_id": "model"})
@@ -206,8 +204,7 @@ def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.
 
 def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     """The benchmark with every cell the paper prints twice taken from its second row."""
-    alt = pd.read_csv(Path(data_dir) / "scores_alternates.csv",
-                      keep_default_na=False, na_values=[""])
+    alt = read_table(Path(data_dir) / "scores_alternates.csv")
     rows = pd.Index(bench.models).get_indexer(alt["model_id"])
     cols = pd.Index(bench.tasks["task_id"]).get_indexer(alt["task_id"])
     keep = (rows >= 0) & (cols >= 0)
@@ -239,7 +236,8 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     """Compare every published per-modality cell with its recomputation."""
     prof = get_profile(profile)
     bench = load_paper(data_dir)
-    base = score(bench, prof)
+    run = score_detailed(bench, prof)
+    base = run.scores
     rec = recomputed_cells(base)
     cells = published_cells(data_dir)
     names = dict(zip(base.models, base.model_names, strict=True))
@@ -263,7 +261,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     cells["category"] = ""
     cells["evidence"] = ""
 
-    variants = _variants(bench, prof, data_dir)
+    variants = _variants(run, data_dir)
     deviating = status == "deviating"
     rule_rows = []
     for category, label, variant_cells in variants:
@@ -284,7 +282,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     # evidence for cells without data: does another model's recomputation match?
     _name_ambiguity(cells, rec, tolerance, status="not reproducible")
 
-    pub = pd.read_csv(Path(data_dir) / "published_levels.csv")
+    pub = read_table(Path(data_dir) / "published_levels.csv")
     mean4 = pub[list(MODALITIES)].mean(axis=1)
     nonzero_rows = pub["overall"] != 0
     consistent = int(((mean4 - pub["overall"]).abs() <= 0.01)[nonzero_rows].sum())
@@ -307,9 +305,9 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     )
 
 
-def _variants(bench: Benchmark, prof: Profile, data_dir: Path | str
-              ) -> list[tuple[str, str, pd.DataFrame]]:
+def _variants(run: Scoring, data_dir: Path | str) -> list[tuple[str, str, pd.DataFrame]]:
     """Each single-rule alternative: (category, rule, its recomputed cells)."""
+    bench, prof = run.bench, run.profile
     wer = "WER as a fraction (1 - x)" if prof.wer_percent else "WER in percent (1 - x/100)"
     match = "alias" if prof.metric_matching == "exact" else "exact"
     return [
@@ -322,7 +320,7 @@ def _variants(bench: Benchmark, prof: Profile, data_dir: Path | str
         ("unsupported MS-SSIM read as 0", "unsupported MS-SSIM cells scored as (0 + 1) / 2 = 50",
          recomputed_cells(score(unsupported_as_zero(bench, "MS-SSIM"), prof))),
         ("one mean per modality", "Level-2/3 of a modality = one mean over all its tasks",
-         modality_mean_cells(bench, prof)),
+         modality_mean_cells(run)),
     ]
 
 
@@ -335,12 +333,14 @@ def unsupported_as_zero(bench: Benchmark, metric: str) -> Benchmark:
                      bench.model_names)
 
 
-def modality_mean_cells(bench: Benchmark, prof: Profile) -> pd.DataFrame:
-    """Per (model, modality): Level-2 ``= sum_{t in m} score_t / |m|`` and Level-3
-    ``= sum_{t in m} credit_t / |m|`` over all the modality's tasks at once
-    (no comprehension/generation halves; Level-4 undefined, NaN)."""
-    norm = normalise(bench, prof)
-    credit = resolve(prof.rule).credit(norm.scores, norm.sota, bench.tasks)
+def modality_mean_cells(run: Scoring | Benchmark, prof: Profile | None = None) -> pd.DataFrame:
+    """Per (model, modality) of a scoring pass: Level-2 ``= sum_{t in m} score_t / |m|``
+    and Level-3 ``= sum_{t in m} credit_t / |m|`` over all the modality's tasks
+    at once (no comprehension/generation halves; Level-4 undefined, NaN). A
+    benchmark is scored under ``prof`` first."""
+    if isinstance(run, Benchmark):
+        run = score_detailed(run, "paper" if prof is None else prof)
+    bench, norm, credit = run.bench, run.norm, run.credit
     modality = bench.tasks["modality"].to_numpy()
     frames = []
     for m in MODALITIES:

@@ -48,6 +48,7 @@ class Benchmark:
     model_names: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _read_only(self.values))
         missing = [c for c in TASK_COLUMNS if c not in self.tasks.columns]
         if missing:
             raise InputError(f"{self.source}: tasks table lacks column(s) {missing}")
@@ -58,6 +59,52 @@ class Benchmark:
             )
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
+
+    def __repr__(self) -> str:
+        supported = int(np.isfinite(self.values).sum())
+        return (f"Benchmark({self.source!r}: {len(self.models)} models x {len(self.tasks)} "
+                f"tasks, {len(self.sheets)} sheets, {supported:,} of {self.values.size:,} "
+                "cells supported)")
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[object]], values: object,
+                  models: Sequence[str] | None = None, sheets: Sequence[str] | None = None,
+                  source: str = "rows", **columns: Sequence[object]) -> Benchmark:
+        """A small benchmark from one short row per task, for tests and examples.
+
+        Each row is ``(task_id, modality, paradigm, metric, direction, sota)``;
+        the sheet is derived from the modality and paradigm, the task name and
+        short name from the id, ``sheet_row`` counts within the sheet.
+        ``values`` is models x tasks (``NaN`` = not supported); models default
+        to ``m0, m1, ...``; ``sheets`` default to those of the rows plus NLP;
+        extra ``columns`` (e.g. ``skill_group_id=[...]``) are added as given.
+
+        >>> b = Benchmark.from_rows([("IC-1", "Image", "comprehension", "Acc", "higher", 50.0)],
+        ...                         [[60.0]])
+        >>> b
+        Benchmark('rows': 1 models x 1 tasks, 2 sheets, 1 of 1 cells supported)
+        """
+        sheet_of = {(m, p): name for name, m, p, _ in SHEETS}
+        frame = pd.DataFrame(list(rows), columns=["task_id", "modality", "paradigm", "metric",
+                                                  "direction", "sota"])
+        frame["sheet"] = [sheet_of.get((m, p), "") for m, p in
+                          zip(frame["modality"], frame["paradigm"], strict=True)]
+        frame["sheet_row"] = frame.groupby("sheet").cumcount() + 1
+        frame["task_name"] = frame["task_id"]
+        frame["task_short_name"] = frame["task_id"]
+        frame["sota"] = frame["sota"].astype(float)
+        for name, column in columns.items():
+            frame[name] = list(column)
+        matrix = np.asarray(values, dtype=float).reshape(-1, len(frame))
+        models = tuple(models) if models is not None else tuple(
+            f"m{i}" for i in range(matrix.shape[0]))
+        if sheets is None:
+            sheets = tuple(dict.fromkeys([*frame["sheet"], "NLP"]))
+        extra = [c for c in frame.columns if c not in TASK_COLUMNS]
+        return cls(frame[list(TASK_COLUMNS) + extra], models, matrix, tuple(sheets), source)
 
     @property
     def sota(self) -> np.ndarray:
@@ -104,3 +151,10 @@ class Benchmark:
         })
 
 
+
+
+def _read_only(values: object) -> np.ndarray:
+    """A read-only view of ``values`` (the caller's array itself stays writable)."""
+    view = np.asarray(values).view()
+    view.flags.writeable = False
+    return view

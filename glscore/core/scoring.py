@@ -217,7 +217,7 @@ class Scoring:
 
     ``bench`` and the ``profile`` applied (options included), the resolved
     synergy ``rule``, ``norm`` (normalised scores and SoTA), ``credit`` (models
-    x tasks), the task ``groups`` and the resulting :class:`Scores`. Arrays
+    x tasks), the task ``masks`` and the resulting :class:`Scores`. Arrays
     are read-only.
     """
 
@@ -227,7 +227,7 @@ class Scoring:
     credit: np.ndarray
     scores: Scores
     rule: Rule
-    groups: TaskGroups
+    masks: TaskGroups
 
     def __repr__(self) -> str:
         return (f"Scoring(profile={self.profile.name!r}, rule={self.scores.rule!r}, "
@@ -238,22 +238,22 @@ class Scoring:
 
     @property
     def modalities(self) -> tuple[str, ...]:
-        return self.groups.modalities
+        return self.masks.modalities
 
     @property
     def comp_mask(self) -> np.ndarray:
-        return self.groups.comp
+        return self.masks.comp
 
     @property
     def gen_mask(self) -> np.ndarray:
-        return self.groups.gen
+        return self.masks.gen
 
     @property
     def nlp_mask(self) -> np.ndarray:
-        return self.groups.nlp
+        return self.masks.nlp
 
     @property
-    def strata(self) -> list[tuple[str, np.ndarray]]:
+    def groups(self) -> list[tuple[str, np.ndarray]]:
         """The bootstrap strata: (name, task indices), comprehension and
         generation per modality, then NLP (every task in exactly one)."""
         tasks = self.bench.tasks
@@ -324,19 +324,36 @@ def as_pass(source: Benchmark | Scoring, profile: str | Profile | None = None,
     return score_detailed(source, "paper" if profile is None else profile, rule, rule_params)
 
 
-def passes(source: Benchmark | Scoring | Mapping[str, Scoring],
-           profiles: Iterable[str], rule: str | Rule | None = None) -> dict[str, Scoring]:
-    """One pass per profile name: from a mapping profile -> pass (taken as
-    given), or scored from a benchmark (or a pass's benchmark)."""
-    profiles = list(profiles)
+#: What an analysis accepts: a benchmark, one pass, or a mapping profile -> pass.
+Source = Benchmark | Scoring | Mapping[str, Scoring]
+
+
+def pass_for(source: Source, profile: str, rule: str | Rule | None = None) -> Scoring:
+    """The pass of ``profile``: from a mapping profile -> pass, a pass of that
+    profile as given, else :func:`score_detailed` of the benchmark (or of
+    the pass's benchmark under ``profile``)."""
     if isinstance(source, Mapping):
-        missing = [p for p in profiles if p not in source]
-        if missing:
-            raise InputError(f"no scoring pass for profile(s) {missing}; "
-                             f"have {sorted(source)}")
-        return {p: source[p] for p in profiles}
-    bench = source.bench if isinstance(source, Scoring) else source
-    return {p: score_detailed(bench, p, rule) for p in profiles}
+        if profile not in source:
+            raise InputError(f"no scoring pass for profile '{profile}'; have {sorted(source)}")
+        return source[profile]
+    if isinstance(source, Scoring):
+        if source.profile.name == profile:
+            return source
+        source = source.bench
+    return score_detailed(source, profile, rule)
+
+
+def passes(source: Source, profiles: Iterable[str],
+           rule: str | Rule | None = None) -> dict[str, Scoring]:
+    """One pass per profile name (:func:`pass_for`)."""
+    return {p: pass_for(source, p, rule) for p in profiles}
+
+
+def bench_of(source: Source) -> Benchmark:
+    """The benchmark behind a source (a benchmark, a pass, or passes)."""
+    if isinstance(source, Mapping):
+        source = next(iter(source.values()))
+    return source.bench if isinstance(source, Scoring) else source
 
 
 def score_blocks(
