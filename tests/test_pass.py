@@ -119,3 +119,10 @@ def test_public_api():
                  "register_rule", "load_paper", "load_workbooks", "load_tidy"):
         assert name in glscore.__all__ and hasattr(glscore, name)
     assert Benchmark.__init__.__code__.co_varnames[1:4] == ("tasks", "models", "values")
+
+
+def test_with_rule_recredits_without_renormalising(paper_bench):
+    run = score_detailed(paper_bench)
+    soft = run.with_rule("soft", {"k": 10.0})
+    assert soft.norm is run.norm
+    assert soft.scores.records() == score(paper_bench, "paper", "soft", {"k": 10.0}).records()

@@ -26,7 +26,7 @@ import pandas as pd
 
 from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, PARADIGMS, Benchmark
-from glscore.core.normalise import Normalised, check_values, normalise, plan
+from glscore.core.normalise import Normalised, Plan, check_values, normalise, plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.synergy import Rule, resolve
 from glscore.errors import InputError
@@ -380,14 +380,15 @@ def score_blocks(
     >>> levels = [s.level for s in score_blocks(bench.tasks, noisy)]  # doctest: +SKIP
     """
     sheets = tuple(dict.fromkeys(tasks["sheet"])) if sheets is None else sheets
-    prof = syn = None
+    prof = syn = the_plan = groups = None
     for values in matrices:
         values = np.asarray(values, dtype=float)
         models = tuple(str(i) for i in range(values.shape[0]))
         bench = Benchmark(tasks, models, values, sheets, source)
         if prof is None:
             prof, syn = _configure(bench, profile, rule, rule_params, None, None)
-        yield _run(bench, prof, syn, keep=False)[0]
+            the_plan, groups = plan(bench, prof), TaskGroups.of(bench, prof)
+        yield _run(bench, prof, syn, False, the_plan, groups)[0]
 
 
 def _with_options(prof: Profile, options: Mapping[str, str | None]) -> Profile:
@@ -410,16 +411,18 @@ def _configure(bench: Benchmark, profile: str | Profile, rule: str | Rule | None
     return prof, syn
 
 
-def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool
+def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan | None = None,
+         groups: TaskGroups | None = None
          ) -> tuple[Scores, Normalised | None, np.ndarray | None, TaskGroups]:
     """Normalise, credit and aggregate ``bench`` in blocks of rows.
 
     With ``keep`` the normalised matrix and the credit are assembled (and
-    made read-only); without, only the per-model results are kept.
+    made read-only); without, only the per-model results are kept. The
+    plan and task groups depend on the tasks table only: pass them to reuse.
     """
-    the_plan = plan(bench, prof)
+    the_plan = plan(bench, prof) if the_plan is None else the_plan
     check_values(bench, the_plan)
-    groups = TaskGroups.of(bench, prof)
+    groups = TaskGroups.of(bench, prof) if groups is None else groups
     n_models, n_tasks = bench.values.shape
     step = max(1, BLOCK_CELLS // max(n_tasks, 1))
     starts = range(0, max(n_models, 1), step)
