@@ -8,14 +8,22 @@ notebooks in ``notebooks/``.
 
 Quick start::
 
-    from glscore import load_paper, score
-    scores = score(load_paper(), profile="paper")
-    scores.overall().sort_values("level3", ascending=False).head()
+    from glscore import load_paper, score, score_detailed
+    bench = load_paper()                   # Benchmark(tasks, models, values)
+    scores = score(bench, profile="paper")  # Scores: one row per model
+    scores.frame().sort_values("level3", ascending=False).head()
+    scores["vitron-v1"]                    # one model's record
+    run = score_detailed(bench)            # the whole pass, for the analyses
+    for s in score_blocks(bench.tasks, perturbed_matrices): ...   # Monte-Carlo
+
+Register a synergy rule with ``@glscore.register_rule("name")``.
 """
 
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import OFFICIAL, PAPER, PROFILES, Profile, get_profile
-from glscore.core.scoring import Scores, score
+from glscore.core.scoring import Scores, Scoring, score, score_blocks, score_detailed
+from glscore.core.synergy import register as register_rule
+from glscore.core.synergy import resolve as resolve_rule
 from glscore.errors import InputError
 from glscore.io.loaders import load_paper, load_source, load_tasks, load_tidy, load_workbooks
 
@@ -29,6 +37,7 @@ __all__ = [
     "InputError",
     "Profile",
     "Scores",
+    "Scoring",
     "__version__",
     "get_profile",
     "load_paper",
@@ -36,5 +45,9 @@ __all__ = [
     "load_tasks",
     "load_tidy",
     "load_workbooks",
+    "register_rule",
+    "resolve_rule",
     "score",
+    "score_blocks",
+    "score_detailed",
 ]

@@ -25,23 +25,20 @@ def tiny_bench() -> Benchmark:
     only (60, 40), m_none never wins (40), m_comp supports comprehension and
     NLP only (60) -- it cannot reach Level-2 in any modality's generation half.
     """
-    rows = []
-    for sheet, modality, paradigm, prefix in SHEETS:
-        for r in (1, 2):
-            rows.append({"task_id": f"{prefix}-{r:03d}", "modality": modality,
-                         "paradigm": paradigm, "sheet": sheet, "sheet_row": r,
-                         "task_name": f"{prefix}{r}", "task_short_name": f"{prefix}{r}",
-                         "metric": "Acc", "direction": "higher", "sota": 50.0})
-    tasks = pd.DataFrame(rows)
-    n = len(tasks)
-    comp_or_nlp = tasks["paradigm"].isin(["comprehension", "nlp"]).to_numpy()
+    ids = [(prefix, r) for _, _, _, prefix in SHEETS for r in (1, 2)]
+    rows = [(f"{prefix}-{r:03d}", "Acc", "higher", 50.0) for prefix, r in ids]
+    names = [f"{prefix}{r}" for prefix, r in ids]
+    paradigm = [p for _, _, p, _ in SHEETS for _ in (1, 2)]
+    n = len(rows)
+    comp_or_nlp = np.isin(paradigm, ["comprehension", "nlp"])
     values = np.stack([
         np.full(n, 60.0),
         np.tile([60.0, 40.0], n // 2),
         np.full(n, 40.0),
         np.where(comp_or_nlp, 60.0, NAN),
     ])
-    return Benchmark(tasks, ("m_all", "m_half", "m_none", "m_comp"), values, source="tiny")
+    return Benchmark.from_rows(rows, values, ("m_all", "m_half", "m_none", "m_comp"),
+                               task_name=names)
 
 
 @pytest.fixture(scope="module")

@@ -17,20 +17,13 @@ def sig(x, t):
 
 
 def make_bench(rows, values, models=None):
-    """rows: (task_id, sheet, metric, direction, sota)."""
-    sheets = {"IC": ("Image", "comprehension"), "IG": ("Image", "generation"),
-              "AG": ("Audio", "generation"), "3G": ("3D", "generation"),
-              "3C": ("3D", "comprehension"), "NLP": ("NLP", "nlp")}
-    tasks = pd.DataFrame(rows, columns=["task_id", "sheet", "metric", "direction", "sota"])
-    prefix = tasks["task_id"].str.split("-").str[0]
-    tasks["modality"] = [sheets[p][0] for p in prefix]
-    tasks["paradigm"] = [sheets[p][1] for p in prefix]
-    tasks["sheet_row"] = tasks["task_id"].str.split("-").str[1].astype(int)
-    tasks["task_name"] = "task " + tasks["task_id"]
-    tasks["task_short_name"] = tasks["task_name"]
-    values = np.array(values, dtype=float)
-    models = models or tuple("ABCDEFG"[: len(values)])
-    return Benchmark(tasks, tuple(models), values, tuple(tasks["sheet"].unique()), "tiny")
+    """rows: (task_id, sheet, metric, direction, sota); the sheet row is the id's number."""
+    ids = [r[0] for r in rows]
+    return Benchmark.from_rows(
+        [(t, metric, direction, sota) for t, _, metric, direction, sota in rows], values,
+        models or tuple("ABCDEFG"[: len(values)]),
+        sheets=tuple(dict.fromkeys(r[1] for r in rows)),
+        task_name=["task " + t for t in ids], sheet_row=[int(t.split("-")[1]) for t in ids])
 
 
 ROWS = [

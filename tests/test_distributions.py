@@ -5,7 +5,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
-import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
@@ -19,27 +18,19 @@ N = np.nan
 def tiny_bench():
     """Image C (IC-001, IC-002: group I-C-1; sota 50, 60), Image G (IG-001, I-G-1; sota 40),
     Video C (VC-001, V-C-1; sota 20), NLP (NLP-001, L-1; sota 70); Acc everywhere."""
-    tasks = pd.DataFrame({
-        "task_id": ["IC-001", "IC-002", "IG-001", "VC-001", "NLP-001"],
-        "modality": ["Image", "Image", "Image", "Video", "NLP"],
-        "paradigm": ["comprehension", "comprehension", "generation", "comprehension", "nlp"],
-        "sheet": ["Image-Comprehension"] * 2 + ["Image-Generation", "Video-Comprehension", "NLP"],
-        "sheet_row": [1, 2, 1, 1, 1],
-        "task_name": ["cls", "vqa", "t2i", "act", "qa"],
-        "task_short_name": ["cls", "vqa", "t2i", "act", "qa"],
-        "metric": ["Acc"] * 5,
-        "direction": ["higher"] * 5,
-        "skill_group_id": ["I-C-1", "I-C-1", "I-G-1", "V-C-1", "L-1"],
-        "skill_short_name": ["Cls", "Cls", "T2I", "Act", "QA"],
-        "sota": [50.0, 60.0, 40.0, 20.0, 70.0],
-    })
+    rows = [("IC-001", "Acc", "higher", 50.0), ("IC-002", "Acc", "higher", 60.0),
+            ("IG-001", "Acc", "higher", 40.0), ("VC-001", "Acc", "higher", 20.0),
+            ("NLP-001", "Acc", "higher", 70.0)]
     values = np.array([
         [60.0, 30.0, 50.0, N, 75.0],   # A: wins IC-001, IG-001, NLP-001 -> Level-5
         [40.0, 70.0, N, 10.0, N],      # B: wins IC-002 only -> Level-3
         [10.0, N, N, N, N],            # C: no win -> Level-2
         [N, N, N, N, 90.0],            # D: NLP only -> Level-1
     ])
-    return Benchmark(tasks, ("A", "B", "C", "D"), values, source="tiny")
+    return Benchmark.from_rows(rows, values, ("A", "B", "C", "D"),
+                               task_name=["cls", "vqa", "t2i", "act", "qa"],
+                               skill_group_id=["I-C-1", "I-C-1", "I-G-1", "V-C-1", "L-1"],
+                               skill_short_name=["Cls", "Cls", "T2I", "Act", "QA"])
 
 
 @pytest.fixture(scope="module")

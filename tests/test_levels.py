@@ -1,7 +1,6 @@
 """Level-2..5 on tiny hand-made benchmarks, arithmetic written out."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from glscore import Benchmark, load_workbooks, score
@@ -11,19 +10,11 @@ from tests.workbooks import TINY, TINY_MODEL, write_result, write_sota
 
 def tiny_bench(values, sheets=("Image-Comprehension", "Image-Generation", "NLP")):
     """Image C (sota 50, 60), Image G (sota 40), NLP (sota 70, 80); Acc everywhere."""
-    tasks = pd.DataFrame({
-        "task_id": ["IC-001", "IC-002", "IG-001", "NLP-001", "NLP-002"],
-        "modality": ["Image", "Image", "Image", "NLP", "NLP"],
-        "paradigm": ["comprehension", "comprehension", "generation", "nlp", "nlp"],
-        "sheet": ["Image-Comprehension"] * 2 + ["Image-Generation"] + ["NLP"] * 2,
-        "sheet_row": [1, 2, 1, 1, 2],
-        "task_name": ["cls", "vqa", "t2i", "qa", "sum"],
-        "task_short_name": ["cls", "vqa", "t2i", "qa", "sum"],
-        "metric": ["Acc"] * 5,
-        "direction": ["higher"] * 5,
-        "sota": [50.0, 60.0, 40.0, 70.0, 80.0],
-    })
-    return Benchmark(tasks, ("A",), np.array([values], dtype=float), tuple(sheets), "tiny")
+    rows = [("IC-001", "Acc", "higher", 50.0), ("IC-002", "Acc", "higher", 60.0),
+            ("IG-001", "Acc", "higher", 40.0), ("NLP-001", "Acc", "higher", 70.0),
+            ("NLP-002", "Acc", "higher", 80.0)]
+    return Benchmark.from_rows(rows, [values], ("A",), sheets=sheets,
+                               task_name=["cls", "vqa", "t2i", "qa", "sum"])
 
 
 A = [60.0, 30.0, 50.0, 75.0, np.nan]

@@ -17,23 +17,12 @@ NAN = np.nan
 def tiny(values, models=("a", "b", "c", "d"), names=None, sota=(50.0, 60.0, 40.0, 30.0, 70.0)):
     """IC-001 (sota 50, I-C-1), IC-002 (60, I-C-2), IG-001 (40, I-G-1),
     VC-001 (30, V-C-1), NLP-001 (70, L-1); metric Acc everywhere."""
-    tasks = pd.DataFrame({
-        "task_id": ["IC-001", "IC-002", "IG-001", "VC-001", "NLP-001"],
-        "modality": ["Image", "Image", "Image", "Video", "NLP"],
-        "paradigm": ["comprehension", "comprehension", "generation", "comprehension", "nlp"],
-        "sheet": ["Image-Comprehension"] * 2 + ["Image-Generation", "Video-Comprehension",
-                                                "NLP"],
-        "sheet_row": [1, 2, 1, 1, 1],
-        "task_name": ["cls", "vqa", "t2i", "act", "qa"],
-        "task_short_name": ["cls", "vqa", "t2i", "act", "qa"],
-        "metric": ["Acc"] * 5,
-        "direction": ["higher"] * 5,
-        "sota": list(sota),
-        "skill_group_id": ["I-C-1", "I-C-2", "I-G-1", "V-C-1", "L-1"],
-        "skill_short_name": ["Cls", "VQA", "T2I", "Act", "QA"],
-    })
-    return Benchmark(tasks, tuple(models), np.array(values, dtype=float),
-                     source="tiny", model_names=tuple(names or models))
+    ids = ["IC-001", "IC-002", "IG-001", "VC-001", "NLP-001"]
+    rows = [(t, "Acc", "higher", x) for t, x in zip(ids, sota, strict=True)]
+    return Benchmark.from_rows(rows, values, models, names,
+                               task_name=["cls", "vqa", "t2i", "act", "qa"],
+                               skill_group_id=["I-C-1", "I-C-2", "I-G-1", "V-C-1", "L-1"],
+                               skill_short_name=["Cls", "VQA", "T2I", "Act", "QA"])
 
 
 VALUES = [

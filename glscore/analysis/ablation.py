@@ -39,12 +39,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from glscore.core import levels
-from glscore.core.benchmark import MODALITIES, Benchmark
-from glscore.core.normalise import Normalised, normalise
-from glscore.core.profiles import Profile, get_profile
-from glscore.core.scoring import Scores, aggregate, modality_masks
+from glscore.core import levels, scoring
+from glscore.core.benchmark import Benchmark
+from glscore.core.profiles import Profile
+from glscore.core.scoring import Scores, Scoring, aggregate
 from glscore.core.synergy import resolve
+from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS, check_choice
 from glscore.errors import InputError
 from glscore.io.loaders import load_paper
 
@@ -58,8 +58,6 @@ DEFAULT_RULES: tuple[tuple[str, dict[str, float]], ...] = (
     ("none", {}),
 )
 DEFAULT_MARGINS: tuple[float, ...] = (-0.1, -0.05, 0.05, 0.1)
-AGGREGATIONS: tuple[str, ...] = ("per_modality", "pooled")
-LEVEL4_MEANS: tuple[str, ...] = ("harmonic", "geometric", "arithmetic")
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
 TOP_K = 10
 
@@ -78,12 +76,8 @@ class Variant:
     @classmethod
     def of(cls, rule: str, params: Mapping[str, float] | None = None,
            aggregation: str = "per_modality", level4_mean: str = "harmonic") -> Variant:
-        if aggregation not in AGGREGATIONS:
-            raise InputError(f"unknown aggregation '{aggregation}'; choose one of "
-                             f"{list(AGGREGATIONS)}")
-        if level4_mean not in LEVEL4_MEANS:
-            raise InputError(f"unknown Level-4 mean '{level4_mean}'; choose one of "
-                             f"{list(LEVEL4_MEANS)}")
+        check_choice("aggregation", aggregation)
+        check_choice("level4_mean", level4_mean)
         items = tuple(sorted((str(k), float(v)) for k, v in dict(params or {}).items()))
         return cls(str(rule), items, aggregation, level4_mean)
 
@@ -152,7 +146,7 @@ def make_grid(
         grid += [Variant.of("strict", {}, a) for a in aggregations]
         grid += [Variant.of("strict", {}, "per_modality", m) for m in level4_means]
     else:
-        raise InputError(f"unknown grid design '{design}'; choose one_at_a_time or full")
+        check_choice("grid_design", design)
     for v in grid:  # fail early on an unknown rule
         resolve(v.rule, dict(v.params))
     out = [PUBLISHED]
@@ -164,56 +158,33 @@ def make_grid(
 
 # --------------------------------------------------------------------------- evaluation
 
-@dataclass(frozen=True)
-class Prepared:
-    """A benchmark normalised once, with its task groups."""
-
-    bench: Benchmark
-    norm: Normalised
-    profile: Profile
-    modalities: tuple[str, ...]
-    comp_mask: np.ndarray  # tasks x modalities
-    gen_mask: np.ndarray   # tasks x modalities
-    nlp_mask: np.ndarray   # tasks
-
-    @property
-    def groups(self) -> list[tuple[str, np.ndarray]]:
-        """The bootstrap strata: (name, task indices), comprehension and
-        generation per modality, then NLP (every task in exactly one)."""
-        tasks = self.bench.tasks
-        out = []
-        for modality in MODALITIES:
-            for paradigm in ("comprehension", "generation"):
-                sel = (tasks["modality"] == modality) & (tasks["paradigm"] == paradigm)
-                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel.to_numpy())))
-        out.append(("NLP", np.flatnonzero(self.nlp_mask)))
-        return out
+#: The pass the ablation starts from: a :class:`~glscore.core.scoring.Scoring`
+#: (normalised once; ``groups`` are the bootstrap strata).
+Prepared = Scoring
 
 
-def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper") -> Prepared:
-    """Normalise ``bench`` (default: the paper data) once under ``profile``."""
-    bench = load_paper() if bench is None else bench
-    prof = get_profile(profile)
-    modalities = bench.modalities_present if prof.overall_over == "present" else MODALITIES
-    comp, gen = modality_masks(bench.tasks, tuple(modalities))
-    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
-    return Prepared(bench, normalise(bench, prof), prof, tuple(modalities), comp, gen, nlp)
+def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper") -> Scoring:
+    """The scoring pass of ``bench`` (default: the paper data) under ``profile``."""
+    return scoring.prepare(load_paper() if bench is None else bench, profile)
 
 
-def credit_of(prep: Prepared, variant: Variant) -> np.ndarray:
-    """Per-cell credit of the variant's rule (models x tasks)."""
+def credit_of(prep: Scoring, variant: Variant) -> np.ndarray:
+    """Per-cell credit of the variant's rule (models x tasks); the pass's own
+    credit when the rule is the pass's."""
     rule = resolve(variant.rule, dict(variant.params))
+    if rule.function is prep.rule.function and dict(rule.params) == dict(prep.rule.params):
+        return prep.credit
     return rule.credit(prep.norm.scores, prep.norm.sota, prep.bench.tasks)
 
 
-def variant_profile(prep: Prepared, variant: Variant) -> Profile:
+def variant_profile(prep: Scoring, variant: Variant) -> Profile:
     options = {k: v for k, v in (("aggregation", variant.aggregation),
                                  ("level4_mean", variant.level4_mean))
                if v != getattr(prep.profile, k)}
     return prep.profile.with_options(**options)
 
 
-def evaluate(prep: Prepared, variant: Variant) -> Scores:
+def evaluate(prep: Scoring, variant: Variant) -> Scores:
     """:class:`Scores` of every model under ``variant`` (no re-normalisation)."""
     return aggregate(prep.bench, prep.norm, credit_of(prep, variant),
                      variant_profile(prep, variant), variant.label)
@@ -299,7 +270,7 @@ def top_overlap(key_a: np.ndarray, key_b: np.ndarray, k: int = TOP_K) -> int:
 class AblationResult:
     """Scores of every variant and their comparison with the published one."""
 
-    prep: Prepared
+    prep: Scoring
     variants: list[Variant]
     scores: list[Scores]
     keys: np.ndarray    # variants x models
@@ -385,7 +356,7 @@ class AblationResult:
                             columns=self.labels)
 
 
-def run_ablation(prep: Prepared | None = None, variants: Sequence[Variant] | None = None,
+def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None = None,
                  n_boot: int = 1000, seed: int = 0, chunk: int = 250) -> AblationResult:
     """Score every variant, then bootstrap each (same resamples for all).
 
@@ -468,7 +439,7 @@ class BootResult:
         })
 
 
-def resample_counts(prep: Prepared, n_boot: int, seed: int) -> list[np.ndarray]:
+def resample_counts(prep: Scoring, n_boot: int, seed: int) -> list[np.ndarray]:
     """Per group (:attr:`Prepared.groups`): resample counts, ``n_boot x n_group``.
 
     Row ``b`` says how often each task of the group is drawn in resample
@@ -487,7 +458,7 @@ def resample_counts(prep: Prepared, n_boot: int, seed: int) -> list[np.ndarray]:
     return out
 
 
-def bootstrap(prep: Prepared, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
+def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
               counts: list[np.ndarray] | None = None, chunk: int = 250) -> BootResult:
     """Bootstrap replicates of every model's levels under ``variant``.
 
@@ -515,23 +486,19 @@ def bootstrap(prep: Prepared, variant: Variant = PUBLISHED, n_boot: int = 1000, 
                 mean_s[k], mean_c[k] = scores[:, idx] @ w, credit[:, idx] @ w
         comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
         gen = [gid[f"{m}-generation"] for m in prep.modalities]
-        eps, mean = prof.level4_epsilon, prof.level4_mean
         if prof.aggregation == "pooled":
             wc, wg = sizes[comp], sizes[gen]
             wc, wg = wc / max(wc.sum(), 1.0), wg / max(wg.sum(), 1.0)
             c2, g2 = np.tensordot(wc, mean_s[comp], 1), np.tensordot(wg, mean_s[gen], 1)
             c3, g3 = np.tensordot(wc, mean_c[comp], 1), np.tensordot(wg, mean_c[gen], 1)
-            l2, l3 = levels.level2(c2, g2), levels.level3(c3, g3)
-            l4 = levels.level4(c3, g3, eps, mean)
+            c2, g2, c3, g3 = c2[None], g2[None], c3[None], g3[None]
         else:
-            c3, g3 = mean_c[comp], mean_c[gen]
-            l2 = levels.level2(mean_s[comp], mean_s[gen]).mean(axis=0)
-            l3 = levels.level3(c3, g3).mean(axis=0)
-            l4 = levels.level4(c3, g3, eps, mean).mean(axis=0)
-        l5 = levels.level5(l4, mean_c[gid["NLP"]])
-        reached = levels.level_reached(l2.ravel(), l3.ravel(), l4.ravel(), l5.ravel())
+            c2, g2, c3, g3 = mean_s[comp], mean_s[gen], mean_c[comp], mean_c[gen]
+        out = levels.aggregate(c2, g2, c3, g3, mean_c[gid["NLP"]], prof.level4_epsilon,
+                               prof.level4_mean, axis=0)
+        l2, l3, l4, l5, reached = out.level2, out.level3, out.level4, out.level5, out.level
         for name, arr in (("l2", l2), ("l3", l3), ("l4", l4), ("l5", l5),
-                          ("level", reached.reshape(l2.shape))):
+                          ("level", reached)):
             parts[name].append(arr)
     cat = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
     return BootResult(variant, prep.bench.models, prep.bench.model_names,

@@ -1,10 +1,12 @@
 """Audit: where the ``official`` and ``paper`` profiles part ways, and how
 sound the SoTA reference table is.
 
-Everything here is a pure function of a :class:`~glscore.core.benchmark.Benchmark`
-(usually :func:`~glscore.io.loaders.load_paper`) returning a DataFrame, a
-sentence (``*_finding``) built from the numbers, or a matplotlib Figure
-(``plot_*``, never saved here).
+Everything here is a pure function of the scoring passes by profile
+(``{"official": pass, "paper": pass}`` from
+:func:`~glscore.core.scoring.score_detailed`; a
+:class:`~glscore.core.benchmark.Benchmark` is scored once per profile and
+call) returning a DataFrame or a sentence (``*_finding``) built from the
+numbers; the figures are in :mod:`glscore.figures.audit`.
 
 Profile differences
     :func:`normalisation_differences` lists the tasks normalised differently
@@ -45,11 +47,20 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from glscore.core import levels, metrics
+from glscore.core import metrics
 from glscore.core.benchmark import Benchmark
-from glscore.core.normalise import Normalised, normalise, special_metrics
-from glscore.core.profiles import OFFICIAL, PAPER, get_profile
-from glscore.core.scoring import LEVEL_COLUMNS, Scores, score, score_detailed
+from glscore.core.normalise import Normalised, official_rmse_column, special_metrics
+from glscore.core.profiles import OFFICIAL, PAPER
+from glscore.core.scoring import (
+    LEVEL_COLUMNS,
+    Scores,
+    Scoring,
+    Source,
+    bench_of,
+    pass_for,
+    passes,
+    score,
+)
 
 PROFILE_PAIR: tuple[str, str] = ("official", "paper")
 TASK_KEYS: tuple[str, ...] = ("task_id", "sheet", "task_name", "metric", "direction")
@@ -69,15 +80,10 @@ def _task_frame(tasks: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     return tasks.loc[mask, list(TASK_KEYS)].reset_index(drop=True)
 
 
-def _names(frame: pd.DataFrame, column: str = "name") -> str:
-    items = frame[column].astype(str).tolist()
-    return ", ".join(items) if items else "none"
-
-
 # --------------------------------------------------------------------------- normalisation
 
 
-def normalisation_differences(bench: Benchmark, atol: float = 1e-9,
+def normalisation_differences(source: Source, atol: float = 1e-9,
                               include_missing_as_zero: bool = False) -> pd.DataFrame:
     """Tasks whose normalisation differs between ``official`` and ``paper``.
 
@@ -92,10 +98,11 @@ def normalisation_differences(bench: Benchmark, atol: float = 1e-9,
     none), ``cells_changed`` (supported cells whose value differs),
     ``missing_to_zero`` (missing cells that official sets to 0),
     ``cause`` (``alias``, ``wer``, ``nlp``, ``missing_as_zero`` or
-    ``other``, ``+``-joined) and ``reason`` (a sentence).
+    ``other``, ``+``-joined) and ``reason`` (a sentence). ``source``: the
+    passes by profile (or a benchmark, scored under both).
     """
+    bench, off, pap = _norms(source)
     tasks = bench.tasks
-    off, pap = normalise(bench, OFFICIAL), normalise(bench, PAPER)
     spec_off = special_metrics(tasks, OFFICIAL)
     spec_pap = special_metrics(tasks, PAPER)
     supported = np.isfinite(bench.values)
@@ -106,7 +113,7 @@ def normalisation_differences(bench: Benchmark, atol: float = 1e-9,
     if include_missing_as_zero:
         keep |= to_zero.any(axis=0)
     is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
-    rmse_quirk = _official_rmse_column(tasks, is_nlp)
+    rmse_quirk = official_rmse_column(tasks)
 
     causes, reasons = [], []
     for j in np.flatnonzero(keep):
@@ -135,12 +142,10 @@ def _spec_name(spec: metrics.SpecialMetric | None) -> str:
     return spec.name if spec is not None else ""
 
 
-def _official_rmse_column(tasks: pd.DataFrame, is_nlp: np.ndarray) -> int:
-    """The NLP task the reference's RMSE quirk hits (-1 if none)."""
-    names = tasks["metric"].tolist()
-    hits = [j for j in np.flatnonzero(is_nlp)
-            if isinstance(names[j], str) and names[j].upper() == "RMSE"]
-    return int(hits[0]) if hits else -1
+def _norms(source: Source) -> tuple[Benchmark, Normalised, Normalised]:
+    """The benchmark and its official and paper normalisations (one pass each)."""
+    runs = passes(source, PROFILE_PAIR)
+    return runs["official"].bench, runs["official"].norm, runs["paper"].norm
 
 
 def _reason(row: pd.Series, s_off, s_pap, off: Normalised, pap: Normalised, j: int,
@@ -194,13 +199,14 @@ def normalisation_finding(diffs: pd.DataFrame) -> str:
     return text
 
 
-def missing_as_zero_finding(bench: Benchmark, atol: float = 1e-9) -> str:
+def missing_as_zero_finding(source: Source, atol: float = 1e-9) -> str:
     """How many missing cells ``official`` turns into 0.0, and whether that
     alone changes any score (official rescored with that setting off)."""
-    diffs = normalisation_differences(bench, atol=atol, include_missing_as_zero=True)
+    runs = passes(source, PROFILE_PAIR)
+    diffs = normalisation_differences(runs, atol=atol, include_missing_as_zero=True)
     cells, tasks = int(diffs["missing_to_zero"].sum()), int((diffs["missing_to_zero"] > 0).sum())
-    a = score(bench, OFFICIAL)
-    b = score(bench, OFFICIAL.with_options(missing_special_as_zero=False))
+    a = runs["official"].scores
+    b = score(bench_of(runs), OFFICIAL.with_options(missing_special_as_zero=False))
     moved = np.zeros(len(a.models), dtype=bool)
     for col in (*LEVEL_COLUMNS, "level"):
         moved |= ~_close(getattr(a, col).astype(float), getattr(b, col).astype(float), atol)
@@ -209,13 +215,13 @@ def missing_as_zero_finding(bench: Benchmark, atol: float = 1e-9) -> str:
             f"Level-2..5 score of {int(moved.sum())} of {len(a.models)} models.")
 
 
-def normalised_difference_matrix(bench: Benchmark) -> pd.DataFrame:
+def normalised_difference_matrix(source: Source) -> pd.DataFrame:
     """Official minus paper normalised value, tasks x (``SoTA`` + models).
 
     Only supported cells (raw value present) and the SoTA are filled; NaN
     elsewhere. Rows are indexed by ``task_id``.
     """
-    off, pap = normalise(bench, OFFICIAL), normalise(bench, PAPER)
+    bench, off, pap = _norms(source)
     cells = np.where(np.isfinite(bench.values), off.scores - pap.scores, np.nan)
     frame = pd.DataFrame(cells.T, index=bench.tasks["task_id"], columns=list(bench.model_names))
     frame.insert(0, "SoTA", off.sota - pap.sota)
@@ -225,11 +231,7 @@ def normalised_difference_matrix(bench: Benchmark) -> pd.DataFrame:
 # --------------------------------------------------------------------------- models
 
 
-def _scores(bench: Benchmark, profiles: Sequence[str]) -> dict[str, Scores]:
-    return {p: score(bench, p) for p in profiles}
-
-
-def profile_comparison(bench: Benchmark, scores: dict[str, Scores] | None = None
+def profile_comparison(source: Source, scores: dict[str, Scores] | None = None
                        ) -> pd.DataFrame:
     """Per model: level reached, Level-2..5 and per-level rank under both profiles.
 
@@ -239,7 +241,7 @@ def profile_comparison(bench: Benchmark, scores: dict[str, Scores] | None = None
     (official - paper; positive = ranked lower under official). Ranks are
     1 = best, ties share the best rank (``method="min"``).
     """
-    scores = scores or _scores(bench, PROFILE_PAIR)
+    scores = scores or {p: run.scores for p, run in passes(source, PROFILE_PAIR).items()}
     a, b = (scores[p] for p in PROFILE_PAIR)
     out = pd.DataFrame({"model": a.models, "name": a.model_names,
                         "level_official": a.level, "level_paper": b.level})
@@ -314,7 +316,7 @@ def comparison_finding(comparison: pd.DataFrame, atol: float = 1e-6) -> str:
     return text
 
 
-def level5_tasks(bench: Benchmark, profiles: Sequence[str] = PROFILE_PAIR) -> pd.DataFrame:
+def level5_tasks(source: Source, profiles: Sequence[str] = PROFILE_PAIR) -> pd.DataFrame:
     """For every model with Level-5 > 0 under a profile: the NLP tasks whose
     credit makes ``S_L`` non-zero, one row each.
 
@@ -322,10 +324,12 @@ def level5_tasks(bench: Benchmark, profiles: Sequence[str] = PROFILE_PAIR) -> pd
     metric, direction, value_raw, value_normalised, sota_raw,
     sota_normalised, credit``. Empty when no model reaches Level-5.
     """
+    runs = passes(source, profiles)
+    bench = bench_of(runs)
     nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
     frames = []
     for name in profiles:
-        run = score_detailed(bench, name)
+        run = runs[name]
         prof, s, norm, credit = run.profile, run.scores, run.norm, run.credit
         rows, cols = np.nonzero((s.level5[:, None] > 0) & nlp[None, :] & (credit > 0))
         t = bench.tasks.iloc[cols]
@@ -366,7 +370,7 @@ def level5_finding(table: pd.DataFrame, profiles: Sequence[str] = PROFILE_PAIR) 
 # --------------------------------------------------------------------------- data quality
 
 
-def suspicious_units(bench: Benchmark, spread: float = 100.0, low: float = 1.0,
+def suspicious_units(source: Source, spread: float = 100.0, low: float = 1.0,
                      high: float = 99.99) -> pd.DataFrame:
     """SoTA values in raw or suspicious units, one row per (task, check).
 
@@ -384,10 +388,12 @@ def suspicious_units(bench: Benchmark, spread: float = 100.0, low: float = 1.0,
     Columns: ``task_id, sheet, task_name, metric, direction, sota,
     sota_paper, check, detail``.
     """
+    run = pass_for(source, "paper")
+    bench = run.bench
     tasks = bench.tasks
     sota = bench.sota
     specs = special_metrics(tasks, PAPER)
-    sota_paper = normalise(bench, PAPER).sota
+    sota_paper = run.norm.sota
     name = np.array([s.name if s else "" for s in specs], dtype=object)
     rows = []
 
@@ -419,21 +425,21 @@ def suspicious_units(bench: Benchmark, spread: float = 100.0, low: float = 1.0,
     return pd.concat(rows, ignore_index=True)
 
 
-def _support(bench: Benchmark, profile: str) -> tuple[np.ndarray, np.ndarray, Normalised]:
-    norm = normalise(bench, get_profile(profile))
-    supported = np.isfinite(bench.values).sum(axis=0)
-    return supported, levels.beats_sota(norm.scores, norm.sota).sum(axis=0), norm
+def _support(run: Scoring) -> tuple[np.ndarray, np.ndarray, Normalised]:
+    supported = np.isfinite(run.bench.values).sum(axis=0)
+    return supported, run.wins().sum(axis=0), run.norm
 
 
-def unsupported_tasks(bench: Benchmark) -> pd.DataFrame:
+def unsupported_tasks(source: Source) -> pd.DataFrame:
     """Tasks that no model supports (no raw value anywhere)."""
+    bench = bench_of(source)
     mask = ~np.isfinite(bench.values).any(axis=0)
     out = _task_frame(bench.tasks, mask)
     out["sota"] = bench.sota[mask]
     return out
 
 
-def unbeaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: int = 1
+def unbeaten_tasks(source: Source, profile: str = "paper", min_supported: int = 1
                    ) -> pd.DataFrame:
     """Tasks with at least ``min_supported`` supporting models and no model
     reaching the SoTA (normalised under ``profile``).
@@ -441,7 +447,9 @@ def unbeaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: int 
     Columns: task keys, ``sota``, ``supported``, ``best`` (best normalised
     score), ``sota_normalised``, ``gap`` (SoTA - best, normalised points).
     """
-    supported, wins, norm = _support(bench, profile)
+    run = pass_for(source, profile)
+    bench = run.bench
+    supported, wins, norm = _support(run)
     mask = (supported >= max(min_supported, 1)) & (wins == 0)
     out = _task_frame(bench.tasks, mask)
     best = np.nanmax(np.where(np.isfinite(norm.scores), norm.scores, -np.inf), axis=0)
@@ -453,7 +461,7 @@ def unbeaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: int 
     return out
 
 
-def all_beaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: int = 1
+def all_beaten_tasks(source: Source, profile: str = "paper", min_supported: int = 1
                      ) -> pd.DataFrame:
     """Tasks where every one of at least ``min_supported`` supporting models
     reaches the SoTA: a SoTA that may be too low.
@@ -461,7 +469,9 @@ def all_beaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: in
     Columns: task keys, ``sota``, ``supported``, ``worst`` (lowest
     normalised score), ``sota_normalised``, ``margin`` (worst - SoTA).
     """
-    supported, wins, norm = _support(bench, profile)
+    run = pass_for(source, profile)
+    bench = run.bench
+    supported, wins, norm = _support(run)
     mask = (supported >= max(min_supported, 1)) & (wins == supported)
     worst = np.nanmin(np.where(np.isfinite(norm.scores), norm.scores, np.inf), axis=0)
     out = _task_frame(bench.tasks, mask)
@@ -473,7 +483,7 @@ def all_beaten_tasks(bench: Benchmark, profile: str = "paper", min_supported: in
     return out
 
 
-def direction_issues(bench: Benchmark, error_words: Sequence[str] = ERROR_WORDS
+def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
                      ) -> pd.DataFrame:
     """Tasks whose metric direction is unclear, one row per (task, issue).
 
@@ -485,6 +495,7 @@ def direction_issues(bench: Benchmark, error_words: Sequence[str] = ERROR_WORDS
     ``exact-miss`` (a registry metric that exact-name matching misses, so the
     official scorer treats it as a plain higher-is-better score).
     """
+    bench = bench_of(source)
     tasks = bench.tasks
     metric = tasks["metric"].astype(str)
     direction = tasks["direction"].to_numpy()
@@ -516,11 +527,11 @@ def direction_issues(bench: Benchmark, error_words: Sequence[str] = ERROR_WORDS
     return pd.concat(frames, ignore_index=True)
 
 
-def quality_finding(bench: Benchmark, units: pd.DataFrame, unsupported: pd.DataFrame,
+def quality_finding(source: Source, units: pd.DataFrame, unsupported: pd.DataFrame,
                     unbeaten: pd.DataFrame, beaten: pd.DataFrame,
                     directions: pd.DataFrame) -> str:
     """Sentences summarising the data-quality audit of the SoTA table."""
-    n = len(bench.tasks)
+    n = len(bench_of(source).tasks)
     checks = units.groupby("check", sort=False)["task_id"].apply(lambda s: ", ".join(s))
     unit_text = "; ".join(f"{c}: {ids}" for c, ids in checks.items()) or "none"
     spread = units[units["check"] == "spread"]

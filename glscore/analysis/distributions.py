@@ -27,10 +27,16 @@ import pandas as pd
 from scipy import stats
 
 from glscore.core import levels
-from glscore.core.benchmark import MODALITIES, Benchmark
-from glscore.core.normalise import normalise
-from glscore.core.profiles import Profile, get_profile
-from glscore.core.scoring import Scores, modality_masks
+from glscore.core.profiles import Profile
+from glscore.core.scoring import (
+    Scores,
+    Scoring,
+    Source,
+    bench_of,
+    pass_for,
+    passes,
+    score_detailed,
+)
 
 NOT_LISTED = "not listed"
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -55,21 +61,25 @@ def scope_levels(tables: Sequence, models: Sequence[str]) -> pd.Series:
     return best
 
 
-def level_counts(bench: Benchmark, profiles: Sequence[str] = ("paper", "official"),
+def level_counts(source: Source, profiles: Sequence[str] = ("paper", "official"),
                  scopes: Sequence[str] = ("A", "B", "C", "D"), rule: str | None = None,
                  ) -> pd.DataFrame:
     """Models per level, one row per (profile, scope, level); ``level`` 0 is
     ``not listed`` (the model supports no task of any board of the scope).
+    ``source``: a mapping profile -> scoring pass, or a benchmark (scored once
+    per profile under ``rule``).
 
     Columns: ``profile, scope, level, label, models, share`` (share of all
     models of ``bench``).
     """
     from glscore.analysis.leaderboard import scope_tables
 
+    runs = passes(source, profiles, rule)
+    bench = bench_of(source)
     rows = []
     for profile in profiles:
         for scope in scopes:
-            best = scope_levels(scope_tables(bench, scope, profile, rule), bench.models)
+            best = scope_levels(scope_tables(runs[profile], scope), bench.models)
             counts = np.bincount(best.to_numpy(), minlength=6)
             for level in (0, *LEVEL_RANGE):
                 rows.append({
@@ -113,9 +123,8 @@ def level_counts_finding(counts: pd.DataFrame) -> str:
 def level_scores(scores: Scores) -> pd.DataFrame:
     """One row per model: level reached and the overall score at that level
     (Level-1 models score 0)."""
-    stacked = np.stack([scores.level2, scores.level3, scores.level4, scores.level5], axis=1)
-    idx = np.clip(scores.level - 2, 0, 3)
-    at = np.where(scores.level >= 2, stacked[np.arange(len(scores.level)), idx], 0.0)
+    at = levels.score_at_level(scores.level, scores.level2, scores.level3, scores.level4,
+                               scores.level5)
     return pd.DataFrame({"model": scores.models, "name": scores.model_names,
                          "level": scores.level, "score": at})
 
@@ -124,9 +133,9 @@ def modality_level_scores(scores: Scores) -> pd.DataFrame:
     """One row per (model, modality) the model supports: the level reached in
     that modality (Level-2..4 of the modality) and the score at that level."""
     l2, l3, l4 = scores.level2_m, scores.level3_m, scores.level4_m
-    reached = levels.level_reached(l2.ravel(), l3.ravel(), l4.ravel(), np.zeros(l2.size))
-    stacked = np.stack([l2.ravel(), l3.ravel(), l4.ravel()], axis=1)
-    at = np.where(reached >= 2, stacked[np.arange(l2.size), np.clip(reached - 2, 0, 2)], 0.0)
+    zero = np.zeros(l2.size)
+    reached = levels.level_reached(l2.ravel(), l3.ravel(), l4.ravel(), zero)
+    at = levels.score_at_level(reached, l2.ravel(), l3.ravel(), l4.ravel(), zero)
     n_models, n_mod = l2.shape
     frame = pd.DataFrame({
         "model": np.repeat(np.array(scores.models, dtype=object), n_mod),
@@ -169,18 +178,17 @@ def heatmap_finding(scores: Scores) -> str:
 
 # --------------------------------------------------------------------------- win map
 
-def win_map(bench: Benchmark, profile: str | Profile = "paper") -> pd.DataFrame:
+def win_map(source: Source, profile: str = "paper") -> pd.DataFrame:
     """Per skill group: tasks, models supporting a task, models winning a task
     (normalised ``score >= SoTA`` on at least one task of the group).
 
     Columns: ``sheet, skill_group_id, skill_short_name, modality, paradigm,
     tasks, supporting, winners, best_model`` (the model with most wins in the
-    group, ties by model id; empty if none), in task order.
+    group, ties by model id; empty if none), in task order. ``source``: the
+    pass of ``profile`` (or a benchmark, or passes by profile).
     """
-    norm = normalise(bench, get_profile(profile))
-    with np.errstate(invalid="ignore"):
-        won = (np.isfinite(norm.scores) & np.isfinite(norm.sota)[None, :]
-               & (norm.scores >= norm.sota[None, :]))
+    run = pass_for(source, profile)
+    bench, norm, won = run.bench, run.norm, run.wins()
     tasks = bench.tasks
     codes, uniques = pd.factorize(tasks["skill_group_id"])
     member = np.zeros((len(tasks), len(uniques)))
@@ -216,20 +224,18 @@ def win_map_finding(wmap: pd.DataFrame) -> str:
 
 # --------------------------------------------------------------------------- distance
 
-def distance_table(bench: Benchmark, profile: str | Profile = "paper",
+def distance_table(source: Source, profile: str | Profile = "paper",
                    raise_unsupported: bool = True) -> pd.DataFrame:
-    """:func:`glscore.core.levels.distance_to_next_level` for ``bench`` under
+    """:func:`glscore.core.levels.distance_to_next_level` for the pass of
     ``profile`` (its normalisation, modalities and aggregation; strict rule),
     with the model's display name and the chosen task's modality, paradigm
     and name. ``increase`` is in points of the normalised 0-100 scale."""
-    prof = get_profile(profile)
-    norm = normalise(bench, prof)
-    modalities = bench.modalities_present if prof.overall_over == "present" else MODALITIES
-    comp, gen = modality_masks(bench.tasks, modalities)
-    names = tuple(modalities)
+    run = _pass(source, profile)
+    bench, norm, prof = run.bench, run.norm, run.profile
+    comp, gen, names = run.comp_mask, run.gen_mask, run.modalities
     if prof.aggregation == "pooled":
         comp, gen, names = comp.any(axis=1)[:, None], gen.any(axis=1)[:, None], ("pooled",)
-    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
+    nlp = run.nlp_mask
     out = levels.distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
                                         tuple(bench.tasks["task_id"]), names, raise_unsupported)
     info = bench.tasks.set_index("task_id")[["modality", "paradigm", "task_name"]]
@@ -252,9 +258,19 @@ class Distances:
         return self.any_task.merge(other, on="model", suffixes=("", "_supported"))
 
 
-def distances(bench: Benchmark, profile: str | Profile = "paper") -> Distances:
-    """:func:`distance_table` in both modes."""
-    return Distances(distance_table(bench, profile, True), distance_table(bench, profile, False))
+def distances(source: Source, profile: str | Profile = "paper") -> Distances:
+    """:func:`distance_table` in both modes, from one scoring pass."""
+    run = _pass(source, profile)
+    return Distances(distance_table(run, profile, True), distance_table(run, profile, False))
+
+
+def _pass(source: Source, profile: str | Profile) -> Scoring:
+    """The pass of ``profile`` (a :class:`Profile` is scored from the benchmark)."""
+    if isinstance(profile, Profile):
+        if isinstance(source, Scoring) and source.profile == profile:
+            return source
+        return score_detailed(bench_of(source), profile)
+    return pass_for(source, profile)
 
 
 def distance_headline(dist: Distances) -> str:

@@ -33,7 +33,7 @@ from glscore.analysis.scopes import Board, boards, check_scope
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import Scoring, score_detailed, supported_cells
+from glscore.core.scoring import Scoring, as_pass
 from glscore.core.synergy import Rule
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
@@ -71,19 +71,22 @@ class BoardTable:
                 f"({s['score']:.2f}).")
 
 
-def board_table(bench: Benchmark, board: Board, profile: str | Profile = "paper",
+def board_table(source: Benchmark | Scoring, board: Board, profile: str | Profile | None = None,
                 rule: str | Rule | None = None,
                 rule_params: Mapping[str, float] | None = None) -> BoardTable:
-    """The ranked table of one board (see the module docstring)."""
-    return _table(score_detailed(bench, profile, rule, rule_params), board)
+    """The ranked table of one board (see the module docstring), from a
+    scoring pass (or a benchmark, scored under ``profile``/``rule``, default
+    ``paper``)."""
+    return _table(as_pass(source, profile, rule, rule_params), board)
 
 
-def scope_tables(bench: Benchmark, scope: str, profile: str | Profile = "paper",
+def scope_tables(source: Benchmark | Scoring, scope: str, profile: str | Profile | None = None,
                  rule: str | Rule | None = None, rule_params: Mapping[str, float] | None = None,
                  combined: Sequence[Sequence[str]] | None = None) -> list[BoardTable]:
-    """Every board of ``scope``, normalised and credited once."""
-    board_list = boards(bench.tasks, check_scope(scope), combined)
-    ctx = score_detailed(bench, profile, rule, rule_params)
+    """Every board of ``scope`` from one scoring pass (or a benchmark, scored
+    once under ``profile``/``rule``)."""
+    ctx = as_pass(source, profile, rule, rule_params)
+    board_list = boards(ctx.bench.tasks, check_scope(scope), combined)
     return [_table(ctx, b) for b in board_list]
 
 
@@ -103,8 +106,8 @@ def _table(ctx: Scoring, board: Board) -> BoardTable:
               "level3": levels.group_mean(ctx.credit, mask), "level4": nan}
     counted = mask | ((bench.tasks["paradigm"] == "nlp").to_numpy() if board.scope == "A"
                       else False)
-    supported = supported_cells(ctx.norm, ctx.profile)[:, counted].sum(axis=1)
-    wins = levels.beats_sota(ctx.norm.scores, ctx.norm.sota)[:, counted].sum(axis=1)
+    supported = ctx.supported()[:, counted].sum(axis=1)
+    wins = ctx.wins()[:, counted].sum(axis=1)
 
     stacked = np.stack([np.nan_to_num(lv[n]) for n in LEVEL_NAMES[:board.cap - 1]], axis=1)
     padded = np.pad(stacked, ((0, 0), (0, 5 - board.cap)))

@@ -13,6 +13,7 @@ import pandas as pd
 
 from glscore.core.benchmark import Benchmark
 from glscore.core.scoring import Scores
+from glscore.errors import InputError
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -53,7 +54,7 @@ def level_counts_sentence(counts: pd.DataFrame) -> str:
 def level_changes(a: Scores, b: Scores) -> pd.DataFrame:
     """Models whose level reached differs between two scorings of the same models."""
     if a.models != b.models:
-        raise ValueError("the two scorings cover different models")
+        raise InputError("the two scorings cover different models")
     frame = pd.DataFrame({
         "name": a.model_names,
         f"level ({a.profile})": a.level,

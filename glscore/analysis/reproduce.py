@@ -65,7 +65,7 @@ from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
 from glscore.core.profiles import PROFILES, Profile, get_profile
 from glscore.core.scoring import Scores, Scoring, score, score_detailed
-from glscore.io.loaders import load_paper
+from glscore.io.loaders import load_paper, read_table
 
 TOLERANCE = 0.01
 #: Rules with no free number (or one integer predicted out of sample): status ``rule``.
@@ -257,7 +257,7 @@ def reproduction_paragraph(rep: Reproduction) -> str:
 
 def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
     """Tables 12/14/16 as long cells: table, level, model, modality, published."""
-    pub = pd.read_csv(Path(data_dir) / "published_levels.csv")
+    pub = read_table(Path(data_dir) / "published_levels.csv")
     long = pub.melt(id_vars=["table", "level", "model_id", "model_printed", "row_in_table"],
                     value_vars=list(MODALITIES), var_name="modality", value_name="published")
     long = long.rename(columns={"model_id": "model"})
@@ -269,7 +269,7 @@ def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
 
 def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
     """(model, modality) pairs with at least one Appendix B row (supported or not)."""
-    scores = pd.read_csv(Path(data_dir) / "scores.csv", usecols=["model_id", "task_id"])
+    scores = read_table(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
     modality = bench.tasks.set_index("task_id")["modality"]
     pairs = scores.assign(modality=scores["task_id"].map(modality))
     return pairs[["model_id", "modality"]].drop_duplicates().rename(columns={"model_id": "model"})
@@ -278,8 +278,7 @@ def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.
 def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     """The benchmark with every cell the paper prints twice taken from its other row
     (the one in ``scores_alternates.csv``)."""
-    alt = pd.read_csv(Path(data_dir) / "scores_alternates.csv",
-                      keep_default_na=False, na_values=[""])
+    alt = read_table(Path(data_dir) / "scores_alternates.csv")
     rows = pd.Index(bench.models).get_indexer(alt["model_id"])
     cols = pd.Index(bench.tasks["task_id"]).get_indexer(alt["task_id"])
     keep = (rows >= 0) & (cols >= 0)
@@ -315,11 +314,14 @@ def pooled_sums(scoring: Scoring) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def modality_mean_cells(bench: Benchmark, prof: Profile) -> pd.DataFrame:
-    """Per (model, modality): Level-2 ``= sum_{t in m} score_t / |m|`` and Level-3
-    ``= sum_{t in m} credit_t / |m|`` over all the modality's tasks at once
-    (no comprehension/generation halves; Level-4 undefined, NaN)."""
-    sums = pooled_sums(score_detailed(bench, prof))
+def modality_mean_cells(run: Scoring | Benchmark, prof: Profile | None = None) -> pd.DataFrame:
+    """Per (model, modality) of a scoring pass: Level-2 ``= sum_{t in m} score_t / |m|``
+    and Level-3 ``= sum_{t in m} credit_t / |m|`` over all the modality's tasks at
+    once (no comprehension/generation halves; Level-4 undefined, NaN). A benchmark
+    is scored under ``prof`` (default ``paper``) first."""
+    if isinstance(run, Benchmark):
+        run = score_detailed(run, "paper" if prof is None else prof)
+    sums = pooled_sums(run)
     return pd.DataFrame({"model": sums["model"], "modality": sums["modality"],
                          "level2": sums["sum2"] / sums["tasks"],
                          "level3": sums["sum3"] / sums["tasks"], "level4": np.nan})
@@ -495,7 +497,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     still = cells["status"] == _OPEN
     cells.loc[still, "status"] = cells.loc[still, "category"].map(strength).fillna("unexplained")
 
-    pub = pd.read_csv(Path(data_dir) / "published_levels.csv")
+    pub = read_table(Path(data_dir) / "published_levels.csv")
     mean4 = pub[list(MODALITIES)].mean(axis=1)
     nonzero_rows = pub["overall"] != 0
     consistent = int(((mean4 - pub["overall"]).abs() <= 0.01)[nonzero_rows].sum())
@@ -934,8 +936,7 @@ def printed_rows_effect(profile: str | Profile = "paper",
     beside the published cell. Only (model, modality) pairs the other row changes."""
     prof = get_profile(profile)
     bench = load_paper(data_dir)
-    alt = pd.read_csv(Path(data_dir) / "scores_alternates.csv", keep_default_na=False,
-                      na_values=[""])
+    alt = read_table(Path(data_dir) / "scores_alternates.csv")
     primary = recomputed_cells(score(bench, prof))
     other = recomputed_cells(score(with_alternates(bench, data_dir), prof))
     modality = bench.tasks.set_index("task_id")["modality"]

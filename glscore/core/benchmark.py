@@ -51,6 +51,7 @@ class Benchmark:
     model_names: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _read_only(self.values))
         missing = [c for c in TASK_COLUMNS if c not in self.tasks.columns]
         if missing:
             raise InputError(f"{self.source}: tasks table lacks column(s) {missing}")
@@ -62,6 +63,61 @@ class Benchmark:
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
         validate_tasks(self.tasks, self.models, self.source)
+
+    def __repr__(self) -> str:
+        supported = int(np.isfinite(self.values).sum())
+        return (f"Benchmark({self.source!r}: {len(self.models)} models x {len(self.tasks)} "
+                f"tasks, {len(self.sheets)} sheets, {supported:,} of {self.values.size:,} "
+                "cells supported)")
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[object]], values: object,
+                  models: Sequence[str] | None = None, names: Sequence[str] | None = None,
+                  sheets: Sequence[str] | None = None, source: str = "tiny",
+                  **columns: Sequence[object]) -> Benchmark:
+        """A small benchmark from one short row per task, for tests and examples.
+
+        Each row is ``(task_id, metric, direction, sota)``; the id's prefix
+        before ``-`` names the sheet (``IC`` Image-Comprehension, ``IG``,
+        ``VC``, ``VG``, ``AC``, ``AG``, ``3C``, ``3G``, ``NLP``), which gives the
+        modality and paradigm; ``sheet_row`` counts within the sheet; the task
+        name and short name default to the id. ``values`` is models x tasks
+        (``NaN`` = not supported); models default to ``m0, m1, ...``, display
+        ``names`` to the models; ``sheets`` default to every sheet; further
+        ``columns`` (``task_name=[...]``, ``skill_group_id=[...]``) are set as given.
+
+        >>> Benchmark.from_rows([("IC-001", "Acc", "higher", 50.0)], [[60.0]])
+        Benchmark('tiny': 1 models x 1 tasks, 9 sheets, 1 of 1 cells supported)
+        """
+        by_prefix = {prefix: (name, m, p) for name, m, p, prefix in SHEETS}
+        frame = pd.DataFrame([tuple(r) for r in rows],
+                             columns=["task_id", "metric", "direction", "sota"])
+        prefix = frame["task_id"].astype(str).str.split("-").str[0]
+        unknown = sorted(set(prefix) - set(by_prefix))
+        if unknown:
+            raise InputError(f"{source}: unknown task-id prefix(es) {unknown}; "
+                             f"choose from {list(by_prefix)}")
+        frame["sheet"] = [by_prefix[x][0] for x in prefix]
+        frame["modality"] = [by_prefix[x][1] for x in prefix]
+        frame["paradigm"] = [by_prefix[x][2] for x in prefix]
+        frame["sheet_row"] = frame.groupby("sheet").cumcount() + 1
+        frame["task_name"] = frame["task_id"]
+        frame["task_short_name"] = frame["task_id"]
+        frame["sota"] = frame["sota"].astype(float)
+        for name, column in columns.items():
+            frame[name] = list(column)
+        if "task_name" in columns and "task_short_name" not in columns:
+            frame["task_short_name"] = frame["task_name"]
+        matrix = np.asarray(values, dtype=float).reshape(-1, len(frame))
+        models = tuple(models) if models is not None else tuple(
+            f"m{i}" for i in range(matrix.shape[0]))
+        extra = [c for c in frame.columns if c not in TASK_COLUMNS]
+        return cls(frame[list(TASK_COLUMNS) + extra], models, matrix,
+                   SHEET_NAMES if sheets is None else tuple(sheets), source,
+                   tuple(names) if names is not None else ())
 
     @property
     def sota(self) -> np.ndarray:
@@ -150,3 +206,10 @@ def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "")
             j = int(np.flatnonzero(bad)[0])
             raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': SoTA "
                              f"'{sota.iloc[j]}' is not a number")
+
+
+def _read_only(values: object) -> np.ndarray:
+    """A read-only view of ``values`` (the caller's array itself stays writable)."""
+    view = np.asarray(values).view()
+    view.flags.writeable = False
+    return view

@@ -39,38 +39,159 @@ def special_metrics(tasks: pd.DataFrame, profile: Profile) -> list[metrics.Speci
     return [match(m) for m in tasks["metric"].tolist()]
 
 
-def normalise(bench: Benchmark, profile: Profile) -> Normalised:
-    """Normalise a benchmark's scores and SoTA under ``profile``.
+@dataclass(frozen=True)
+class Plan:
+    """What normalising under a profile does to each task, decided once per
+    tasks table (independent of the number of models).
 
-    Raises :class:`InputError` for values outside a mapping's domain: under
-    ``official`` any negative value of a mapped metric (the reference stops on
-    an assertion there); under ``paper`` a zero or negative value of a
-    lower-is-better metric, and a lower-is-better task whose metric has no
-    known mapping.
+    ``groups``: (special metric, task indices) pairs to map; ``forbid``: per
+    task 0 (no domain check), 1 (a negative value is an error) or 2 (a zero
+    or negative value is an error), with ``rules`` the reason per task;
+    ``rmse_column``: the task of the official NLP RMSE quirk (-1 if none);
+    ``sota``: the normalised SoTA.
     """
+
+    groups: tuple[tuple[metrics.SpecialMetric, np.ndarray], ...]
+    mapped: np.ndarray
+    forbid: np.ndarray
+    rules: tuple[str, ...]
+    rmse_column: int
+    sota: np.ndarray
+
+
+def official_rmse_column(tasks: pd.DataFrame) -> int:
+    """The NLP task the reference's RMSE quirk hits: the first NLP task whose
+    metric upper-cases to ``RMSE`` (-1 if none)."""
+    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
+    names = tasks["metric"].tolist()
+    hits = [j for j in np.flatnonzero(is_nlp)
+            if isinstance(names[j], str) and names[j].upper() == "RMSE"]
+    return int(hits[0]) if hits else -1
+
+
+def plan(bench: Benchmark, profile: Profile) -> Plan:
+    """The :class:`Plan` of ``bench``'s tasks under ``profile``; raises the
+    SoTA's domain errors and a lower-is-better task without a mapping."""
     tasks = bench.tasks
     specials = special_metrics(tasks, profile)
-    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
-    scores = bench.values.astype(float, copy=True)
-    sota = bench.sota.astype(float, copy=True)
-    mapped = np.zeros(len(tasks), dtype=bool)
     if profile.metric_matching == "alias":
         _check_unmapped_lower(bench, specials)
-
-    for metric in {s for s in specials if s is not None}:
+    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
+    n = len(tasks)
+    mapped = np.zeros(n, dtype=bool)
+    forbid = np.zeros(n, dtype=np.int8)
+    rules = [""] * n
+    groups = []
+    for metric in dict.fromkeys(s for s in specials if s is not None):
         cols = np.array([s is metric for s in specials], dtype=bool)
         if profile.nlp_mode == "official":
             cols &= ~is_nlp
         if not cols.any():
             continue
         mapped |= cols
-        _check_domain(bench, metric, cols, profile)
-        scores[:, cols] = _map(metric, scores[:, cols], profile)
+        code, rule = _domain(metric, profile)
+        forbid[cols] = code
+        for j in np.flatnonzero(cols):
+            rules[j] = rule
+        groups.append((metric, np.flatnonzero(cols)))
+    raw_sota = bench.sota
+    bad = _bad(raw_sota[None, :], forbid)[0]
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{_task_where(bench, j)}SoTA value {plain(raw_sota[j])} {rules[j]}")
+    sota = raw_sota.astype(float, copy=True)
+    for metric, cols in groups:
         sota[cols] = _map(metric, sota[cols], profile)
+    rmse = official_rmse_column(tasks) if profile.nlp_mode == "official" else -1
+    return Plan(tuple(groups), mapped, forbid, tuple(rules), rmse, sota)
 
-    if profile.nlp_mode == "official":
-        _official_nlp_rmse(bench, scores, is_nlp)
-    return Normalised(scores, sota, mapped)
+
+def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
+              the_plan: Plan | None = None, checked: bool = False) -> Normalised:
+    """Normalise a benchmark's scores and SoTA under ``profile``.
+
+    Raises :class:`InputError` for values outside a mapping's domain: under
+    ``official`` any negative value of a mapped metric (the reference stops on
+    an assertion there); under ``paper`` a zero or negative value of a
+    lower-is-better metric, and a lower-is-better task whose metric has no
+    known mapping. The checks scan only the checked columns, once
+    (:func:`check_values`).
+
+    ``rows`` normalises a block of models only (``the_plan`` from :func:`plan`
+    saves deciding per task again; ``checked`` says :func:`check_values`
+    already ran on the whole matrix). Every model row is normalised on its
+    own, so a block gives the same bits as the whole matrix.
+    """
+    the_plan = plan(bench, profile) if the_plan is None else the_plan
+    if not checked:
+        check_values(bench, the_plan)
+    rows = slice(0, len(bench.models)) if rows is None else rows
+    scores = np.array(bench.values[rows], dtype=float, copy=True)
+    for metric, cols in the_plan.groups:
+        scores[:, cols] = _map(metric, scores[:, cols], profile)
+    if the_plan.rmse_column >= 0:
+        _official_nlp_rmse(scores, the_plan.rmse_column)
+    return Normalised(scores, the_plan.sota, the_plan.mapped)
+
+
+#: Rows per block when the checks scan the matrix.
+CHECK_ROWS = 16384
+
+
+def check_values(bench: Benchmark, the_plan: Plan) -> None:
+    """The domain checks of the model cells: one scan of the checked columns
+    (in blocks of rows), the first bad cell in row-major order reported; then
+    the reference's NLP RMSE failures (a zero value, an ``exp`` overflow)."""
+    cols = np.flatnonzero(the_plan.forbid)
+    n_models = len(bench.models)
+    if len(cols):
+        forbid = the_plan.forbid[cols]
+        for start in range(0, n_models, CHECK_ROWS):
+            bad = _bad(bench.values[start:start + CHECK_ROWS, cols], forbid)
+            if bad.any():
+                i, k = (int(x[0]) for x in np.nonzero(bad))
+                i, j = i + start, int(cols[k])
+                raise InputError(
+                    f"{_task_where(bench, j)}model '{bench.models[i]}' value "
+                    f"{plain(bench.values[i, j])} {the_plan.rules[j]}"
+                )
+    j = the_plan.rmse_column
+    if j < 0:
+        return
+    x = bench.values[:, j].astype(float)
+    if (x == 0).any():
+        i = int(np.flatnonzero(x == 0)[0])
+        raise InputError(
+            f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value is 0: the "
+            "reference scorer divides by it (ZeroDivisionError)"
+        )
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        over = -OFFICIAL_NLP_RMSE_T / x > EXP_OVERFLOW
+    if over.any():
+        i = int(np.flatnonzero(over)[0])
+        raise InputError(
+            f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value {plain(x[i])} "
+            "overflows the reference scorer's exp() (OverflowError)"
+        )
+
+
+def _bad(values: np.ndarray, forbid: np.ndarray) -> np.ndarray:
+    """Cells outside the domain: ``< 0`` where ``forbid`` is 1, ``<= 0`` where
+    it is 2 (NaN is never bad: comparisons with NaN are false)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(forbid == 2, values <= 0, (forbid == 1) & (values < 0))
+
+
+def _domain(metric: metrics.SpecialMetric, profile: Profile) -> tuple[int, str]:
+    """The domain rule of a mapped metric: (forbid code, reason)."""
+    if profile.missing_special_as_zero:
+        # The reference asserts ``score > 0`` for every mapped value it maps.
+        return 1, "is negative: the reference scorer stops on it (assert score > 0)"
+    if metric.family == "sigmoid":
+        return 2, f"must be > 0 for the lower-is-better metric {metric.name}"
+    if metric.family == "wer":
+        return 1, "must be >= 0 for WER"
+    return 0, ""
 
 
 def _map(metric: metrics.SpecialMetric, values: np.ndarray, profile: Profile) -> np.ndarray:
@@ -78,43 +199,6 @@ def _map(metric: metrics.SpecialMetric, values: np.ndarray, profile: Profile) ->
     if profile.missing_special_as_zero:
         out = np.where(np.isnan(values) | (values == 0), 0.0, out)
     return out
-
-
-def _check_domain(bench: Benchmark, metric: metrics.SpecialMetric, cols: np.ndarray,
-                  profile: Profile) -> None:
-    if profile.missing_special_as_zero:
-        # The reference asserts ``score > 0`` for every mapped value it maps.
-        bad_of = _negative
-        rule = "is negative: the reference scorer stops on it (assert score > 0)"
-    elif metric.family == "sigmoid":
-        bad_of = _not_positive
-        rule = f"must be > 0 for the lower-is-better metric {metric.name}"
-    elif metric.family == "wer":
-        bad_of = _negative
-        rule = "must be >= 0 for WER"
-    else:
-        return
-    sota_bad = bad_of(bench.sota) & cols
-    if sota_bad.any():
-        j = int(np.flatnonzero(sota_bad)[0])
-        raise InputError(f"{_task_where(bench, j)}SoTA value {plain(bench.sota[j])} {rule}")
-    cell_bad = bad_of(bench.values) & cols
-    if cell_bad.any():
-        i, j = (int(k[0]) for k in np.nonzero(cell_bad))
-        raise InputError(
-            f"{_task_where(bench, j)}model '{bench.models[i]}' value "
-            f"{plain(bench.values[i, j])} {rule}"
-        )
-
-
-def _negative(values: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(values, nan=0.0) < 0
-
-
-def _not_positive(values: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore"):
-        return np.nan_to_num(values, nan=1.0) <= 0
 
 
 def _check_unmapped_lower(bench: Benchmark, specials: list) -> None:
@@ -128,33 +212,15 @@ def _check_unmapped_lower(bench: Benchmark, specials: list) -> None:
         )
 
 
-def _official_nlp_rmse(bench: Benchmark, scores: np.ndarray, is_nlp: np.ndarray) -> None:
+def _official_nlp_rmse(scores: np.ndarray, j: int) -> None:
     """The reference's Level-5 quirk, in place: the first NLP task whose metric
-    upper-cases to ``RMSE`` gets the model's value ``x`` replaced by
-    ``(2 / (1 + exp(-5 / x)) - 1) * 100`` (a missing ``x`` gives 0.0); its
-    SoTA stays raw."""
-    metric_names = bench.tasks["metric"].tolist()
-    hits = [j for j in np.flatnonzero(is_nlp)
-            if isinstance(metric_names[j], str) and metric_names[j].upper() == "RMSE"]
-    if not hits:
-        return
-    j = hits[0]
+    upper-cases to ``RMSE`` (column ``j``) gets the model's value ``x``
+    replaced by ``(2 / (1 + exp(-5 / x)) - 1) * 100`` (a missing ``x`` gives
+    0.0); its SoTA stays raw. :func:`check_values` rejects ``x = 0`` and
+    overflows first."""
     x = scores[:, j]
-    if (x == 0).any():
-        i = int(np.flatnonzero(x == 0)[0])
-        raise InputError(
-            f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value is 0: the "
-            "reference scorer divides by it (ZeroDivisionError)"
-        )
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        exponent = -OFFICIAL_NLP_RMSE_T / x
-        if (exponent > EXP_OVERFLOW).any():
-            i = int(np.flatnonzero(exponent > EXP_OVERFLOW)[0])
-            raise InputError(
-                f"{_task_where(bench, j)}model '{bench.models[i]}' NLP RMSE value {plain(x[i])} "
-                "overflows the reference scorer's exp() (OverflowError)"
-            )
-        mapped = (2.0 / (1.0 + np.exp(exponent)) - 1.0) * 100.0
+        mapped = (2.0 / (1.0 + np.exp(-OFFICIAL_NLP_RMSE_T / x)) - 1.0) * 100.0
     scores[:, j] = np.where(np.isnan(x), 0.0, mapped)
 
 

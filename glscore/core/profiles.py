@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from glscore.core.vocabulary import CHOICES, check_choice
 from glscore.errors import InputError
 
 
@@ -70,18 +71,11 @@ class Profile:
         if not changes:
             return self
         for key, value in changes.items():
-            allowed = _CHOICES.get(key)
-            if allowed is not None and value not in allowed:
-                raise InputError(f"unknown {key} '{value}'; choose one of {list(allowed)}")
+            if key in CHOICES:
+                check_choice(key, value)
         suffix = ",".join(f"{k}={v}" for k, v in sorted(changes.items()))
         return replace(self, name=f"{self.name}[{suffix}]", **changes)
 
-
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "aggregation": ("per_modality", "pooled"),
-    "level4_mean": ("harmonic", "geometric", "arithmetic"),
-    "overall_over": ("present", "all"),
-}
 
 OFFICIAL = Profile(
     name="official",

@@ -1,24 +1,38 @@
 """Score a benchmark: normalise, apply a synergy rule, aggregate into levels.
 
+One scoring pass (:func:`score_detailed`, a :class:`Scoring`) holds
+everything the analyses need: the profile applied, the rule, the
+normalised matrices, the per-cell credit, the task groups and the
+:class:`Scores`. Build it once and pass it along; :func:`score` keeps only
+the scores. Models are scored in blocks of rows (:data:`BLOCK_CELLS` cells),
+so the cost is linear in the number of models and the memory beyond the
+input bounded; a model's scores are bit-identical whatever its block.
+:func:`score_blocks` scores many matrices against one tasks table (e.g.
+Monte-Carlo perturbations) without building a :class:`Benchmark` each time.
+
 >>> from glscore import load_paper, score            # doctest: +SKIP
 >>> scores = score(load_paper(), profile="paper")   # doctest: +SKIP
->>> scores.overall().head()                         # doctest: +SKIP
+>>> scores.frame().head()                           # doctest: +SKIP
+>>> scores["vitron-v1"]["level"]                    # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 
 from glscore.core import levels
-from glscore.core.benchmark import MODALITIES, Benchmark
-from glscore.core.normalise import Normalised, normalise
+from glscore.core.benchmark import MODALITIES, PARADIGMS, Benchmark
+from glscore.core.normalise import Normalised, Plan, check_values, normalise, plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.synergy import Rule, resolve
 from glscore.errors import InputError
+
+#: Cells per block of models (about 4 MB of float64 per block matrix).
+BLOCK_CELLS = 1 << 19
 
 LEVEL_COLUMNS = ("level2", "level3", "level4", "level5")
 
@@ -58,6 +72,39 @@ class Scores:
     nlp_wins: np.ndarray
     nlp_tasks: int
     level: np.ndarray
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
+    def __repr__(self) -> str:
+        counts = np.bincount(np.asarray(self.level, dtype=int), minlength=6)[1:6]
+        reached = ", ".join(f"L{k}: {int(c)}" for k, c in enumerate(counts, start=1))
+        return (f"Scores(profile={self.profile!r}, rule={self.rule!r}, {len(self)} models, "
+                f"modalities {'/'.join(self.modalities)}; level reached {reached})")
+
+    def __len__(self) -> int:
+        return len(self.models)
+
+    def __getitem__(self, model: str | int) -> dict:
+        """The record (:meth:`record`) of a model, by id (or display name) or position."""
+        if isinstance(model, (int, np.integer)):
+            return self.record(int(model))
+        return self.record(self.index_of(model))
+
+    def index_of(self, model: str) -> int:
+        """The row of ``model`` (its id, else its display name); an
+        :class:`InputError` if unknown."""
+        for names in (self.models, self.model_names):
+            if model in names:
+                return names.index(model)
+        raise InputError(f"unknown model '{model}'; e.g. {list(self.models[:5])}")
+
+    def frame(self) -> pd.DataFrame:
+        """:meth:`overall` indexed by model id (the display name as a column)."""
+        return self.overall().set_index("model")
 
     def overall(self) -> pd.DataFrame:
         """One row per model: level reached, Level-2..5, S_L, sorted as given."""
@@ -141,21 +188,113 @@ def score(
     ``profile`` names a preset (:mod:`glscore.core.profiles`); ``rule`` a synergy
     rule (:mod:`glscore.core.synergy`, default the profile's); ``aggregation``
     (``per_modality`` or ``pooled``) and ``level4_mean`` override the
-    profile's.
+    profile's. Keeps no model x task matrix: memory beyond the input is a
+    few blocks of :data:`BLOCK_CELLS` cells.
     """
-    return score_detailed(bench, profile, rule, rule_params, aggregation, level4_mean).scores
+    prof, syn = _configure(bench, profile, rule, rule_params, aggregation, level4_mean)
+    return _run(bench, prof, syn, keep=False)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
+class TaskGroups:
+    """The task groups of a tasks table under a profile (tasks x groups masks).
+
+    ``comp``/``gen``: comprehension/generation tasks per modality
+    (``modalities``, in canonical order); ``nlp``: the NLP tasks.
+    """
+
+    modalities: tuple[str, ...]
+    comp: np.ndarray
+    gen: np.ndarray
+    nlp: np.ndarray
+
+    @classmethod
+    def of(cls, bench: Benchmark, prof: Profile) -> TaskGroups:
+        modalities = bench.modalities_present if prof.overall_over == "present" else MODALITIES
+        comp, gen = modality_masks(bench.tasks, tuple(modalities))
+        nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
+        for array in (comp, gen, nlp):
+            array.flags.writeable = False
+        return cls(tuple(modalities), comp, gen, nlp)
+
+    @property
+    def either(self) -> np.ndarray:
+        return self.comp | self.gen
+
+
+@dataclass(frozen=True, repr=False)
 class Scoring:
-    """One scoring pass in full: the profile applied, the normalised matrices,
-    the per-cell credit and the resulting :class:`Scores`."""
+    """One scoring pass in full, built once and passed to every analysis.
+
+    ``bench`` and the ``profile`` applied (options included), the resolved
+    synergy ``rule``, ``norm`` (normalised scores and SoTA), ``credit`` (models
+    x tasks), the task ``masks`` and the resulting :class:`Scores`. Arrays
+    are read-only.
+    """
 
     bench: Benchmark
     profile: Profile
     norm: Normalised
     credit: np.ndarray
     scores: Scores
+    rule: Rule
+    masks: TaskGroups
+
+    def __repr__(self) -> str:
+        return (f"Scoring(profile={self.profile.name!r}, rule={self.scores.rule!r}, "
+                f"{len(self.bench.models)} models x {len(self.bench.tasks)} tasks)")
+
+    def __len__(self) -> int:
+        return len(self.bench.models)
+
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        return self.masks.modalities
+
+    @property
+    def comp_mask(self) -> np.ndarray:
+        return self.masks.comp
+
+    @property
+    def gen_mask(self) -> np.ndarray:
+        return self.masks.gen
+
+    @property
+    def nlp_mask(self) -> np.ndarray:
+        return self.masks.nlp
+
+    @property
+    def groups(self) -> list[tuple[str, np.ndarray]]:
+        """The bootstrap strata: (name, task indices), comprehension and
+        generation per modality, then NLP (every task in exactly one)."""
+        tasks = self.bench.tasks
+        out = []
+        for modality in MODALITIES:
+            for paradigm in PARADIGMS:
+                sel = (tasks["modality"] == modality) & (tasks["paradigm"] == paradigm)
+                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel.to_numpy())))
+        out.append(("NLP", np.flatnonzero(self.nlp_mask)))
+        return out
+
+    def supported(self) -> np.ndarray:
+        """Which cells count as supported under the profile (:func:`supported_cells`)."""
+        return supported_cells(self.norm, self.profile)
+
+    def wins(self) -> np.ndarray:
+        """Which cells beat the SoTA (normalised, :func:`glscore.core.levels.beats_sota`)."""
+        return levels.beats_sota(self.norm.scores, self.norm.sota)
+
+    def with_rule(self, rule: str | Rule | None, rule_params: Mapping[str, float] | None = None,
+                  **options: str) -> Scoring:
+        """The same normalisation under another rule and/or aggregation options
+        (no re-normalisation)."""
+        prof = _with_options(self.profile, options)
+        syn = resolve(rule if rule is not None else prof.rule, rule_params)
+        credit = syn.credit(self.norm.scores, self.norm.sota, self.bench.tasks)
+        scores = aggregate(self.bench, self.norm, credit, prof, syn.label)
+        credit.flags.writeable = False
+        return Scoring(self.bench, prof, self.norm, credit, scores, syn,
+                       TaskGroups.of(self.bench, prof))
 
 
 def score_detailed(
@@ -166,11 +305,113 @@ def score_detailed(
     aggregation: str | None = None,
     level4_mean: str | None = None,
 ) -> Scoring:
-    """:func:`score`, keeping what it computed on the way (for boards and audits)."""
+    """:func:`score`, keeping what it computed on the way: the one pass every
+    analysis (boards, audits, ablation, distributions) takes."""
+    prof, syn = _configure(bench, profile, rule, rule_params, aggregation, level4_mean)
+    scores, norm, credit, groups = _run(bench, prof, syn, keep=True)
+    return Scoring(bench, prof, norm, credit, scores, syn, groups)
+
+
+def prepare(bench: Benchmark, profile: str | Profile = "paper") -> Scoring:
+    """The pass under ``profile``'s own rule without :func:`score`'s
+    source checks (a benchmark without NLP or modality sheets is accepted)."""
     prof = get_profile(profile)
-    options = {k: v for k, v in (("aggregation", aggregation), ("level4_mean", level4_mean))
-               if v is not None and v != getattr(prof, k)}
-    prof = prof.with_options(**options)
+    syn = resolve(prof.rule)
+    scores, norm, credit, groups = _run(bench, prof, syn, keep=True)
+    return Scoring(bench, prof, norm, credit, scores, syn, groups)
+
+
+def as_pass(source: Benchmark | Scoring, profile: str | Profile | None = None,
+            rule: str | Rule | None = None,
+            rule_params: Mapping[str, float] | None = None) -> Scoring:
+    """A scoring pass: ``source`` itself if it is one, else
+    :func:`score_detailed` of the benchmark (``profile`` default ``paper``).
+
+    The thin convenience that lets analyses accept a :class:`Benchmark`; the
+    options apply only to a benchmark (a pass is taken as it is).
+    """
+    if isinstance(source, Scoring):
+        return source
+    return score_detailed(source, "paper" if profile is None else profile, rule, rule_params)
+
+
+#: What an analysis accepts: a benchmark, one pass, or a mapping profile -> pass.
+Source = Benchmark | Scoring | Mapping[str, Scoring]
+
+
+def pass_for(source: Source, profile: str, rule: str | Rule | None = None) -> Scoring:
+    """The pass of ``profile``: from a mapping profile -> pass, a pass of that
+    profile as given, else :func:`score_detailed` of the benchmark (or of
+    the pass's benchmark under ``profile``)."""
+    if isinstance(source, Mapping):
+        if profile not in source:
+            raise InputError(f"no scoring pass for profile '{profile}'; have {sorted(source)}")
+        return source[profile]
+    if isinstance(source, Scoring):
+        if source.profile.name == profile:
+            return source
+        source = source.bench
+    return score_detailed(source, profile, rule)
+
+
+def passes(source: Source, profiles: Iterable[str],
+           rule: str | Rule | None = None) -> dict[str, Scoring]:
+    """One pass per profile name (:func:`pass_for`)."""
+    return {p: pass_for(source, p, rule) for p in profiles}
+
+
+def bench_of(source: Source) -> Benchmark:
+    """The benchmark behind a source (a benchmark, a pass, or passes)."""
+    if isinstance(source, Mapping):
+        source = next(iter(source.values()))
+    return source.bench if isinstance(source, Scoring) else source
+
+
+def score_blocks(
+    tasks: pd.DataFrame,
+    matrices: Iterable[np.ndarray],
+    profile: str | Profile = "paper",
+    rule: str | Rule | None = None,
+    rule_params: Mapping[str, float] | None = None,
+    sheets: tuple[str, ...] | None = None,
+    source: str = "blocks",
+) -> Iterator[Scores]:
+    """Score many model x task matrices against one tasks table, one
+    :class:`Scores` per matrix (lazily): the entry point for Monte-Carlo
+    studies (e.g. perturbed copies of a result table), where building one
+    huge matrix would not fit in memory. The profile, rule and task groups
+    are resolved once; each matrix is scored in blocks of rows like
+    :func:`score`, so ``score_blocks(tasks, [m])`` equals ``score`` of the
+    same benchmark bit for bit. Models are named ``0..n-1`` within a matrix.
+
+    >>> import numpy as np                                          # doctest: +SKIP
+    >>> rng = np.random.default_rng(0)                              # doctest: +SKIP
+    >>> noisy = (bench.values + rng.normal(0, 1, bench.values.shape)  # doctest: +SKIP
+    ...          for _ in range(1000))
+    >>> levels = [s.level for s in score_blocks(bench.tasks, noisy)]  # doctest: +SKIP
+    """
+    sheets = tuple(dict.fromkeys(tasks["sheet"])) if sheets is None else sheets
+    prof = syn = the_plan = groups = None
+    for values in matrices:
+        values = np.asarray(values, dtype=float)
+        models = tuple(str(i) for i in range(values.shape[0]))
+        bench = Benchmark(tasks, models, values, sheets, source)
+        if prof is None:
+            prof, syn = _configure(bench, profile, rule, rule_params, None, None)
+            the_plan, groups = plan(bench, prof), TaskGroups.of(bench, prof)
+        yield _run(bench, prof, syn, False, the_plan, groups)[0]
+
+
+def _with_options(prof: Profile, options: Mapping[str, str | None]) -> Profile:
+    changes = {k: v for k, v in options.items() if v is not None and v != getattr(prof, k)}
+    return prof.with_options(**changes)
+
+
+def _configure(bench: Benchmark, profile: str | Profile, rule: str | Rule | None,
+               rule_params: Mapping[str, float] | None, aggregation: str | None,
+               level4_mean: str | None) -> tuple[Profile, Rule]:
+    prof = _with_options(get_profile(profile),
+                         {"aggregation": aggregation, "level4_mean": level4_mean})
     syn = resolve(rule if rule is not None else prof.rule, rule_params)
     if prof.overall_over == "present":
         if not bench.modalities_present:
@@ -178,9 +419,46 @@ def score_detailed(
         if not bench.has_nlp:
             raise InputError(f"{bench.source}: no NLP sheet: the reference scorer needs it "
                              "for Level-5")
-    norm = normalise(bench, prof)
-    credit = syn.credit(norm.scores, norm.sota, bench.tasks)
-    return Scoring(bench, prof, norm, credit, aggregate(bench, norm, credit, prof, syn.label))
+    return prof, syn
+
+
+def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan | None = None,
+         groups: TaskGroups | None = None
+         ) -> tuple[Scores, Normalised | None, np.ndarray | None, TaskGroups]:
+    """Normalise, credit and aggregate ``bench`` in blocks of rows.
+
+    With ``keep`` the normalised matrix and the credit are assembled (and
+    made read-only); without, only the per-model results are kept. The
+    plan and task groups depend on the tasks table only: pass them to reuse.
+    """
+    the_plan = plan(bench, prof) if the_plan is None else the_plan
+    check_values(bench, the_plan)
+    groups = TaskGroups.of(bench, prof) if groups is None else groups
+    n_models, n_tasks = bench.values.shape
+    step = max(1, BLOCK_CELLS // max(n_tasks, 1))
+    starts = range(0, max(n_models, 1), step)
+    full_scores = full_credit = None
+    if keep and len(starts) > 1:
+        full_scores = np.empty((n_models, n_tasks))
+        full_credit = np.empty((n_models, n_tasks))
+    parts = []
+    for start in starts:
+        rows = slice(start, min(start + step, n_models))
+        norm = normalise(bench, prof, rows, the_plan, checked=True)
+        credit = syn.credit(norm.scores, norm.sota, bench.tasks)
+        parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups))
+        if full_scores is not None:
+            full_scores[rows], full_credit[rows] = norm.scores, credit
+        elif keep:
+            full_scores, full_credit = norm.scores, credit
+    arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    scores = _scores(bench, prof, syn.label, groups, arrays)
+    if not keep:
+        return scores, None, None, groups
+    full_scores.flags.writeable = False
+    full_credit.flags.writeable = False
+    the_plan.sota.flags.writeable = False
+    return scores, Normalised(full_scores, the_plan.sota, the_plan.mapped), full_credit, groups
 
 
 def modality_masks(tasks: pd.DataFrame, modalities: tuple[str, ...]) -> tuple[np.ndarray,
@@ -205,52 +483,71 @@ def supported_cells(norm: Normalised, prof: Profile) -> np.ndarray:
     return np.isfinite(scores)
 
 
-def aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Profile,
-              rule_label: str) -> Scores:
-    """Aggregate normalised scores and credit into :class:`Scores`."""
-    tasks = bench.tasks
-    modalities = bench.modalities_present if prof.overall_over == "present" else MODALITIES
-    comp_mask, gen_mask = modality_masks(tasks, modalities)
+def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
+           prof: Profile, groups: TaskGroups) -> dict[str, np.ndarray]:
+    """The per-model numbers of one block of rows (see :func:`aggregate`)."""
     scores = norm.scores
-    comp2, gen2 = levels.group_means(scores, comp_mask), levels.group_means(scores, gen_mask)
-    comp3, gen3 = levels.group_means(credit, comp_mask), levels.group_means(credit, gen_mask)
+    comp_mask, gen_mask, nlp = groups.comp, groups.gen, groups.nlp
+    n_mod = len(groups.modalities)
+    columns = [comp_mask, gen_mask, nlp[:, None]]
+    pooled = prof.aggregation == "pooled"
+    if pooled:
+        columns += [comp_mask.any(axis=1)[:, None], gen_mask.any(axis=1)[:, None]]
+    table = np.concatenate(columns, axis=1)
+    # credit is finite (Rule.credit), the scores are made so once per block
+    means2 = levels.group_means(levels.finite_copy(scores), table, clean=True)
+    means3 = levels.group_means(credit, table, clean=True)
+    comp2, gen2 = means2[:, :n_mod], means2[:, n_mod:2 * n_mod]
+    comp3, gen3 = means3[:, :n_mod], means3[:, n_mod:2 * n_mod]
+    s_l = means3[:, 2 * n_mod]
     eps, mean = prof.level4_epsilon, prof.level4_mean
-    l2_m, l3_m = levels.level2(comp2, gen2), levels.level3(comp3, gen3)
-    l4_m = levels.level4(comp3, gen3, eps, mean)
-
-    if prof.aggregation == "pooled":
-        comp_all, gen_all = comp_mask.any(axis=1), gen_mask.any(axis=1)
-        c3, g3 = levels.group_mean(credit, comp_all), levels.group_mean(credit, gen_all)
-        l2 = levels.level2(levels.group_mean(scores, comp_all), levels.group_mean(scores, gen_all))
-        l3 = levels.level3(c3, g3)
-        l4 = levels.level4(c3, g3, eps, mean)
+    per = levels.aggregate(comp2, gen2, comp3, gen3, s_l, eps, mean)
+    if pooled:
+        k = 2 * n_mod + 1
+        total = levels.aggregate(means2[:, k:k + 1], means2[:, k + 1:], means3[:, k:k + 1],
+                                 means3[:, k + 1:], s_l, eps, mean)
     else:
-        l2, l3, l4 = l2_m.mean(axis=1), l3_m.mean(axis=1), l4_m.mean(axis=1)
-
-    nlp = (tasks["paradigm"] == "nlp").to_numpy()
-    s_l = levels.group_mean(credit, nlp)
-    l5 = levels.level5(l4, s_l)
+        total = per
 
     wins = levels.beats_sota(scores, norm.sota)
     supported = supported_cells(norm, prof)
+    either = np.concatenate([groups.either, nlp[:, None]], axis=1)
+    wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
     if prof.supported_count == "official":
         # The reference's NLP line counts on the raw values.
-        nlp_supported = np.isfinite(bench.values) & np.isfinite(bench.sota)
-        nlp_wins = levels.beats_sota(bench.values, bench.sota)
+        raw_nlp, sota_nlp = raw[:, nlp], raw_sota[nlp]
+        nlp_supported = (np.isfinite(raw_nlp) & np.isfinite(sota_nlp)).sum(axis=1)
+        nlp_wins = levels.beats_sota(raw_nlp, sota_nlp).sum(axis=1)
     else:
-        nlp_supported, nlp_wins = supported, wins
-    either = comp_mask | gen_mask
-    return Scores(
-        models=bench.models, model_names=bench.model_names, profile=prof.name,
-        rule=rule_label, modalities=tuple(modalities),
-        comp2=comp2, gen2=gen2, comp3=comp3, gen3=gen3,
-        level2_m=l2_m, level3_m=l3_m, level4_m=l4_m,
-        supported_m=supported.astype(int) @ either.astype(int),
-        wins_m=wins.astype(int) @ either.astype(int),
-        tasks_m=either.sum(axis=0),
-        level2=l2, level3=l3, level4=l4, level5=l5, s_l=s_l,
-        nlp_supported=nlp_supported[:, nlp].sum(axis=1),
-        nlp_wins=nlp_wins[:, nlp].sum(axis=1),
-        nlp_tasks=int(nlp.sum()),
-        level=levels.level_reached(l2, l3, l4, l5),
-    )
+        nlp_supported, nlp_wins = supported_g[:, n_mod], wins_g[:, n_mod]
+    return {
+        "comp2": comp2, "gen2": gen2, "comp3": comp3, "gen3": gen3,
+        "level2_m": per.level2_m, "level3_m": per.level3_m, "level4_m": per.level4_m,
+        "supported_m": supported_g[:, :n_mod], "wins_m": wins_g[:, :n_mod],
+        "level2": total.level2, "level3": total.level3, "level4": total.level4,
+        "level5": total.level5, "s_l": s_l, "level": total.level,
+        "nlp_supported": nlp_supported, "nlp_wins": nlp_wins,
+    }
+
+
+def _scores(bench: Benchmark, prof: Profile, rule_label: str, groups: TaskGroups,
+            arrays: Mapping[str, np.ndarray]) -> Scores:
+    return Scores(models=bench.models, model_names=bench.model_names, profile=prof.name,
+                  rule=rule_label, modalities=groups.modalities,
+                  tasks_m=groups.either.sum(axis=0), nlp_tasks=int(groups.nlp.sum()),
+                  **arrays)
+
+
+def aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Profile,
+              rule_label: str) -> Scores:
+    """Aggregate normalised scores and credit into :class:`Scores`.
+
+    Per modality ``m``: the group means ``C2, G2`` (scores) and ``C3, G3``
+    (credit), ``sum_{t in group} x_t / |group|`` with NaN as 0, then
+    :func:`glscore.core.levels.aggregate` (``per_modality``: overall = mean
+    over the modalities; ``pooled``: one comprehension and one generation
+    group over all modalities).
+    """
+    groups = TaskGroups.of(bench, prof)
+    arrays = _block(bench.values, bench.sota, norm, credit, prof, groups)
+    return _scores(bench, prof, rule_label, groups, arrays)

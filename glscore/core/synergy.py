@@ -60,7 +60,12 @@ class Rule:
             raise InputError(
                 f"synergy rule '{self.name}' returned shape {out.shape}, expected {scores.shape}"
             )
-        return np.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+        # Non-finite credit (NaN = not supported, +-inf) becomes 0; the common
+        # case, a rule that already returns finite credit, costs one scan.
+        finite = np.isfinite(out)
+        if finite.all() and not np.may_share_memory(out, scores):
+            return out
+        return np.where(finite, out, 0.0)
 
     @property
     def label(self) -> str:

@@ -50,6 +50,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "level4_mean": ("harmonic", "geometric", "arithmetic"),
     "overall_over": ("present", "all"),
     "scale": ("auto", "percent", "fraction"),
+    "grid_design": ("one_at_a_time", "full"),
 }
 AGGREGATIONS: tuple[str, ...] = CHOICES["aggregation"]
 LEVEL4_MEANS: tuple[str, ...] = CHOICES["level4_mean"]

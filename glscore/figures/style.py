@@ -27,6 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final
 
+from glscore.core.profiles import PROFILES as _PROFILES
+from glscore.core.vocabulary import TASK_MODALITIES
 from glscore.io.files import write_if_changed
 from glscore.paths import FIGURES_DIR
 
@@ -80,7 +82,8 @@ LEVEL_COLORS: Final[dict[str, str]] = {
     "Level-5": "#FDE725",
 }
 
-MODALITIES: Final[tuple[str, ...]] = ("Image", "Video", "Audio", "3D", "NLP")
+#: The modalities of the tasks table (defined once, in ``core.vocabulary``).
+MODALITIES: Final[tuple[str, ...]] = TASK_MODALITIES
 #: Modalities are categories: Okabe-Ito hues.
 MODALITY_COLORS: Final[dict[str, str]] = {
     "Image": OKABE_ITO["blue"],
@@ -90,7 +93,8 @@ MODALITY_COLORS: Final[dict[str, str]] = {
     "NLP": OKABE_ITO["vermillion"],
 }
 
-PROFILES: Final[tuple[str, ...]] = ("official", "paper")
+#: The profile names (defined once, in ``core.profiles``), sorted.
+PROFILES: Final[tuple[str, ...]] = tuple(sorted(_PROFILES))
 #: Scoring profiles: black for the official scorer, grey for the paper's.
 PROFILE_COLORS: Final[dict[str, str]] = {
     "official": OKABE_ITO["black"],

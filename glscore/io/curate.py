@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from glscore import paths
+from glscore.core import vocabulary
 from glscore.errors import InputError
 from glscore.io.files import write_text_if_changed
 from glscore.io.quality import copied_runs
@@ -46,17 +47,9 @@ class Sheet:
     paradigm: str
 
 
-SHEETS: tuple[Sheet, ...] = (
-    Sheet("Image-Comprehension", "IC", "Image", "comprehension"),
-    Sheet("Image-Generation", "IG", "Image", "generation"),
-    Sheet("Video-Comprehension", "VC", "Video", "comprehension"),
-    Sheet("Video-Generation", "VG", "Video", "generation"),
-    Sheet("Audio-Comprehension", "AC", "Audio", "comprehension"),
-    Sheet("Audio-Generation", "AG", "Audio", "generation"),
-    Sheet("3D-Comprehension", "3C", "3D", "comprehension"),
-    Sheet("3D-Generation", "3G", "3D", "generation"),
-    Sheet("NLP", "NLP", "NLP", "nlp"),
-)
+#: The sheet table of ``core.vocabulary`` (defined there once), as records.
+SHEETS: tuple[Sheet, ...] = tuple(Sheet(name, code, modality, paradigm)
+                                  for name, modality, paradigm, code in vocabulary.SHEETS)
 SHEET_BY_NAME: Mapping[str, Sheet] = {s.name: s for s in SHEETS}
 SHEET_ORDER: Mapping[str, int] = {s.name: i for i, s in enumerate(SHEETS)}
 
@@ -72,22 +65,17 @@ MODALITY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("3d", "3D"),
 )
 
+#: Columns of ``data/tasks.csv``: the tasks-table columns every Benchmark has
+#: (``core.vocabulary.TASK_COLUMNS``, ending with ``sota``) with the curation
+#: columns before ``sota``.
 TASK_COLUMNS = (
-    "task_id",
-    "modality",
-    "paradigm",
-    "sheet",
-    "sheet_row",
-    "task_name",
-    "task_short_name",
-    "metric",
-    "direction",
+    *vocabulary.TASK_COLUMNS[:-1],
     "skill_group_id",
     "skill_short_name",
     "task_idx_in_group",
     "appendix_table",
     "sota_printed",
-    "sota",
+    vocabulary.TASK_COLUMNS[-1],
 )
 SCORE_COLUMNS = (
     "model_id",

@@ -1,0 +1,128 @@
+"""The scoring pass and its result objects (glscore.core.scoring)."""
+
+import numpy as np
+import pytest
+
+import glscore
+from glscore import Benchmark, InputError, score, score_blocks, score_detailed
+from glscore.analysis import leaderboard
+from glscore.analysis.ablation import Variant
+from glscore.core import levels, scoring
+
+NAN = np.nan
+
+
+def test_reprs_are_one_line(paper_bench):
+    s = score(paper_bench)
+    for text in (repr(paper_bench), repr(s), repr(score_detailed(paper_bench))):
+        assert "\n" not in text and len(text) < 200
+    # 102 models: 12 + 11 + 76 + 3 + 0 by level (README, "What the analyses find")
+    assert "L1: 12, L2: 11, L3: 76, L4: 3, L5: 0" in repr(s)
+    assert len(s) == len(paper_bench) == 102
+
+
+def test_a_model_by_id_or_name(paper_bench):
+    s = score(paper_bench)
+    i = paper_bench.models.index("vitron-v1")
+    assert s["vitron-v1"] == s.record(i) == s["Vitron-V1"] == s[i]
+    assert s.frame().loc["vitron-v1", "name"] == "Vitron-V1"
+    with pytest.raises(InputError, match="unknown model 'nope'"):
+        s["nope"]
+
+
+def test_arrays_are_read_only(paper_bench):
+    run = score_detailed(paper_bench)
+    for array in (paper_bench.values, run.scores.level2, run.scores.level2_m,
+                  run.norm.scores, run.norm.sota, run.credit):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 1.0
+
+
+def test_the_callers_array_stays_writable(make_bench):
+    values = np.array([[60.0]])
+    bench = make_bench([("IC-001", "Acc", "higher", 50.0)], values)
+    values[0, 0] = 40.0  # the caller's own array is not frozen
+    assert not bench.values.flags.writeable
+
+
+def test_from_rows_derives_sheet_modality_paradigm(make_bench):
+    bench = make_bench([("IC-001", "Acc", "higher", 50.0), ("IC-002", "Acc", "higher", 60.0),
+                        ("NLP-001", "Acc", "higher", 70.0)], [[1.0, 2.0, 3.0]])
+    assert bench.tasks["sheet"].tolist() == ["Image-Comprehension"] * 2 + ["NLP"]
+    assert bench.tasks["paradigm"].tolist() == ["comprehension"] * 2 + ["nlp"]
+    assert bench.tasks["sheet_row"].tolist() == [1, 2, 1]
+    with pytest.raises(InputError, match="unknown task-id prefix"):
+        make_bench([("XX-1", "Acc", "higher", 1.0)], [[1.0]])
+
+
+def test_blocks_give_the_same_bits(paper_bench, monkeypatch):
+    """A model's record is the same whatever block of rows it is scored in."""
+    whole = {p: score(paper_bench, p) for p in ("paper", "official")}
+    # blocks of 7 rows: 102 models in 15 blocks, boundaries everywhere
+    monkeypatch.setattr(scoring, "BLOCK_CELLS", 7 * len(paper_bench.tasks))
+    for p, s in whole.items():
+        blocked = score(paper_bench, p)
+        assert blocked.records() == s.records()
+        alone = score(paper_bench.select_models(["vitron-v1"]), p)
+        assert alone["vitron-v1"] == s["vitron-v1"]
+        detailed = score_detailed(paper_bench, p)
+        assert detailed.scores.records() == s.records()
+
+
+def test_score_blocks_equals_score(paper_bench):
+    first, second = list(score_blocks(paper_bench.tasks,
+                                      [paper_bench.values, paper_bench.values[:3]]))
+    s = score(paper_bench)
+    assert len(first) == 102 and len(second) == 3
+    for i in range(3):
+        a, b = first.record(i), s.record(i)
+        a.pop("model"), b.pop("model")
+        assert a == b
+
+
+def test_a_pass_serves_the_analyses(paper_bench):
+    run = score_detailed(paper_bench, "official")
+    by_pass = leaderboard.scope_tables(run, "B")
+    by_bench = leaderboard.scope_tables(paper_bench, "B", "official")
+    for a, b in zip(by_pass, by_bench, strict=True):
+        assert a.table.equals(b.table)
+
+
+def test_domain_errors_name_the_first_bad_cell(make_bench):
+    # two bad cells: row 0 column FID (0.0) and row 1 column MSE (-1); row-major: row 0 first
+    bench = make_bench([("IG-001", "MSE", "lower", 5.0), ("IG-002", "FID", "lower", 25.0)],
+                       [[1.0, 0.0], [-1.0, 3.0]], ("a", "b"))
+    with pytest.raises(InputError, match=r"task IG-002.*model 'a' value .*0\.0.* must be > 0"):
+        score(bench)
+
+
+def test_option_choices_raise_input_errors():
+    with pytest.raises(InputError, match="unknown level4_mean 'median'"):
+        levels.level4(np.array([1.0]), np.array([1.0]), mean="median")
+    with pytest.raises(InputError, match="unknown level4_mean 'median'"):
+        Variant.of("strict", level4_mean="median")
+    with pytest.raises(InputError, match="unknown aggregation 'sum'"):
+        glscore.PAPER.with_options(aggregation="sum")
+
+
+def test_the_aggregation_kernel_by_hand():
+    # one modality: C2 = 40, G2 = 20, C3 = 30, G3 = 10, S_L = 50
+    # L2 = (40 + 20) / 2 = 30; L3 = (30 + 10) / 2 = 20; L4 = 2*30*10 / 40 = 15; L5 = 15 * 50 / 100
+    out = levels.aggregate(np.array([[40.0]]), np.array([[20.0]]), np.array([[30.0]]),
+                           np.array([[10.0]]), np.array([50.0]))
+    assert (out.level2[0], out.level3[0], out.level4[0], out.level5[0]) == (30, 20, 15, 7.5)
+    assert out.level[0] == 5
+
+
+def test_public_api():
+    for name in ("score", "score_detailed", "score_blocks", "Benchmark", "Scores", "Scoring",
+                 "register_rule", "load_paper", "load_workbooks", "load_tidy"):
+        assert name in glscore.__all__ and hasattr(glscore, name)
+    assert Benchmark.__init__.__code__.co_varnames[1:4] == ("tasks", "models", "values")
+
+
+def test_with_rule_recredits_without_renormalising(paper_bench):
+    run = score_detailed(paper_bench)
+    soft = run.with_rule("soft", {"k": 10.0})
+    assert soft.norm is run.norm
+    assert soft.scores.records() == score(paper_bench, "paper", "soft", {"k": 10.0}).records()
