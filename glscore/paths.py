@@ -34,6 +34,8 @@ FIGURES_DIR: Path = REPO_ROOT / "figures"
 NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
 
 TASKS_CSV: Path = DATA_DIR / "tasks.csv"
+SCORES_CSV: Path = DATA_DIR / "scores.csv"
+MODELS_CSV: Path = DATA_DIR / "models.csv"
 
 
 def shared_data_dir() -> Path:

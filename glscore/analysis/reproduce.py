@@ -65,7 +65,7 @@ from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
 from glscore.core.profiles import PROFILES, Profile, get_profile
 from glscore.core.scoring import Scores, Scoring, score, score_detailed
-from glscore.io.loaders import load_paper, read_table
+from glscore.io.loaders import load_paper, read_data_csv
 
 TOLERANCE = 0.01
 #: Rules with no free number (or one integer predicted out of sample): status ``rule``.
@@ -257,7 +257,7 @@ def reproduction_paragraph(rep: Reproduction) -> str:
 
 def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
     """Tables 12/14/16 as long cells: table, level, model, modality, published."""
-    pub = read_table(Path(data_dir) / "published_levels.csv")
+    pub = read_data_csv(Path(data_dir) / "published_levels.csv")
     long = pub.melt(id_vars=["table", "level", "model_id", "model_printed", "row_in_table"],
                     value_vars=list(MODALITIES), var_name="modality", value_name="published")
     long = long.rename(columns={"model_id": "model"})
@@ -269,7 +269,7 @@ def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
 
 def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
     """(model, modality) pairs with at least one Appendix B row (supported or not)."""
-    scores = read_table(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
+    scores = read_data_csv(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
     modality = bench.tasks.set_index("task_id")["modality"]
     pairs = scores.assign(modality=scores["task_id"].map(modality))
     return pairs[["model_id", "modality"]].drop_duplicates().rename(columns={"model_id": "model"})
@@ -278,7 +278,7 @@ def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.
 def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     """The benchmark with every cell the paper prints twice taken from its other row
     (the one in ``scores_alternates.csv``)."""
-    alt = read_table(Path(data_dir) / "scores_alternates.csv")
+    alt = read_data_csv(Path(data_dir) / "scores_alternates.csv")
     rows = pd.Index(bench.models).get_indexer(alt["model_id"])
     cols = pd.Index(bench.tasks["task_id"]).get_indexer(alt["task_id"])
     keep = (rows >= 0) & (cols >= 0)
@@ -497,7 +497,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     still = cells["status"] == _OPEN
     cells.loc[still, "status"] = cells.loc[still, "category"].map(strength).fillna("unexplained")
 
-    pub = read_table(Path(data_dir) / "published_levels.csv")
+    pub = read_data_csv(Path(data_dir) / "published_levels.csv")
     mean4 = pub[list(MODALITIES)].mean(axis=1)
     nonzero_rows = pub["overall"] != 0
     consistent = int(((mean4 - pub["overall"]).abs() <= 0.01)[nonzero_rows].sum())
@@ -936,7 +936,7 @@ def printed_rows_effect(profile: str | Profile = "paper",
     beside the published cell. Only (model, modality) pairs the other row changes."""
     prof = get_profile(profile)
     bench = load_paper(data_dir)
-    alt = read_table(Path(data_dir) / "scores_alternates.csv")
+    alt = read_data_csv(Path(data_dir) / "scores_alternates.csv")
     primary = recomputed_cells(score(bench, prof))
     other = recomputed_cells(score(with_alternates(bench, data_dir), prof))
     modality = bench.tasks.set_index("task_id")["modality"]

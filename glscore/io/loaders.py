@@ -260,9 +260,9 @@ def load_paper(data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     only models with at least one per-task row are in the matrix.
     """
     data_dir = Path(data_dir)
-    tasks = _read_csv(data_dir / "tasks.csv")
-    scores = _read_csv(data_dir / "scores.csv")
-    models = _read_csv(data_dir / "models.csv")
+    tasks = read_data_csv(data_dir / "tasks.csv")
+    scores = read_data_csv(data_dir / "scores.csv")
+    models = read_data_csv(data_dir / "models.csv")
     _require_columns(tasks, TASK_COLUMNS, data_dir / "tasks.csv")
     _require_columns(scores, ("model_id", "task_id", "value"), data_dir / "scores.csv")
     _require_columns(models, ("model_id", "display_name"), data_dir / "models.csv")
@@ -290,7 +290,10 @@ def _paper_source_label(data_dir: Path) -> str:
     return f"paper data ({data_dir})"
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def read_data_csv(path: Path | str) -> pd.DataFrame:
+    """A committed ``data/`` CSV with its column types (an empty cell is ``NaN``;
+    text such as ``NA`` stays text). User files go through :func:`read_table`."""
+    path = Path(path)
     if not path.is_file():
         raise InputError(f"'{path}': file not found")
     try:
@@ -1029,7 +1032,7 @@ def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:
     :func:`with_paper_models`) are ``paper`` and every other is ``input``."""
     if not from_files:
         return ["paper"] * len(bench_models)
-    paper_ids = set(_read_csv(paths.MODELS_CSV)["model_id"].astype(str))
+    paper_ids = set(read_data_csv(paths.MODELS_CSV)["model_id"].astype(str))
     return ["paper" if m in paper_ids else "input" for m in bench_models]
 
 
