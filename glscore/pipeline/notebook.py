@@ -20,13 +20,23 @@ from glscore.io.files import write_text_if_changed
 DISPLAY_PRECISION = 3
 
 
-def setup() -> None:
-    """Stable display: pandas precision and width, the house matplotlib style."""
+def setup(out_dir: Path | str = "figures") -> Path:
+    """Stable display (pandas precision and width, the house matplotlib style).
+
+    Returns the output folder for :func:`show` and :func:`write_table`:
+    ``out_dir`` (the notebook's ``out_dir`` parameter) resolved from the
+    repository root, so ``"figures"`` is the committed ``figures/`` and an
+    absolute path (``--output-dir``) stays as given. Nothing is created yet.
+
+    >>> setup("figures") == paths.FIGURES_DIR
+    True
+    """
     pd.set_option("display.precision", DISPLAY_PRECISION)
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.max_rows", 60)
     plots.apply_style()
+    return paths.REPO_ROOT / out_dir
 
 
 def show(fig, name: str, directory: Path | str = paths.FIGURES_DIR):
