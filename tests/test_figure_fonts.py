@@ -14,12 +14,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
+from PIL import Image
 
-from glscore import paths  # noqa: E402
-from glscore.figures import style  # noqa: E402
+from glscore import paths
+from glscore.figures import style
 
 SAVED = sorted(paths.FIGURES_DIR.glob("*.png"))
 
