@@ -67,6 +67,7 @@ $(STAMP): requirements.txt pyproject.toml
 # ------------------------------------------------------------- notebooks
 notebooks: venv
 	$(BIN)/python -m glscore.pipeline --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
+	$(BIN)/python -m glscore.pipeline.readme
 
 # ------------------------------------------------------------------ test
 test: venv

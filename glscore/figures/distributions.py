@@ -219,13 +219,14 @@ def win_map_figure(wmap: pd.DataFrame):
     return fig
 
 
-def distance_figure(dist: Distances):
+def distance_figure(dist: Distances, note: str = ""):
     """Ranked chart: for every model below Level-5, the cheapest single-task
     increase to the next level, coloured by the current level. Left: any task
     may be raised (an unsupported one from 0); a bar with its value, or a
     tick at 0 labelled "any > 0" where any positive change suffices. Right,
     same rows: only supported tasks; a diamond at the increase, or "not
-    possible" where no supported task would lift the model."""
+    possible" where no supported task would lift the model. ``note`` is
+    appended to the title (e.g. which tasks were left out)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -267,7 +268,8 @@ def distance_figure(dist: Distances):
     handles = [Patch(color=plots.LEVEL_COLORS[_level_label(lv)], label=f"now {_level_label(lv)}")
                for lv in sorted(frame["level"].unique())]
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    fig.suptitle(_wrap(distance_headline(dist), 90), fontsize=10, fontweight="bold")
+    title = distance_headline(dist) + (f" ({note})" if note else "")
+    fig.suptitle(_wrap(title, 90), fontsize=10, fontweight="bold")
     return fig
 
 
