@@ -60,8 +60,9 @@ $(STAMP): requirements.txt pyproject.toml
 	  echo "creating $(VENV) with $(PYTHON)"; \
 	  $(PYTHON) -m venv $(VENV); \
 	fi
-	$(PIP) install --root-user-action=ignore -r requirements.txt
-	$(PIP) install --root-user-action=ignore --no-deps -e .
+	@echo "installing requirements.txt into $(VENV) (pip -q: only problems are printed)"
+	$(PIP) install -q --root-user-action=ignore -r requirements.txt
+	$(PIP) install -q --root-user-action=ignore --no-deps -e .
 	touch $(STAMP)
 
 # ------------------------------------------------------------- notebooks

@@ -250,7 +250,7 @@ def test_run_writes_outputs_clean_and_deterministic(tmp_path: Path) -> None:
     assert nb["cells"][2]["outputs"][0]["text"] == ["2 x 0 Agg\n"]
     assert _volatile_keys(nb) == []
     assert "start_time" not in data.decode() and "duration" not in data.decode()
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["kernelspec"]["name"] == "glscore"  # the kernel `make lab` registers
     assert nb["nbformat_minor"] == 5
     assert [cell["id"] for cell in nb["cells"]] == ["cell-000", "cell-001", "cell-002"]
     assert not any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
@@ -394,3 +394,20 @@ def test_consecutive_streams_are_merged_whatever_the_flushes():
     assert one.cells[0]["outputs"] == two.cells[0]["outputs"]
     assert [o["name"] for o in one.cells[0]["outputs"]] == ["stdout", "stderr"]
     assert one.cells[0]["outputs"][0]["text"] == "a\nb\n"
+
+
+def test_make_lab_registers_the_kernel_the_notebooks_name() -> None:
+    import re
+
+    from glscore import paths
+
+    makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    install = re.search(r"ipykernel install .*--name (\S+) --display-name \"([^\"]+)\"", makefile)
+    assert install, "make lab does not register a kernel"
+    assert install.groups() == (pipeline.KERNELSPEC["name"], pipeline.KERNELSPEC["display_name"])
+    # 02 is regenerated on main by the lead after the merge (branch `repro` owns it).
+    stale = {"02_paper_reproduction.ipynb"}
+    for path in pipeline.list_notebooks(paths.NOTEBOOKS_DIR):
+        spec = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
+        if path.name not in stale or spec["name"] == pipeline.KERNELSPEC["name"]:
+            assert spec["name"] == pipeline.KERNELSPEC["name"], path.name

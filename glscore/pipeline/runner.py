@@ -12,7 +12,8 @@ in numerical order with papermill. Every run:
   kernel environment ``MPLBACKEND=Agg`` and ``PYTHONHASHSEED=0``;
 * strips volatile metadata (papermill's timestamps, durations and status, the
   ``execution`` timings nbclient records, widget state, papermill's empty
-  ``tags`` lists), normalises the kernelspec to ``python3`` and writes the
+  ``tags`` lists), sets the kernelspec to :data:`KERNELSPEC` (``glscore``, the
+  kernel ``make lab`` registers) and writes the
   notebook with nbformat's canonical JSON (indent 1, sorted keys, trailing
   newline), atomically, so that two runs give the same bytes.
 
@@ -84,11 +85,14 @@ NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d{2,})_.+\.ipynb$")
 #: Environment given to the kernel for every run (stable figures and hashing).
 KERNEL_ENV: Mapping[str, str] = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
 
-#: Kernelspec stored in every notebook the runner writes.
-PYTHON3_KERNELSPEC: Mapping[str, str] = {
-    "display_name": "Python 3 (ipykernel)",
+#: Kernelspec stored in every notebook the runner writes: the kernel that
+#: ``make lab`` registers (``ipykernel install --name glscore``), so a notebook
+#: opened in Lab runs in the project's ``.venv``. Headless runs do not depend
+#: on it: the runner and nbval start ``python3`` of the running Python.
+KERNELSPEC: Mapping[str, str] = {
+    "display_name": "glscore (.venv)",
     "language": "python",
-    "name": "python3",
+    "name": "glscore",
 }
 
 DEFAULT_TIMEOUT = 600
@@ -222,13 +226,13 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     Removes notebook-level ``papermill`` and ``widgets`` metadata, cell-level
     ``papermill`` / ``execution`` / ``ExecuteTime`` metadata, the empty
     ``tags`` lists papermill adds to every cell, the Python patch version in
-    ``language_info``; sets the kernelspec to ``python3``; merges consecutive
+    ``language_info``; sets the kernelspec to :data:`KERNELSPEC`; merges consecutive
     stream outputs (:func:`coalesce_streams`).
     """
     meta = nb.setdefault("metadata", nbformat.NotebookNode())
     for key in _VOLATILE_NOTEBOOK_KEYS:
         meta.pop(key, None)
-    meta["kernelspec"] = nbformat.from_dict(dict(PYTHON3_KERNELSPEC))
+    meta["kernelspec"] = nbformat.from_dict(dict(KERNELSPEC))
     language_info = meta.get("language_info")
     if isinstance(language_info, dict):
         language_info.pop("version", None)
@@ -300,7 +304,7 @@ def _read_notebook(path: Path) -> nbformat.NotebookNode:
     # papermill needs a kernel name and language to parse and inject parameters.
     kernelspec = nb.setdefault("metadata", nbformat.NotebookNode()).get("kernelspec") or {}
     if not kernelspec.get("name") or not kernelspec.get("language"):
-        nb.metadata["kernelspec"] = nbformat.from_dict(dict(PYTHON3_KERNELSPEC))
+        nb.metadata["kernelspec"] = nbformat.from_dict(dict(KERNELSPEC))
     return _ensure_cell_ids(nb)
 
 
