@@ -53,6 +53,7 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -645,8 +646,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     prog = "python -m glscore.pipeline"
     current: Path | None = None
+    args = _build_parser().parse_args(argv)  # a usage error exits here: one line, status 2
+    previous_handler = signal.signal(signal.SIGINT, _interrupt)
     try:
-        args = _build_parser().parse_args(argv)
         runs = plan(
             args.directory,
             only=args.only,
@@ -662,20 +664,28 @@ def main(argv: list[str] | None = None) -> int:
                 notebook, parameters, output=output, timeout=args.timeout, kernel=args.kernel
             )
     except KeyboardInterrupt:
-        # The interrupted kernel's pending tasks end with DeadKernelError;
-        # asyncio would log each as "exception was never retrieved".
-        logging.getLogger("asyncio").disabled = True
         where = f" while running {_display_path(current)} (not written)" if current else ""
         print(f"{prog}: interrupted{where}", file=sys.stderr)
         return 130
     except (ValueError, NotebookExecutionError, OSError) as exc:
-        if "args" in locals() and args.debug:
+        if args.debug:
             for line in getattr(exc, "traceback", []):
                 print(line, file=sys.stderr)
             raise
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C: silence the loggers that would report the run being torn down
+    (nbclient's "Kernel died", asyncio's never-retrieved task errors), then
+    stop with ``KeyboardInterrupt`` as usual."""
+    for name in ("papermill", "nbclient", "asyncio", "traitlets"):
+        logging.getLogger(name).disabled = True
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
