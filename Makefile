@@ -63,13 +63,15 @@ $(STAMP): requirements.txt pyproject.toml
 	  echo "creating $(VENV) with $(PYTHON)"; \
 	  $(PYTHON) -m venv $(VENV); \
 	fi
-	$(PIP) install --root-user-action=ignore -r requirements.txt
-	$(PIP) install --root-user-action=ignore --no-deps -e .
+	@echo "installing requirements.txt into $(VENV) (pip -q: only problems are printed)"
+	$(PIP) install -q --root-user-action=ignore -r requirements.txt
+	$(PIP) install -q --root-user-action=ignore --no-deps -e .
 	touch $(STAMP)
 
 # ------------------------------------------------------------- notebooks
 notebooks: venv
 	$(BIN)/python -m glscore.pipeline --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
+	$(BIN)/python -m glscore.pipeline.readme
 
 # ------------------------------------------------------------------ test
 # The browser checks run when a Chromium is on PATH (.ci/run installs one).

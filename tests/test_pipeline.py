@@ -8,6 +8,11 @@ kernel are marked ``notebooks``; together they take a few seconds.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import matplotlib
@@ -93,9 +98,124 @@ def test_parameters_on_notebook_without_parameters_cell(tmp_path: Path) -> None:
         pipeline.run_notebook(path, {"x": 2})
 
 
-def test_cli_rejects_parameters_without_output_dir(capsys: pytest.CaptureFixture[str]) -> None:
-    assert pipeline.main(["-p", "alpha=2"]) == 2
-    assert "--output-dir" in capsys.readouterr().err
+def make_out_notebook(path: Path, body: str = "") -> Path:
+    """A notebook with ``out_dir`` and ``alpha`` parameters that writes ``out_dir/<stem>.txt``."""
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# writes one file"),
+            new_code_cell("alpha = 1\nout_dir = 'figures'", metadata={"tags": ["parameters"]}),
+            new_code_cell(
+                "import pathlib\n"
+                f"{body}\n"
+                "out = pathlib.Path(out_dir)\n"
+                "out.mkdir(parents=True, exist_ok=True)\n"
+                f"(out / '{path.stem}.txt').write_text(str(alpha))"
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Py", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+BAD_INVOCATIONS = {
+    "parameters without --output-dir": (["-p", "alpha=2"], "need --output-dir"),
+    "unknown parameter in one notebook": (["-p", "beta=2", "--output-dir", "{out}"], "'beta'"),
+    "parameter only one notebook declares": (
+        ["-p", "gamma=2", "--output-dir", "{out}"],
+        "01_a.ipynb: unknown parameter 'gamma'",  # before 01 runs
+    ),
+    "out_dir by hand": (["-p", "out_dir=x", "--output-dir", "{out}"], "--output-dir, not -p"),
+    "output dir is a file": (["--output-dir", "{file}"], "exists and is not a folder"),
+    "output dir below a file": (["--output-dir", "{file}/sub"], "is not a folder"),
+    "no notebook matches": (["--only", "zzz"], "no notebook in"),
+    "missing folder": (["--directory", "{missing}"], "notebook folder not found"),
+    "unknown option": (["--directroy", "x"], "unrecognized arguments"),
+    "malformed parameter": (["-p", "alpha"], "expected NAME=VALUE"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INVOCATIONS))
+def test_bad_invocation_is_one_line_exit_2_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], case: str
+) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    make_out_notebook(nbs / "01_a.ipynb")
+    second = make_out_notebook(nbs / "02_b.ipynb")
+    nb = nbformat.read(second, as_version=4)  # 02 also declares gamma; 01 does not
+    nb.cells[1].source += "\ngamma = 0"
+    nbformat.write(nb, second)
+    (tmp_path / "a_file").write_text("keep", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    argv, expected = BAD_INVOCATIONS[case]
+    fields = {"out": tmp_path / "out", "file": tmp_path / "a_file", "missing": tmp_path / "none"}
+    argv = [arg.format(**fields) for arg in argv]
+    if "--directory" not in argv:
+        argv = ["--directory", str(nbs), *argv]
+    try:
+        status = pipeline.main(argv)
+    except SystemExit as exit_:  # argparse's own errors
+        status = exit_.code
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1, err
+    assert expected in err
+    assert "Traceback" not in err
+    assert _snapshot(tmp_path) == before, "a bad invocation wrote something"
+
+
+@pytest.mark.notebooks
+def test_output_dir_receives_every_output(tmp_path: Path) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    make_out_notebook(nbs / "01_a.ipynb")
+    make_out_notebook(nbs / "02_b.ipynb")
+    before = _snapshot(nbs)
+    out = tmp_path / "deep" / "out"
+    written = pipeline.run_all(nbs, 60, output_dir=out, parameters={"alpha": 7})
+    assert [p.name for p in written] == ["01_a.ipynb", "02_b.ipynb"]
+    assert sorted(_snapshot(out)) == ["01_a.ipynb", "01_a.txt", "02_b.ipynb", "02_b.txt"]
+    assert (out / "02_b.txt").read_text() == "7"
+    assert _snapshot(nbs) == before  # sources untouched, nothing written beside them
+
+
+@pytest.mark.notebooks
+def test_ctrl_c_ends_quietly_and_writes_nothing(tmp_path: Path) -> None:
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    make_out_notebook(nbs / "01_slow.ipynb", body="import time\ntime.sleep(60)")
+    before = _snapshot(nbs)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glscore.pipeline", "--directory", str(nbs),
+         "--output-dir", str(out), "--timeout", "120"],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        assert proc.stderr is not None
+        assert proc.stderr.readline().startswith("running")
+        time.sleep(3)  # the kernel is up and sleeping
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        err = proc.stderr.read()
+        status = proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert status == 130
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [
+        "python -m glscore.pipeline: interrupted while running "
+        f"{nbs / '01_slow.ipynb'} (not written)"
+    ]
+    assert _snapshot(nbs) == before
+    assert _snapshot(out) == {}
 
 
 # ---------------------------------------------------------------- execution
@@ -130,7 +250,7 @@ def test_run_writes_outputs_clean_and_deterministic(tmp_path: Path) -> None:
     assert nb["cells"][2]["outputs"][0]["text"] == ["2 x 0 Agg\n"]
     assert _volatile_keys(nb) == []
     assert "start_time" not in data.decode() and "duration" not in data.decode()
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["kernelspec"]["name"] == "glscore"  # the kernel `make lab` registers
     assert nb["nbformat_minor"] == 5
     assert [cell["id"] for cell in nb["cells"]] == ["cell-000", "cell-001", "cell-002"]
     assert not any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
@@ -176,7 +296,7 @@ def test_cli_reports_failure_in_one_line(
     status = pipeline.main(["--directory", str(tmp_path), "--timeout", "60"])
     err = capsys.readouterr().err
     assert status == 2
-    error_lines = [line for line in err.splitlines() if line.startswith("error:")]
+    error_lines = [line for line in err.splitlines() if "error:" in line]
     assert len(error_lines) == 1
     assert "02_bad.ipynb: cell 2" in error_lines[0] and "ZeroDivisionError" in error_lines[0]
     assert "Traceback" not in err
@@ -274,3 +394,20 @@ def test_consecutive_streams_are_merged_whatever_the_flushes():
     assert one.cells[0]["outputs"] == two.cells[0]["outputs"]
     assert [o["name"] for o in one.cells[0]["outputs"]] == ["stdout", "stderr"]
     assert one.cells[0]["outputs"][0]["text"] == "a\nb\n"
+
+
+def test_make_lab_registers_the_kernel_the_notebooks_name() -> None:
+    import re
+
+    from glscore import paths
+
+    makefile = (paths.REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    install = re.search(r"ipykernel install .*--name (\S+) --display-name \"([^\"]+)\"", makefile)
+    assert install, "make lab does not register a kernel"
+    assert install.groups() == (pipeline.KERNELSPEC["name"], pipeline.KERNELSPEC["display_name"])
+    # 02 is regenerated on main by the lead after the merge (branch `repro` owns it).
+    stale = {"02_paper_reproduction.ipynb"}
+    for path in pipeline.list_notebooks(paths.NOTEBOOKS_DIR):
+        spec = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
+        if path.name not in stale or spec["name"] == pipeline.KERNELSPEC["name"]:
+            assert spec["name"] == pipeline.KERNELSPEC["name"], path.name

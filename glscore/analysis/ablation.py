@@ -522,7 +522,7 @@ def finding_levels(result: AblationResult) -> str:
     l3 = counts["level3"]
     base = result.labels[0]
     return (
-        f"Under the published rule ({base}) {int(l3.iloc[0])} models reach Level-3 and "
+        f"Recomputed under the paper's rule ({base}), {int(l3.iloc[0])} models reach Level-3 and "
         f"{int(top.iloc[0])} reach Level-4 or above; across {len(counts)} variants Level-4+ "
         f"ranges from {int(top.min())} ({top.idxmin()}) to {int(top.max())} ({top.idxmax()}) "
         f"and Level-3 from {int(l3.min())} to {int(l3.max())}."
@@ -533,14 +533,14 @@ def finding_migration(result: AblationResult) -> str:
     """Which variant moves the most models between levels, and how."""
     summary = result.summary().iloc[1:]
     if summary.empty:
-        return "Only the published variant was evaluated: no model moves."
+        return "Only the strict rule was evaluated: no model moves."
     moved = summary["moved_up"] + summary["moved_down"]
     row = summary.loc[moved.idxmax()]
     still = int((moved == 0).sum())
     return (
         f"{row['variant']} moves the most models: {int(row['moved_up'])} up and "
         f"{int(row['moved_down'])} down out of {len(result.models)}; "
-        f"{still} of {len(summary)} variants leave every model at its published level."
+        f"{still} of {len(summary)} variants leave every model at its strict-rule level."
     )
 
 
@@ -548,12 +548,12 @@ def finding_agreement(result: AblationResult) -> str:
     """Range of Kendall's tau with the published ranking and top-10 overlap."""
     s = result.summary().iloc[1:]
     if s.empty:
-        return "Only the published variant was evaluated."
+        return "Only the strict rule was evaluated."
     lo = s.loc[s["kendall_tau"].idxmin()]
     return (
-        f"Kendall's tau with the published ranking ranges from {lo['kendall_tau']:.2f} "
+        f"Kendall's tau with the strict-rule ranking (recomputed) ranges from {lo['kendall_tau']:.2f} "
         f"({lo['variant']}) to {s['kendall_tau'].max():.2f} (median "
-        f"{s['kendall_tau'].median():.2f}); the published top-{TOP_K} keeps between "
+        f"{s['kendall_tau'].median():.2f}); the strict-rule top-{TOP_K} keeps between "
         f"{int(s['top10_overlap'].min())} and {int(s['top10_overlap'].max())} of its members."
     )
 
@@ -563,7 +563,7 @@ def finding_level4(result: AblationResult) -> str:
     under resampling of the tasks."""
     club = np.flatnonzero(result.levels[0] >= 4)
     always = [result.names[j] for j in club if (result.levels[:, j] >= 4).all()]
-    text = (f"{len(always)} of the {len(club)} published Level-4 models "
+    text = (f"{len(always)} of the {len(club)} strict-rule Level-4 models (recomputed) "
             f"({_fmt_list([result.names[j] for j in club])}) stay at Level-4 under all "
             f"{len(result.variants)} variants")
     drops = []
@@ -596,7 +596,7 @@ def finding_bootstrap(result: AblationResult, top: int = TOP_K, threshold: float
     j = int(width.idxmax())
     weakest = pairs.loc[pairs["p_kept"].idxmin()]
     return (
-        f"{stable} of the {len(pairs)} adjacent pairs in the published top-{top} keep their "
+        f"{stable} of the {len(pairs)} adjacent pairs in the strict-rule top-{top} (recomputed) keep their "
         f"order in at least {100 * threshold:.0f}% of {boot.n_boot} task resamples; the least "
         f"stable is {weakest['upper']} over {weakest['lower']} "
         f"({100 * weakest['p_kept']:.0f}%), and the widest 95% Level-3 interval is "

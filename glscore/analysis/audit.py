@@ -410,8 +410,10 @@ def suspicious_units(source: Source, spread: float = 100.0, low: float = 1.0,
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.maximum(sota / median, median / sota)
     m = (name != "") & (factor > spread)
-    add(m, "spread", [f"{name[j]} SoTA {sota[j]:g} is {factor[j]:.3g}x the median {name[j]} "
-                      f"SoTA {median[j]:g}" for j in np.flatnonzero(m)])
+    add(m, "spread", [f"{name[j]} SoTA {sota[j]:g} is "
+                      + (f"{factor[j]:,.0f} times" if sota[j] > median[j] else
+                         f"1/{factor[j]:,.0f} of")
+                      + f" the median {name[j]} SoTA {median[j]:g}" for j in np.flatnonzero(m)])
     m = (name != "") & ((sota_paper < low) | (sota_paper > high))
     add(m, "saturated", [f"{name[j]} SoTA {sota[j]:g} maps to {sota_paper[j]:.6g} of 100"
                          for j in np.flatnonzero(m)])

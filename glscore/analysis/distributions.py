@@ -27,6 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from glscore.core import levels
+from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import (
     Scores,
@@ -271,6 +272,45 @@ def _pass(source: Source, profile: str | Profile) -> Scoring:
             return source
         return score_detailed(bench_of(source), profile)
     return pass_for(source, profile)
+
+
+#: Checks of :func:`glscore.analysis.audit.suspicious_units` whose SoTA is not
+#: a usable target: raw or percent units, or a mapped SoTA saturated at 0/100.
+FLAGGED_CHECKS: tuple[str, ...] = ("spread", "saturated", "percent")
+
+
+def flagged_sota_tasks(bench: Benchmark, checks: Sequence[str] = FLAGGED_CHECKS) -> list[str]:
+    """Task ids whose SoTA the audit flags under any of ``checks``, in task order."""
+    from glscore.analysis.audit import suspicious_units
+
+    units = suspicious_units(bench)
+    flagged = set(units.loc[units["check"].isin(list(checks)), "task_id"])
+    return [t for t in bench.tasks["task_id"] if t in flagged]
+
+
+def distances_without(bench: Benchmark, task_ids: Sequence[str],
+                      profile: str | Profile = "paper") -> Distances:
+    """:func:`distances` on the benchmark without the tasks ``task_ids``."""
+    keep = ~bench.tasks["task_id"].isin(list(task_ids)).to_numpy()
+    return distances(bench.select_tasks(keep), profile)
+
+
+def flagged_distance_finding(full: Distances, reduced: Distances,
+                             flagged: Sequence[str]) -> str:
+    """How much of the distance analysis rests on flagged SoTAs: the models
+    whose cheapest move targets one, and the per-level medians without them."""
+    a, b = full.combined(), reduced.combined()
+    a, b = a[a["level"] < 5], b[b["level"] < 5]
+    leaning = a[a["task_id"].isin(list(flagged))]
+    targets = ", ".join(sorted(set(leaning["task_id"]))) or "none"
+    medians = []
+    for lv in sorted(set(a["level"]) | set(b["level"])):
+        x, y = a.loc[a["level"] == lv, "increase"], b.loc[b["level"] == lv, "increase"]
+        medians.append(f"Level-{lv} -> {lv + 1} median {x.median():.2f} "
+                       f"({_models(len(x))}) vs {y.median():.2f} ({_models(len(y))})")
+    return (f"{_models(len(leaning))} have their cheapest move on a task whose SoTA the audit "
+            f"flags ({targets}); without the {len(flagged)} flagged tasks: "
+            + "; ".join(medians) + " (all tasks vs without the flagged ones).")
 
 
 def distance_headline(dist: Distances) -> str:

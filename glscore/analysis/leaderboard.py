@@ -61,6 +61,11 @@ class BoardTable:
             "score": None if top is None else float(top["score"]),
         }
 
+    def display(self) -> pd.DataFrame:
+        """The table for reading: display names only (no ``model`` id), and
+        without columns that are empty (all NaN) or all zero on this board."""
+        return display_columns(self.table.drop(columns="model"))
+
     def sentence(self) -> str:
         """The summary as a sentence."""
         s = self.summary()
@@ -137,6 +142,44 @@ def _table(ctx: Scoring, board: Board) -> BoardTable:
     table = frame.iloc[order].reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return BoardTable(board, table, int((~keep).sum()))
+
+
+def display_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without its all-NaN and all-zero numeric columns."""
+    numeric = frame.select_dtypes("number")
+    empty = [c for c in numeric.columns
+             if numeric[c].isna().all() or (numeric[c].fillna(0) == 0).all()]
+    return frame.drop(columns=empty)
+
+
+def leaders_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:
+    """One row per board: the leader, its level and score, the runner-up and
+    the margin.
+
+    Columns: ``board, tasks, ranked, leader, level, score, runner_up,
+    runner_up_level, margin``; ``margin`` is the leader's score minus the
+    runner-up's score at the leader's level (``level{k}``), so it is the
+    leader's whole score when the runner-up is a level below. Boards that
+    rank fewer than two models have an empty runner-up and a NaN margin.
+    """
+    rows = []
+    for t in tables:
+        top = t.table.head(2)
+        row: dict = {"board": t.board.name, "tasks": t.board.n_tasks, "ranked": len(t.table),
+                     "leader": None, "level": None, "score": np.nan, "runner_up": None,
+                     "runner_up_level": None, "margin": np.nan}
+        if len(top):
+            first = top.iloc[0]
+            row.update(leader=str(first["name"]), level=int(first["level"]),
+                       score=float(first["score"]))
+        if len(top) > 1:
+            second = top.iloc[1]
+            at = f"level{int(first['level'])}"
+            row.update(runner_up=str(second["name"]), runner_up_level=int(second["level"]),
+                       margin=float(first["score"]) - float(np.nan_to_num(second[at])))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.astype({"level": "Int64", "runner_up_level": "Int64"}) if len(frame) else frame
 
 
 def summary_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:

@@ -15,115 +15,188 @@ def _level_colors() -> list[str]:
 
 
 def plot_levels(result: AblationResult):
-    """Stacked bars: models at each level under each variant."""
+    """Stacked bars: models at each level under each variant, with counts.
+
+    Segments wide enough carry their count; the Level-4 and Level-5 counts,
+    often slivers, are also printed right of each bar.
+    """
     from matplotlib.figure import Figure
 
     counts = result.level_counts()
-    fig = Figure(figsize=(8.0, 0.35 * len(counts) + 1.6))
+    n = len(result.models)
+    fig = Figure(figsize=(8.0, 0.36 * len(counts) + 1.7))
     ax = fig.add_subplot()
     y = np.arange(len(counts))[::-1]
     left = np.zeros(len(counts))
     for k, color in zip(LEVEL_RANGE, _level_colors(), strict=True):
         values = counts[f"level{k}"].to_numpy()
-        ax.barh(y, values, left=left, color=color, label=f"Level-{k}")
+        bars = ax.barh(y, values, left=left, color=color, label=f"Level-{k}", height=0.75)
+        dark = k in (2, 3)
+        ax.bar_label(bars, labels=[str(v) if v >= 5 else "" for v in values],
+                     label_type="center", fontsize=7.5, color="white" if dark else "black")
         left += values
+    for yy, l4, l5 in zip(y, counts["level4"], counts["level5"], strict=True):
+        ax.text(n * 1.01, yy, f"L4 {int(l4)} \u00b7 L5 {int(l5)}", va="center", fontsize=7.5)
+    ax.set_xlim(0, n * 1.16)
     ax.set_yticks(y, counts.index)
-    ax.set_xlabel("models (count)")
+    ax.set_xlabel(f"models (count, of {n})")
+    ax.grid(axis="y", visible=False)
     top = counts["level4"] + counts["level5"]
-    ax.set_title(f"Level-4+ holds {int(top.min())} to {int(top.max())} models across "
-                 f"variants\n(published: {int(top.iloc[0])})")
-    ax.legend(ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / len(counts)),
-              frameon=False)
+    ax.set_title(f"Level-4+ holds {int(top.min())} to {int(top.max())} models across variants "
+                 f"(strict rule: {int(top.iloc[0])})", fontsize=10)
+    fig.legend(*ax.get_legend_handles_labels(), ncols=5, loc="outside lower center")
     return fig
 
 
+def migration_groups(result: AblationResult) -> list[list[int]]:
+    """Variants (indices, the published one excluded) grouped by identical
+    migration matrices, in the order of their first member."""
+    groups: list[list[int]] = []
+    for i in range(1, len(result.variants)):
+        m = result.migration(i).to_numpy()
+        for group in groups:
+            if np.array_equal(result.migration(group[0]).to_numpy(), m):
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
 def plot_migration(result: AblationResult, ncols: int = 4):
-    """Small multiples: migration matrix of every variant vs the published one."""
+    """Small multiples: migration matrix of each variant vs the strict rule.
+
+    Variants with identical matrices share one panel (its title lists them):
+    the level reached depends only on which scores are non-zero, so every
+    rule that credits all supported scores below the SoTA gives the same one.
+    """
     from matplotlib.figure import Figure
 
-    others = list(range(1, len(result.variants)))
-    nrows = max(1, -(-len(others) // ncols))
-    fig = Figure(figsize=(2.6 * ncols, 2.5 * nrows + 0.6))
+    groups = migration_groups(result)
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = max(1, -(-len(groups) // ncols))
+    fig = Figure(figsize=(2.7 * ncols, 2.75 * nrows + 0.9))
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     n = len(result.models)
-    for ax, i in zip(axes, others, strict=False):
-        m = result.migration(i).to_numpy()
+    for ax, group in zip(axes, groups, strict=False):
+        m = result.migration(group[0]).to_numpy()
         moved = n - int(np.trace(m))
         ax.imshow(np.log1p(m), cmap="Blues", vmin=0, vmax=np.log1p(n))
         for (r, c), value in np.ndenumerate(m):
             if value:
-                ax.text(c, r, str(value), ha="center", va="center", fontsize=7,
+                ax.text(c, r, str(value), ha="center", va="center", fontsize=7.5,
                         color="white" if value > n / 3 else "black")
-        ax.set_xticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7)
-        ax.set_yticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7)
-        ax.set_title(f"{result.labels[i]}\n{moved} moved", fontsize=8)
-        ax.set_xlabel("variant level", fontsize=7)
-        ax.set_ylabel("published level", fontsize=7)
+        ax.set_xticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7.5)
+        ax.set_yticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7.5)
+        names = [result.labels[i] for i in group]
+        shown = "\n= ".join(names) if len(names) <= 2 else (
+            f"{names[0]} = {names[1]}\n= " + " = ".join(names[2:]))
+        ax.set_title(f"{shown}\n{moved} moved", fontsize=8)
+        ax.set_xlabel("level under the variant", fontsize=7.5)
+        ax.set_ylabel("strict-rule level", fontsize=7.5)
         ax.grid(False)
-    for ax in axes[len(others):]:
+    for ax in axes[len(groups):]:
         ax.set_axis_off()
-    moves = [n - int(np.trace(result.migration(i).to_numpy())) for i in others] or [0]
+    moves = [n - int(np.trace(result.migration(g[0]).to_numpy())) for g in groups] or [0]
     fig.suptitle(f"Between {min(moves)} and {max(moves)} of {n} models change level "
-                 "when the relaxation changes")
+                 "when the relaxation changes (recomputed levels)", fontsize=11,
+                 fontweight="bold")
+    shared = [g for g in groups if len(g) > 1]
+    if shared:
+        fig.supxlabel("Panels list every variant with that matrix: the level reached "
+                      "depends only on which scores are non-zero, so rules that credit "
+                      "every supported score\nbelow the SoTA move the same models.",
+                      fontsize=8)
     return fig
 
 
 def plot_tau_matrix(result: AblationResult):
-    """Heatmap of Kendall's tau between the rankings of all variants."""
+    """Lower triangle of Kendall's tau between the rankings of all variants.
+
+    The matrix is symmetric with ones on the diagonal, so only the pairs
+    below it are drawn; the colour runs from the smallest tau to 1. The
+    title gives the range against the strict rule (first column, as in
+    :func:`glscore.analysis.ablation.finding_agreement`) and over all pairs.
+    """
     from matplotlib.figure import Figure
 
     tau = result.tau_matrix()
     n = len(tau)
-    fig = Figure(figsize=(0.55 * n + 3.2, 0.5 * n + 1.8))
+    values = tau.to_numpy()
+    lower = np.tril(np.ones((n, n), dtype=bool), k=-1)
+    shown = np.where(lower, values, np.nan)[1:, :-1]
+    fig = Figure(figsize=(0.62 * n + 3.4, 0.5 * n + 2.0))
     ax = fig.add_subplot()
-    image = ax.imshow(tau.to_numpy(), cmap="viridis", vmin=min(0.0, np.nanmin(tau.to_numpy())),
-                      vmax=1.0)
-    for (r, c), value in np.ndenumerate(tau.to_numpy()):
-        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=6,
-                color="black" if value > 0.7 else "white")
-    ax.set_xticks(range(n), tau.columns, rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(n), tau.index, fontsize=7)
+    pairs = values[lower] if n > 1 else np.array([1.0])
+    low = float(np.floor(np.nanmin(pairs) * 20) / 20)
+    image = ax.imshow(shown, cmap="viridis", vmin=low, vmax=1.0)
+    for (r, c), value in np.ndenumerate(shown):
+        if np.isfinite(value):
+            ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                    color="black" if value > low + 0.6 * (1 - low) else "white")
+    ax.set_xticks(range(n - 1), tau.columns[:-1], rotation=60, ha="right", fontsize=7.5)
+    ax.set_yticks(range(n - 1), tau.index[1:], fontsize=7.5)
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label="Kendall's tau-b")
-    off = tau.to_numpy()[np.triu_indices(n, 1)] if n > 1 else np.array([1.0])
-    ax.set_title(f"Rankings agree with tau between {off.min():.2f} and {off.max():.2f}")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.colorbar(image, ax=ax, label="Kendall's tau-b", shrink=0.8)
+    first = values[1:, 0] if n > 1 else np.array([1.0])
+    ax.set_title(f"Kendall's tau with the strict ranking: {first.min():.2f} to "
+                 f"{first.max():.2f};\nbetween any two variants: {pairs.min():.2f} to "
+                 f"{pairs.max():.2f}", fontsize=10)
     return fig
 
 
 def plot_level4_club(result: AblationResult):
-    """Bootstrap P(Level-4+) of every model at Level-4 under some variant;
-    a dot marks the variant's own (unresampled) verdict."""
+    """Bootstrap P(Level-4+) of every model at Level-4 under some variant,
+    printed in each cell; a corner mark shows the variant's own verdict on the full
+    benchmark (the model is at Level-4 or above there)."""
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     probs = result.level4_probability()
     rows, cols = probs.shape
-    fig = Figure(figsize=(0.5 * cols + 3.5, 0.32 * rows + 2.4))
+    fig = Figure(figsize=(0.62 * cols + 3.6, 0.36 * rows + 2.9))
     ax = fig.add_subplot()
-    image = ax.imshow(probs.to_numpy(), cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+    values = probs.to_numpy()
+    image = ax.imshow(values, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
     index = {name: j for j, name in enumerate(result.names)}
     for r, name in enumerate(probs.index):
         at4 = np.flatnonzero(result.levels[:, index[name]] >= 4)
-        ax.scatter(at4, np.full(len(at4), r), s=8, color="white", edgecolors="black",
-                   linewidths=0.5)
-    ax.set_xticks(range(cols), probs.columns, rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(rows), probs.index, fontsize=7)
+        edge = np.where(values[r, at4] > 0.6, "black", "white")  # contrast with the cell
+        ax.scatter(at4 + 0.32, np.full(len(at4), r - 0.26), s=22, marker="v", color=edge,
+                   linewidths=0)
+    for (r, c), value in np.ndenumerate(values):
+        ax.text(c, r, f"{100 * value:.0f}", ha="center", va="center", fontsize=7,
+                color="black" if value > 0.6 else "white")
+    ax.set_xticks(range(cols), probs.columns, rotation=60, ha="right", fontsize=7.5)
+    ax.set_yticks(range(rows), probs.index, fontsize=7.5)
+    ax.set_xlabel("variant of the scoring relaxation")
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="P(Level >= 4) over task resamples")
+    ring = Line2D([], [], marker="v", linestyle="", markersize=6, color="black",
+                  label="corner mark: at Level-4+ on the full benchmark")
+    fig.legend(handles=[ring], loc="outside lower right", fontsize=8,
+               title="cells: % of resamples at Level-4+", title_fontsize=8)
     club = int((result.levels[0] >= 4).sum())
     always = int(((result.levels >= 4).all(axis=0)).sum())
-    ax.set_title(f"{always} of {club} published Level-4 models hold it under every variant")
+    ax.set_title(f"{always} of the {club} strict-rule Level-4 models (recomputed) hold "
+                 "Level-4 under every variant", fontsize=10)
     return fig
 
 
-def plot_forest(result: AblationResult, top: int = TOP_K):
-    """95% bootstrap intervals of Level-2/3/4 for the published top models."""
+def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.95):
+    """Left: 95% bootstrap intervals of Level-2/3/4 for the strict-rule top
+    models. Right, on the same rows: for each adjacent pair, the share of
+    task resamples that keep the upper model at least as high (the pair
+    stability the title counts), with the ``threshold`` marked."""
     from matplotlib.figure import Figure
 
-    from glscore.figures.style import LEVEL_COLORS
+    from glscore.figures.style import LEVEL_COLORS, OKABE_ITO
 
     table = forest_table(result, top)
-    fig = Figure(figsize=(7.5, 0.42 * len(table) + 1.6))
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(8.5, 0.45 * len(table) + 1.9))
+    ax, right = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1.25])
     y = np.arange(len(table))[::-1].astype(float)
     for offset, name in ((0.22, "level2"), (0.0, "level3"), (-0.22, "level4")):
         color = LEVEL_COLORS[f"Level-{name[-1]}"]
@@ -134,10 +207,24 @@ def plot_forest(result: AblationResult, top: int = TOP_K):
                     label=f"Level-{name[-1]}")
     ax.set_yticks(y, [f"{r}. {n} (L{lv})" for r, n, lv in
                       zip(table["rank"], table["name"], table["level"], strict=True)], fontsize=8)
-    ax.set_xlabel("score (0-100), point and 95% bootstrap interval over tasks")
+    ax.set_xlabel("score (points on the 0-100 scale):\npoint and 95% interval over task resamples")
+    ax.legend(loc="lower right", fontsize=8, title="score at", title_fontsize=8)
+
     pairs = result.boot[0].pair_stability(result.published_order[:top])
-    stable = int((pairs["p_kept"] >= 0.95).sum())
-    ax.set_title(f"Top-{top}: {stable} of {len(pairs)} adjacent pairs keep their order\n"
-                 "in >= 95% of task resamples")
-    ax.legend(loc="lower right", fontsize=8)
+    kept = pairs["p_kept"].to_numpy()
+    between = (y[:-1] + y[1:]) / 2  # a pair sits between its two rows
+    stable = kept >= threshold
+    right.barh(between, kept, height=0.55,
+               color=np.where(stable, OKABE_ITO["bluish green"], OKABE_ITO["vermillion"]))
+    for yy, value in zip(between, kept, strict=True):
+        right.text(min(value, 1.0) + 0.02, yy, f"{100 * value:.0f}%", va="center", fontsize=7.5)
+    right.axvline(threshold, color="black", linewidth=0.8, linestyle="--")
+    right.set_xlim(0, 1.3)
+    right.set_xticks([0, 0.5, threshold], ["0", "0.5", f"{threshold:g}"])
+    right.set_xlabel("P(adjacent pair keeps\nits order)")
+    right.tick_params(axis="y", left=False)
+    ax.set_ylim(-0.6, len(table) - 0.4)
+    fig.suptitle(f"Strict-rule top-{top} (recomputed): {int(stable.sum())} of {len(pairs)} "
+                 f"adjacent pairs keep their order in >= {100 * threshold:.0f}% of task "
+                 "resamples", fontsize=10, fontweight="bold")
     return fig

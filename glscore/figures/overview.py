@@ -24,7 +24,7 @@ def levels_by_profile_figure(counts: pd.DataFrame):
         bars = ax.bar(x + offset, row.to_numpy(), width, label=str(profile), color=color)
         ax.bar_label(bars, padding=2, fontsize=8)
     ax.set_xticks(x, [f"Level-{k}" for k in LEVELS])
-    ax.set_xlabel("level reached")
+    ax.set_xlabel("level reached (recomputed from the per-task results)")
     ax.set_ylabel("models (count)")
     first = counts.iloc[0]
     level5 = ", ".join(f"{int(v)} under {p}" for p, v in counts["Level-5"].items())

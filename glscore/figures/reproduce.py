@@ -14,33 +14,47 @@ def scatter_figure(rep: Reproduction):
 
     from glscore.figures import style as plots
 
-    colours = {"reproduced": plots.OKABE_ITO["bluish green"],
-               "reproduced by one alternative rule": plots.OKABE_ITO["orange"],
-               "weak rule": plots.OKABE_ITO["sky blue"],
-               "deviation, not explained": plots.OKABE_ITO["vermillion"]}
+    # Colour and marker shape both carry the status (readable in greyscale too).
+    styles = {
+        "reproduced": (plots.OKABE_ITO["bluish green"], "o"),
+        "reproduced by a strong rule": (plots.OKABE_ITO["blue"], "s"),
+        "weak rule": (plots.OKABE_ITO["orange"], "D"),
+        "deviation, not explained": (plots.OKABE_ITO["vermillion"], "^"),
+    }
     cells = rep.cells[rep.cells["status"] != "no per-task data"]
     kind = cells["status"].map({"reproduced": "reproduced",
-                                "rule": "reproduced by one alternative rule",
+                                "rule": "reproduced by a strong rule",
                                 "weak rule": "weak rule",
                                 "unexplained": "deviation, not explained"}).to_numpy()
-    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.9))
     for ax, level in zip(axes, (2, 3, 4), strict=True):
         sel = (cells["level"] == level).to_numpy()
         top = max(float(cells.loc[sel, ["published", "recomputed"]].max().max()), 1.0) * 1.05
         ax.plot([0, top], [0, top], color="#999999", linewidth=0.8)
-        for label, colour in colours.items():
+        for label, (colour, marker) in styles.items():
             part = sel & (kind == label)
-            ax.scatter(cells["published"][part], cells["recomputed"][part], s=14, color=colour,
-                       label=f"{label} ({int(part.sum())})" if level == 2 else label)
+            ax.scatter(cells["published"][part], cells["recomputed"][part], s=16, color=colour,
+                       marker=marker, alpha=0.85, linewidths=0)
+        n_rule = int((sel & (kind == "reproduced by a strong rule")).sum())
+        n_weak = int((sel & (kind == "weak rule")).sum())
+        n_dev = int((sel & (kind == "deviation, not explained")).sum())
         ax.set_title(f"Level-{level}: {int((sel & (kind == 'reproduced')).sum())} of "
-                     f"{int(sel.sum())} reproduce", fontsize="medium")
-        ax.set_xlabel("published score")
-    axes[0].set_ylabel("recomputed score")
-    axes[0].legend(fontsize="x-small", loc="upper left")
-    by_rule = rep.count("rule")
+                     f"{int(sel.sum())} reproduce\n{n_rule} by a rule, {n_weak} weak, "
+                     f"{n_dev} unexplained",
+                     fontsize="medium")
+        ax.set_xlabel("published score (paper)")
+    axes[0].set_ylabel("recomputed score (glscore)")
+    # One legend for the figure, with totals over the three panels (as the title).
+    handles = [
+        plt.Line2D([], [], color=colour, marker=marker, linestyle="", markersize=5,
+                   label=f"{label} ({int((kind == label).sum())})")
+        for label, (colour, marker) in styles.items()
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, title="all panels")
+    by_rule = int((kind == "reproduced by a strong rule").sum())
     fig.suptitle(f"{rep.reproduced} of {rep.with_data} published cells with data reproduce, "
-                 f"{by_rule} more under one alternative rule (profile '{rep.profile}')",
-                 fontsize="medium")
+                 f"{by_rule} more by a strong rule (profile '{rep.profile}')",
+                 fontsize="medium", fontweight="bold")
     return fig
 
 

@@ -37,6 +37,8 @@ __all__ = [
     "FIGSIZE",
     "LEVELS",
     "LEVEL_COLORS",
+    "MIN_FONT_KEY",
+    "MIN_FONT_PT",
     "MODALITIES",
     "MODALITY_COLORS",
     "OKABE_ITO",
@@ -45,7 +47,9 @@ __all__ = [
     "SUPPORTED_FORMATS",
     "SVG_HASHSALT",
     "apply_style",
+    "drawn_texts",
     "house_rc",
+    "min_font_size",
     "save_figure",
 ]
 
@@ -71,15 +75,17 @@ OKABE_ITO: Final[dict[str, str]] = {
 }
 
 LEVELS: Final[tuple[str, ...]] = ("Level-1", "Level-2", "Level-3", "Level-4", "Level-5")
-#: Levels are ordered, so their colours are too: five steps of viridis (dark
-#: to light), which stay distinct and ordered under colour-vision deficiency
-#: and in greyscale.
+#: Levels are ordered, so their colours are too: Level-1 (specialists only,
+#: no generalist score) is a neutral grey, Levels 2-5 four steps of plasma
+#: (deep blue, purple, coral, orange), which stay distinct and ordered under
+#: colour-vision deficiency and in greyscale, and all show on white (plasma's
+#: and viridis's last, yellow step does not, so it is not used).
 LEVEL_COLORS: Final[dict[str, str]] = {
-    "Level-1": "#440154",
-    "Level-2": "#3B528B",
-    "Level-3": "#21918C",
-    "Level-4": "#5EC962",
-    "Level-5": "#FDE725",
+    "Level-1": "#AAAAAA",
+    "Level-2": "#0D0887",
+    "Level-3": "#9C179E",
+    "Level-4": "#E16462",
+    "Level-5": "#F89540",
 }
 
 #: The modalities of the tasks table (defined once, in ``core.vocabulary``).
@@ -227,6 +233,46 @@ def _normalise_formats(formats: Iterable[str] | str) -> list[str]:
     return result
 
 
+#: No text in a saved figure is smaller than this (points at the saved size).
+MIN_FONT_PT: Final[float] = 7.0
+#: PNG text chunk in which :func:`save_figure` records the smallest font size.
+MIN_FONT_KEY: Final[str] = "glscore min font pt"
+
+
+def drawn_texts(fig: Any) -> list[Any]:
+    """The text artists a reader sees: visible, non-empty, inside the figure.
+
+    Call after a draw (tick labels exist only then). Texts of hidden axes and
+    tick labels outside the view are left out.
+    """
+    from matplotlib.text import Text
+
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else fig._get_renderer()
+    frame = fig.bbox
+    found = []
+    for text in fig.findobj(lambda artist: isinstance(artist, Text)):
+        if not text.get_text().strip() or not text.get_visible():
+            continue
+        if text.axes is not None and not text.axes.get_visible():
+            continue
+        box = text.get_window_extent(renderer)
+        if box.width <= 0 or not box.overlaps(frame):
+            continue
+        found.append(text)
+    return found
+
+
+def min_font_size(fig: Any) -> float:
+    """The smallest font size (pt) among :func:`drawn_texts`; ``inf`` if none.
+
+    Sizes in points hold at the saved size: :func:`save_figure` keeps the
+    figure's size in inches (pixels = inches x dpi, points = inches x 72).
+    """
+    sizes = [float(text.get_fontsize()) for text in drawn_texts(fig)]
+    return min(sizes) if sizes else float("inf")
+
+
 def _render(fig: Any, fmt: str, dpi: int) -> bytes:
     import matplotlib as mpl
 
@@ -248,7 +294,7 @@ def _render(fig: Any, fmt: str, dpi: int) -> bytes:
                 dpi=dpi,
                 backend="agg",
                 bbox_inches=None,
-                metadata={"Software": None},
+                metadata={"Software": None, MIN_FONT_KEY: f"{min_font_size(fig):g}"},
             )
         else:
             fig.savefig(

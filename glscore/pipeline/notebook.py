@@ -22,13 +22,38 @@ from glscore.io.latex import latex_table
 DISPLAY_PRECISION = 3
 
 
-def setup() -> None:
-    """Stable display: pandas precision and width, the house matplotlib style."""
+def format_float(value: float) -> str:
+    """A float for display: 3 decimals, or 3 significant digits below 0.01.
+
+    Small Level-5 scores stay readable instead of printing as ``0.000``.
+
+    >>> [format_float(v) for v in (12.3456, 0.00765, 0.0, -0.0042, 6540.0)]
+    ['12.346', '0.00765', '0.000', '-0.0042', '6540.000']
+    """
+    if value != 0 and abs(value) < 0.01:
+        return f"{value:.3g}"
+    return f"{value:.{DISPLAY_PRECISION}f}"
+
+
+def setup(out_dir: Path | str = "figures") -> Path:
+    """Stable display (pandas precision, width, full cell text, the house style).
+
+    Returns the output folder for :func:`show` and :func:`write_table`:
+    ``out_dir`` (the notebook's ``out_dir`` parameter) resolved from the
+    repository root, so ``"figures"`` is the committed ``figures/`` and an
+    absolute path (``--output-dir``) stays as given. Nothing is created yet.
+
+    >>> setup("figures") == paths.FIGURES_DIR
+    True
+    """
     pd.set_option("display.precision", DISPLAY_PRECISION)
     pd.set_option("display.width", 120)
     pd.set_option("display.max_columns", 30)
-    pd.set_option("display.max_rows", 60)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.max_colwidth", None)  # evidence and details in full
+    pd.set_option("display.float_format", format_float)
     plots.apply_style()
+    return paths.REPO_ROOT / out_dir
 
 
 def show(fig, name: str, directory: Path | str = paths.FIGURES_DIR):

@@ -12,7 +12,8 @@ in numerical order with papermill. Every run:
   kernel environment ``MPLBACKEND=Agg`` and ``PYTHONHASHSEED=0``;
 * strips volatile metadata (papermill's timestamps, durations and status, the
   ``execution`` timings nbclient records, widget state, papermill's empty
-  ``tags`` lists), normalises the kernelspec to ``python3`` and writes the
+  ``tags`` lists), sets the kernelspec to :data:`KERNELSPEC` (``glscore``, the
+  kernel ``make lab`` registers) and writes the
   notebook with nbformat's canonical JSON (indent 1, sorted keys, trailing
   newline), atomically, so that two runs give the same bytes.
 
@@ -29,10 +30,17 @@ notebook in place *with* parameters is therefore discouraged: write to another
 If a notebook fails, nothing is written: the source notebook is left as it
 was and a :class:`NotebookExecutionError` says which notebook and which cell.
 
+Outputs go only where they are asked for: every notebook declares the
+parameter :data:`OUTPUT_PARAMETER` (``out_dir = "figures"``) and writes its
+figures and tables there. Without ``--output-dir`` the notebooks are rewritten
+in place and write to the committed ``figures/``; with it, the executed
+notebooks, figures and tables all go to that folder. The whole invocation is
+checked (:func:`plan`) before the first notebook starts.
+
 Command line::
 
     python -m glscore.pipeline [--only PATTERN] [--timeout S] [--debug]
-                               [-p NAME=VALUE ... --output-dir DIR]
+                               [--output-dir DIR [-p NAME=VALUE ...]]
 """
 
 from __future__ import annotations
@@ -45,10 +53,11 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import nbformat
 
@@ -58,11 +67,14 @@ from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
 __all__ = [
     "KERNEL_ENV",
     "NOTEBOOK_PATTERN",
+    "OUTPUT_PARAMETER",
     "NotebookExecutionError",
+    "PipelineError",
     "clean_notebook",
     "list_notebooks",
     "main",
     "notebook_parameters",
+    "plan",
     "run_all",
     "run_notebook",
     "write_notebook",
@@ -74,14 +86,22 @@ NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d{2,})_.+\.ipynb$")
 #: Environment given to the kernel for every run (stable figures and hashing).
 KERNEL_ENV: Mapping[str, str] = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
 
-#: Kernelspec stored in every notebook the runner writes.
-PYTHON3_KERNELSPEC: Mapping[str, str] = {
-    "display_name": "Python 3 (ipykernel)",
+#: Kernelspec stored in every notebook the runner writes: the kernel that
+#: ``make lab`` registers (``ipykernel install --name glscore``), so a notebook
+#: opened in Lab runs in the project's ``.venv``. Headless runs do not depend
+#: on it: the runner and nbval start ``python3`` of the running Python.
+KERNELSPEC: Mapping[str, str] = {
+    "display_name": "glscore (.venv)",
     "language": "python",
-    "name": "python3",
+    "name": "glscore",
 }
 
 DEFAULT_TIMEOUT = 600
+
+#: The parameter every notebook declares for its output folder (figures, CSVs).
+#: Its default, ``"figures"``, is resolved from the repository root; the runner
+#: sets it to ``--output-dir`` (absolute) when one is given.
+OUTPUT_PARAMETER = "out_dir"
 
 # Cell-metadata keys that only describe one particular run.
 _VOLATILE_CELL_KEYS = ("papermill", "execution", "ExecuteTime", "collapsed_timing")
@@ -190,7 +210,7 @@ def _check_parameters(path: Path, parameters: Mapping[str, Any]) -> None:
         known_text = ", ".join(sorted(known)) if known else "none (no 'parameters' cell)"
         names = ", ".join(repr(name) for name in unknown)
         plural = "s" if len(unknown) > 1 else ""
-        raise ValueError(
+        raise PipelineError(
             f"{_display_path(path)}: unknown parameter{plural} {names}; "
             f"known parameters: {known_text}"
         )
@@ -207,13 +227,13 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     Removes notebook-level ``papermill`` and ``widgets`` metadata, cell-level
     ``papermill`` / ``execution`` / ``ExecuteTime`` metadata, the empty
     ``tags`` lists papermill adds to every cell, the Python patch version in
-    ``language_info``; sets the kernelspec to ``python3``; merges consecutive
+    ``language_info``; sets the kernelspec to :data:`KERNELSPEC`; merges consecutive
     stream outputs (:func:`coalesce_streams`).
     """
     meta = nb.setdefault("metadata", nbformat.NotebookNode())
     for key in _VOLATILE_NOTEBOOK_KEYS:
         meta.pop(key, None)
-    meta["kernelspec"] = nbformat.from_dict(dict(PYTHON3_KERNELSPEC))
+    meta["kernelspec"] = nbformat.from_dict(dict(KERNELSPEC))
     language_info = meta.get("language_info")
     if isinstance(language_info, dict):
         language_info.pop("version", None)
@@ -285,7 +305,7 @@ def _read_notebook(path: Path) -> nbformat.NotebookNode:
     # papermill needs a kernel name and language to parse and inject parameters.
     kernelspec = nb.setdefault("metadata", nbformat.NotebookNode()).get("kernelspec") or {}
     if not kernelspec.get("name") or not kernelspec.get("language"):
-        nb.metadata["kernelspec"] = nbformat.from_dict(dict(PYTHON3_KERNELSPEC))
+        nb.metadata["kernelspec"] = nbformat.from_dict(dict(KERNELSPEC))
     return _ensure_cell_ids(nb)
 
 
@@ -317,6 +337,32 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = old
+
+
+def _kernel_manager_class() -> type:
+    """A kernel manager on IPC transport that does not interrupt an idle kernel.
+
+    Over TCP, ipykernel warns on every start that it runs without encryption;
+    IPC (sockets in Jupyter's runtime folder, not the working directory) is
+    local by construction. jupyter_client interrupts the kernel before asking
+    it to shut down, which makes an idle kernel log a ``KeyboardInterrupt``;
+    once a shutdown has started the interrupt is skipped (a busy kernel is
+    still killed after the grace period).
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class QuietKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return QuietKernelManager
 
 
 def _drop_injected_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -384,6 +430,7 @@ def run_notebook(
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=timeout,
+                kernel_manager_class=_kernel_manager_class(),
             )
     except PapermillExecutionError as exc:
         raise NotebookExecutionError(
@@ -419,6 +466,80 @@ def _timeout_preview(message: str) -> str:
     return "\n".join(lines)
 
 
+class PipelineError(ValueError):
+    """A bad invocation of the runner, found before anything runs (one line)."""
+
+
+def plan(
+    directory: Path | str = NOTEBOOKS_DIR,
+    *,
+    only: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    output_dir: Path | str | None = None,
+) -> list[tuple[Path, dict[str, Any], Path | None]]:
+    """Check a run completely, before anything is executed or written.
+
+    Returns ``(notebook, parameters, output)`` for each selected notebook, in
+    order; ``output`` is ``None`` for "in place". Raises :class:`PipelineError`
+    when the folder is missing, no notebook matches ``only``, parameters are
+    passed without ``output_dir``, ``output_dir`` is not a folder (or is the
+    notebook folder), ``out_dir`` is passed by hand, or any selected notebook
+    does not declare every parameter (``out_dir`` included, with
+    ``output_dir``). With ``output_dir`` every notebook gets
+    ``out_dir=<output_dir, absolute>``, so its figures and tables go there too.
+    """
+    directory = Path(directory)
+    parameters = dict(parameters or {})
+    if not directory.is_dir():
+        raise PipelineError(f"notebook folder not found: {_display_path(directory)}")
+    notebooks = select_notebooks(list_notebooks(directory), only)
+    if not notebooks:
+        which = f" matches --only {only!r}" if only else " (NN_topic.ipynb)"
+        raise PipelineError(f"no notebook in {_display_path(directory)}{which}")
+    if OUTPUT_PARAMETER in parameters:
+        raise PipelineError(
+            f"the output folder is set with --output-dir, not -p {OUTPUT_PARAMETER}=..."
+        )
+    target: Path | None = None
+    if output_dir is not None:
+        target = Path(output_dir).expanduser().resolve()
+        _check_output_dir(target, directory.resolve())
+        parameters[OUTPUT_PARAMETER] = str(target)
+    elif parameters:
+        raise PipelineError(
+            "parameters need --output-dir (the committed notebooks and figures/ "
+            "are regenerated without parameters)"
+        )
+    runs = []
+    for notebook in notebooks:
+        if target is not None and OUTPUT_PARAMETER not in notebook_parameters(notebook):
+            raise PipelineError(
+                f"{_display_path(notebook)} has no {OUTPUT_PARAMETER!r} parameter, so "
+                "--output-dir cannot send its figures and tables elsewhere"
+            )
+        _check_parameters(notebook, parameters)
+        output = target / notebook.name if target is not None else None
+        runs.append((notebook, dict(parameters), output))
+    return runs
+
+
+def _check_output_dir(target: Path, notebooks: Path) -> None:
+    """``target`` must be a folder or creatable as one, and not the notebooks'."""
+    if target == notebooks:
+        raise PipelineError(
+            f"--output-dir {target} is the notebook folder: the notebooks would be overwritten"
+        )
+    if target.exists() and not target.is_dir():
+        raise PipelineError(f"--output-dir {target} exists and is not a folder")
+    ancestor = target
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise PipelineError(f"--output-dir {target}: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK):
+        raise PipelineError(f"--output-dir {target}: {ancestor} is not writable")
+
+
 def run_all(
     directory: Path | str = NOTEBOOKS_DIR,
     timeout: int = DEFAULT_TIMEOUT,
@@ -426,22 +547,25 @@ def run_all(
     output_dir: Path | str | None = None,
     only: str | None = None,
     kernel: str = "python3",
+    parameters: Mapping[str, Any] | None = None,
 ) -> list[Path]:
-    """Run every ``NN_*.ipynb`` notebook of ``directory`` in order, without parameters.
+    """Run every ``NN_*.ipynb`` notebook of ``directory`` in order.
 
-    By default each notebook is rewritten in place; with ``output_dir`` the
-    executed copies are written there (same file names) and the sources are
-    left untouched. ``only`` keeps the notebooks whose file name matches the
-    glob pattern (a pattern without wildcards matches as a substring).
-    Stops at the first failure (:class:`NotebookExecutionError`). Returns the
-    written paths.
+    The whole run is checked first (:func:`plan`). By default each notebook is
+    rewritten in place and writes its figures and tables to the committed
+    ``figures/``; with ``output_dir`` the executed copies (same file names),
+    figures and tables all go there and the checkout is left untouched.
+    ``only`` keeps the notebooks whose file name matches the glob pattern (a
+    pattern without wildcards matches as a substring). Stops at the first
+    failure (:class:`NotebookExecutionError`). Returns the written paths.
     """
-    notebooks = select_notebooks(list_notebooks(directory), only)
-    written = []
-    for notebook in notebooks:
-        output = Path(output_dir) / notebook.name if output_dir is not None else None
-        written.append(run_notebook(notebook, output=output, timeout=timeout, kernel=kernel))
-    return written
+    runs = plan(directory, only=only, parameters=parameters, output_dir=output_dir)
+    if output_dir is not None:
+        Path(output_dir).expanduser().resolve().mkdir(parents=True, exist_ok=True)
+    return [
+        run_notebook(notebook, params, output=output, timeout=timeout, kernel=kernel)
+        for notebook, params, output in runs
+    ]
 
 
 def select_notebooks(notebooks: list[Path], only: str | None) -> list[Path]:
@@ -468,8 +592,15 @@ def _parse_parameter(text: str) -> tuple[str, Any]:
     return name.strip(), parsed
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (and exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m glscore.pipeline",
         description="Execute the numbered notebooks in order (in place by default).",
     )
@@ -484,7 +615,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="notebook folder (default: notebooks/)",
     )
     parser.add_argument(
-        "--output-dir", type=Path, default=None, help="write executed copies here, not in place"
+        "--output-dir",
+        type=Path,
+        default=None,
+        help="write the executed notebooks, figures and tables here (default: in place, figures/)",
     )
     parser.add_argument(
         "-p",
@@ -502,34 +636,56 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m glscore.pipeline``; returns the exit status."""
-    args = _build_parser().parse_args(argv)
-    parameters = dict(args.parameters)
-    if parameters and args.output_dir is None:
-        print(
-            "error: parameters need --output-dir (committed notebooks run without parameters)",
-            file=sys.stderr,
+    """Entry point of ``python -m glscore.pipeline``; returns the exit status.
+
+    Every check (:func:`plan`) runs before the first notebook: a bad
+    invocation is one line on stderr, exit status 2, and nothing written.
+    Ctrl-C stops the run with one line and status 130; the notebook being
+    executed is not written (every file is replaced atomically, so none is
+    left half-written).
+    """
+    prog = "python -m glscore.pipeline"
+    current: Path | None = None
+    args = _build_parser().parse_args(argv)  # a usage error exits here: one line, status 2
+    previous_handler = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        runs = plan(
+            args.directory,
+            only=args.only,
+            parameters=dict(args.parameters),
+            output_dir=args.output_dir,
         )
-        return 2
-    notebooks = select_notebooks(list_notebooks(args.directory), args.only)
-    if not notebooks:
-        print(f"no notebooks to run in {_display_path(args.directory)}", file=sys.stderr)
-        return 0
-    for notebook in notebooks:
-        output = args.output_dir / notebook.name if args.output_dir is not None else None
-        print(f"running {_display_path(notebook)}", file=sys.stderr, flush=True)
-        try:
+        if args.output_dir is not None:
+            args.output_dir.expanduser().resolve().mkdir(parents=True, exist_ok=True)
+        for notebook, parameters, output in runs:
+            current = notebook
+            print(f"running {_display_path(notebook)}", file=sys.stderr, flush=True)
             run_notebook(
                 notebook, parameters, output=output, timeout=args.timeout, kernel=args.kernel
             )
-        except (ValueError, NotebookExecutionError, FileNotFoundError) as exc:
-            if args.debug:
-                for line in getattr(exc, "traceback", []):
-                    print(line, file=sys.stderr)
-                raise
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+    except KeyboardInterrupt:
+        where = f" while running {_display_path(current)} (not written)" if current else ""
+        print(f"{prog}: interrupted{where}", file=sys.stderr)
+        return 130
+    except (ValueError, NotebookExecutionError, OSError) as exc:
+        if args.debug:
+            for line in getattr(exc, "traceback", []):
+                print(line, file=sys.stderr)
+            raise
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C: silence the loggers that would report the run being torn down
+    (nbclient's "Kernel died", asyncio's never-retrieved task errors), then
+    stop with ``KeyboardInterrupt`` as usual."""
+    for name in ("papermill", "nbclient", "asyncio", "traitlets"):
+        logging.getLogger(name).disabled = True
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

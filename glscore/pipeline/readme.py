@@ -1,0 +1,106 @@
+"""The README's "What the analyses find", generated from the executed notebooks.
+
+The section between :data:`START` and :data:`END` in ``README.md`` is the
+printed output (stdout) of the notebooks' finding cells, one bullet per
+notebook, so the README cannot drift from what the notebooks compute.
+A finding cell is a code cell tagged ``finding``; a notebook with no such tag
+falls back to the cells that loop over ``x.findings()`` or print a ``*_finding(...)``.
+
+``make notebooks`` rewrites the section (``python -m glscore.pipeline.readme``);
+``python -m glscore.pipeline.readme --check`` (and a test) fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from glscore.io.files import write_text_if_changed
+from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
+from glscore.pipeline.runner import list_notebooks
+
+START = "<!-- findings:start (generated from the notebooks' outputs by `make notebooks`; do not edit) -->"
+END = "<!-- findings:end -->"
+TAG = "finding"
+README = REPO_ROOT / "README.md"
+
+_FALLBACK = re.compile(r"in \w+\.findings\(\):|_finding\(")
+
+
+def _stdout(cell: dict) -> str:
+    return "".join(
+        "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stdout"
+    )
+
+
+def notebook_findings(path: Path | str) -> list[str]:
+    """The printed lines of a notebook's finding cells, in order (blank lines dropped)."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    tagged = [c for c in code if TAG in c.get("metadata", {}).get("tags", [])]
+    cells = tagged or [c for c in code if _FALLBACK.search("".join(c["source"]))]
+    lines: list[str] = []
+    for cell in cells:
+        lines += [line.strip() for line in _stdout(cell).splitlines() if line.strip()]
+    return lines
+
+
+def findings_section(notebooks: Iterable[Path]) -> str:
+    """The generated block, markers included: one bullet per notebook with findings.
+
+    >>> findings_section([]).splitlines() == [START, END]
+    True
+    """
+    bullets = []
+    for path in notebooks:
+        lines = notebook_findings(path)
+        if lines:
+            bullets.append(f"* **`{path.stem}`**: " + " ".join(lines))
+    return "\n".join([START, *bullets, END])
+
+
+def update_readme(readme: Path | str = README, directory: Path | str = NOTEBOOKS_DIR,
+                  *, check: bool = False) -> bool:
+    """Rewrite the section of ``readme`` (or, with ``check``, only compare).
+
+    Returns True when the section is (now) current; with ``check`` False when
+    it is stale. Raises ``ValueError`` when the markers are missing.
+    """
+    readme = Path(readme)
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise ValueError(f"{readme.name}: the markers of the findings section are missing")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    updated = before + findings_section(list_notebooks(directory)) + after
+    if check:
+        return updated == text
+    write_text_if_changed(readme, updated)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m glscore.pipeline.readme [--check]``."""
+    parser = argparse.ArgumentParser(prog="python -m glscore.pipeline.readme")
+    parser.add_argument("--check", action="store_true", help="only check; exit 1 if stale")
+    args = parser.parse_args(argv)
+    try:
+        current = update_readme(check=args.check)
+    except ValueError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
+    if not current:
+        print(f"{parser.prog}: README.md's findings section is stale: run `make notebooks`",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
