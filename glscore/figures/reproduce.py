@@ -80,7 +80,7 @@ def accounting_figure(rep: Reproduction):
         left += n
     ax.invert_yaxis()
     ax.set_xlabel("published non-zero per-modality cells")
-    ax.legend(fontsize="x-small", loc="lower right", ncols=2)
+    ax.legend(fontsize="small", loc="lower right", ncols=2)
     ax.set_title(f"{rep.explained} of {rep.published_nonzero} cells reproduced or explained "
                  f"by a strong rule, {rep.count('unexplained')} unexplained", fontsize="medium")
     return fig
