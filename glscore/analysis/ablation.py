@@ -44,7 +44,7 @@ from glscore.core.benchmark import MODALITIES, Benchmark
 from glscore.core.normalise import Normalised, normalise
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.scoring import Scores, aggregate, modality_masks
-from glscore.core.synergy import resolve
+from glscore.core.synergy import Context, parse_spec, resolve
 from glscore.errors import InputError
 from glscore.io.loaders import load_paper
 
@@ -142,7 +142,7 @@ def make_grid(
     """
     specs = _rule_specs(rules) + [("margin", {"tau": float(t)}) for t in margins]
     if extra_rule:
-        specs.append((extra_rule, {}))
+        specs.append(parse_spec(extra_rule, where="extra_rule"))
     aggregations, level4_means = list(aggregations), list(level4_means)
     if design == "full":
         grid = [Variant.of(r, p, a, m) for (r, p), a, m in
@@ -203,7 +203,9 @@ def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper") ->
 def credit_of(prep: Prepared, variant: Variant) -> np.ndarray:
     """Per-cell credit of the variant's rule (models x tasks)."""
     rule = resolve(variant.rule, dict(variant.params))
-    return rule.credit(prep.norm.scores, prep.norm.sota, prep.bench.tasks)
+    norm, bench = prep.norm, prep.bench
+    return rule.credit(norm.scores, norm.sota, bench.tasks,
+                       Context(bench.tasks, norm.scores, norm.sota, bench.models))
 
 
 def variant_profile(prep: Prepared, variant: Variant) -> Profile:

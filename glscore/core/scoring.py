@@ -17,7 +17,7 @@ from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
 from glscore.core.normalise import Normalised, normalise
 from glscore.core.profiles import Profile, get_profile
-from glscore.core.synergy import Rule, resolve
+from glscore.core.synergy import Context, Rule, resolve
 from glscore.errors import InputError
 
 LEVEL_COLUMNS = ("level2", "level3", "level4", "level5")
@@ -168,7 +168,8 @@ def score_detailed(
             raise InputError(f"{bench.source}: no NLP sheet: the reference scorer needs it "
                              "for Level-5")
     norm = normalise(bench, prof)
-    credit = syn.credit(norm.scores, norm.sota, bench.tasks)
+    credit = syn.credit(norm.scores, norm.sota, bench.tasks,
+                        Context(bench.tasks, norm.scores, norm.sota, bench.models))
     return Scoring(bench, prof, norm, credit, aggregate(bench, norm, credit, prof, syn.label))
 
 
