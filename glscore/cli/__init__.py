@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "leaderboard",
     "reproduce",
     "ablate",
+    "rules",
 )
 
 

@@ -172,13 +172,32 @@ def _accepts_any_keyword(function: RuleFunction) -> bool:
     return False
 
 
+def _json_default(value: object) -> float | str | None:
+    """A parameter default as JSON can hold it: a finite number, None or its repr."""
+    if value is None:
+        return None
+    if isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return repr(value)
+
+
+def format_parameters(params: Mapping[str, object]) -> str:
+    """``{"tau": 0.05, "k": 10}`` -> ``"tau=0.05, k=10"`` (a name alone: no default).
+
+    >>> format_parameters({"tau": 0.05, "x": None})
+    'tau=0.05, x'
+    """
+    out = []
+    for key, value in params.items():
+        shown = _json_default(value)
+        out.append(key if shown is None else f"{key}={shown:g}" if isinstance(shown, float)
+                   else f"{key}={shown}")
+    return ", ".join(out)
+
+
 def describe_parameters(function: RuleFunction) -> str:
     """``"tau=0.05, k=10"`` (``"none"`` for a rule without parameters)."""
-    params = rule_parameters(function)
-    if not params:
-        return "none"
-    return ", ".join(k if v is None else f"{k}={v:g}" if isinstance(v, Real) else f"{k}={v!r}"
-                     for k, v in params.items())
+    return format_parameters(rule_parameters(function)) or "none"
 
 
 @dataclass(frozen=True)
@@ -378,7 +397,8 @@ class RuleInfo:
 
     def as_dict(self) -> dict:
         return {"name": self.name, "source": self.source, "target": self.target,
-                "form": self.form, "formula": self.formula, "params": dict(self.params),
+                "form": self.form, "formula": self.formula,
+                "params": {k: _json_default(v) for k, v in self.params.items()},
                 "note": self.note}
 
 
