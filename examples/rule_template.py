@@ -18,7 +18,6 @@ Two forms; glscore tells them apart by the name of the first parameter.
 
 import numpy as np
 
-
 # --------------------------------------------------------------------------
 # Form 1, per cell: rule(scores, sota, tasks, **params) -> credit
 #

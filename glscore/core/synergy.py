@@ -108,10 +108,10 @@ class Context:
         :data:`BASE_TIERS`) is at most ``max_tier`` and the base is one of
         ``models`` other than the model itself.
         """
-        table = self.model_table
-        n = len(self.models)
-        if n == 0 or "base_model_id" not in table.columns:
+        n = self.scores.shape[0]
+        if len(self.models) != n or "base_model_id" not in self.model_table.columns:
             return np.full(n, -1)
+        table = self.model_table
         base = table["base_model_id"].fillna("").astype(str).to_numpy()
         tier = (table["base_tier"].map(BASE_TIERS) if "base_tier" in table.columns
                 else pd.Series(np.nan, index=table.index)).to_numpy(dtype=float)
