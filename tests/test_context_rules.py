@@ -218,3 +218,26 @@ def test_rules_text(capsys):
     out = capsys.readouterr().out
     assert "margin(tau=0.05)  [built-in, cell rule, glscore.core.synergy:margin]\n" in out
     assert "noise_margin(z=1)  [built-in, context rule," in out
+
+
+def test_entry_points_broken_and_shadowed(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    fake = {
+        "broken": EntryPoint("broken", "no_such_module_xyz:rule", synergy.ENTRY_POINT_GROUP),
+        "strict": EntryPoint("strict", "glscore.core.synergy:none", synergy.ENTRY_POINT_GROUP),
+        "halfway": EntryPoint("halfway", "glscore.core.synergy:ratio",
+                              synergy.ENTRY_POINT_GROUP),
+    }
+    monkeypatch.setattr(synergy, "_entry_points", lambda: fake)
+    listed = {(i.name, i.source): i for i in synergy.catalogue()}
+    assert listed[("broken", "entry point ?")].note.startswith(
+        "not loadable: cannot load synergy rule 'broken' (entry point no_such_module_xyz:rule)")
+    assert listed[("strict", "entry point ?")].note == "not used: a built-in rule has this name"
+    # by name: the built-in wins; the installed one resolves; the broken one is one line
+    assert synergy.resolve("strict").function is synergy.strict
+    assert synergy.resolve("halfway").function is synergy.ratio
+    with pytest.raises(InputError, match="ModuleNotFoundError"):
+        synergy.resolve("broken")
+    with pytest.raises(InputError, match=r"unknown synergy rule 'nope'; choose one of .*'halfway'"):
+        synergy.resolve("nope")

@@ -56,6 +56,7 @@ DEFAULT_RULES: tuple[tuple[str, dict[str, float]], ...] = (
     ("excess", {}),
     ("noisy_sota", {"s": 2.0}),
     ("none", {}),
+    ("beats_base", {"d": 0.0, "tier": 2.0}),
 )
 DEFAULT_MARGINS: tuple[float, ...] = (-0.1, -0.05, 0.05, 0.1)
 AGGREGATIONS: tuple[str, ...] = ("per_modality", "pooled")
