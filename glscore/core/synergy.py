@@ -33,7 +33,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from numbers import Real
 
 import numpy as np
@@ -326,7 +326,9 @@ def kernel_environment() -> dict[str, str]:
     return {RULES_PATH_ENV: os.pathsep.join([here, *extra])}
 
 
+@lru_cache(maxsize=1)
 def _entry_points() -> dict:
+    """Installed ``glscore.rules`` entry points by name (read once per process)."""
     from importlib.metadata import entry_points
 
     found: dict = {}
