@@ -25,6 +25,8 @@ COMMANDS: tuple[str, ...] = (
     "reproduce",
     "ablate",
     "rules",
+    "natural",
+    "noise",
 )
 
 

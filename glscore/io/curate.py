@@ -98,6 +98,25 @@ SCORE_COLUMNS = (
     "supported",
 )
 ALTERNATE_COLUMNS = (*SCORE_COLUMNS, "occurrence")
+TABLE4_COLUMNS = (
+    "group",
+    "table4_name",
+    "citation",
+    "backbone_printed",
+    "size_printed",
+    "params_b",
+    "modalities",
+    "paradigms",
+    "backbone_lineage",
+    "backbone_version",
+    "backbone_params_b",
+    "base_model_id",
+    "base_tier",
+    "base_evidence",
+    "table4_notes",
+    "table4_doubtful",
+)
+"""Model metadata from Table 4 (see :func:`build_table4`), after the registry columns."""
 MODEL_COLUMNS = (
     "model_id",
     "display_name",
@@ -105,6 +124,7 @@ MODEL_COLUMNS = (
     "in_appendix_b",
     "in_level_tables",
     "notes",
+    *TABLE4_COLUMNS,
 )
 LEVEL_COLUMNS = (
     "table",
@@ -594,14 +614,83 @@ def read_level_rows(source_dir: Path) -> list[SourceRow]:
     return read_source_csv(source_dir / "level_tables.csv", SOURCE_LEVEL_COLUMNS)
 
 
-def split_primary(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: A printed row counts as a copy of another model's row only when the run of
+#: identical values they share has at least this many values (one appendix
+#: table prints 7 to 14 tasks of a sheet).
+MIN_COPY_RUN = 8
+
+COPY_COLUMNS = ("model_id", "occurrence", "copy_of", "sheet", "first_task", "last_task",
+                "length")
+
+
+def copied_printed_rows(
+    records: pd.DataFrame, tasks: pd.DataFrame, min_run: int = MIN_COPY_RUN
+) -> pd.DataFrame:
+    """The printed rows of twice-printed models that copy another model's row.
+
+    For each model printed twice (``occurrence`` 2 somewhere), on the tasks
+    where it is printed twice, each of its printed rows is compared with every
+    other printed row on those tasks by :func:`glscore.analysis.quality.copied_runs`.
+    A row is a *copy* when one run of identical values shared with a row of a
+    *different* model covers all its supported cells there (``covers == 1``)
+    and holds at least ``min_run`` values. One row per copy:
+    ``model_id, occurrence, copy_of, sheet, first_task, last_task, length``.
+    """
+    from glscore.analysis.quality import copied_runs
+    from glscore.core.benchmark import Benchmark
+
+    found = []
+    twice_printed = sorted(records.loc[records["occurrence"] > 1, "model_id"].unique())
+    for model in twice_printed:  # a handful of models
+        twice = records.loc[(records["model_id"] == model) & (records["occurrence"] > 1),
+                            "task_id"].unique()
+        part = records[records["task_id"].isin(twice)].sort_values("line", kind="stable")
+        part = part.assign(row=part["model_id"] + "#" + part["occurrence"].astype(str))
+        part = part.drop_duplicates(["row", "task_id"], keep="first")
+        sub = tasks[tasks["task_id"].isin(twice)].reset_index(drop=True)
+        matrix = part.pivot(index="row", columns="task_id", values="value")
+        matrix = matrix.reindex(columns=sub["task_id"])
+        bench = Benchmark(sub, tuple(matrix.index), matrix.to_numpy(float), source="curation")
+        runs = copied_runs(bench, min_run=min_run)
+        for side, other, covers in (("model_a", "model_b", "covers_a"),
+                                    ("model_b", "model_a", "covers_b")):
+            mine = runs[side].str.rsplit("#", n=1).str[0] == model
+            theirs = runs[other].str.rsplit("#", n=1).str[0] != model
+            hit = runs[mine & theirs & (runs[covers] == 1.0)]
+            found.append(pd.DataFrame({
+                "model_id": model,
+                "occurrence": hit[side].str.rsplit("#", n=1).str[1].astype(int),
+                "copy_of": hit[other].str.rsplit("#", n=1).str[0],
+                "sheet": hit["sheet"], "first_task": hit["first_task"],
+                "last_task": hit["last_task"], "length": hit["length"],
+            }))
+    if not found:
+        return pd.DataFrame(columns=list(COPY_COLUMNS))
+    out = pd.concat(found, ignore_index=True)
+    return out.sort_values(["model_id", "occurrence", "first_task"]).reset_index(drop=True)
+
+
+def split_primary(
+    records: pd.DataFrame, tasks: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split score records into primary and alternate cells.
 
-    Per (model_id, task_id) the first printed cell (lowest occurrence, then
-    earliest source line) is primary; every other cell is an alternate.
+    Per (model_id, task_id) the primary cell is the first printed one (lowest
+    occurrence, then earliest source line), except that a printed row which
+    copies another model's row (:func:`copied_printed_rows`, checked when
+    ``tasks`` is given) comes after a row that does not; every other cell is
+    an alternate.
     """
-    ordered = records.sort_values(["model_id", "task_id", "occurrence", "line"], kind="stable")
+    copy = pd.Series(False, index=records.index)
+    if tasks is not None:
+        copies = copied_printed_rows(records, tasks)
+        keys = set(zip(copies["model_id"], copies["occurrence"], strict=True))
+        copy = pd.Series([k in keys for k in zip(records["model_id"], records["occurrence"],
+                                                 strict=True)], index=records.index)
+    ordered = records.assign(_copy=copy).sort_values(
+        ["model_id", "task_id", "_copy", "occurrence", "line"], kind="stable")
     duplicated = ordered.duplicated(["model_id", "task_id"], keep="first")
+    ordered = ordered.drop(columns="_copy")
     return ordered[~duplicated], ordered[duplicated]
 
 
@@ -633,7 +722,7 @@ def build_scores(
         keys.add(key)
         records.append(record)
     frame = pd.DataFrame(records)
-    primary, alternates = split_primary(frame)
+    primary, alternates = split_primary(frame, tasks)
     return (
         order_scores(primary, tasks, SCORE_COLUMNS),
         order_scores(alternates, tasks, ALTERNATE_COLUMNS),
@@ -694,6 +783,458 @@ def build_published_levels(source_dir: Path, alias: Mapping[str, str]) -> pd.Dat
     frame = frame.sort_values(["table", "row_in_table"], kind="stable")
     frame["rank"] = frame["rank"].astype("Int64")
     return frame.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------
+# Table 4: model metadata (backbone LLM, size, modalities, paradigm, group)
+# and the link of each generalist to its own base language model.
+# --------------------------------------------------------------------------
+
+TABLE4_FILE = "table4_verbatim.txt"
+
+#: Section headers of Table 4 -> ``group`` of models.csv.
+TABLE4_GROUPS: Mapping[str, str] = {
+    "Language-oriented": "language",
+    "Multimodal Close-sourced": "closed-multimodal",
+    "Multimodal Open-sourced": "open-multimodal",
+}
+TABLE4_ROW = re.compile(
+    r"^- (?P<index>\d+) (?P<name>.+?)\s*\((?P<citation>[^()]*)\)\s*\|\s*"
+    r"(?P<backbone>.+?) (?P<size>\d+(?:\.\d+)?[BM]|/) (?P<support>Language\b.*)$"
+)
+#: Printed modality words of the "Modality Support" column -> task modality.
+SUPPORT_MODALITIES: Mapping[str, str] = {
+    "language": "NLP", "image": "Image", "video": "Video", "audio": "Audio", "3d": "3D",
+}
+#: Printed paradigm words (one typo of the source included) -> paradigm.
+SUPPORT_PARADIGMS: Mapping[str, str] = {
+    "comprehension": "comprehension",
+    "comrehension": "comprehension",  # "3D Comrehension" (PointLLM-7B)
+    "generation": "generation",
+    "comprehension+generation": "comprehension+generation",
+}
+TIERS: tuple[str, ...] = ("exact", "version", "sibling")
+"""Evidence tiers of a ``base_model_id`` link, strongest first."""
+VERSION_SIZE_RATIO = 1.35
+"""Largest size ratio (larger / smaller backbone) of an ``exact``/``version`` link."""
+SIBLING_SIZE_RATIO = 2.0
+"""Largest size ratio of a ``sibling`` link."""
+
+
+@dataclass(frozen=True)
+class Backbone:
+    """A language model as Table 4 identifies it: lineage, version, size.
+
+    ``version`` is ``""`` where the text names none; ``size_b`` (billions of
+    parameters of the language model, not of the whole generalist) is NaN
+    where undisclosed. ``note`` says how a printed text was read.
+    """
+
+    lineage: str
+    version: str = ""
+    size_b: float = math.nan
+    note: str = ""
+
+
+NAN = math.nan
+# How each printed backbone text of Table 4 is read. Only the lineage, the
+# version and the size written in the text are used; where the text is a
+# multimodal model or an architecture rather than a language model, or is
+# mangled by the extraction, the note says so.
+BACKBONES: Mapping[str, Backbone] = {
+    # Llama (Meta): LLaMA 1 / 2 / 3 / 3.1.
+    "Llama": Backbone("Llama"),
+    "LLaMA": Backbone("Llama"),
+    "LLaMA-7B": Backbone("Llama", "", 7),
+    "LLama-1-7B": Backbone("Llama", "1", 7),
+    "LLaMA-33B": Backbone("Llama", "", 33),
+    "LLaMA-2": Backbone("Llama", "2"),
+    "LLaMA-2-7B": Backbone("Llama", "2", 7),
+    "LLaMA-2-7B-chat": Backbone("Llama", "2", 7),
+    "Llama-2-7b-chat": Backbone("Llama", "2", 7),
+    "LLaMA2-7b": Backbone("Llama", "2", 7),
+    "LLaMA2-7B-instruct": Backbone("Llama", "2", 7),
+    "LLaMA2-7B instruct": Backbone("Llama", "2", 7),
+    "Llama2-chat-13B": Backbone("Llama", "2", 13),
+    "LLaMA3-8B-Instruct": Backbone("Llama", "3", 8),
+    "Llama-3.1-8B": Backbone("Llama", "3.1", 8),
+    # Vicuna (LMSYS fine-tunes of LLaMA), its own lineage here.
+    "Vicuna": Backbone("Vicuna"),
+    "Vicuna-7B": Backbone("Vicuna", "", 7),
+    "Vicuna-13B": Backbone("Vicuna", "", 13),
+    "vicuna-7b-v0": Backbone("Vicuna", "0", 7),
+    "Vicuna-7b-V0": Backbone("Vicuna", "0", 7),
+    "Vicuna-13B-v0": Backbone("Vicuna", "0", 13),
+    "Vicuna-v1.5-7B": Backbone("Vicuna", "1.5", 7),
+    "vicuna-7b-v1.5": Backbone("Vicuna", "1.5", 7),
+    "Vicuna-v1.5-13B": Backbone("Vicuna", "1.5", 13),
+    # Qwen (Alibaba): Qwen (1), Qwen2, Qwen2.5.
+    "Qwen-7B": Backbone("Qwen", "1", 7),
+    "Qwev-7B": Backbone("Qwen", "1", 7, "'Qwev-7B' read as Qwen-7B (typo)"),
+    "Qwen2-2B": Backbone("Qwen", "2", 2),
+    "Qwen2-7B": Backbone("Qwen", "2", 7),
+    "Qwen2-72B": Backbone("Qwen", "2", 72),
+    "Qwen2.5": Backbone("Qwen", "2.5"),
+    "Qwen2.5-3B-Instruct": Backbone("Qwen", "2.5", 3),
+    # InternLM (Shanghai AI Lab). The extraction prints '_' as a blank:
+    # 'internlm2 5-7b-chat' is internlm2_5-7b-chat (InternLM 2.5).
+    "InternLM2": Backbone("InternLM", "2"),
+    "InternLM2-Chat-1.8B": Backbone("InternLM", "2", 1.8),
+    "InternLM2-7B": Backbone("InternLM", "2", 7),
+    "internlm2-7b": Backbone("InternLM", "2", 7),
+    "InternLM2-20B": Backbone("InternLM", "2", 20),
+    "internlm2 5-1 8b-chat": Backbone("InternLM", "2.5", 1.8,
+                                      "'internlm2 5-1 8b-chat' read as internlm2_5-1_8b-chat"),
+    "internlm2 5-7b-chat": Backbone("InternLM", "2.5", 7,
+                                    "'internlm2 5-7b-chat' read as internlm2_5-7b-chat"),
+    "internlm2 5-20b-chat": Backbone("InternLM", "2.5", 20,
+                                     "'internlm2 5-20b-chat' read as internlm2_5-20b-chat"),
+    # OpenAI GPT: sizes undisclosed. GPT-2 is OpenAI's too (124M).
+    "GPT3.5": Backbone("GPT", "3.5"),
+    "GPT4": Backbone("GPT", "4"),
+    "GPT-4": Backbone("GPT", "4"),
+    "GPT2-base": Backbone("GPT", "2", 0.124),
+    # Other lineages with a language-only model in the data.
+    "GLM-4V": Backbone("GLM", "4", NAN, "'GLM-4V' is the multimodal GLM-4V; lineage GLM, "
+                       "version 4; size from the Size column"),
+    "ChatGLM": Backbone("GLM", "ChatGLM"),
+    "Ministral": Backbone("Mistral", "Ministral"),
+    "Mistral-Nemo-12B": Backbone("Mistral", "Nemo", 12),
+    "Gemma": Backbone("Gemma"),
+    "GPT-J": Backbone("GPT-J"),
+    "Baichuan2": Backbone("Baichuan", "2"),
+    "Falcon3": Backbone("Falcon", "3"),
+    "Nous-Hermes-2-Yi-34B": Backbone("Yi", "", 34, "Nous-Hermes-2 fine-tune of Yi-34B"),
+    # Lineages without a language-only model in the data (never linked).
+    "Phi2": Backbone("Phi", "2", 2.7),
+    "Phi-3 Mini": Backbone("Phi", "3", 3.8),
+    "Phi3-mini": Backbone("Phi", "3", 3.8),
+    "Phi-3-mini-128k-instruct": Backbone("Phi", "3", 3.8),
+    "Phi3-3.8B": Backbone("Phi", "3", 3.8),
+    "DeepSeek": Backbone("DeepSeek"),
+    "DeepSeek-LLM-7b-base": Backbone("DeepSeek", "1", 7),
+    "DeepSeekMoE-16B": Backbone("DeepSeek", "MoE", 16),
+    "DeepSeekMoE-27B": Backbone("DeepSeek", "MoE", 27),
+    "Claude-3.5-Sonnet": Backbone("Claude", "3.5"),
+    "Claude-3.5-Opus": Backbone("Claude", "3.5"),
+    "Gemini": Backbone("Gemini"),
+    "Flan T5-xl": Backbone("T5", "Flan", 3),
+    "T5-large": Backbone("T5", "", 0.77),
+    "T5": Backbone("T5", "", 0.22),
+    "BERT": Backbone("BERT"),
+    "Jamba-9B-Instruct": Backbone("Jamba", "", 9),
+    "MiniCPM3-4B": Backbone("MiniCPM", "3", 4),
+    # Not a language model: an architecture or a multimodal model.
+    "LLaVA": Backbone("", note="'LLaVA' names a multimodal architecture, not a language model"),
+    "LLaVa": Backbone("", note="'LLaVa' names a multimodal architecture, not a language model"),
+    "BLIP2": Backbone("", note="'BLIP2' names a multimodal model, not a language model"),
+    "Show-o": Backbone("", note="'Show-o' names the model itself"),
+    "UIO-2-XXL": Backbone("", note="'UIO-2-XXL' names the model itself"),
+}
+
+# The identity of each language-only model of Table 4, read from its own
+# name (its backbone column is its family name, and in one case wrong).
+LANGUAGE_MODELS: Mapping[str, Backbone] = {
+    "meta-llama-3.1-8b-instruct": Backbone("Llama", "3.1", 8),
+    "gemma-2-9b-it": Backbone("Gemma", "2", 9),
+    "gpt-j-6b": Backbone("GPT-J", "", 6),
+    "chatglm-6b": Backbone("GLM", "ChatGLM", 6),
+    "qwen2.5-7b-instruct": Backbone("Qwen", "2.5", 7),
+    "internlm2-chat-7b": Backbone("InternLM", "2", 7),
+    "baichuan2-7b-base": Backbone("Baichuan", "2", 7),
+    "vicuna-7b-v1.5": Backbone("Vicuna", "1.5", 7),
+    "falcon3-7b-instruct": Backbone("Falcon", "3", 7),
+    "ministral-8b-instruct-2410": Backbone("Mistral", "Ministral", 8),
+    "yi-lightning": Backbone("Yi", "lightning"),
+    "gpt-3.5-turbo": Backbone("GPT", "3.5"),
+}
+
+
+@dataclass(frozen=True)
+class Table4Doubt:
+    """A doubtful Table 4 entry, the rule applied to it and its effect.
+
+    ``demote``: a link *from* this generalist is one tier weaker (exact ->
+    version -> sibling -> none). ``cap``: a link *to* this language model is
+    at best this tier. ``backbone``: replaces the printed backbone reading.
+    ``model_id``: the model a Table 4 name denotes where no alias matches.
+    ``doubtful``: false for a note that changes nothing.
+    """
+
+    note: str
+    doubtful: bool = True
+    demote: bool = False
+    cap: str = ""
+    backbone: Backbone | None = None
+    model_id: str = ""
+
+
+# Every doubtful Table 4 entry, keyed by its printed name (see data/README.md).
+TABLE4_DOUBTS: Mapping[str, Table4Doubt] = {
+    "Yi-lightning": Table4Doubt(
+        "Table 4 prints backbone 'Llama 6B' for Yi-Lightning, 01.AI's own closed model; "
+        "read as lineage Yi, size undisclosed (rule: a backbone contradicting the model's "
+        "own family is replaced by that family)."),
+    "InternLM2-Chat-7B": Table4Doubt(
+        "Appendix B prints 'InternLM-Chat-7b' (a v1 name); links to it are at best "
+        "'version' (rule: a base whose version is uncertain caps its links).",
+        cap="version"),
+    "Baichuan2-7B-Chat": Table4Doubt(
+        "Table 4 prints Baichuan2-7B-Chat, Appendix B and Tables 12/14 "
+        "Baichuan2-7B-Base; matched by elimination (the only Baichuan of the paper); "
+        "links to it at best 'version'.", cap="version", model_id="baichuan2-7b-base"),
+    "Mini-InternVL-Chat2B-V1-5": Table4Doubt(
+        "Table 4 prints Mini-InternVL-Chat2B-V1-5, Appendix B and Tables 12/14 "
+        "InternVL-Chat-V1-5; matched by elimination (the only Table 4 row and the only "
+        "leaderboard model left unmatched).", model_id="internvl-chat-v1-5"),
+    "Yi-vision-v2": Table4Doubt(
+        "Table 4 prints backbone 'LLaVa 6B' (an architecture) for 01.AI's closed API "
+        "model; read as lineage Yi, size undisclosed (rule: a backbone that is not a "
+        "language model is replaced by the model's own family).", backbone=Backbone("Yi")),
+    "miniMonkey": Table4Doubt(
+        "Backbone 'Qwev-7B' and citation repeat the Monkey-10B-chat row above it "
+        "(rule: a row copied from another is doubtful); link demoted.", demote=True),
+    "OMG-LLaVAInternLM20B": Table4Doubt(
+        "The name says InternLM 20B, the backbone column internlm2-7b "
+        "(rule: a row contradicting itself is doubtful); link demoted.", demote=True),
+    "LLaMA-mesh": Table4Doubt(
+        "Backbone 'LLaMA 7B' is a known error of the source and the citation repeats "
+        "MotionGPT-LLaMA's (rule: a row copied from another is doubtful); link demoted.",
+        demote=True),
+    "Emu2-37B": Table4Doubt(
+        "Appendix B prints Emu2-32B, Table 4 and Tables 12/14/16 Emu2-37B; backbone "
+        "LLaMA-33B as printed.", doubtful=False),
+}
+
+
+@dataclass(frozen=True)
+class Table4Row:
+    """One model row of Table 4 as printed, with its line number."""
+
+    line: int
+    group: str
+    name: str
+    citation: str
+    backbone: str
+    size: str
+    support: str
+
+
+def read_table4(source_dir: Path) -> list[Table4Row]:
+    """The model rows of ``table4_verbatim.txt``, in printed order.
+
+    A line starting ``- N `` after a group header must parse as
+    ``- N Name (Citation) | Backbone Size Language...``; anything else
+    raises :class:`CurationError` naming the line.
+    """
+    path = source_dir / TABLE4_FILE
+    if not path.is_file():
+        raise CurationError(f"{TABLE4_FILE}: file not found in {source_dir}")
+    rows: list[Table4Row] = []
+    group = ""
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = text.strip()
+        header = [g for key, g in TABLE4_GROUPS.items() if key in line and "•" in line]
+        if header:
+            group = header[0]
+            continue
+        if not re.match(r"^- \d+ ", line):
+            continue
+        match = TABLE4_ROW.match(line)
+        if match is None or not group:
+            raise CurationError(f"{TABLE4_FILE}, line {number}: not a model row: {line!r}")
+        rows.append(Table4Row(number, group, match["name"].strip(), match["citation"].strip(),
+                              match["backbone"].strip(), match["size"], match["support"].strip()))
+    return rows
+
+
+def parse_size(text: str) -> float:
+    """Billions of parameters from ``8B`` / ``770M``; ``/`` (undisclosed) is NaN.
+
+    >>> parse_size("770M"), parse_size("4.2B"), parse_size("/")
+    (0.77, 4.2, nan)
+    """
+    if text == "/":
+        return math.nan
+    value = float(text[:-1])
+    return value / 1000.0 if text.endswith("M") else value
+
+
+def parse_support(text: str, where: str) -> tuple[str, str]:
+    """Modalities (``;``-joined, task vocabulary) and paradigm of a support text.
+
+    >>> parse_support("Language, Audio (Speech, Sound) Generation", "x")
+    ('NLP;Audio', 'generation')
+    >>> parse_support("Language /", "x")
+    ('NLP', '')
+    """
+    plain = re.sub(r"\s*\([^)]*\)", "", text).strip()
+    if plain == "Language /":
+        return "NLP", ""
+    words = plain.split()
+    paradigm = SUPPORT_PARADIGMS.get(words[-1].lower()) if words else None
+    parts = [p.strip().lower() for p in " ".join(words[:-1]).split(",")]
+    unknown = [p for p in parts if p not in SUPPORT_MODALITIES]
+    if paradigm is None or unknown:
+        raise CurationError(f"{where}: cannot read modality support {text!r}")
+    return ";".join(SUPPORT_MODALITIES[p] for p in parts), paradigm
+
+
+def name_key(name: str) -> str:
+    """Letters and digits of a name, lowercased (the extraction drops hyphens)."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def table4_model_ids(rows: Sequence[Table4Row], alias: Mapping[str, str],
+                     doubts: Mapping[str, Table4Doubt] = TABLE4_DOUBTS) -> list[str]:
+    """The ``model_id`` of each Table 4 row.
+
+    A doubt's ``model_id`` first; then an exact printed alias; then a unique
+    match of :func:`name_key` against every printed alias. No match, an
+    ambiguous match, or two rows on one model raise :class:`CurationError`.
+    """
+    by_key: dict[str, set[str]] = {}
+    for printed, mid in alias.items():
+        by_key.setdefault(name_key(printed), set()).add(mid)
+    out: list[str] = []
+    for row in rows:
+        where = f"{TABLE4_FILE}, line {row.line}"
+        doubt = doubts.get(row.name)
+        if doubt is not None and doubt.model_id:
+            mid = doubt.model_id
+        elif row.name in alias:
+            mid = alias[row.name]
+        else:
+            found = sorted(by_key.get(name_key(row.name.rstrip("†")), set()))
+            if len(found) != 1:
+                what = "no model" if not found else f"several models {found}"
+                raise CurationError(f"{where}: Table 4 name {row.name!r} matches {what}")
+            mid = found[0]
+        if mid in out:
+            raise CurationError(f"{where}: Table 4 names model {mid!r} twice")
+        out.append(mid)
+    return out
+
+
+def link_tier(mllm: Backbone, base: Backbone) -> str:
+    """Evidence tier of "``base`` is the language model of ``mllm``", or ``""``.
+
+    With ``r`` = larger / smaller size (both known): ``exact`` = same lineage,
+    same printed version, ``r == 1``; ``version`` = same lineage,
+    ``r <= 1.35``, version different or not printed; ``sibling`` = same
+    lineage, ``r <= 2`` or both sizes undisclosed. Otherwise no link.
+
+    >>> link_tier(Backbone("Vicuna", "1.5", 7), Backbone("Vicuna", "1.5", 7))
+    'exact'
+    >>> link_tier(Backbone("Vicuna", "", 7), Backbone("Vicuna", "1.5", 7))
+    'version'
+    >>> link_tier(Backbone("Vicuna", "1.5", 13), Backbone("Vicuna", "1.5", 7))
+    'sibling'
+    """
+    if not mllm.lineage or mllm.lineage != base.lineage:
+        return ""
+    known = not (math.isnan(mllm.size_b) or math.isnan(base.size_b))
+    if not known:
+        both_unknown = math.isnan(mllm.size_b) and math.isnan(base.size_b)
+        return "sibling" if both_unknown else ""
+    ratio = max(mllm.size_b, base.size_b) / min(mllm.size_b, base.size_b)
+    if ratio == 1.0 and mllm.version and mllm.version == base.version:
+        return "exact"
+    if ratio <= VERSION_SIZE_RATIO:
+        return "version"
+    return "sibling" if ratio <= SIBLING_SIZE_RATIO else ""
+
+
+def weaker(tier: str, steps: int = 1) -> str:
+    """``tier`` made ``steps`` tiers weaker (``""`` below ``sibling``)."""
+    if not tier:
+        return ""
+    k = TIERS.index(tier) + steps
+    return TIERS[k] if k < len(TIERS) else ""
+
+
+def describe(b: Backbone) -> str:
+    """``'Vicuna 1.5 7B'`` style text (``?`` for an unprinted version/size)."""
+    size = "size undisclosed" if math.isnan(b.size_b) else f"{b.size_b:g}B"
+    return f"{b.lineage} {b.version or '(version not printed)'} {size}"
+
+
+def build_table4(rows: Sequence[Table4Row], model_ids: Sequence[str],
+                 doubts: Mapping[str, Table4Doubt] = TABLE4_DOUBTS) -> pd.DataFrame:
+    """Metadata columns of ``models.csv`` (see :data:`TABLE4_COLUMNS`), one row per
+    Table 4 row, with the base-model link of every multimodal generalist.
+
+    Each generalist's backbone (:data:`BACKBONES`, or a doubt's replacement;
+    its size from the Size column where the text has none) is compared with
+    every language-only model (:data:`LANGUAGE_MODELS`) by :func:`link_tier`;
+    the strongest tier wins, then the nearest size, then the model id. A
+    doubtful generalist's link is one tier weaker; a doubtful base caps it.
+    """
+    bases = {mid: LANGUAGE_MODELS[mid] for mid, row in zip(model_ids, rows, strict=True)
+             if row.group == "language"}
+    missing = sorted(set(LANGUAGE_MODELS) - set(bases))
+    if missing:
+        raise CurationError(f"{TABLE4_FILE}: language-only model(s) {missing} not found")
+    cap_of = {mid: doubts[row.name].cap for mid, row in zip(model_ids, rows, strict=True)
+              if row.name in doubts and doubts[row.name].cap}
+    base_names = {mid: row.name for mid, row in zip(model_ids, rows, strict=True)}
+    records = []
+    for mid, row in zip(model_ids, rows, strict=True):
+        where = f"{TABLE4_FILE}, line {row.line}"
+        modalities, paradigm = parse_support(row.support, where)
+        doubt = doubts.get(row.name)
+        if row.group == "language":
+            backbone = bases[mid]
+        elif doubt is not None and doubt.backbone is not None:
+            backbone = doubt.backbone
+        else:
+            if row.backbone not in BACKBONES:
+                raise CurationError(f"{where}: backbone {row.backbone!r} has no reading in "
+                                    "BACKBONES")
+            backbone = BACKBONES[row.backbone]
+            if math.isnan(backbone.size_b) and backbone.lineage:
+                backbone = Backbone(backbone.lineage, backbone.version, parse_size(row.size),
+                                    backbone.note)
+        base_id, tier, evidence = "", "", ""
+        if row.group != "language":
+            found = []
+            for bid, base in bases.items():
+                t = link_tier(backbone, base)
+                why = ""
+                if t and cap_of.get(bid) and TIERS.index(t) < TIERS.index(cap_of[bid]):
+                    t, why = cap_of[bid], f"; {t} capped at {cap_of[bid]} (the base is doubtful)"
+                if t and doubt is not None and doubt.demote:
+                    t, why = weaker(t), f"{why}; {t} demoted to {weaker(t) or 'none'} (doubtful row)"
+                if t:
+                    gap = abs(math.log(backbone.size_b / base.size_b)) if not (
+                        math.isnan(backbone.size_b) or math.isnan(base.size_b)) else 0.0
+                    found.append((TIERS.index(t), gap, bid, t, why))
+            if found:
+                _, _, base_id, tier, why = min(found)
+                base = bases[base_id]
+                evidence = (f"Table 4 backbone '{row.backbone}' read as {describe(backbone)}; "
+                            f"{base_names[base_id]} is {describe(base)}{why}")
+        records.append({
+            "model_id": mid,
+            "group": row.group,
+            "table4_name": row.name,
+            "citation": row.citation,
+            "backbone_printed": row.backbone,
+            "size_printed": row.size,
+            "params_b": parse_size(row.size),
+            "modalities": modalities,
+            "paradigms": paradigm,
+            "backbone_lineage": backbone.lineage,
+            "backbone_version": backbone.version,
+            "backbone_params_b": backbone.size_b,
+            "base_model_id": base_id,
+            "base_tier": tier,
+            "base_evidence": evidence,
+            "table4_notes": " ".join(n for n in (backbone.note, doubt.note if doubt else "")
+                                     if n),
+            "table4_doubtful": doubt is not None and doubt.doubtful,
+        })
+    return pd.DataFrame(records)
 
 
 # --------------------------------------------------------------------------
@@ -762,8 +1303,13 @@ def build_models(
     score_rows: Sequence[SourceRow],
     alias: Mapping[str, str],
     rules: Sequence[ModelRule] = MODEL_RULES,
+    table4: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``models.csv``: one row per model_id, sorted by model_id."""
+    """``models.csv``: one row per model_id, sorted by model_id.
+
+    ``table4`` (from :func:`build_table4`) adds the metadata columns; a model
+    of the level tables without a Table 4 row is an error.
+    """
     appendix = appendix_locations(score_rows)
     tables = table_locations(levels)
     rule_by_id = {rule.model_id: rule for rule in rules}
@@ -790,7 +1336,17 @@ def build_models(
                 "notes": " ".join(n for n in notes if n),
             }
         )
-    return pd.DataFrame(records, columns=list(MODEL_COLUMNS))
+    frame = pd.DataFrame(records, columns=list(MODEL_COLUMNS[:6]))
+    if table4 is None:
+        table4 = pd.DataFrame(columns=["model_id", *TABLE4_COLUMNS])
+    unknown = sorted(set(table4["model_id"]) - set(frame["model_id"]))
+    lacking = sorted(set(frame.loc[frame["in_level_tables"], "model_id"])
+                     - set(table4["model_id"])) if len(table4) else []
+    if unknown or lacking:
+        raise CurationError(f"{TABLE4_FILE}: rows for unknown models {unknown}, "
+                            f"no row for leaderboard models {lacking}")
+    frame = frame.merge(table4, on="model_id", how="left", validate="one_to_one")
+    return frame[list(MODEL_COLUMNS)]
 
 
 def build_all(source_dir: Path) -> dict[str, pd.DataFrame]:
@@ -802,7 +1358,9 @@ def build_all(source_dir: Path) -> dict[str, pd.DataFrame]:
     alias = build_alias_map(names)
     scores, alternates = build_scores(source_dir, tasks, alias)
     levels = build_published_levels(source_dir, alias)
-    models = build_models(scores, alternates, levels, tasks, score_rows, alias)
+    table4_rows = read_table4(source_dir)
+    table4 = build_table4(table4_rows, table4_model_ids(table4_rows, alias))
+    models = build_models(scores, alternates, levels, tasks, score_rows, alias, table4=table4)
     return {
         "tasks": tasks,
         "models": models,
