@@ -241,3 +241,19 @@ def test_entry_points_broken_and_shadowed(monkeypatch):
         synergy.resolve("broken")
     with pytest.raises(InputError, match=r"unknown synergy rule 'nope'; choose one of .*'halfway'"):
         synergy.resolve("nope")
+
+
+def test_noise_margin_default_noise_is_binomial_at_the_sota(monkeypatch):
+    monkeypatch.setattr(synergy, "measured_noise_scale", lambda: 0.1)
+    # sigma = 0.1 sqrt(S (100 - S)): N1 sqrt(900) / 10 = 3, N2 sqrt(1600) / 10 = 4,
+    # IC sqrt(2500) / 10 = 5, IG sqrt(2400) / 10 = 4.899
+    np.testing.assert_allclose(context().task_noise, [3.0, 4.0, 5.0, 0.1 * 2400 ** 0.5])
+    out = synergy.resolve("noise_margin").credit(SCORES, SOTA, TASKS, context())
+    # IC: 55 >= 50 + 5 -> 55 (mllm-a); IG: 41 < 44.9 -> 0 (mllm-b); NLP: nobody near 93 / 84
+    assert out.tolist() == [[0.0, 0.0, 55.0, 0.0], [0.0] * 4, [0.0] * 4, [0.0] * 4]
+
+
+def test_measured_noise_scale_is_a_plausible_sd():
+    c = synergy.measured_noise_scale()
+    # the SD at 50 points, c * 50, lies between 0 and 50 points
+    assert 0.0 < c < 1.0

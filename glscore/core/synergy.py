@@ -121,16 +121,49 @@ class Context:
 
     @cached_property
     def task_noise(self) -> np.ndarray:
-        """``noise`` checked: one non-negative value per task (NaN = unknown)."""
+        """``noise`` checked: one non-negative value per task (NaN = unknown).
+
+        Default: :func:`binomial_noise` at the SoTA with the noise scale
+        measured in the paper's own results (:func:`measured_noise_scale`).
+        """
         if self.noise is None:
-            raise InputError("this synergy rule needs the measured noise of each task "
-                             "(Context.noise), and none was given")
+            return binomial_noise(self.sota, measured_noise_scale())
         noise = np.asarray(self.noise, dtype=float)
         if noise.shape != (len(self.tasks),):
             raise InputError(f"noise has shape {noise.shape}, expected ({len(self.tasks)},)")
         if (noise < 0).any() or np.isinf(noise).any():
             raise InputError("noise must be finite and >= 0 (NaN = not measured)")
         return noise
+
+
+def binomial_noise(values: np.ndarray, c: float) -> np.ndarray:
+    """The noise (SD, normalised points) of one measurement at ``values``:
+    ``sigma = c * sqrt(x (100 - x))`` (0 outside [0, 100], NaN stays NaN).
+
+    The shape of the noise the paper's repeated cells show
+    (:mod:`glscore.analysis.noise`): small near 0 and 100, largest at 50.
+
+    >>> binomial_noise(np.array([50.0, 90.0, np.nan]), 0.1)
+    array([ 5.,  3., nan])
+    """
+    x = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return float(c) * np.sqrt(np.clip(x * (100.0 - x), 0.0, None))
+
+
+@lru_cache(maxsize=1)
+def measured_noise_scale() -> float:
+    """``c`` of the noise model fitted on the paper's repeated cells (the rows
+    printed twice, near-identical models): :func:`glscore.analysis.noise.fit_noise`.
+
+    The one place the core reaches up into an analysis: the noise floor is
+    measured from ``data/`` by :mod:`glscore.analysis.natural`; it is imported
+    here on first use only (by a rule that needs noise and was given none).
+    """
+    from glscore.analysis import natural, noise
+
+    nat = natural.prepare()
+    return noise.fit_noise(natural.floor_cells(nat), natural.mapped_tasks(nat)).c
 
 
 def default_metadata() -> pd.DataFrame:
@@ -663,8 +696,13 @@ def noise_margin(context: Context, z: float = 1.0) -> np.ndarray:
     point on a small, noisy test set is not a point on a large one. Scaling
     the margin by the noise measured in the data asks of every win that it
     stand out from the noise of its own task: ``z = 1`` one noise unit,
-    ``z = 0`` is ``strict``. The noise is an input (``Context.noise``); the
-    default is the noise floor measured in the paper's own results.
+    ``z = 0`` is ``strict``. The noise is an input (``Context.noise``); by
+    default it is the noise of one measurement at the SoTA's level,
+    ``sigma_t = c * sqrt(SoTA_t (100 - SoTA_t))``, with ``c`` fitted on the
+    cells the paper prints twice (:func:`binomial_noise`,
+    :func:`measured_noise_scale`). That model is fitted on metrics used as
+    printed; on mapped metrics (FID, WER, ...) it is applied to the mapped
+    0-100 value, an approximation.
 
     >>> ctx = Context(pd.DataFrame({"modality": ["Image"] * 3,
     ...                             "paradigm": ["comprehension"] * 3}),
