@@ -57,6 +57,7 @@ DEFAULT_RULES: tuple[tuple[str, dict[str, float]], ...] = (
     ("noisy_sota", {"s": 2.0}),
     ("none", {}),
     ("beats_base", {"d": 0.0, "tier": 2.0}),
+    ("noise_margin", {"z": 1.0}),
 )
 DEFAULT_MARGINS: tuple[float, ...] = (-0.1, -0.05, 0.05, 0.1)
 AGGREGATIONS: tuple[str, ...] = ("per_modality", "pooled")
