@@ -257,3 +257,29 @@ def test_measured_noise_scale_is_a_plausible_sd():
     c = synergy.measured_noise_scale()
     # the SD at 50 points, c * 50, lies between 0 and 50 points
     assert 0.0 < c < 1.0
+
+
+# ---------------------------------------------------------------- on the paper data
+
+def test_beats_base_on_the_paper_data_moves_only_nlp_credit():
+    from glscore import load_paper, score
+
+    bench = load_paper()
+    strict, based = score(bench), score(bench, rule="beats_base")
+    for name in ("level2", "level3", "level4", "comp3", "gen3"):
+        np.testing.assert_array_equal(getattr(based, name), getattr(strict, name))
+    assert (based.s_l >= strict.s_l).all()
+    assert (based.s_l > strict.s_l).any()  # data/models.csv links bases
+
+
+def test_cli_context_rule_with_one_model_sees_the_others(capsys):
+    """``--model`` must not hide a model's base from a context rule: the one
+    model's record is the one it has when every model is scored."""
+    from glscore import load_paper, score
+
+    bench = load_paper()
+    full = score(bench, rule="beats_base", rule_params={"tier": 3})
+    i = bench.models.index("vitron-v1")
+    assert main(["score", "--rule", "beats_base", "--param", "tier=3", "--model", "Vitron-V1",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == full.record(i)

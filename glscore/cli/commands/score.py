@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import fields, replace
 
+import numpy as np
 import pandas as pd
 
 from glscore.cli.commands.common import (
@@ -13,7 +15,9 @@ from glscore.cli.commands.common import (
     load_benchmark,
     scoring_kwargs,
 )
+from glscore.core import synergy
 from glscore.core.scoring import Scores, score
+from glscore.io.loaders import load_source
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,7 +31,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    scores = score(load_benchmark(args), **scoring_kwargs(args))
+    kwargs = scoring_kwargs(args)
+    bench = load_benchmark(args)
+    if (args.model and not args.results
+            and synergy.resolve(args.rule or "strict", kwargs["rule_params"]).takes_context):
+        # A context rule compares a model with others (its base model, say): score
+        # every model of the paper data, then keep the one asked for.
+        scores = take(score(load_source("paper"), **kwargs), bench.models)
+    else:
+        scores = score(bench, **kwargs)
     if args.json:
         records = scores.records()
         print(json.dumps(records[0] if len(records) == 1 else records, indent=2))
@@ -50,3 +62,13 @@ def render_table(scores: Scores) -> str:
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
         return header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+
+
+def take(scores: Scores, models: tuple[str, ...]) -> Scores:
+    """The rows of ``models`` (ids) of every per-model array of ``scores``."""
+    rows = [scores.models.index(m) for m in models]
+    per_model = {f.name: getattr(scores, f.name)[rows] for f in fields(scores)
+                 if isinstance(getattr(scores, f.name), np.ndarray) and f.name != "tasks_m"}
+    return replace(scores, models=tuple(models),
+                   model_names=tuple(scores.model_names[i] for i in rows), **per_model)
+
