@@ -6,6 +6,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from glscore.cli import main
 from glscore.core import synergy
@@ -283,3 +285,28 @@ def test_cli_context_rule_with_one_model_sees_the_others(capsys):
     assert main(["score", "--rule", "beats_base", "--param", "tier=3", "--model", "Vitron-V1",
                  "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == full.record(i)
+
+
+# ---------------------------------------------------------------- properties
+
+cells = st.one_of(st.just(NAN), st.floats(0, 100))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(cells, min_size=4, max_size=4), min_size=4, max_size=4),
+       st.lists(cells, min_size=4, max_size=4),
+       st.lists(st.one_of(st.just(NAN), st.floats(0, 20)), min_size=4, max_size=4),
+       st.floats(0, 3), st.floats(0, 5))
+def test_context_rules_credit_a_cell_with_its_score_or_nothing(rows, sota, noise, z, d):
+    scores, sota = np.array(rows), np.array(sota)
+    ctx = Context(TASKS, scores, sota, MODELS, META, noise=np.array(noise))
+    strict = synergy.resolve("strict").credit(scores, sota, TASKS)
+    based = synergy.resolve("beats_base", {"d": d, "tier": 3}).credit(scores, sota, TASKS, ctx)
+    assert (based >= strict).all()
+    outs = [based]
+    if np.isfinite(noise).any():
+        outs.append(synergy.resolve("noise_margin", {"z": z}).credit(scores, sota, TASKS, ctx))
+        assert (outs[-1] <= strict).all()  # a margin above the SoTA never adds credit
+    known = np.nan_to_num(scores, nan=0.0)
+    for out in outs:
+        assert ((out == 0) | (out == known)).all()

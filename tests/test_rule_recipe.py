@@ -228,3 +228,18 @@ def test_installed_rule_package_through_the_entry_point(tmp_path):
     assert bad.returncode == 2
     assert bad.stderr == ("glscore: error: synergy rule 'within' has no parameter 'e'; "
                           "its parameters: d=2\n")
+
+
+def test_console_script_and_python_m_find_the_same_module(tmp_path):
+    """``glscore`` (whose sys.path lacks the current folder) and ``python -m
+    glscore`` (whose sys.path has it) both find ``myrules`` there."""
+    shutil.copy(paths.REPO_ROOT / "examples" / "rule_template.py", tmp_path / "myrules.py")
+    args = "score --rule myrules:within --param d=1 --model Vitron-V1 --json"
+    script = json.loads(run(f"glscore {args}", tmp_path, env_for()).stdout)
+    module = json.loads(run(f"python -m glscore {args}", tmp_path, env_for()).stdout)
+    assert script == module
+    assert script["rule"] == "myrules:within(d=1)"
+    # the template's context rule, by the same route
+    ctx = json.loads(run("glscore score --rule myrules:beats_median --param q=90 --json "
+                         "--model Vitron-V1", tmp_path, env_for()).stdout)
+    assert ctx["rule"] == "myrules:beats_median(q=90)"
