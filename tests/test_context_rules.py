@@ -310,3 +310,12 @@ def test_context_rules_credit_a_cell_with_its_score_or_nothing(rows, sota, noise
     known = np.nan_to_num(scores, nan=0.0)
     for out in outs:
         assert ((out == 0) | (out == known)).all()
+
+
+def test_bad_metadata_is_one_line():
+    doubled = pd.concat([META, META.iloc[:1]])
+    with pytest.raises(InputError, match="model_id 'llm' appears more than once"):
+        Context(TASKS, SCORES, SOTA, MODELS, doubled).base_rows()
+    odd = META.assign(base_tier=["", "Exact", "sibling", "exact", "version"])
+    with pytest.raises(InputError, match="base_tier 'Exact' of model 'mllm-a' is not one of"):
+        Context(TASKS, SCORES, SOTA, MODELS, odd).base_rows()

@@ -80,9 +80,8 @@ class Context:
     not supported), ``sota`` (normalised, tasks), ``models`` (ids, one per
     row of ``scores``), ``metadata`` (one row per model: a ``model_id`` column
     or index, and where known ``base_model_id`` and ``base_tier``; default:
-    ``data/models.csv``), ``noise`` (the measured noise of each task in
-    normalised points, NaN = not measured; default: none, a rule that needs
-    it says so).
+    ``data/models.csv``), ``noise`` (the noise of each task in normalised
+    points, NaN = not measured; default: see :attr:`task_noise`).
     """
 
     tasks: pd.DataFrame
@@ -99,6 +98,9 @@ class Context:
         meta = self.metadata if self.metadata is not None else default_metadata()
         if "model_id" in meta.columns:
             meta = meta.set_index("model_id")
+        doubled = meta.index[meta.index.duplicated()].unique().tolist()
+        if doubled:
+            raise InputError(f"model metadata: model_id {doubled[0]!r} appears more than once")
         return meta.reindex(pd.Index(list(self.models), name="model_id"))
 
     def base_rows(self, max_tier: float = 3) -> np.ndarray:
@@ -113,8 +115,13 @@ class Context:
             return np.full(n, -1)
         table = self.model_table
         base = table["base_model_id"].fillna("").astype(str).to_numpy()
-        tier = (table["base_tier"].map(BASE_TIERS) if "base_tier" in table.columns
-                else pd.Series(np.nan, index=table.index)).to_numpy(dtype=float)
+        named = (table["base_tier"].fillna("").astype(str) if "base_tier" in table.columns
+                 else pd.Series("", index=table.index))
+        unknown = named[(named != "") & ~named.isin(list(BASE_TIERS))]
+        if len(unknown):
+            raise InputError(f"model metadata: base_tier {unknown.iloc[0]!r} of model "
+                             f"{unknown.index[0]!r} is not one of {list(BASE_TIERS)}")
+        tier = named.map(BASE_TIERS).to_numpy(dtype=float)
         rows = pd.Index(list(self.models)).get_indexer(base)
         rows[(base == "") | ~(tier <= max_tier) | (rows == np.arange(n))] = -1
         return rows
