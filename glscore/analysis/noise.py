@@ -15,7 +15,9 @@ middle (:func:`floor_profile` shows it), so the model is binomial-shaped:
   (``c * sqrt(50 * 50) / 50 = c``);
 
 ``z`` standard normal, independent per cell and draw; unsupported cells stay
-unsupported and the SoTA is kept as published. ``c`` is fitted as
+unsupported (under the ``official`` profile a value clipped to 0 reads as
+unsupported, as that profile reads every 0) and the SoTA is kept as
+published. ``c`` is fitted as
 ``c^2 = mean((a - b)^2 / (2 m (100 - m)))`` over the floor's cell pairs on
 unmapped tasks with ``0 < m < 100``, ``m = (a + b) / 2``, since
 ``Var(a - b) = 2 c^2 x (100 - x)``. There are at most four repeats per task,
