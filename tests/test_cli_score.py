@@ -53,7 +53,9 @@ def test_options_change_the_profile_name(capsys, option):
 def test_bad_param_is_one_line(capsys):
     assert main(["score", "--param", "tau"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["glscore: error: --param 'tau': expected KEY=NUMBER"]
+    # the default rule, strict, has no parameters: the message says so
+    assert err == ["glscore: error: --param 'tau': expected KEY=NUMBER (a finite number); "
+                   "'strict' takes: none"]
 
 
 def test_start_up_stays_light():

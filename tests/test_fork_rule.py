@@ -26,8 +26,10 @@ def full_credit(scores, sota, tasks):
 @pytest.mark.notebooks
 def test_fork_rule_through_notebook(tmp_path, monkeypatch):
     (tmp_path / "forkrules.py").write_text(textwrap.dedent(FORK_MODULE))
-    # The kernel inherits the environment: make the fork's module importable there.
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    # No PYTHONPATH: the runner tells the kernel (which runs in the repository
+    # root) to look for rule modules in the caller's folder.
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     committed = NOTEBOOK.read_bytes()
     pipeline.run_notebook(

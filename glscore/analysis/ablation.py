@@ -43,7 +43,7 @@ from glscore.core import levels, scoring
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scores, Scoring, aggregate
-from glscore.core.synergy import resolve
+from glscore.core.synergy import Context, parse_spec, resolve
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS, check_choice
 from glscore.errors import InputError
 from glscore.io.loaders import load_paper
@@ -56,6 +56,8 @@ DEFAULT_RULES: tuple[tuple[str, dict[str, float]], ...] = (
     ("excess", {}),
     ("noisy_sota", {"s": 2.0}),
     ("none", {}),
+    ("beats_base", {"d": 0.0, "tier": 2.0}),
+    ("noise_margin", {"z": 1.0}),
 )
 DEFAULT_MARGINS: tuple[float, ...] = (-0.1, -0.05, 0.05, 0.1)
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -136,7 +138,7 @@ def make_grid(
     """
     specs = _rule_specs(rules) + [("margin", {"tau": float(t)}) for t in margins]
     if extra_rule:
-        specs.append((extra_rule, {}))
+        specs.append(parse_spec(extra_rule, where="extra_rule"))
     aggregations, level4_means = list(aggregations), list(level4_means)
     if design == "full":
         grid = [Variant.of(r, p, a, m) for (r, p), a, m in
@@ -174,7 +176,10 @@ def credit_of(prep: Scoring, variant: Variant) -> np.ndarray:
     rule = resolve(variant.rule, dict(variant.params))
     if rule.function is prep.rule.function and dict(rule.params) == dict(prep.rule.params):
         return prep.credit
-    return rule.credit(prep.norm.scores, prep.norm.sota, prep.bench.tasks)
+    norm, bench = prep.norm, prep.bench
+    context = (Context(bench.tasks, norm.scores, norm.sota, bench.models)
+               if rule.takes_context else None)
+    return rule.credit(norm.scores, norm.sota, bench.tasks, context)
 
 
 def variant_profile(prep: Scoring, variant: Variant) -> Profile:

@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "leaderboard",
     "reproduce",
     "ablate",
+    "rules",
     "natural",
     "noise",
 )

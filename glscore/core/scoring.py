@@ -18,8 +18,8 @@ Monte-Carlo perturbations) without building a :class:`Benchmark` each time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -28,8 +28,8 @@ from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, PARADIGMS, Benchmark
 from glscore.core.normalise import Normalised, Plan, check_values, normalise, plan
 from glscore.core.profiles import Profile, get_profile
-from glscore.core.synergy import Rule, resolve
-from glscore.errors import InputError
+from glscore.core.synergy import Context, Rule, resolve
+from glscore.errors import InputError, did_you_mean
 
 #: Cells per block of models (about 4 MB of float64 per block matrix).
 BLOCK_CELLS = 1 << 19
@@ -100,7 +100,15 @@ class Scores:
         for names in (self.models, self.model_names):
             if model in names:
                 return names.index(model)
-        raise InputError(f"unknown model '{model}'; e.g. {list(self.models[:5])}")
+        raise InputError(f"unknown model '{model}'{did_you_mean(model, self.models)}")
+
+    def select(self, models: Sequence[str]) -> Scores:
+        """The same scores restricted to ``models`` (ids or display names), in that order."""
+        rows = [self.index_of(m) for m in models]
+        per_model = {f.name: getattr(self, f.name)[rows] for f in fields(self)
+                     if isinstance(getattr(self, f.name), np.ndarray) and f.name != "tasks_m"}
+        return replace(self, models=tuple(self.models[i] for i in rows),
+                       model_names=tuple(self.model_names[i] for i in rows), **per_model)
 
     def frame(self) -> pd.DataFrame:
         """:meth:`overall` indexed by model id (the display name as a column)."""
@@ -435,7 +443,9 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     check_values(bench, the_plan)
     groups = TaskGroups.of(bench, prof) if groups is None else groups
     n_models, n_tasks = bench.values.shape
-    step = max(1, BLOCK_CELLS // max(n_tasks, 1))
+    # A context rule sees the whole matrix (a model's base may be any other row),
+    # so it is credited in one block; a cell rule in blocks of rows.
+    step = n_models if syn.takes_context else max(1, BLOCK_CELLS // max(n_tasks, 1))
     starts = range(0, max(n_models, 1), step)
     full_scores = full_credit = None
     if keep and len(starts) > 1:
@@ -445,7 +455,9 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
-        credit = syn.credit(norm.scores, norm.sota, bench.tasks)
+        context = (Context(bench.tasks, norm.scores, norm.sota, bench.models)
+                   if syn.takes_context else None)
+        credit = syn.credit(norm.scores, norm.sota, bench.tasks, context)
         parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups))
         if full_scores is not None:
             full_scores[rows], full_credit[rows] = norm.scores, credit

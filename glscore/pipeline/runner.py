@@ -61,6 +61,7 @@ from typing import Any, NoReturn
 
 import nbformat
 
+from glscore.core.synergy import kernel_environment
 from glscore.io.files import write_text_if_changed
 from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
 
@@ -420,7 +421,8 @@ def run_notebook(
     # papermill logs every cell at INFO and warns about things we check ourselves.
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
-        with _environment(KERNEL_ENV):
+        # the kernel runs in the repository root: it looks for rule modules where we are too
+        with _environment({**KERNEL_ENV, **kernel_environment()}):
             executed = papermill.execute_notebook(
                 nb,
                 None,  # no intermediate writes: we write once, cleaned, at the end

@@ -14,7 +14,8 @@ import time
 import pandas as pd
 
 from glscore.analysis import ablation
-from glscore.cli.commands.common import dumps, rule_params
+from glscore.cli.commands.common import dumps
+from glscore.core import synergy
 from glscore.errors import InputError
 
 
@@ -45,11 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def parse_rule(spec: str) -> tuple[str, dict[str, float]]:
-    """``"soft,k=5"`` -> ``("soft", {"k": 5.0})``; a bare name has no parameters."""
-    name, *pairs = [part.strip() for part in spec.split(",")]
-    if not name:
-        raise InputError(f"--rules '{spec}': expected NAME[,KEY=VALUE...]")
-    return name, rule_params(pairs)
+    """``"soft,k=5"`` -> ``("soft", {"k": 5.0})`` (:func:`synergy.parse_spec`)."""
+    return synergy.parse_spec(spec, where="--rules")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from glscore.core import synergy
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
@@ -63,18 +64,10 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
                         help="the mean of Level-4 (published: harmonic)")
 
 
-def rule_params(pairs: list[str]) -> dict[str, float]:
-    """``["tau=0.1", "k=5"]`` -> ``{"tau": 0.1, "k": 5.0}``."""
-    params = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        try:
-            if not sep or not key:
-                raise ValueError
-            params[key.strip()] = float(value)
-        except ValueError:
-            raise InputError(f"--param '{pair}': expected KEY=NUMBER") from None
-    return params
+def rule_params(pairs: list[str], rule: str | None = None) -> dict[str, float]:
+    """``["tau=0.1", "k=5"]`` -> ``{"tau": 0.1, "k": 5.0}`` (:func:`synergy.parse_params`:
+    finite numbers only; an error lists the parameters of ``rule``)."""
+    return synergy.parse_params(pairs, rule)
 
 
 def scoring_kwargs(args: argparse.Namespace) -> dict:
@@ -82,7 +75,7 @@ def scoring_kwargs(args: argparse.Namespace) -> dict:
     return {
         "profile": args.profile,
         "rule": args.rule,
-        "rule_params": rule_params(args.param),
+        "rule_params": rule_params(args.param, args.rule or "strict"),
         "aggregation": args.aggregation,
         "level4_mean": args.level4_mean,
     }

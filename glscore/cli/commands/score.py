@@ -18,11 +18,13 @@ from glscore.cli.commands.common import (
     sota_label,
     warn,
 )
+from glscore.core import synergy
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.core.scoring import LEVEL_COLUMNS, Scores, score
 from glscore.errors import InputError
 from glscore.io.latex import latex_table
+from glscore.io.loaders import load_source
 
 #: Percentile interval of ``--bootstrap`` (2.5% and 97.5%).
 BOOTSTRAP_ALPHA = 0.05
@@ -52,7 +54,13 @@ def run(args: argparse.Namespace) -> int:
                          "resamples")
     bench = load_benchmark(args)
     kwargs = scoring_kwargs(args)
-    scores = score(bench, **kwargs)
+    if (args.model and not args.results
+            and synergy.resolve(args.rule or "strict", kwargs["rule_params"]).takes_context):
+        # A context rule compares a model with others (its base model, say): score
+        # every model of the paper data, then keep the one asked for.
+        scores = score(load_source("paper"), **kwargs).select(bench.models)
+    else:
+        scores = score(bench, **kwargs)
     records = scores.records()
     for record, origin in zip(records, model_origins(args, bench), strict=True):
         record["origin"] = origin
@@ -146,3 +154,5 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
         return header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+
+
