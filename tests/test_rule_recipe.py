@@ -113,7 +113,7 @@ def test_fork_recipe_verbatim(tmp_path):
 
     # console script: the rule and its parameter reached the scorer
     score_out = printed[1]
-    assert score_out.startswith("profile=paper rule=myrules:within(d=1) models=1\n")
+    assert score_out.startswith("profile=paper rule=myrules:within(d=1) models=1 ")
     assert "Vitron-V1" in score_out
     assert "myrules:within(d=1)" in printed[2]
 
@@ -145,7 +145,7 @@ def test_fork_recipe_verbatim(tmp_path):
     d1 = score(bench, rule=myrules.within, rule_params={"d": 1})
     d2 = score(bench, rule=myrules.within)
     np.testing.assert_array_equal(mine.loc[list(bench.models), "level"], d1.level)
-    # the table is written with 6 decimals
+    # the CSV holds full precision
     np.testing.assert_allclose(mine.loc[list(bench.models), "level3"], d1.level3, atol=5e-7)
     assert not np.allclose(d1.level3, d2.level3)
 
