@@ -46,10 +46,12 @@ from glscore.core.vocabulary import MODALITIES
 HEADERS: dict[str, str] = {
     "rank": "Rank", "name": "Model", "model": "Model id", "scope": "Scope", "board": "Board",
     "level": "Level", "score": "Score",
-    "level2": "Level-2", "level3": "Level-3", "level4": "Level-4", "level5": "Level-5",
+    "level1": "Level-1", "level2": "Level-2", "level3": "Level-3", "level4": "Level-4", "level5": "Level-5",
     "supported": "Supported", "tasks": "Tasks", "wins": "Wins", "coverage": "Coverage",
     "s_l": "$S_L$", "ranked": "Ranked", "left_off": "Left off", "best": "Best",
-    "origin": "Origin", "low_coverage": "Low coverage",
+    "origin": "Origin", "low_coverage": "Low coverage", "variant": "Variant",
+    "kendall_tau": r"Kendall's $\tau$", "spearman_rho": r"Spearman's $\rho$",
+    "top10_overlap": "Top-10 kept", "moved_up": "Up", "moved_down": "Down",
 }
 #: Columns holding a level reached (printed ``Level-k``).
 LEVEL_COLUMNS: tuple[str, ...] = ("level",)

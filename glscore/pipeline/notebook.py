@@ -80,3 +80,11 @@ def write_table(frame: pd.DataFrame, name: str, directory: Path | str = paths.FI
     if latex:
         write_text_if_changed(path.with_suffix(".tex"), latex_table(frame, caption=caption))
     return path
+
+
+def write_latex(text: str, name: str, directory: Path | str = paths.FIGURES_DIR) -> Path:
+    """Write ready-made LaTeX (e.g. :func:`glscore.io.latex.reproduction_latex`)
+    as ``figures/<name>.tex``. Returns its path."""
+    path = Path(directory) / f"{name}.tex"
+    write_text_if_changed(path, text)
+    return path
