@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from glscore.core.benchmark import MODALITIES, PARADIGMS
-from glscore.errors import InputError
+from glscore.errors import InputError, did_you_mean
 
 SCOPES: tuple[str, ...] = ("A", "B", "C", "D")
 #: Highest level a board of each scope can show.
@@ -132,6 +132,7 @@ def find_board(board_list: Sequence[Board], name: str) -> Board:
     for board in board_list:
         if wanted in (board.name.lower(), board.name.split(" ")[0].lower()):
             return board
-    some = [b.name for b in board_list[:6]]
+    names = [b.name for b in board_list]
+    hint = did_you_mean(name, names) or f"; e.g. {names[:6]}"
     scope = board_list[0].scope if board_list else "?"
-    raise InputError(f"no board '{name}' in Scope-{scope}; e.g. {some}")
+    raise InputError(f"no board '{name}' in Scope-{scope}{hint}")

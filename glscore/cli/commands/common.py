@@ -48,11 +48,16 @@ def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True)
                  "(same profile, rule and SoTA table); rows say their origin")
 
 
-def add_scoring_options(parser: argparse.ArgumentParser) -> None:
-    """``--profile``, ``--rule``, ``--param``, ``--aggregation``, ``--level4-mean``."""
+def add_profile_option(parser: argparse.ArgumentParser) -> None:
+    """``--profile NAME`` (one of :data:`glscore.core.profiles.PROFILES`)."""
     parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
                         help=f"scoring profile: {' | '.join(sorted(PROFILES))} "
                              f"(default {DEFAULT_PROFILE})")
+
+
+def add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    """``--profile``, ``--rule``, ``--param``, ``--aggregation``, ``--level4-mean``."""
+    add_profile_option(parser)
     parser.add_argument("--rule", metavar="NAME",
                         help="synergy rule: a registered name or module:function "
                              "(default: the profile's, strict)")

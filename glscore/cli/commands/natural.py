@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from glscore.cli.commands.common import dumps
-from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.cli.commands.common import add_profile_option, dumps
 from glscore.errors import InputError
 
 MODES = ("drop", "zero", "clean")
@@ -23,9 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("natural", help="generalists against their own base LLM on NLP",
                             description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
-                        help=f"scoring profile: {' | '.join(sorted(PROFILES))} "
-                             f"(default {DEFAULT_PROFILE})")
+    add_profile_option(parser)
     parser.add_argument("--mode", choices=MODES, default="drop",
                         help="unsupported cells: drop (default), zero (count 0), clean (drop, "
                              "and leave out cells flagged as copies or shared values)")

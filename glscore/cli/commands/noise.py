@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from glscore.cli.commands.common import dumps
-from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.cli.commands.common import add_profile_option, dumps
 from glscore.errors import InputError
 
 
@@ -20,9 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("noise", help="Monte-Carlo stability of levels and ranks",
                             description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
-                        help=f"scoring profile: {' | '.join(sorted(PROFILES))} "
-                             f"(default {DEFAULT_PROFILE})")
+    add_profile_option(parser)
     parser.add_argument("--draws", type=int, default=1000, metavar="N",
                         help="perturbed copies of the matrix (default: %(default)s)")
     parser.add_argument("--chunk", type=int, default=50, metavar="K",

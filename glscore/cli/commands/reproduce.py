@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 
 from glscore.analysis.reproduce import TOLERANCE, reproduce
-from glscore.cli.commands.common import dumps
-from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.cli.commands.common import add_profile_option, dumps
 from glscore.io.latex import reproduction_latex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("reproduce", help="recompute the paper's level tables and compare",
                             description=__doc__)
-    parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
-                        help=f"scoring profile: {' | '.join(sorted(PROFILES))} "
-                             f"(default {DEFAULT_PROFILE})")
+    add_profile_option(parser)
     parser.add_argument("--tolerance", type=float, default=TOLERANCE,
                         help=f"largest |published - recomputed| that reproduces "
                              f"(default {TOLERANCE})")
