@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from glscore.analysis.audit import normalisation_differences, normalised_difference_matrix
 from glscore.core.benchmark import Benchmark
@@ -17,8 +18,6 @@ def plot_score_shift(comparison: pd.DataFrame, top_n: int = 15, atol: float = 1e
     larger than ``atol`` are left out). Panels are stacked, each as tall as
     its number of models; the 0-100 range of the scale is shaded, so a score
     pushed below 0 shows as such."""
-    import matplotlib.pyplot as plt
-
     from glscore.figures.style import PROFILE_COLORS
 
     ks = [c[-1] for c in LEVEL_COLUMNS
@@ -30,8 +29,8 @@ def plot_score_shift(comparison: pd.DataFrame, top_n: int = 15, atol: float = 1e
         moved = moved.sort_values(["_a", "name"], ascending=[False, True]).head(top_n)[::-1]
         panels.append((k, moved, int((shift.abs() > atol).sum())))
     heights = [max(len(moved), 1) + 1.6 for _, moved, _ in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(7.0, 0.8 + 0.3 * sum(heights)),
-                             height_ratios=heights, squeeze=False)
+    fig = Figure(figsize=(7.0, 0.8 + 0.3 * sum(heights)))
+    axes = fig.subplots(len(panels), 1, height_ratios=heights, squeeze=False)
     summary = []
     for ax, (k, moved, n_moved) in zip(axes[:, 0], panels, strict=True):
         y = np.arange(len(moved))
@@ -81,7 +80,6 @@ def plot_difference_map(bench: Benchmark, top_n: int = 15, atol: float = 1e-9,
     pushed off the scale is saturated and its number tells how far.
     Unsupported cells are hatched, apart from a difference of 0.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.colors import Normalize
     from matplotlib.patches import Rectangle
 
@@ -95,7 +93,8 @@ def plot_difference_map(bench: Benchmark, top_n: int = 15, atol: float = 1e-9,
     metric = diffs["mapped_paper"].where(diffs["mapped_paper"] != "", diffs["metric"])
     labels = [f"{t} {m}" for t, m in zip(diffs["task_id"], metric.str.slice(0, 12), strict=True)]
     n_rows, n_cols = values.shape
-    fig, ax = plt.subplots(figsize=(8.0, 1.6 + 0.36 * n_rows))
+    fig = Figure(figsize=(8.0, 1.6 + 0.36 * n_rows))
+    ax = fig.subplots()
     norm = Normalize(vmin=-clip, vmax=clip)
     image = ax.imshow(np.clip(values, -clip, clip), aspect="auto", cmap="PuOr_r", norm=norm,
                       interpolation="nearest")

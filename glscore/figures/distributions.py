@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from glscore.analysis.distributions import (
     LEVEL_RANGE,
@@ -32,10 +34,9 @@ def level_counts_figure(counts: pd.DataFrame, scope: str | None = None,
                         profile: str | None = None):
     """Stacked bars: models per level, one bar per (scope, profile); the title
     speaks of ``scope``/``profile`` (default: the first of ``counts``)."""
-    import matplotlib.pyplot as plt
-
     keys = counts[["scope", "profile"]].drop_duplicates().to_numpy().tolist()
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig = Figure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
     x = np.arange(len(keys))
     bottom = np.zeros(len(keys))
     slivers: list[list[str]] = [[] for _ in keys]
@@ -94,9 +95,8 @@ def _strip(ax, groups: list[np.ndarray], positions: np.ndarray, colors: list[str
 def score_distribution_figure(overall: pd.DataFrame, per_modality: pd.DataFrame):
     """Every model as a point with the median as a black tick: the score at
     the level reached, per level, overall (left) and per modality (right)."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10.0, 4.4), width_ratios=(1, 1.6))
+    fig = Figure(figsize=(10.0, 4.4))
+    (ax0, ax1) = fig.subplots(1, 2, width_ratios=(1, 1.6))
     present = [lv for lv in LEVEL_RANGE if (overall["level"] == lv).any()]
     pos = np.arange(len(present), dtype=float)
     _strip(ax0, [overall.loc[overall["level"] == lv, "score"].to_numpy() for lv in present],
@@ -136,7 +136,6 @@ def level_heatmap_figure(scores: Scores, max_rows: int | None = None):
     hatched (a supported modality scoring 0 is the scale's lowest colour).
     Models sorted by overall level, then Level-3, then Level-2; models with
     Level-2 = 0 everywhere are left out."""
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     keep = np.flatnonzero(scores.level2_m.sum(axis=1) > 0)
@@ -148,12 +147,13 @@ def level_heatmap_figure(scores: Scores, max_rows: int | None = None):
     names = [f"{scores.model_names[i]} (L{scores.level[i]})" for i in order]
     supported = scores.supported_m[order] > 0
     height = max(3.0, 0.125 * len(order) + 1.9)
-    fig, axes = plt.subplots(1, 2, figsize=(7.5, height), sharey=True)
+    fig = Figure(figsize=(7.5, height))
+    axes = fig.subplots(1, 2, sharey=True)
     for ax, (label, data) in zip(axes, (("Level-2", scores.level2_m),
                                         ("Level-3", scores.level3_m)), strict=True):
         values = np.where(supported, data[order], np.nan)
         vmax = float(max(np.nanmax(values, initial=0), 1.0))
-        cmap = plt.get_cmap("viridis").with_extremes(bad="white")
+        cmap = matplotlib.colormaps["viridis"].with_extremes(bad="white")
         image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=0, vmax=vmax,
                           interpolation="nearest")
         rows, cols = np.nonzero(~supported)
@@ -183,7 +183,6 @@ def win_map_figure(wmap: pd.DataFrame):
     in order (numbered 1, 2, ... as in the group ids, e.g. ``I-C-6``),
     coloured by the number of models that win a task of it. A group no model
     wins has one encoding: a vermillion cell."""
-    import matplotlib.pyplot as plt
     from matplotlib.colors import BoundaryNorm, ListedColormap
 
     sheets = [s[0] for s in SHEETS if (wmap["sheet"] == s[0]).any()]
@@ -195,10 +194,11 @@ def win_map_figure(wmap: pd.DataFrame):
     top = int(np.nanmax(grid)) if np.isfinite(grid).any() else 0
     bounds = np.array([-0.5, 0.5, 1.5, 2.5, 5.5, 10.5, 20.5, max(top, 21) + 0.5])
     cmap = ListedColormap([plots.OKABE_ITO["vermillion"],
-                           *[plt.get_cmap("Blues")(v)
+                           *[matplotlib.colormaps["Blues"](v)
                              for v in np.linspace(0.25, 1.0, len(bounds) - 2)]]
                           ).with_extremes(bad="white")
-    fig, ax = plt.subplots(figsize=(10.0, 3.8))
+    fig = Figure(figsize=(10.0, 3.8))
+    ax = fig.subplots()
     image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap,
                       norm=BoundaryNorm(bounds, cmap.N), interpolation="nearest")
     ax.set_yticks(np.arange(len(sheets)),
@@ -227,15 +227,14 @@ def distance_figure(dist: Distances, note: str = ""):
     same rows: only supported tasks; a diamond at the increase, or "not
     possible" where no supported task would lift the model. ``note`` is
     appended to the title (e.g. which tasks were left out)."""
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     frame = dist.combined()
     frame = frame[frame["level"] < 5]
     frame = frame.sort_values(["increase", "level", "name"], kind="stable").reset_index(drop=True)
     n = len(frame)
-    fig, (ax, side) = plt.subplots(1, 2, sharey=True, width_ratios=[2.2, 1],
-                                   figsize=(8.0, max(3.0, 0.125 * n + 2.3)))
+    fig = Figure(figsize=(8.0, max(3.0, 0.125 * n + 2.3)))
+    (ax, side) = fig.subplots(1, 2, sharey=True, width_ratios=[2.2, 1])
     y = np.arange(n)
     colors = np.array([plots.LEVEL_COLORS[_level_label(lv)] for lv in frame["level"]])
     inc = frame["increase"].to_numpy(dtype=float)
@@ -277,9 +276,8 @@ def breadth_synergy_figure(scores: Scores):
     """Scatter of overall Level-3 against Level-2, coloured by level reached,
     with the y = x line (Level-3 <= Level-2). Models at (0, 0) (Level-1) would
     hide each other: one marker stands for them, their count in the legend."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.5, 4.6))
+    fig = Figure(figsize=(6.5, 4.6))
+    ax = fig.subplots()
     origin = (scores.level2 == 0) & (scores.level3 == 0)
     for lv in LEVEL_RANGE:
         sel = scores.level == lv

@@ -4,20 +4,20 @@ results and returns a :class:`matplotlib.figure.Figure` (it never saves it)."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from glscore.analysis.leaderboard import LEVEL_NAMES, BoardTable
 
 
 def top_figure(table: BoardTable, top_n: int = 10):
     """Bars of Level-2..5 for the top models of a board (Scope-A headline)."""
-    import matplotlib.pyplot as plt
-
     from glscore.figures import style as plots
 
     head = table.table.head(top_n)
     # A level no model of the panel reaches has no bars: no legend entry either.
     names = [n for n in LEVEL_NAMES if n in head.columns and (head[n].fillna(0) > 0).any()]
-    fig, ax = plt.subplots(figsize=(7.0, 1.4 + 0.14 * len(head) * max(len(names), 1)))
+    fig = Figure(figsize=(7.0, 1.4 + 0.14 * len(head) * max(len(names), 1)))
+    ax = fig.subplots()
     width = 0.8 / max(len(names), 1)
     y = np.arange(len(head))
     for k, name in enumerate(names):

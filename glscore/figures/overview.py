@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from glscore.analysis.overview import LEVELS
 from glscore.figures import style as plots
@@ -12,9 +13,8 @@ from glscore.figures import style as plots
 
 def levels_by_profile_figure(counts: pd.DataFrame):
     """Grouped bars: models per level reached, one colour per profile."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+    fig = Figure(figsize=(7.0, 4.0), layout="constrained")
+    ax = fig.subplots()
     n = len(counts)
     width = 0.8 / max(n, 1)
     x = np.arange(len(LEVELS))

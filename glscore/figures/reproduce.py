@@ -4,14 +4,14 @@ results and returns a :class:`matplotlib.figure.Figure` (it never saves it)."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from glscore.analysis.reproduce import Reproduction
 
 
 def scatter_figure(rep: Reproduction):
     """Published vs recomputed per level, coloured by status/category."""
-    import matplotlib.pyplot as plt
-
     from glscore.figures import style as plots
 
     # Colour and marker shape both carry the status (readable in greyscale too).
@@ -26,7 +26,8 @@ def scatter_figure(rep: Reproduction):
                                 "rule": "reproduced by a strong rule",
                                 "weak rule": "weak rule",
                                 "unexplained": "deviation, not explained"}).to_numpy()
-    fig, axes = plt.subplots(1, 3, figsize=(9.0, 3.9))
+    fig = Figure(figsize=(9.0, 3.9))
+    axes = fig.subplots(1, 3)
     for ax, level in zip(axes, (2, 3, 4), strict=True):
         sel = (cells["level"] == level).to_numpy()
         top = max(float(cells.loc[sel, ["published", "recomputed"]].max().max()), 1.0) * 1.05
@@ -46,7 +47,7 @@ def scatter_figure(rep: Reproduction):
     axes[0].set_ylabel("recomputed score (glscore)")
     # One legend for the figure, with totals over the three panels (as the title).
     handles = [
-        plt.Line2D([], [], color=colour, marker=marker, linestyle="", markersize=5,
+        Line2D([], [], color=colour, marker=marker, linestyle="", markersize=5,
                    label=f"{label} ({int((kind == label).sum())})")
         for label, (colour, marker) in styles.items()
     ]
@@ -60,8 +61,6 @@ def scatter_figure(rep: Reproduction):
 
 def accounting_figure(rep: Reproduction):
     """Every published non-zero cell by status, one bar per table (12, 14, 16)."""
-    import matplotlib.pyplot as plt
-
     from glscore.analysis.reproduce import STATUSES
     from glscore.figures import style as plots
 
@@ -70,7 +69,8 @@ def accounting_figure(rep: Reproduction):
                                   plots.OKABE_ITO["vermillion"]), strict=True))
     counts = (rep.cells.groupby(["table", "status"]).size().unstack(fill_value=0)
               .reindex(columns=list(STATUSES), fill_value=0))
-    fig, ax = plt.subplots(figsize=(8.5, 3.0), layout="constrained")
+    fig = Figure(figsize=(8.5, 3.0), layout="constrained")
+    ax = fig.subplots()
     left = np.zeros(len(counts))
     labels = [f"Table {t} (Level-{t // 2 - 4})" for t in counts.index]
     for status in STATUSES:

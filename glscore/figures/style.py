@@ -173,7 +173,6 @@ def house_rc() -> dict[str, Any]:
 
 class _Style(contextlib.AbstractContextManager):
     """Applies the house style on creation; restores the old one on ``__exit__``."""
-
     def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
         import matplotlib as mpl
 
@@ -207,7 +206,8 @@ def apply_style(overrides: Mapping[str, Any] | None = None) -> _Style:
     or use it as a context manager to scope it::
 
         with apply_style():
-            fig, ax = plt.subplots()
+            fig = Figure()
+            ax = fig.subplots()
             ...
 
     Leaving the ``with`` block restores the previous ``rcParams``.

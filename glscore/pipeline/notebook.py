@@ -57,12 +57,11 @@ def setup(out_dir: Path | str = "figures") -> Path:
 
 
 def show(fig, name: str, directory: Path | str = paths.FIGURES_DIR):
-    """Save ``fig`` as ``figures/<name>.png``, close it, return it for display."""
-    import matplotlib.pyplot as plt
+    """Save ``fig`` (a :class:`matplotlib.figure.Figure`, not held by pyplot) as
+    ``figures/<name>.png`` and return the saved PNG for display."""
     from IPython.display import Image
 
     saved = plots.save_figure(fig, name, directory)
-    plt.close(fig)
     return Image(filename=str(saved[0]))
 
 
