@@ -19,6 +19,9 @@ Quick start::
 Register a synergy rule with ``@glscore.register_rule("name")``.
 """
 
+# Registers the measured noise scale, the default noise of context rules such as
+# noise_margin (the core does not import analyses).
+from glscore.analysis import noise as _noise  # noqa: F401
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import OFFICIAL, PAPER, PROFILES, Profile, get_profile
 from glscore.core.scoring import Scores, Scoring, score, score_blocks, score_detailed

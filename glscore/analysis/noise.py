@@ -37,6 +37,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,7 @@ from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scores, score, score_detailed, supported_cells
+from glscore.core.synergy import register_noise_scale
 from glscore.errors import InputError
 
 DEFAULT_CHUNK = 50
@@ -364,3 +366,16 @@ def finding_noise_shift(mc: MonteCarlo, summary: pd.DataFrame, board: str = "ful
     return (f"On {'Scope-A' if board == 'full' else board}, {moved} of {len(part)} models have a "
             f"median rank under noise that differs from the one recomputed without noise, and {lifted} reach a "
             f"higher level than recomputed without noise in at least {share:.0%} of draws.")
+
+
+@register_noise_scale
+@lru_cache(maxsize=1)
+def measured_noise_scale() -> float:
+    """``c`` of the noise model fitted on the paper's repeated cells (the rows
+    printed twice, near-identical models; :func:`fit_noise`), computed once per
+    process. Registered as the default scale of
+    :attr:`glscore.core.synergy.Context.task_noise` (used by ``noise_margin``)."""
+    from glscore.analysis import natural
+
+    nat = natural.prepare()
+    return fit_noise(natural.floor_cells(nat), natural.mapped_tasks(nat)).c

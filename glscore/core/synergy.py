@@ -158,19 +158,28 @@ def binomial_noise(values: np.ndarray, c: float) -> np.ndarray:
         return float(c) * np.sqrt(np.clip(x * (100.0 - x), 0.0, None))
 
 
-@lru_cache(maxsize=1)
+#: Where the default noise scale comes from (see :func:`register_noise_scale`).
+_NOISE_SCALE: dict[str, Callable[[], float]] = {}
+
+
+def register_noise_scale(function: Callable[[], float]) -> Callable[[], float]:
+    """Decorator: ``function() -> c`` gives the default noise scale of
+    :attr:`Context.task_noise`. The analysis layer registers the scale it
+    measures on the paper's repeated cells
+    (:func:`glscore.analysis.noise.measured_noise_scale`), so the core never
+    imports an analysis."""
+    _NOISE_SCALE["measured"] = function
+    return function
+
+
 def measured_noise_scale() -> float:
-    """``c`` of the noise model fitted on the paper's repeated cells (the rows
-    printed twice, near-identical models): :func:`glscore.analysis.noise.fit_noise`.
-
-    The one place the core reaches up into an analysis: the noise floor is
-    measured from ``data/`` by :mod:`glscore.analysis.natural`; it is imported
-    here on first use only (by a rule that needs noise and was given none).
-    """
-    from glscore.analysis import natural, noise
-
-    nat = natural.prepare()
-    return noise.fit_noise(natural.floor_cells(nat), natural.mapped_tasks(nat)).c
+    """The registered noise scale ``c`` (:func:`register_noise_scale`); an
+    :class:`InputError` when none is registered."""
+    provider = _NOISE_SCALE.get("measured")
+    if provider is None:
+        raise InputError("no noise scale is registered: import glscore.analysis.noise, or "
+                         "give the rule's context a per-task noise")
+    return float(provider())
 
 
 def default_metadata() -> pd.DataFrame:
