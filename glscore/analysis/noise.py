@@ -46,7 +46,7 @@ from glscore.analysis.scopes import boards
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import Scores, score, score_detailed, supported_cells
+from glscore.core.scoring import Scores, score_blocks, score_detailed, supported_cells
 from glscore.core.synergy import register_noise_scale
 from glscore.errors import InputError
 
@@ -265,25 +265,30 @@ def simulate(bench: Benchmark, model: NoiseModel, n_draws: int = 1000,
     rng = np.random.default_rng(seed)
     row_of = np.tile(np.arange(n_models), chunk)
     timing = {"perturb_s": 0.0, "score_s": 0.0, "count_s": 0.0}
-    done = 0
-    while done < n_draws:
-        k = min(chunk, n_draws - done)
-        t0 = time.perf_counter()
-        values = perturb(np.tile(bench.values, (k, 1)), mapped, model, rng)
-        ids = tuple(f"{m}#{d}" for d in range(k) for m in bench.models)
-        stacked = Benchmark(bench.tasks, ids, values, bench.sheets, bench.source, ids)
+    sizes = [min(chunk, n_draws - done) for done in range(0, n_draws, chunk)]
+
+    def perturbed():
+        for k in sizes:
+            t0 = time.perf_counter()
+            values = perturb(np.tile(bench.values, (k, 1)), mapped, model, rng)
+            timing["perturb_s"] += time.perf_counter() - t0
+            yield values
+
+    # one tasks table, one profile: score_blocks resolves them once for every draw
+    blocks = score_blocks(bench.tasks, perturbed(), profile, sheets=bench.sheets,
+                          source=bench.source)
+    for k in sizes:
         t1 = time.perf_counter()
-        s = score(stacked, profile)
+        s = next(blocks)
         t2 = time.perf_counter()
         rows = row_of[: k * n_models]
         for spec in specs:
             reached, ranks = reach_and_rank(s, spec, n_models, name_rank)
             np.add.at(level_counts[spec.name], (rows, reached.ravel() - 1), 1)
             np.add.at(rank_counts[spec.name], (rows, ranks.ravel()), 1)
-        timing["perturb_s"] += t1 - t0
         timing["score_s"] += t2 - t1
         timing["count_s"] += time.perf_counter() - t2
-        done += k
+    timing["score_s"] -= timing["perturb_s"]  # next(blocks) also drew the perturbation
     timing["total_s"] = time.perf_counter() - start
     return MonteCarlo(bench.models, bench.model_names, tuple(specs), level_counts, rank_counts,
                       base_level, base_rank, n_draws, model, timing["total_s"], chunk, timing)
