@@ -45,10 +45,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from glscore.analysis.distributions import Distances, distances
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import LEVEL_COLUMNS, Scoring, modality_masks, score_detailed
+from glscore.core.scoring import LEVEL_COLUMNS, Scoring, score_detailed
 from glscore.core.synergy import Rule
 from glscore.errors import InputError, did_you_mean
 
@@ -78,7 +79,7 @@ def explain_models(bench: Benchmark, models: Sequence[str] | None = None,
     unknown = [m for m in chosen if m not in index]
     if unknown:
         raise InputError(f"{bench.source}: unknown model(s) {unknown}")
-    distance = _distances(ctx)
+    distance = distances(ctx, ctx.profile)  # both modes, from this pass
     return [_explain_one(ctx, index[m], distance) for m in chosen]
 
 
@@ -87,20 +88,7 @@ def _num(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _distances(ctx: Scoring) -> tuple:
-    bench, s = ctx.bench, ctx.scores
-    comp, gen = modality_masks(bench.tasks, s.modalities)
-    names = tuple(s.modalities)
-    if ctx.profile.aggregation == "pooled":
-        comp, gen, names = comp.any(axis=1)[:, None], gen.any(axis=1)[:, None], ("pooled",)
-    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
-    ids = tuple(bench.tasks["task_id"].astype(str))
-    return tuple(levels.distance_to_next_level(ctx.norm.scores, ctx.norm.sota, comp, gen, nlp,
-                                               bench.models, ids, names, raise_unsupported)
-                 for raise_unsupported in (True, False))
-
-
-def _explain_one(ctx: Scoring, i: int, distance: tuple) -> dict:
+def _explain_one(ctx: Scoring, i: int, distance: Distances) -> dict:
     bench, s = ctx.bench, ctx.scores
     tasks = bench.tasks
     scores_i = ctx.norm.scores[i]
@@ -183,10 +171,10 @@ def _why(level: int, s, i: int, wins: list[dict]) -> str:
             f"S_L = {s.s_l[i]:.4g}.")
 
 
-def _next(distance: tuple, i: int, tasks, rule_label: str) -> dict:
+def _next(distance: Distances, i: int, tasks, rule_label: str) -> dict:
     info = tasks.set_index(tasks["task_id"].astype(str))
     out: dict = {}
-    for key, frame in (("any", distance[0]), ("supported_only", distance[1])):
+    for key, frame in (("any", distance.any_task), ("supported_only", distance.supported_only)):
         row = frame.iloc[i]
         task = None if pd.isna(row["task_id"]) else str(row["task_id"])
         entry = {
