@@ -39,6 +39,11 @@ FIG_BASELINE := $(VENV)/.figures-baseline.json
 # Stable outputs for notebook runs and nbval (inherited by the kernels).
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
+# OpenBLAS chooses kernels by CPU; a matrix product can then differ in its last
+# bit between machines. One kernel on every x86-64 machine (see pipeline.runner).
+ifneq ($(filter x86_64 amd64,$(shell uname -m | tr A-Z a-z)),)
+export OPENBLAS_CORETYPE := Haswell
+endif
 # Use the platformdirs locations and silence jupyter_core's migration warning.
 export JUPYTER_PLATFORM_DIRS := 1
 

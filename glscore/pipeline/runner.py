@@ -52,6 +52,7 @@ import fnmatch
 import json
 import logging
 import os
+import platform
 import re
 import signal
 import sys
@@ -85,7 +86,15 @@ __all__ = [
 NOTEBOOK_PATTERN = re.compile(r"^(?P<number>\d{2,})_.+\.ipynb$")
 
 #: Environment given to the kernel for every run (stable figures and hashing).
-KERNEL_ENV: Mapping[str, str] = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
+#: On x86-64, OpenBLAS picks its kernels by CPU (Haswell, SkylakeX, ...), and a
+#: matrix product can differ in its last bit between them; one kernel for every
+#: machine keeps the tables the notebooks write byte-identical across machines.
+KERNEL_ENV: Mapping[str, str] = {
+    "MPLBACKEND": "Agg",
+    "PYTHONHASHSEED": "0",
+    **({"OPENBLAS_CORETYPE": "Haswell"} if platform.machine().lower() in {"x86_64", "amd64"}
+       else {}),
+}
 
 #: Kernelspec stored in every notebook the runner writes: the kernel that
 #: ``make lab`` registers (``ipykernel install --name glscore``), so a notebook
