@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 
 from glscore.cli.commands.common import (
+    PROXY_NOTE,
     _first_non_finite,
     add_scoring_options,
     add_source_options,
     dumps,
     load_benchmark,
     model_origins,
+    proxy_task_ids,
     scoring_kwargs,
     sota_label,
     warn,
@@ -62,9 +64,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         scores = score(bench, **kwargs)
     records = scores.records()
-    for record, origin in zip(records, model_origins(args, bench), strict=True):
+    for record, origin, proxy in zip(records, model_origins(args, bench), proxy_task_ids(bench),
+                                     strict=True):
         record["origin"] = origin
         record["sota"] = sota_label(args)
+        record["proxy_tasks"] = proxy
     if args.bootstrap is not None:
         for record, extra in zip(records, uncertainty(bench, kwargs, args.bootstrap, args.seed),
                                  strict=True):
@@ -143,6 +147,9 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
         part = per[per["modality"] == modality]
         for level in ("level2", "level3", "level4"):
             table[f"{modality}:{level[-1]}"] = part[level].to_numpy()
+    proxies = [len(r.get("proxy_tasks", [])) for r in records or []]
+    if any(proxies):
+        table.insert(0, "proxy", proxies)
     table = table.sort_values(["level", "level5", "level4", "level3", "level2"],
                               ascending=False, kind="stable")
     if fmt == "latex":
@@ -153,6 +160,7 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
         header += f" sota={records[0]['sota']}"
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
-        return header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+        text = header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+    return text + (f"\n({PROXY_NOTE})" if any(proxies) else "")
 
 
