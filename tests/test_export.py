@@ -61,8 +61,7 @@ def test_workbook_round_trip_gives_identical_records(tmp_path, capsys):
 
 
 def test_exported_workbook_is_read_by_the_workbook_loader_value_for_value(tmp_path, capsys):
-    out = tmp_path / "emu2.xlsx"
-    assert run(capsys, "export", "--results", EXAMPLE_CSV, "--to", "workbook", out)[0] == 0
+    out = exported_example(tmp_path, capsys)
     mine, theirs = load_workbooks(None, [out]), load_tidy(EXAMPLE_CSV)
     np.testing.assert_array_equal(mine.values, theirs.values)  # NaN where not supported
     assert mine.models == theirs.models == ("Emu2-37B",)
@@ -72,9 +71,7 @@ def test_exported_workbook_is_read_by_the_workbook_loader_value_for_value(tmp_pa
 def test_the_workbook_has_the_official_layout(tmp_path, capsys):
     import openpyxl
 
-    out = tmp_path / "emu2.xlsx"
-    run(capsys, "export", "--results", EXAMPLE_CSV, "--to", "workbook", out)
-    book = openpyxl.load_workbook(out)
+    book = openpyxl.load_workbook(exported_example(tmp_path, capsys))
     assert book.sheetnames == ["NLP", "Image-Comprehension", "Image-Generation",
                                "Video-Comprehension", "Video-Generation", "Audio-Comprehension",
                                "Audio-Generation", "3D-Comprehension", "3D-Generation"]
@@ -88,14 +85,25 @@ def test_the_workbook_has_the_official_layout(tmp_path, capsys):
         assert [r[0] for r in rows[1:]] == part["sheet_row"].tolist()
 
 
+def official_file(name: str) -> Path:
+    """A file of the official scorer (never committed), or skip with the reason."""
+    path = paths.official_dir() / name
+    if not path.is_file():
+        pytest.skip(f"official {name} not found in {paths.official_dir()}")
+    return path
+
+
+def exported_example(tmp_path: Path, capsys) -> Path:
+    out = tmp_path / "emu2.xlsx"
+    assert run(capsys, "export", "--results", EXAMPLE_CSV, "--to", "workbook", out)[0] == 0
+    return out
+
+
 def test_the_workbook_matches_the_official_template(tmp_path, capsys):
-    template = paths.official_dir() / "template_result.xlsx"
-    if not template.is_file():
-        pytest.skip(f"official template not found in {paths.official_dir()}")
     import openpyxl
 
-    out = tmp_path / "emu2.xlsx"
-    run(capsys, "export", "--results", EXAMPLE_CSV, "--to", "workbook", out)
+    template = official_file("template_result.xlsx")
+    out = exported_example(tmp_path, capsys)
     mine, official = openpyxl.load_workbook(out), openpyxl.load_workbook(template)
     assert mine.sheetnames == official.sheetnames
     for name in official.sheetnames:
@@ -108,11 +116,8 @@ def test_the_workbook_matches_the_official_template(tmp_path, capsys):
 
 
 def test_the_official_sota_scores_the_export_like_the_input(tmp_path, capsys):
-    sota = paths.official_dir() / "sota_result.xlsx"
-    if not sota.is_file():
-        pytest.skip(f"official SoTA workbook not found in {paths.official_dir()}")
-    out = tmp_path / "emu2.xlsx"
-    run(capsys, "export", "--results", EXAMPLE_CSV, "--to", "workbook", out)
+    sota = official_file("sota_result.xlsx")
+    out = exported_example(tmp_path, capsys)
     direct = records(capsys, "--results", EXAMPLE_CSV, "--sota", sota, "--profile", "official")
     back = records(capsys, "--results", out, "--sota", sota, "--profile", "official")
     assert direct == back

@@ -63,18 +63,18 @@ from glscore.io.loaders import (
 )
 from glscore.io.mapping import Mapping, read_mapping, value_range
 
-__all__ = ["FORMATS", "HarnessTable", "harness_table", "load_harness", "read_observations"]
+__all__ = ["FORMATS", "HarnessTable", "harness_table", "load_harness", "read_observations",
+           "table_benchmark"]
 
-#: Tidy columns of a harness table (what ``glscore export --to tidy`` writes).
-TIDY_COLUMNS: tuple[str, ...] = ("model", "task_id", "value", "se", "provenance", "source")
 #: Unmapped harness tasks named in the warning before "and N more".
 MAX_NAMED = 5
 
 
 @dataclass(frozen=True)
 class HarnessTable:
-    """The tidy table read from harness outputs (``frame``: :data:`TIDY_COLUMNS`,
-    one row per model and mapped task found), and what it was read from."""
+    """The tidy table read from harness outputs (``frame``, the columns of
+    :data:`glscore.io.export.TIDY_COLUMNS`: one row per model and mapped task
+    found), and what it was read from."""
 
     frame: pd.DataFrame
     harnesses: tuple[str, ...]
