@@ -33,7 +33,8 @@ BOOTSTRAP_ALPHA = 0.05
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("score", help="score models (paper data, workbooks, tidy files, harness outputs)",
+    parser = sub.add_parser("score", help="score models (paper data, workbooks, tidy files, "
+                            "harness outputs)",
                             description=__doc__)
     add_source_options(parser)
     add_scoring_options(parser)
