@@ -12,7 +12,7 @@ def test_json_for_one_model_matches_the_api(capsys):
     assert main(["score", "--model", "Vitron-V1", "--json", "--profile", "official"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert set(record) == {"model", "name", "coverage", "profile", "rule", "level", "scores",
-                           "modalities", "nlp", "origin", "sota"}
+                           "modalities", "nlp", "origin", "sota", "proxy_tasks"}
     assert set(record["scores"]) == {"level2", "level3", "level4", "level5"}
     assert set(record["modalities"]) == {"Image", "Video", "Audio", "3D"}
     assert set(record["modalities"]["Image"]) == {"level2", "level3", "level4", "supported",
@@ -21,7 +21,7 @@ def test_json_for_one_model_matches_the_api(capsys):
     assert (record["origin"], record["sota"]) == ("paper", "data/tasks.csv")
     bench = load_paper()
     expected = score(bench, "official").record(bench.models.index("vitron-v1"))
-    expected.update(origin="paper", sota="data/tasks.csv")
+    expected.update(origin="paper", sota="data/tasks.csv", proxy_tasks=[])
     assert record == expected  # full precision survives the JSON round trip
 
 

@@ -286,6 +286,7 @@ def test_cli_context_rule_with_one_model_sees_the_others(capsys):
                  "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record.pop("origin") == "paper" and record.pop("sota") == "data/tasks.csv"
+    assert record.pop("proxy_tasks") == []
     assert record == full.record(i)
 
 

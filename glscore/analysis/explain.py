@@ -7,6 +7,9 @@ Keys of the dict:
 
 * ``model``, ``name``, ``profile``, ``rule``, ``level`` (reached), ``scores``
   (``level2`` .. ``level5``), ``coverage`` (supported tasks / tasks);
+* ``proxy_tasks``: the tasks whose value is a proxy (an upstream dataset
+  standing in for the General-Bench task, :attr:`Benchmark.proxy`), ``[]``
+  when none; the Markdown says so, and marks a next-level task that is one;
 * ``why``: one sentence on the level reached (which score is the last
   non-zero one and what stops the next);
 * ``wins``: one entry per modality x paradigm present, then NLP, with
@@ -143,6 +146,7 @@ def _explain_one(ctx: Scoring, i: int, distance: Distances) -> dict:
         "coverage": _num(supported / max(total, 1)),
         "supported": supported,
         "tasks": total,
+        "proxy_tasks": ids[bench.proxy_cells()[i]].tolist(),
         "why": _why(level, s, i, wins),
         "wins": wins,
         "contributions": contributions,
@@ -221,6 +225,7 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
         f"Profile `{result['profile']}`, rule `{result['rule']}`; coverage "
         f"{result['supported']} of {result['tasks']} tasks ({result['coverage']:.1%}).",
         "",
+        *_proxy_lines(result.get("proxy_tasks", [])),
         "| Level-2 | Level-3 | Level-4 | Level-5 |",
         "|---|---|---|---|",
         "| " + " | ".join(_f(scores[c]) for c in LEVEL_COLUMNS) + " |",
@@ -248,21 +253,33 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
     l5 = result["contributions"]["level5"]
     lines += ["", f"Level-5 = Level-4 x S_L / 100 = {_f(l5['level4'])} x {_f(l5['s_l'])} / 100 "
               f"= {_f(scores['level5'])}.", "", f"{sub} Next level", ""]
-    lines.append(_next_sentence(result["next_level"]))
+    proxies = set(result.get("proxy_tasks", []))
+    lines.append(_next_sentence(result["next_level"], proxies))
     only = result["next_level"].get("supported_only")
     if only and only["task_id"] != result["next_level"]["task_id"]:
-        lines += ["", "Among the tasks it already runs: " + _next_sentence(only)]
+        lines += ["", "Among the tasks it already runs: " + _next_sentence(only, proxies)]
     if "rule_note" in result["next_level"]:
         lines += ["", f"(Next level {result['next_level']['rule_note']}.)"]
     return "\n".join(lines)
 
 
-def _next_sentence(n: dict) -> str:
+def _proxy_lines(tasks: Sequence[str]) -> list[str]:
+    """The Markdown paragraph on proxy values (none without them)."""
+    if not tasks:
+        return []
+    shown = ", ".join(f"`{t}`" for t in tasks[:10]) + (" ..." if len(tasks) > 10 else "")
+    return [f"**Proxy values:** {len(tasks)} task(s) are scored from upstream datasets "
+            f"standing in for General-Bench's ({shown}), not from General-Bench data; "
+            "`--no-proxy` leaves them out.", ""]
+
+
+def _next_sentence(n: dict, proxies: set[str] | frozenset[str] = frozenset()) -> str:
     if n["level"] is None:
         return "Already at Level-5, the top of the scale."
     if not n["feasible"]:
         return f"Level-{n['level']} is out of reach with one change: {n['reason']}."
     what = "raise" if n["supported"] else "add"
+    mark = ", a proxy value" if n["task_id"] in proxies else ""
     return (f"Level-{n['level']}: {what} `{n['task_id']}` ({n['task_name']}; {n['modality']} "
-            f"{n['paradigm']}) from {_f(n['from_score'])} to {_f(n['to_score'])} "
+            f"{n['paradigm']}{mark}) from {_f(n['from_score'])} to {_f(n['to_score'])} "
             f"(+{_f(n['increase'])} normalised points). {n['reason']}.")

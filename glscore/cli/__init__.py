@@ -22,6 +22,8 @@ COMMANDS: tuple[str, ...] = (
     "explain",
     "bench",
     "compare-sota",
+    "mapping",
+    "export",
     "leaderboard",
     "reproduce",
     "ablate",

@@ -8,6 +8,18 @@ A benchmark is three things side by side:
 * ``values`` -- a float matrix (models x tasks) of raw scores as reported,
   ``NaN`` where a model does not support a task.
 
+Two optional matrices of the same shape ride along; scoring never reads
+them, so scores are the same with or without them:
+
+* ``se`` -- the standard error of each value, in the value's own unit
+  (``NaN`` = unknown; ``None`` when the input carries none). Evaluation
+  harnesses report one per task (``acc_stderr``); tidy files in a ``se``
+  column. A scale conversion applies to it as to the value (``x100`` for a
+  fraction).
+* ``proxy`` -- ``True`` where a value comes from an upstream dataset standing
+  in for the General-Bench task (``provenance = proxy`` in a harness
+  mapping or a tidy file), ``None`` when the input says nothing about it.
+
 The vocabulary of sheets, modalities and paradigms is defined here, once.
 Loaders that build a Benchmark from files live in :mod:`glscore.io.loaders`.
 """
@@ -31,7 +43,7 @@ from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
     TASK_MODALITIES,
     TASK_PARADIGMS,
 )
-from glscore.errors import InputError, did_you_mean
+from glscore.errors import InputError, did_you_mean, plain
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,8 @@ class Benchmark:
     sheets: tuple[str, ...] = SHEET_NAMES
     source: str = ""
     model_names: tuple[str, ...] = field(default=())
+    se: np.ndarray | None = field(default=None, repr=False, compare=False)
+    proxy: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _read_only(self.values))
@@ -63,6 +77,11 @@ class Benchmark:
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
         validate_tasks(self.tasks, self.models, self.source)
+        if self.se is not None:
+            object.__setattr__(self, "se", _read_only(_check_se(self.se, shape, self.source)))
+        if self.proxy is not None:
+            object.__setattr__(self, "proxy",
+                               _read_only(_check_proxy(self.proxy, shape, self.source)))
 
     def __repr__(self) -> str:
         supported = int(np.isfinite(self.values).sum())
@@ -144,6 +163,8 @@ class Benchmark:
         return Benchmark(
             self.tasks, tuple(models), self.values[rows], self.sheets, self.source,
             tuple(self.model_names[i] for i in rows),
+            None if self.se is None else self.se[rows],
+            None if self.proxy is None else self.proxy[rows],
         )
 
     def select_tasks(self, mask: np.ndarray | pd.Series) -> Benchmark:
@@ -152,7 +173,15 @@ class Benchmark:
         return Benchmark(
             self.tasks.loc[keep].reset_index(drop=True), self.models,
             self.values[:, keep], self.sheets, self.source, self.model_names,
+            None if self.se is None else self.se[:, keep],
+            None if self.proxy is None else self.proxy[:, keep],
         )
+
+    def proxy_cells(self) -> np.ndarray:
+        """Models x tasks: a supported value that is a proxy (all ``False`` without a mask)."""
+        if self.proxy is None:
+            return np.zeros(self.values.shape, dtype=bool)
+        return self.proxy & np.isfinite(self.values)
 
     def long(self) -> pd.DataFrame:
         """Tidy view: one row per (model, task) with the raw value."""
@@ -206,6 +235,29 @@ def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "")
             j = int(np.flatnonzero(bad)[0])
             raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': SoTA "
                              f"'{sota.iloc[j]}' is not a number")
+
+
+def _check_se(se: object, shape: tuple[int, int], source: str) -> np.ndarray:
+    """Standard errors: a float matrix of ``shape``, each ``NaN`` (unknown) or finite and >= 0."""
+    arr = np.asarray(se, dtype=float)
+    if arr.shape != shape:
+        raise InputError(f"{source}: standard errors have shape {arr.shape}, expected {shape}")
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(arr) | (arr < 0)
+    if bad.any():
+        i, j = (int(k[0]) for k in np.nonzero(bad))
+        raise InputError(f"{source}: standard error {plain(arr[i, j])} (model {i + 1}, task "
+                         f"{j + 1}) is not a finite number >= 0")
+    return arr
+
+
+def _check_proxy(proxy: object, shape: tuple[int, int], source: str) -> np.ndarray:
+    """The proxy mask: a boolean matrix of ``shape``."""
+    arr = np.asarray(proxy)
+    if arr.shape != shape or arr.dtype != bool:
+        raise InputError(f"{source}: the proxy mask must be a boolean matrix of shape {shape}, "
+                         f"got {arr.dtype} {arr.shape}")
+    return arr
 
 
 def _read_only(values: object) -> np.ndarray:

@@ -12,29 +12,25 @@
 
 Scored against the committed task table both give exactly the paper data's
 record for ``emu2-37b`` (a test checks it, and that the committed files equal
-what this module writes, byte for byte). The workbook is written with
-openpyxl, then re-zipped with fixed timestamps so that the bytes are
-deterministic.
+what this module writes, byte for byte). The workbook is written by
+:func:`glscore.io.export.workbook_bytes` (openpyxl, re-zipped with fixed
+timestamps so that the bytes are deterministic).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import io
-import re
 import sys
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from glscore import paths
 from glscore.core.vocabulary import SHEET_NAMES
+from glscore.io.export import workbook_bytes
 from glscore.io.files import write_if_changed
 
 EXAMPLE_MODEL = "emu2-37b"
 EXAMPLES_DIR: Path = paths.REPO_ROOT / "examples"
-_FIXED_TIME = _dt.datetime(2025, 1, 1)
 
 
 def example_rows(model_id: str = EXAMPLE_MODEL) -> pd.DataFrame:
@@ -58,46 +54,15 @@ def tidy_csv(model_id: str = EXAMPLE_MODEL) -> bytes:
 
 
 def result_workbook(model_id: str = EXAMPLE_MODEL) -> bytes:
-    """The official-layout example workbook's bytes (deterministic)."""
-    import openpyxl
-
+    """The official-layout example workbook's bytes (deterministic; sheets in the
+    committed table's order, "not supported" written as ``∞``)."""
     rows = example_rows(model_id)
     name = str(rows["model"].iloc[0])
     printed = dict(zip(rows["task_id"], rows["value"], strict=True))
     tasks = pd.read_csv(paths.TASKS_CSV, dtype=str, keep_default_na=False)
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    book.properties.created = book.properties.modified = _FIXED_TIME
-    book.properties.creator = "glscore.io.examples"
-    for sheet_name in SHEET_NAMES:
-        part = tasks[tasks["sheet"] == sheet_name]
-        sheet = book.create_sheet(sheet_name)
-        sheet.append(["No", "Task Name", "Task Short Name", "Metrics", name])
-        for task in part.itertuples(index=False):
-            cell = printed.get(task.task_id)
-            value: object = None if cell is None else (cell if cell == "∞" else float(cell))
-            sheet.append([int(task.sheet_row), task.task_name, task.task_short_name,
-                          task.metric, value])
-    raw = io.BytesIO()
-    book.save(raw)
-    return _rezip(raw.getvalue())
-
-
-def _rezip(data: bytes) -> bytes:
-    """The same archive with fixed member timestamps (and fixed core-properties dates)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            member = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
-                member = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                rb"\g<1>2025-01-01T00:00:00Z\g<2>", member)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, member)
-    return out.getvalue()
+    cells = [None if (c := printed.get(t)) is None else (c if c == "∞" else float(c))
+             for t in tasks["task_id"]]
+    return workbook_bytes(tasks, {name: cells}, SHEET_NAMES, creator="glscore.io.examples")
 
 
 def files(model_id: str = EXAMPLE_MODEL) -> dict[str, bytes]:

@@ -23,6 +23,7 @@ and row as the spreadsheet shows them (workbooks) or the line (CSV) / row
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import decimal
 import math
@@ -156,8 +157,9 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
     arr = np.asarray(values) if not isinstance(values, list) else None
     if arr is not None and arr.dtype.kind in "fiu" and arr.dtype.itemsize == 8:
         return _check_numeric(arr.astype(float))
-    out = np.empty(len(values), dtype=float)  # type: ignore[arg-type]
-    for i, cell in enumerate(values):  # type: ignore[arg-type]
+    cells_list: Sequence[object] = values  # type: ignore[assignment]
+    out = np.empty(len(cells_list), dtype=np.float64)
+    for i, cell in enumerate(cells_list):
         try:
             out[i] = parse_cell(cell)
         except CellError as exc:
@@ -665,12 +667,13 @@ def _check_has_scores(bench: Benchmark, files: Sequence[str]) -> None:
 TIDY_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".pq")
 
 
-def read_table(path: Path | str) -> pd.DataFrame:
+def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
     """A CSV or Parquet file as a DataFrame, with precise errors.
 
     CSV cells are read as text (``""`` for an empty cell), so that values are
     judged by :func:`parse_cell` and not guessed by the CSV parser; blank
-    lines are dropped but the index keeps the line (``line = index + 2``).
+    lines are dropped but the index keeps the line (``line = index + 2``,
+    counting the ``skip`` lines before the header of a CSV as well).
     Parquet keeps its column types. A file with a header and no rows is an
     error.
     """
@@ -691,12 +694,14 @@ def read_table(path: Path | str) -> pd.DataFrame:
                 warnings.simplefilter("error", pd.errors.ParserWarning)
                 try:
                     frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                                        skip_blank_lines=False, index_col=False)
+                                        skip_blank_lines=False, index_col=False,
+                                        skiprows=skip)
                 except pd.errors.ParserWarning:
-                    raise InputError(_ragged_line(path, sep)) from None
+                    raise InputError(_ragged_line(path, sep, skip)) from None
             frame = frame.reset_index(drop=True)
+            frame.index = frame.index + skip
             if frame.apply(lambda c: c.str.contains("\n", regex=False)).to_numpy().any():
-                frame.index = _record_lines(path, sep)[: len(frame)] - 2
+                frame.index = _record_lines(path, sep, skip)[: len(frame)] - 2
             blank = (frame.apply(lambda c: c.str.strip()) == "").all(axis=1)
             frame = frame.loc[~blank]
     except InputError:
@@ -718,32 +723,36 @@ def read_table(path: Path | str) -> pd.DataFrame:
     return frame
 
 
-def _record_lines(path: Path, sep: str) -> np.ndarray:
+def _record_lines(path: Path, sep: str, skip: int = 0) -> np.ndarray:
     """First physical line of every data record (a quoted field may span lines)."""
     import csv
 
     starts = []
     with path.open(newline="", encoding="utf-8") as handle:
+        for _ in range(skip):
+            handle.readline()
         reader = csv.reader(handle, delimiter=sep)
         next(reader)
         last = reader.line_num
         for _ in reader:
             starts.append(last + 1)
             last = reader.line_num
-    return np.array(starts, dtype=int)
+    return np.array(starts, dtype=int) + skip
 
 
-def _ragged_line(path: Path, sep: str) -> str:
+def _ragged_line(path: Path, sep: str, skip: int = 0) -> str:
     """The message for a CSV line with more fields than the header (pandas only warns)."""
     import csv
 
     with path.open(newline="", encoding="utf-8") as handle:
+        for _ in range(skip):
+            handle.readline()
         reader = csv.reader(handle, delimiter=sep)
         header = next(reader)
         for row in reader:
             if len(row) > len(header):
-                return (f"'{path}', line {reader.line_num}: {len(row)} fields, the header has "
-                        f"{len(header)}")
+                return (f"'{path}', line {reader.line_num + skip}: {len(row)} fields, the "
+                        f"header has {len(header)}")
     return f"'{path}': a line has more fields than the header"
 
 
@@ -769,6 +778,11 @@ def _text_column(frame: pd.DataFrame, column: str, place: _Place,
     return text
 
 
+#: Where a value comes from (tidy column ``provenance``, mapping column of the same
+#: name): General-Bench's own data, or an upstream dataset standing in for a task.
+PROVENANCES: tuple[str, ...] = ("general-bench", "proxy")
+
+
 def load_tidy(
     results_path: Path | str,
     tasks: pd.DataFrame | None = None,
@@ -781,12 +795,36 @@ def load_tidy(
     ``tasks`` defaults to the committed paper tasks (``data/tasks.csv``).
     Values follow :func:`parse_cell`; model names are stripped and compared
     case-insensitively (two spellings of one name are an error, as in
-    workbooks); a (model, task) pair given twice is an error.
+    workbooks); a (model, task) pair given twice is an error. Optional
+    columns: ``se`` (the value's standard error, same unit; empty or a marker
+    = unknown), ``provenance`` (:data:`PROVENANCES`, empty =
+    ``general-bench``) and ``source`` (ignored: where a value came from, as
+    ``glscore export --to tidy`` writes it). See :func:`tidy_benchmark`.
     """
     path = Path(results_path)
-    frame = read_table(path)
+    return tidy_benchmark(read_table(path), _place_of(path), tasks, scale, model,
+                          f"tidy ({path.name}; SoTA: {sota_label})")
+
+
+def tidy_benchmark(
+    frame: pd.DataFrame,
+    place: _Place,
+    tasks: pd.DataFrame | None = None,
+    scale: str = "auto",
+    model: str | None = None,
+    label: str | None = None,
+) -> Benchmark:
+    """The :class:`Benchmark` of a tidy table (the body of :func:`load_tidy`).
+
+    ``place`` names the rows in messages (the file and its lines or rows);
+    the harness readers build their tidy table and come through here too.
+    ``se`` becomes :attr:`Benchmark.se` (``None`` without the column),
+    ``provenance == "proxy"`` :attr:`Benchmark.proxy` (``None`` without the
+    column). A standard error is a number >= 0 or a marker (unknown); one
+    given for a missing value is dropped with it.
+    """
+    path = place.path
     _require_columns(frame, ("model", "task_id", "value"), path)
-    place = _place_of(path)
     if tasks is None:
         tasks = load_tasks(paths.TASKS_CSV)
     names = _text_column(frame, "model", place, "model name")
@@ -819,18 +857,49 @@ def load_tidy(
         k = int(np.flatnonzero(dup)[0])
         raise InputError(f"{place.at(int(lines[k]))}model '{names[k]}' and task "
                          f"'{task_ids[k]}' appear twice")
-    try:
-        parsed = parse_values(frame["value"])
-    except CellError as exc:
-        k = getattr(exc, "index", 0)
-        raise InputError(f"{place.at(int(lines[k]), 'value')}{exc}") from None
+    parsed = _parse_rows(frame["value"], place, lines, "value")
     model_names = tuple(dict.fromkeys(names))
-    values = np.full((len(model_names), len(tasks)), np.nan)
-    values[pd.Index(model_names).get_indexer(names), task_pos] = parsed
+    cells = (pd.Index(model_names).get_indexer(names), task_pos)
+    shape = (len(model_names), len(tasks))
+    values = np.full(shape, np.nan)
+    values[cells] = parsed
+    se = proxy = None
+    if "se" in frame.columns:
+        errors = _parse_rows(frame["se"], place, lines, "se")
+        with np.errstate(invalid="ignore"):
+            negative = errors < 0
+        if negative.any():
+            k = int(np.flatnonzero(negative)[0])
+            raise InputError(f"{place.at(int(lines[k]), 'se')}standard error "
+                             f"{plain(errors[k])} is negative")
+        se = np.full(shape, np.nan)
+        se[cells] = np.where(np.isfinite(parsed), errors, np.nan)
+    if "provenance" in frame.columns:
+        given = frame["provenance"].astype(object).where(frame["provenance"].notna(), "")
+        text = given.map(lambda v: _text(v).strip().lower()).to_numpy(dtype=object)
+        text[text == ""] = PROVENANCES[0]
+        unknown = ~np.isin(text, PROVENANCES)
+        if unknown.any():
+            k = int(np.flatnonzero(unknown)[0])
+            raise InputError(f"{place.at(int(lines[k]), 'provenance')}unknown provenance "
+                             f"'{given.iloc[k]}'; expected one of {list(PROVENANCES)} (empty = "
+                             f"{PROVENANCES[0]}){did_you_mean(text[k], PROVENANCES, 1)}")
+        proxy = np.zeros(shape, dtype=bool)
+        proxy[cells] = text == "proxy"
+    source = label if label is not None else f"tidy ({path.name})"
     bench = Benchmark(tasks.reset_index(drop=True), model_names, values,
-                      tuple(tasks["sheet"].unique()), f"tidy ({path.name}; SoTA: {sota_label})")
+                      tuple(tasks["sheet"].unique()), source, se=se, proxy=proxy)
     _check_has_scores(bench, [str(path)])
     return check_scale(bench, scale, [str(path)])
+
+
+def _parse_rows(cells: pd.Series, place: _Place, lines: np.ndarray, column: str) -> np.ndarray:
+    """:func:`parse_values` of a tidy column; an error names the row and column."""
+    try:
+        return parse_values(cells)
+    except CellError as exc:
+        k = getattr(exc, "index", 0)
+        raise InputError(f"{place.at(int(lines[k]), column)}{exc}") from None
 
 
 def load_tasks(path: Path | str) -> pd.DataFrame:
@@ -897,7 +966,7 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
     on those tasks; when all of them lie in [-1, 1], ``n >= 3`` is an error
     and ``n`` of 1 or 2 a warning (:class:`InputWarning`: too few values to
     tell a 0-1 scale from low scores). ``percent``: values as given.
-    ``fraction``: every plain-metric value times 100.
+    ``fraction``: every plain-metric value times 100 (and its standard error).
     """
     if scale not in SCALES:
         raise InputError(f"unknown scale '{scale}'; choose one of {list(SCALES)}")
@@ -908,8 +977,10 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
     if scale == "fraction":
         values = bench.values.copy()
         values[:, plain_metric] *= 100.0
-        return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
-                         bench.model_names)
+        se = None if bench.se is None else bench.se.copy()
+        if se is not None:
+            se[:, plain_metric] *= 100.0
+        return dataclasses.replace(bench, values=values, se=se)
     with np.errstate(invalid="ignore"):
         deciding = plain_metric & (bench.sota > 1.0)
         seen = deciding[None, :] & np.isfinite(bench.values)
@@ -924,7 +995,8 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
             "SoTA is above 1 lie within 0-1 while the SoTA is on 0-100; pass --scale fraction "
             "to multiply them by 100, or --scale percent to take them as they are"
         )
-    for i in np.flatnonzero(small & (nonzero > 0) & (nonzero < MIN_CELLS_FOR_SCALE_CHECK)):
+    for k in np.flatnonzero(small & (nonzero > 0) & (nonzero < MIN_CELLS_FOR_SCALE_CHECK)):
+        i = int(k)
         warnings.warn(
             f"{origin}model '{bench.models[i]}': only {int(nonzero[i])} value(s) on tasks whose "
             "SoTA is above 1, all within 0-1: too few to tell a 0-1 scale from low scores; "
@@ -943,34 +1015,83 @@ def load_source(
     model: str | None = None,
     scale: str = "auto",
     with_paper: bool = False,
+    mapping: str | Path | None = None,
+    input_format: str = "auto",
+    no_proxy: bool = False,
+    progress: bool = False,
 ) -> Benchmark:
-    """Any source by its name: ``"paper"`` (default), result workbooks or a tidy file.
+    """Any source by its name: ``"paper"`` (default), result workbooks, a tidy file,
+    or evaluation-harness outputs (files or folders) with a ``mapping``.
 
-    Workbooks and tidy files are read against ``sota`` (an official SoTA
-    workbook or a tasks CSV/Parquet), by default the committed task table
-    ``data/tasks.csv``. ``with_paper=True`` adds the committed paper models
-    (see :func:`with_paper_models`).
+    Workbooks, tidy files and harness outputs are read against ``sota`` (an
+    official SoTA workbook or a tasks CSV/Parquet), by default the committed
+    task table ``data/tasks.csv``. Harness outputs need a mapping
+    (:mod:`glscore.io.mapping`, :func:`glscore.io.harness.load_harness`),
+    whose rows state each value's scale (``scale`` must stay ``auto``);
+    ``input_format`` forces one harness reader. ``no_proxy=True`` leaves
+    proxy values out (:func:`without_proxy`); ``with_paper=True`` then adds
+    the committed paper models (see :func:`with_paper_models`).
     """
     if isinstance(results, str | Path) and str(results) == "paper":
         if sota is not None:
             raise InputError("a SoTA table goes with result files, not with the paper data")
         if with_paper:
             raise InputError("--with-paper adds the paper models to result files: pass --results")
+        if mapping is not None:
+            raise InputError("--mapping reads evaluation-harness outputs: pass them with --results")
         bench = load_paper()
         return select_model(bench, model) if model else bench
     files = [Path(results)] if isinstance(results, str | Path) else [Path(f) for f in results]
-    workbooks = [f for f in files if f.suffix.lower() in WORKBOOK_SUFFIXES]
-    if workbooks and len(workbooks) != len(files):
-        raise InputError("results mix workbooks and tidy files; score them separately")
-    if workbooks:
-        bench = load_workbooks(sota, files, model=model, scale=scale)
+    label = str(sota) if sota is not None else COMMITTED_SOTA_LABEL
+    if mapping is not None:
+        from glscore.io.harness import load_harness
+
+        if scale != "auto":
+            raise InputError(f"--scale {scale} does not apply to harness outputs: each mapping "
+                             "row states its value's scale")
+        tasks = load_tasks(sota if sota is not None else paths.TASKS_CSV)
+        bench = load_harness(files, mapping, tasks, label, input_format, model, progress)
     else:
-        if len(files) != 1:
-            raise InputError("give one tidy results file at a time")
-        tasks = load_tasks(sota) if sota is not None else None
-        label = str(sota) if sota is not None else COMMITTED_SOTA_LABEL
-        bench = load_tidy(files[0], tasks=tasks, scale=scale, model=model, sota_label=label)
+        _check_not_harness(files, input_format)
+        workbooks = [f for f in files if f.suffix.lower() in WORKBOOK_SUFFIXES]
+        if workbooks and len(workbooks) != len(files):
+            raise InputError("results mix workbooks and tidy files; score them separately")
+        if workbooks:
+            bench = load_workbooks(sota, files, model=model, scale=scale)
+        else:
+            if len(files) != 1:
+                raise InputError("give one tidy results file at a time")
+            tasks = load_tasks(sota) if sota is not None else None
+            bench = load_tidy(files[0], tasks=tasks, scale=scale, model=model, sota_label=label)
+    if no_proxy:
+        bench = without_proxy(bench)
     return with_paper_models(bench) if with_paper else bench
+
+
+def _check_not_harness(files: Sequence[Path], input_format: str) -> None:
+    """Without a mapping, a folder or a JSON file is a harness output glscore cannot place."""
+    hint = "pass --mapping MAP.csv (glscore mapping --template writes one)"
+    if input_format != "auto":
+        raise InputError(f"--input-format {input_format} reads evaluation-harness outputs: {hint}")
+    for path in files:
+        if path.is_dir() or path.suffix.lower() == ".json":
+            raise InputError(f"'{path}': evaluation-harness output: {hint}")
+
+
+def without_proxy(bench: Benchmark) -> Benchmark:
+    """``bench`` with its proxy values "not supported" (``--no-proxy``); a warning says
+    how many were left out. Unchanged without a proxy mask."""
+    drop = bench.proxy_cells()
+    if not drop.any():
+        return bench
+    values = np.where(drop, np.nan, bench.values)
+    se = None if bench.se is None else np.where(drop, np.nan, bench.se)
+    tasks = bench.tasks["task_id"].astype(str).to_numpy()[drop.any(axis=0)]
+    warnings.warn(f"--no-proxy: {int(drop.sum())} proxy value(s) left out, on task(s) "
+                  f"{', '.join(tasks[:8])}{' ...' if len(tasks) > 8 else ''}", InputWarning,
+                  stacklevel=3)
+    return dataclasses.replace(bench, values=values, se=se,
+                               proxy=np.zeros(bench.values.shape, dtype=bool))
 
 
 #: Suffix given to an input model whose name is also a paper model's.
@@ -1022,8 +1143,11 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
             warnings.warn(f"model '{old}' is also a paper model; the input's row is "
                           f"'{new}'", InputWarning, stacklevel=2)
     values = np.vstack([bench.values, paper.values[:, by_id]])
+    none = np.zeros((len(paper.models), len(bench.tasks)))
+    se = None if bench.se is None else np.vstack([bench.se, none + np.nan])
+    proxy = None if bench.proxy is None else np.vstack([bench.proxy, none.astype(bool)])
     return Benchmark(bench.tasks, ids + paper.models, values, bench.sheets,
-                     f"{bench.source} + {paper.source}", names + paper.model_names)
+                     f"{bench.source} + {paper.source}", names + paper.model_names, se, proxy)
 
 
 def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:

@@ -13,7 +13,9 @@ import json
 import math
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,15 +25,31 @@ from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
 from glscore.errors import InputError
+from glscore.io.harness.detect import FORMATS as HARNESS_FORMATS
 from glscore.io.loaders import COMMITTED_SOTA_LABEL, SCALES, InputWarning, load_source, origins
+
+T = TypeVar("T")
 
 
 def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True) -> None:
-    """``--results``, ``--model``, ``--sota``, ``--scale`` (and ``--with-paper``)."""
+    """``--results``, ``--model``, ``--sota``, ``--scale``, the harness options
+    (``--mapping``, ``--input-format``, ``--no-proxy``) and ``--with-paper``."""
     parser.add_argument(
-        "--results", nargs="+", type=Path, metavar="FILE",
-        help="result workbooks (.xlsx, official layout) or one tidy .csv/.parquet "
-             "(model, task_id, value); default: the paper data in data/")
+        "--results", nargs="+", type=Path, metavar="PATH",
+        help="result workbooks (.xlsx, official layout), one tidy .csv/.parquet "
+             "(model, task_id, value[, se, provenance]), or evaluation-harness outputs "
+             "(files or folders, with --mapping); default: the paper data in data/")
+    parser.add_argument(
+        "--mapping", type=Path, metavar="MAP.csv",
+        help="harness task and metric -> General-Bench task (glscore mapping --template); "
+             "reads --results as lm-eval, lmms-eval, VLMEvalKit, OpenCompass or HELM outputs")
+    parser.add_argument(
+        "--input-format", choices=HARNESS_FORMATS, default="auto",
+        help="which harness wrote --results (default: told from each file's structure)")
+    parser.add_argument(
+        "--no-proxy", action="store_true",
+        help="leave out proxy values (provenance=proxy: an upstream dataset standing in for a "
+             "General-Bench task); by default they are scored and flagged")
     parser.add_argument("--model", help="model column / model name (case-insensitive)")
     parser.add_argument(
         "--sota", type=Path, metavar="FILE",
@@ -89,19 +107,26 @@ def scoring_kwargs(args: argparse.Namespace) -> dict:
 def load_benchmark(args: argparse.Namespace) -> Benchmark:
     """The benchmark the source options name (the paper data by default).
 
-    Input warnings (a scale that cannot be told, a renamed model) are printed
-    on standard error, one line each.
+    Input warnings (a scale that cannot be told, a renamed model, unmapped
+    harness tasks) are printed on standard error, one line each.
     """
+    return with_input_warnings(
+        load_source, args.results or "paper", sota=args.sota, model=args.model,
+        scale=args.scale, with_paper=getattr(args, "with_paper", False), mapping=args.mapping,
+        input_format=args.input_format, no_proxy=args.no_proxy, progress=True)
+
+
+def with_input_warnings(call: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``call(*args, **kwargs)``, its :class:`InputWarning` s printed by :func:`warn`."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        bench = load_source(args.results or "paper", sota=args.sota, model=args.model,
-                            scale=args.scale, with_paper=getattr(args, "with_paper", False))
+        result = call(*args, **kwargs)
     for w in caught:
         if issubclass(w.category, InputWarning):
             warn(str(w.message))
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-    return bench
+    return result
 
 
 def warn(message: str) -> None:
@@ -114,6 +139,19 @@ def sota_label(args: argparse.Namespace) -> str:
     return str(args.sota) if args.sota is not None else COMMITTED_SOTA_LABEL
 
 
+def proxy_task_ids(bench: Benchmark) -> list[list[str]]:
+    """Per model, the tasks whose value is a proxy (``[]`` for all without a mask)."""
+    cells = bench.proxy_cells()
+    ids = bench.tasks["task_id"].astype(str).to_numpy()
+    return [ids[row].tolist() for row in cells]
+
+
+#: The note under a table with proxy values (the mark is the ``proxy`` column).
+PROXY_NOTE = ("proxy = values from upstream datasets standing in for General-Bench tasks "
+              "(provenance=proxy in the mapping), scored but not General-Bench data; "
+              "--no-proxy leaves them out")
+
+
 def model_origins(args: argparse.Namespace, bench: Benchmark) -> list[str]:
     """``paper`` / ``input`` per model of ``bench`` (see :func:`glscore.io.loaders.origins`)."""
     return origins(bench.models, from_files=bool(args.results))
@@ -124,7 +162,7 @@ def frame_records(frame) -> list[dict]:
     numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round."""
     out = []
     for row in frame.astype(object).to_dict(orient="records"):
-        clean = {}
+        clean: dict[str, object] = {}
         for key, value in row.items():
             if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                 clean[str(key)] = None

@@ -10,6 +10,7 @@ import pandas as pd
 from glscore.analysis.leaderboard import LOW_COVERAGE, BoardTable, scope_tables, summary_frame
 from glscore.analysis.scopes import SCOPES, boards, check_scope, find_board
 from glscore.cli.commands.common import (
+    PROXY_NOTE,
     add_scoring_options,
     add_source_options,
     dumps,
@@ -20,6 +21,7 @@ from glscore.cli.commands.common import (
     sota_label,
     warn,
 )
+from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.errors import InputError
 from glscore.io.latex import latex_table
@@ -59,13 +61,30 @@ def run(args: argparse.Namespace) -> int:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
     origin = dict(zip(bench.models, model_origins(args, bench), strict=True))
-    tables = [with_origin(t, origin) for t in tables]
+    tables = [with_proxy(with_origin(t, origin), bench) for t in tables]
     warn_low_coverage(tables, args.top)
     if scope == "D" and args.board is None:
         print(render_frame(summary_frame(tables), args.format, title=None))
         return 0
     print(render_tables(tables, args.format, args.top, sota=sota_label(args)))
     return 0
+
+
+def with_proxy(table: BoardTable, bench: Benchmark) -> BoardTable:
+    """The board with a ``proxy`` column after ``origin`` (how many of the row's values
+    on the board's tasks are proxies; Scope-A counts its NLP tasks too) when the input
+    has proxy values; unchanged otherwise."""
+    cells = bench.proxy_cells()
+    if not cells.any():
+        return table
+    mask = np.asarray(table.board.mask, dtype=bool)
+    if table.board.scope == "A":
+        mask = mask | (bench.tasks["paradigm"] == "nlp").to_numpy()
+    counts = dict(zip(bench.models, cells[:, mask].sum(axis=1).tolist(), strict=True))
+    frame = table.table.copy()
+    frame.insert(frame.columns.get_loc("origin") + 1, "proxy",
+                 [int(counts[m]) for m in frame["model"]])
+    return BoardTable(table.board, frame, table.left_off)
 
 
 def with_origin(table: BoardTable, origin: dict[str, str]) -> BoardTable:
@@ -121,6 +140,8 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
                  f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off)")
         parts.append(render_frame(_head(t, top), "latex" if fmt == "latex" else "md", title))
+    if fmt == "md" and any("proxy" in t.table.columns for t in tables):
+        parts.append(f"({PROXY_NOTE})")
     return "\n\n".join(parts)
 
 

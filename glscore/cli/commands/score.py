@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 
 from glscore.cli.commands.common import (
+    PROXY_NOTE,
     _first_non_finite,
     add_scoring_options,
     add_source_options,
     dumps,
     load_benchmark,
     model_origins,
+    proxy_task_ids,
     scoring_kwargs,
     sota_label,
     warn,
@@ -31,7 +33,8 @@ BOOTSTRAP_ALPHA = 0.05
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("score", help="score models (paper data, workbooks or tidy files)",
+    parser = sub.add_parser("score", help="score models (paper data, workbooks, tidy files, "
+                            "harness outputs)",
                             description=__doc__)
     add_source_options(parser)
     add_scoring_options(parser)
@@ -62,9 +65,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         scores = score(bench, **kwargs)
     records = scores.records()
-    for record, origin in zip(records, model_origins(args, bench), strict=True):
+    for record, origin, proxy in zip(records, model_origins(args, bench), proxy_task_ids(bench),
+                                     strict=True):
         record["origin"] = origin
         record["sota"] = sota_label(args)
+        record["proxy_tasks"] = proxy
     if args.bootstrap is not None:
         for record, extra in zip(records, uncertainty(bench, kwargs, args.bootstrap, args.seed),
                                  strict=True):
@@ -143,6 +148,9 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
         part = per[per["modality"] == modality]
         for level in ("level2", "level3", "level4"):
             table[f"{modality}:{level[-1]}"] = part[level].to_numpy()
+    proxies = [len(r.get("proxy_tasks", [])) for r in records or []]
+    if any(proxies):
+        table.insert(0, "proxy", proxies)
     table = table.sort_values(["level", "level5", "level4", "level3", "level2"],
                               ascending=False, kind="stable")
     if fmt == "latex":
@@ -153,6 +161,7 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
         header += f" sota={records[0]['sota']}"
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
-        return header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+        text = header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+    return text + (f"\n({PROXY_NOTE})" if any(proxies) else "")
 
 
