@@ -274,6 +274,16 @@ def test_cli_json(capsys):
     assert data["n_boot"] == 20 and data["timing_s"]["total_s"] > 0
 
 
+def test_cli_unit(capsys):
+    args = ["ablate", "--rules", "strict", "--margins", "--aggregations", "per_modality",
+            "--level4-means", "harmonic", "--n-boot", "20"]
+    assert main([*args, "--unit", "task"]) == 0
+    assert "resamples of tasks within modality x paradigm strata" in capsys.readouterr().out
+    with pytest.raises(SystemExit):   # argparse rejects the choice (exit 2)
+        main([*args, "--unit", "model"])
+    assert "invalid choice: 'model'" in capsys.readouterr().err
+
+
 def test_cli_bad_rule(capsys):
     assert main(["ablate", "--rules", "soft,k", "--n-boot", "0"]) == 2
     assert "expected KEY=NUMBER" in capsys.readouterr().err

@@ -124,6 +124,19 @@ def test_beats_base_never_below_strict_and_equals_it_without_links():
                                   strict)
 
 
+def test_margin_keeps_a_sota_of_100_winnable():
+    scores = np.array([[100.0, 99.0, 96.0, 60.0]])
+    sota = np.array([100.0, 95.0, 92.0, 50.0])
+    out = synergy.resolve("margin", {"tau": 0.05}).credit(scores, sota, TASKS)
+    # thresholds min(S * 1.05, 100): 100 (capped: 105), 99.75 -> 100, 96.6, 52.5
+    assert out.tolist() == [[100.0, 0.0, 0.0, 60.0]]
+    # without the cap the first task could never be won (no score exceeds 100)
+    assert (scores[0, 0] < sota[0] * 1.05)
+    # a tolerance (tau < 0) is not capped: 95 * 0.95 = 90.25 <= 99
+    out = synergy.resolve("margin", {"tau": -0.05}).credit(scores, sota, TASKS)
+    assert out[0, 1] == 99.0
+
+
 def test_group_noise_fills_by_group_then_overall():
     tasks = pd.DataFrame({"modality": ["Image", "Image", "Image", "Video", "Video"],
                           "paradigm": ["comprehension"] * 3 + ["generation"] * 2})

@@ -945,11 +945,14 @@ def finding_mode_pooled(by_mode: pd.DataFrame) -> str:
     """How reading unsupported cells as 0 (or leaving flagged cells out) moves
     the pooled tiers."""
     wide = by_mode.pivot(index="group", columns="mode", values="mu")
+    k = by_mode.pivot(index="group", columns="mode", values="k")
     parts = []
     for group in (*TIERS, "all"):
         if group in wide.index and np.isfinite(wide.loc[group, "drop"]):
+            more = (f", {int(k.loc[group, 'zero'])} pairs instead of {int(k.loc[group, 'drop'])}"
+                    if k.loc[group, "zero"] != k.loc[group, "drop"] else "")
             parts.append(f"{group} {wide.loc[group, 'drop']:+.2f} -> {wide.loc[group, 'zero']:+.2f}"
-                         f" (flagged cells out: {wide.loc[group, 'clean']:+.2f})")
+                         f"{more} (flagged cells out: {wide.loc[group, 'clean']:+.2f})")
     return ("Reading unsupported cells as 0 instead of dropping them moves the pooled tiers "
             "(HKSJ, REML): " + "; ".join(parts) + ".")
 
