@@ -58,7 +58,8 @@ def test_pair_calls_in_the_finding_are_holm_over_the_skill_group_tests():
     text = finding("06_synergy_natural_experiments")
     by_tier = ", ".join(f"{int((table4['tier'] == t).sum())} {t}"
                         for t in ("exact", "version", "sibling"))
-    assert f"{len(table4)} generalist/base pairs share NLP tasks ({by_tier};" in text
+    assert (f"{len(table4)} linked pairs (a generalist and a language model of its family) "
+            f"share NLP tasks ({by_tier};") in text
     assert (f"with Holm's adjustment over the {len(table4)} pairs, {better} generalists score "
             f"clearly above") in text
     assert f"{worse} clearly below, and {len(table4) - better - worse} are indistinguishable" in (
@@ -126,8 +127,15 @@ def test_noise_headline_counts_multimodal_models_with_their_mc_error():
     text = finding("06_synergy_natural_experiments")
     assert (f"{robust['draws']} draws), {robust['stable']} (MC SE {robust['stable_se']:.1f}) of "
             f"the 90 models with multimodal support keep their Scope-A level") in text
+    assert (f"on Scope-B, {robust['b_stable']} (MC SE {robust['b_stable_se']:.1f}) of "
+            f"{robust['b_entries']} model-board entries") in text
+    assert (f"{robust['b_leaders_first']} (MC SE {robust['b_leaders_first_se']:.1f}) of "
+            f"{robust['b_leaders']} board leaders") in text
+    # every share printed has a Monte-Carlo SE of at most 0.5 / sqrt(draws)
+    assert f"Monte-Carlo SE above {0.5 / math.sqrt(robust['draws']):.1%}" in text
     for row in heads.iloc[1:].itertuples(index=False):
         assert f"({row.c:.3f}): {row.stable} (MC SE {row.stable_se:.1f}) of 90" in text
+        assert f"Scope-B {row.b_stable} (MC SE {row.b_stable_se:.1f}) of {row.b_entries}" in text
 
 
 def test_level5_probabilities_in_the_finding():

@@ -452,8 +452,8 @@ def test_pairs_sentence_counts_the_calls():
         "mean_diff": [3.0, -2.0, 1.0, NAN], "base": list("aabb"),
         "p_task": [0.001, 0.02, 0.03, NAN], "p_cluster": [0.01, 0.02, 0.2, NAN]})
     text = natural.finding_pairs(natural.pair_calls(table), 0.5, 2)
-    assert text.startswith("3 generalist/base pairs share NLP tasks (2 exact, 1 version, 0 "
-                           "sibling; 1 more linked pair(s)")
+    assert text.startswith("3 linked pairs (a generalist and a language model of its family) "
+                           "share NLP tasks (2 exact, 1 version, 0 sibling; 1 more linked pair(s)")
     assert "with Holm's adjustment over the 3 pairs, 1 generalists score clearly above" in text
     assert "1 clearly below, and 1 are indistinguishable" in text
     assert "tasks, Holm: 2 above, 1 below" in text

@@ -150,20 +150,25 @@ def test_scales_share_their_draws_and_order_by_size():
 
 def test_mc_se_of_a_count_by_hand():
     # two models, 4 draws: model 0 keeps its level in every draw, model 1 in half
-    draws = np.array([[3, 2], [3, 3], [3, 2], [3, 3]], dtype=np.int8)
-    base = np.array([3, 2])
-    keep = np.array([True, True])
-    # model 0 always counts; model 1 (p = 0.5) reaches 0.95 only if a resample holds no
-    # draw with level 3: the count is 1 in almost every resample, its SE small
-    se = noise.mc_se_count(draws, base, keep, 0.95, n_boot=400, seed=1)
-    assert 0 <= se < 0.5
+    kept = np.array([[True, False], [True, True], [True, False], [True, True]])
+    # model 0 always counts; model 1 (share 0.5) reaches 0.95 only if a resample holds no
+    # draw where it moved: the count is 1 in most resamples, so its SE is small, not 0
+    se = noise.mc_se_count([kept], 0.95, n_boot=400, seed=1)
+    assert 0 < se < 0.5
+    # a count nobody is near the threshold of does not move: SE 0
+    assert noise.mc_se_count([kept[:, :1]], 0.95, n_boot=50) == 0.0
+    # two matrices from the same draws are resampled together: the SE of the sum of two
+    # identical counts is twice the SE of one
+    assert noise.mc_se_count([kept, kept], 0.95, n_boot=400, seed=1) == pytest.approx(2 * se)
     assert noise.mc_se_proportion(0.5, 100) == pytest.approx(0.05)
+    assert noise.max_mc_se(2000) == pytest.approx(0.5 / np.sqrt(2000))
 
 
 def test_headline_counts_multimodal_models_only(still):
     h = noise.headline(still)
     assert h["multimodal"] == 90 and h["language_only"] == 12
     assert h["stable"] == 90 and h["stable_se"] == 0.0 and h["leader_first"] == 1.0
+    assert h["lifted"] == 0 and h["b_leaders_first"] == h["b_leaders"] == 7
 
 
 def test_cli_noise_json_and_bad_board(capsys, monkeypatch):

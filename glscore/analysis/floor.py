@@ -44,7 +44,8 @@ MIN_SHARED = 10
 """Tasks two rows must share to be compared in the screening."""
 
 SCREEN_COLUMNS: tuple[str, ...] = (
-    "model_a", "model_b", "name_a", "name_b", "kind", "reason", "sheet", "n", "mean_diff", "sd_diff", "identical",
+    "model_a", "model_b", "name_a", "name_b", "kind", "reason", "sheet", "n", "mean_diff",
+    "sd_diff", "identical",
     "identical_share", "mad_twin", "r_twin", "nearest", "mad_nearest", "r_nearest", "copy_of",
     "used", "why",
 )

@@ -823,7 +823,8 @@ def finding_pairs(table: pd.DataFrame, floor_sd: float, floor_n: int) -> str:
         for i in INTERVALS for a in meta.ADJUSTMENTS if (i, a) != ("cluster", "holm"))
     lost = len(linked) - len(usable)
     return (
-        f"{len(usable)} generalist/base pairs share NLP tasks ({by_tier}; {lost} more linked "
+        f"{len(usable)} linked pairs (a generalist and a language model of its family) share "
+        f"NLP tasks ({by_tier}; {lost} more linked "
         f"pair(s) have no comparison and are listed apart). Testing each mean difference "
         f"against its skill-group interval plus the variance of re-running one model (noise "
         f"floor SD {floor_sd:.2f} points, from {floor_n} comparisons) with Holm's adjustment "
@@ -902,7 +903,8 @@ def finding_paper_comparison(pool: pd.DataFrame, by_mode: pd.DataFrame | None = 
     comparisons with an earlier or related model of the family."""
     exact = _row(pool, "exact", "hksj")
     if exact is None:
-        text = "No exact-tier pair shares an NLP task, so the data hold no like-for-like comparison."
+        text = ("No exact-tier pair shares an NLP task, so the data hold no like-for-like "
+                "comparison.")
     else:
         v = verdict(exact["ci_low"], exact["ci_high"])
         alternatives = _alternatives(pool, by_mode, "exact")

@@ -314,9 +314,10 @@ def reach_and_rank(s: Scores, spec: BoardSpec, n_models: int,
 class MonteCarlo:
     """Counts of the study at one noise scale: per board, models x levels (1..5)
     and models x ranks (0 = not listed, 1..models), the level of every draw
-    (draws x models, int8), the unperturbed level and rank, which models have
-    multimodal support; timing (total, and the seconds spent perturbing,
-    scoring and counting; never printed into a notebook or JSON)."""
+    (draws x models, int8) and whether the model ranks first in it (bool), the
+    unperturbed level and rank, which models have multimodal support; timing
+    (total, and the seconds spent perturbing, scoring and counting; never
+    printed into a notebook or JSON)."""
 
     models: tuple[str, ...]
     names: tuple[str, ...]
@@ -324,6 +325,7 @@ class MonteCarlo:
     level_counts: dict[str, np.ndarray]
     rank_counts: dict[str, np.ndarray]
     draw_levels: dict[str, np.ndarray]
+    draw_first: dict[str, np.ndarray]
     base_level: dict[str, np.ndarray]
     base_rank: dict[str, np.ndarray]
     multimodal: np.ndarray
@@ -386,6 +388,8 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
                    for _ in models]
     draw_levels = [{b.name: np.zeros((n_draws, n_models), dtype=np.int8) for b in specs}
                    for _ in models]
+    draw_first = [{b.name: np.zeros((n_draws, n_models), dtype=bool) for b in specs}
+                  for _ in models]
     base_level, base_rank = {}, {}
     for spec in specs:
         reached, ranks = reach_and_rank(base, spec, n_models, name_rank)
@@ -422,6 +426,7 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
                 np.add.at(level_counts[i][spec.name], (rows, reached.ravel() - 1), 1)
                 np.add.at(rank_counts[i][spec.name], (rows, ranks.ravel()), 1)
                 draw_levels[i][spec.name][done:done + k] = reached
+                draw_first[i][spec.name][done:done + k] = ranks == 1
             timing["score_s"] += t2 - t1
             timing["count_s"] += time.perf_counter() - t2
         done += k
@@ -431,7 +436,8 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
     timing["total_s"] = time.perf_counter() - start
     mm = multimodal(base.supported_m)
     return [MonteCarlo(bench.models, bench.model_names, tuple(specs), level_counts[i],
-                       rank_counts[i], draw_levels[i], base_level, base_rank, mm, n_draws,
+                       rank_counts[i], draw_levels[i], draw_first[i], base_level, base_rank,
+                       mm, n_draws,
                        models[i], timing["total_s"], chunk, dict(timing))
             for i in range(n_scales)]
 
@@ -498,21 +504,35 @@ def rank_summary(mc: MonteCarlo, low: float = 0.05, high: float = 0.95) -> pd.Da
 # --------------------------------------------------------------------------
 
 
-def mc_se_count(draw_levels: np.ndarray, base_level: np.ndarray, keep: np.ndarray,
-                threshold: float = THRESHOLD, n_boot: int = 200, seed: int = 0) -> float:
-    """Monte-Carlo standard error of ``#{models in keep: P(level = base) >= threshold}``.
+def mc_se_count(events: Sequence[np.ndarray], threshold: float = THRESHOLD,
+                n_boot: int = 200, seed: int = 0) -> float:
+    """Monte-Carlo standard error of a count the study prints:
+    ``sum_k #{columns j of events[k]: share of draws with events[k][:, j] >= threshold}``.
 
-    The draws are resampled with replacement ``n_boot`` times (a multinomial
-    weight per draw) and the count recomputed; the SD of the counts is the
-    standard error of the count the study prints.
+    ``events`` are boolean draws x columns matrices (e.g. "the model keeps its
+    level in this draw", one per board) from the same draws. The draws are
+    resampled with replacement ``n_boot`` times (one multinomial weight per
+    draw, shared by every matrix) and the count recomputed; the SD of the
+    counts is the standard error.
     """
-    n = draw_levels.shape[0]
+    n = events[0].shape[0]
     rng = np.random.default_rng(seed)
     weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    same = (draw_levels[:, keep] == base_level[keep][None, :]).astype(float)
-    p = weights @ same / n
-    counts = (p >= threshold - 1e-12).sum(axis=1)
-    return float(counts.std(ddof=1))
+    total = np.zeros(n_boot)
+    for e in events:
+        share = weights @ np.asarray(e, dtype=float) / n
+        total += (share >= threshold - 1e-12).sum(axis=1)
+    return float(total.std(ddof=1))
+
+
+def _kept(mc: MonteCarlo, board: str, keep: np.ndarray) -> np.ndarray:
+    """Draws x kept models: the model keeps its unperturbed level in the draw."""
+    return mc.draw_levels[board][:, keep] == mc.base_level[board][keep][None, :]
+
+
+def max_mc_se(n_draws: int) -> float:
+    """The largest Monte-Carlo SE a share of ``n_draws`` draws can have: ``0.5 / sqrt(n)``."""
+    return 0.5 / math.sqrt(n_draws)
 
 
 def mc_se_proportion(p: np.ndarray | float, n_draws: int) -> np.ndarray | float:
@@ -525,37 +545,36 @@ def headline(mc: MonteCarlo, threshold: float = THRESHOLD) -> dict[str, float | 
     Scope-A models with multimodal support that keep their level in at least
     ``threshold`` of draws (of how many), the language-only models (which cannot
     move), the Scope-A leader's share of draws at rank 1, Scope-B model-board
-    entries (multimodal models) that keep their level, and Scope-B leaders first
-    in at least half the draws."""
+    entries (multimodal models) that keep their level, Scope-B leaders first
+    in at least half the draws, and multimodal Scope-A models that reach a
+    higher level than recomputed without noise in at least 5% of draws."""
     a = mc.boards[0]
     keep_a = a.keep & mc.multimodal
-    p_a = mc.level_counts[a.name][np.arange(len(mc.models)), mc.base_level[a.name] - 1] / (
-        mc.n_draws)
+    kept_a = _kept(mc, a.name, keep_a)
     leader = int(np.flatnonzero(mc.base_rank[a.name] == 1)[0])
     p_first = mc.rank_counts[a.name][leader, 1] / mc.n_draws
-    b_stable, b_total, b_var = 0, 0, 0.0
-    leaders_first = 0
+    kept_b, firsts = [], []
     for spec in mc.boards[1:]:
-        keep = spec.keep & mc.multimodal
-        p = mc.level_counts[spec.name][np.arange(len(mc.models)),
-                                       mc.base_level[spec.name] - 1] / mc.n_draws
-        b_stable += int((p[keep] >= threshold - 1e-12).sum())
-        b_total += int(keep.sum())
-        b_var += mc_se_count(mc.draw_levels[spec.name], mc.base_level[spec.name], keep,
-                             threshold) ** 2
+        kept_b.append(_kept(mc, spec.name, spec.keep & mc.multimodal))
         top = np.flatnonzero(mc.base_rank[spec.name] == 1)
-        if len(top):
-            leaders_first += int(mc.rank_counts[spec.name][top[0], 1] / mc.n_draws >= 0.5)
+        firsts.append(mc.draw_first[spec.name][:, top[:1]])
+    higher = mc.draw_levels[a.name][:, keep_a] > mc.base_level[a.name][keep_a][None, :]
+
+    def count(events: Sequence[np.ndarray], t: float) -> int:
+        return int(sum((e.mean(axis=0) >= t - 1e-12).sum() for e in events))
+
     return {
         "scale": mc.model.label, "c": mc.model.c, "draws": mc.n_draws,
-        "stable": int((p_a[keep_a] >= threshold - 1e-12).sum()), "multimodal": int(keep_a.sum()),
-        "stable_se": mc_se_count(mc.draw_levels[a.name], mc.base_level[a.name], keep_a,
-                                 threshold),
+        "stable": count([kept_a], threshold), "multimodal": int(keep_a.sum()),
+        "stable_se": mc_se_count([kept_a], threshold),
         "language_only": int((a.keep & ~mc.multimodal).sum()),
         "leader": mc.names[leader], "leader_first": float(p_first),
         "leader_first_se": float(mc_se_proportion(p_first, mc.n_draws)),
-        "b_stable": b_stable, "b_entries": b_total, "b_stable_se": math.sqrt(b_var),
-        "b_leaders": len(mc.boards) - 1, "b_leaders_first": leaders_first,
+        "b_stable": count(kept_b, threshold), "b_entries": int(sum(e.shape[1] for e in kept_b)),
+        "b_stable_se": mc_se_count(kept_b, threshold),
+        "b_leaders": len(firsts), "b_leaders_first": count(firsts, 0.5),
+        "b_leaders_first_se": mc_se_count(firsts, 0.5),
+        "lifted": count([higher], 0.05), "lifted_se": mc_se_count([higher], 0.05),
     }
 
 
@@ -594,7 +613,8 @@ def finding_noise(heads: pd.DataFrame) -> str:
     others = "; ".join(
         f"{SCALE_WORDS[str(o['scale'])]} ({float(o['c']):.3f}): {_count(o, 'stable')} of "
         f"{o['multimodal']}, leader first {float(o['leader_first']):.0%}, Scope-B "
-        f"{o['b_stable']} of {o['b_entries']}" for o in rows[1:])
+        f"{_count(o, 'b_stable')} of {o['b_entries']}, {_count(o, 'lifted')} lifted"
+        for o in rows[1:])
     others = f" At {others}." if others else ""
     return (
         f"Under noise of the measured size ({SCALE_WORDS[str(h['scale'])]}, c = "
@@ -604,8 +624,10 @@ def finding_noise(heads: pd.DataFrame) -> str:
         f"and are not counted); the Scope-A leader {h['leader']} stays first in "
         f"{float(h['leader_first']):.0%} (MC SE {float(h['leader_first_se']):.1%}); on Scope-B, "
         f"{_count(h, 'b_stable')} of {h['b_entries']} model-board entries keep their level that "
-        f"often and {h['b_leaders_first']} of {h['b_leaders']} board leaders stay first in at "
-        f"least half the draws.{others}"
+        f"often and {_count(h, 'b_leaders_first')} of {h['b_leaders']} board leaders stay first in "
+        f"at least half the draws; {_count(h, 'lifted')} models reach a higher Scope-A level than "
+        f"recomputed without noise in at least 5% of draws (no share printed here has a "
+        f"Monte-Carlo SE above {max_mc_se(int(h['draws'])):.1%}).{others}"
     )
 
 
@@ -630,24 +652,6 @@ def finding_level5(table: pd.DataFrame, labels: Sequence[str], draws: int) -> st
             f"under noise: P(Level-5) per model at the {SCALE_WORDS[main]}{then}, {draws} "
             "draws: " + "; ".join(parts) + f"; models reaching Level-5 in some draw: "
             f"{per_scale}.")
-
-
-def finding_noise_shift(mc: MonteCarlo, summary: pd.DataFrame, board: str = "full",
-                        share: float = 0.05) -> str:
-    """How far noise moves ranks and which levels it opens (one board)."""
-    part = summary[(summary["board"] == board) & summary["multimodal"]]
-    moved = int((part["rank_median"] != part["rank"]).sum())
-    idx = {m: i for i, m in enumerate(mc.models)}
-    counts = mc.level_counts[board] / mc.n_draws
-    rows = np.array([idx[m] for m in part["model"]], dtype=int)
-    base = part["level"].to_numpy()
-    up = counts[rows, :].cumsum(axis=1)
-    p_higher = 1.0 - up[np.arange(len(rows)), base - 1]
-    lifted = int((p_higher >= share).sum())
-    return (f"On {'Scope-A' if board == 'full' else board}, {moved} of {len(part)} models with "
-            f"multimodal support have a median rank under noise that differs from the one "
-            f"recomputed without noise, and {lifted} reach a higher level than recomputed "
-            f"without noise in at least {share:.0%} of draws.")
 
 
 def study_json(fit: NoiseFit, studies: Mapping[str, MonteCarlo], summary: pd.DataFrame,
