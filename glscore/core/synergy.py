@@ -762,7 +762,7 @@ def noise_margin(context: Context, z: float = 1.0) -> np.ndarray:
     ``strict``. The noise is an input (``Context.noise``); by default it is
     the noise of one measurement at the SoTA's level, ``sigma_t = c *
     sqrt(SoTA_t (100 - SoTA_t))``, with ``c`` the robust (median-based)
-    estimate from the cells the paper prints twice for one model
+    estimate from the repeat measurements of one model in the paper's data
     (:func:`binomial_noise`, :func:`measured_noise_scale`). That model is
     fitted on metrics used as printed; on mapped metrics (FID, WER, ...) it
     is applied to the mapped 0-100 value, an approximation.
