@@ -135,6 +135,7 @@ def test_summary_on_tiny(prep):
     result = ablation.run_ablation(prep, variants, n_boot=50, seed=1)
     s = result.summary()
     assert s.loc[0, "kendall_tau"] == 1.0 and s.loc[0, "top10_overlap"] == 4
+    assert (s["tau_models"] == 4).all()   # every tiny model has multimodal support
     # none: m_none wins everywhere it is supported -> Level-5 (40 * 40 / 100 = 16)
     assert s.loc[1, "moved_up"] == 1 and s.loc[1, "entering_level4"] == "m_none"
     assert s.loc[1, ["level1", "level2", "level3", "level4", "level5"]].tolist() == [0, 0, 1, 0, 3]
@@ -188,12 +189,67 @@ def test_bootstrap_deterministic_and_shaped(prep):
 
 
 def test_resample_counts_keep_group_sizes(prep):
-    counts = ablation.resample_counts(prep, 30, seed=0)
+    counts = ablation.resample_counts(prep, 30, seed=0, unit="task")
     for (_, idx), c in zip(prep.groups, counts, strict=True):
         assert c.shape == (30, len(idx))
         assert (c.sum(axis=1) == len(idx)).all()
     with pytest.raises(InputError, match="n_boot"):
         ablation.resample_counts(prep, 0, seed=0)
+    with pytest.raises(InputError, match="unknown resampling unit"):
+        ablation.resample_counts(prep, 3, seed=0, unit="model")
+
+
+def test_skill_group_resampling_moves_whole_groups():
+    """On the paper data: within a stratum every task of one skill group is drawn as often
+    as its group, and the stratum draws as many groups as it has."""
+    prep = ablation.prepare()
+    labels = ablation.skill_groups(prep)
+    counts = ablation.resample_counts(prep, 50, seed=1)
+    for (_, idx), c in zip(prep.groups, counts, strict=True):
+        names = labels[idx]
+        groups = sorted(set(names))
+        drawn = np.stack([c[:, names == g][:, 0] for g in groups], axis=1)
+        for g_col, g in enumerate(groups):       # every task of a group: one count
+            assert (c[:, names == g] == drawn[:, [g_col]]).all()
+        assert (drawn.sum(axis=1) == len(groups)).all()
+    # the tiny benchmark has no skill groups: every task is its own group
+    tiny = ablation.prepare(tiny_bench())
+    assert (ablation.skill_groups(tiny) == tiny.bench.tasks["task_id"].to_numpy()).all()
+
+
+def test_bootstrap_of_one_resample_by_hand():
+    """One skill-group resample, recomputed from its counts with the level formulas:
+    a group mean is sum(count * score) / sum(count) over the stratum's tasks."""
+    from glscore.core import levels
+
+    prep = ablation.prepare()
+    counts = ablation.resample_counts(prep, 1, seed=11)
+    boot = ablation.bootstrap(prep, PUBLISHED, counts=counts)
+    scores = np.nan_to_num(prep.norm.scores)
+    credit = prep.credit
+    means = {}
+    for (name, idx), c in zip(prep.groups, counts, strict=True):
+        w = c[0]
+        means[name] = (scores[:, idx] @ w / w.sum(), credit[:, idx] @ w / w.sum())
+    mods = prep.modalities
+    comp = np.stack([means[f"{m}-comprehension"][0] for m in mods])
+    gen = np.stack([means[f"{m}-generation"][0] for m in mods])
+    comp3 = np.stack([means[f"{m}-comprehension"][1] for m in mods])
+    gen3 = np.stack([means[f"{m}-generation"][1] for m in mods])
+    out = levels.aggregate(comp, gen, comp3, gen3, means["NLP"][1], prep.profile.level4_epsilon,
+                           prep.profile.level4_mean, axis=0)
+    np.testing.assert_allclose(boot.level3[:, 0], out.level3)
+    np.testing.assert_array_equal(boot.level[:, 0], out.level)
+
+
+def test_rank_agreement_leaves_language_only_models_out():
+    key_a = np.array([4.0, 3.0, 2.0, 1.0, 0.0, 0.0])
+    key_b = np.array([4.0, 2.0, 3.0, 1.0, 0.0, 0.0])
+    keep = np.array([True, True, True, True, False, False])
+    tau_all, _ = ablation.rank_agreement(key_a, key_b)
+    tau_keep, _ = ablation.rank_agreement(key_a, key_b, keep)
+    # 4 ranked models, one swap: (6 - 2 * 1) / 6; the two tied zeros inflate the other
+    assert tau_keep == pytest.approx(4 / 6) and tau_all > tau_keep
 
 
 def test_plots_return_figures(prep):
@@ -218,6 +274,16 @@ def test_cli_json(capsys):
     assert data["n_boot"] == 20 and data["timing_s"]["total_s"] > 0
 
 
+def test_cli_unit(capsys):
+    args = ["ablate", "--rules", "strict", "--margins", "--aggregations", "per_modality",
+            "--level4-means", "harmonic", "--n-boot", "20"]
+    assert main([*args, "--unit", "task"]) == 0
+    assert "resamples of tasks within modality x paradigm strata" in capsys.readouterr().out
+    with pytest.raises(SystemExit):   # argparse rejects the choice (exit 2)
+        main([*args, "--unit", "model"])
+    assert "invalid choice: 'model'" in capsys.readouterr().err
+
+
 def test_cli_bad_rule(capsys):
     assert main(["ablate", "--rules", "soft,k", "--n-boot", "0"]) == 2
     assert "expected KEY=NUMBER" in capsys.readouterr().err
@@ -229,8 +295,12 @@ def test_pair_stability_of_a_dominating_model():
     support at all ranks below any supported model in every resample."""
     bench = load_paper()
     values = bench.values.copy()
-    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning, match="All-NaN"):
-        best = np.nanmax(values, axis=0)  # tasks nobody supports stay NaN
+    # the best raw value of every task is the one with the highest normalised score
+    # (the largest FID is the worst): copy it from that model; unsupported tasks stay NaN
+    norm = ablation.prepare(bench).norm.scores
+    known = np.isfinite(norm).any(axis=0)
+    best_row = np.argmax(np.where(np.isfinite(norm), norm, -np.inf), axis=0)
+    best = np.where(known, values[best_row, np.arange(values.shape[1])], np.nan)
     values[0] = best  # model 0: the best of everyone, task by task
     values[1] = np.nan  # model 1: supports nothing (Level-1, score 0)
     strong = Benchmark(bench.tasks, bench.models, values, bench.sheets, "dominated")

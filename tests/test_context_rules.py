@@ -54,12 +54,15 @@ def test_base_rows_by_tier():
 
 
 def test_beats_base_hand_checked():
-    rule = synergy.resolve("beats_base", {"tier": 3})
-    out = rule.credit(SCORES, SOTA, TASKS, context())
+    ctx = context(noise=np.ones(4))   # sigma_t = 1: a task must clear d + z sqrt(2)
+    out = synergy.resolve("beats_base", {"tier": 3, "z": 0.5}).credit(SCORES, SOTA, TASKS, ctx)
     expected = np.array([
-        # N1: 60 > base 50 -> 60; N2: 30 > 30? no -> 0; IC: 55 >= 50 -> 55; IG: 35 < 40 -> 0
+        # differences to llm on N1, N2: 10, 0 -> D = 5, sd = sqrt(50), se = sqrt(50/2) = 5;
+        # 5 > 0.5 * 5: paired test holds; N1 10 > 0.5 sqrt(2) = 0.71 -> 60, N2 0 -> 0;
+        # IC 55 >= 50 (strict) -> 55; IG 35 < 40 -> 0
         [60.0, 0.0, 55.0, 0.0],
-        # N1: 50 > 50? no -> 0; N2: 31 > 30 -> 31; IC: 45 < 50 -> 0; IG: 41 >= 40 -> 41
+        # differences 0, 1 -> D = 0.5, se = 0.5; 0.5 > 0.25 holds; N2 1 > 0.71 -> 31;
+        # IC 45 < 50 -> 0; IG 41 >= 40 -> 41
         [0.0, 31.0, 0.0, 41.0],
         # no usable base: strict everywhere (70 < 90, NaN, 50 >= 50, NaN)
         [0.0, 0.0, 50.0, 0.0],
@@ -67,19 +70,45 @@ def test_beats_base_hand_checked():
         [0.0, 0.0, 0.0, 0.0],
     ])
     np.testing.assert_array_equal(out, expected)
+    # z = 1: D = 5 is not > 1 * se = 5, and 0.5 is not > 0.5: both lose their NLP credit
+    out = synergy.resolve("beats_base", {"tier": 3, "z": 1}).credit(SCORES, SOTA, TASKS, ctx)
+    assert out[0].tolist() == [0.0, 0.0, 55.0, 0.0] and out[1].tolist() == [0.0, 0.0, 0.0, 41.0]
+
+
+def test_beats_base_counts_losses():
+    """Big wins on two tasks do not earn credit when the model loses to its base overall."""
+    tasks = pd.DataFrame({"modality": "NLP", "paradigm": ["nlp"] * 6})
+    scores = np.array([[58.0, 58.0, 41.0, 41.0, 41.0, 51.0],    # mllm: +8 +8 -9 -9 -9 +1
+                       [50.0, 50.0, 50.0, 50.0, 50.0, 50.0]])   # llm
+    meta = pd.DataFrame({"model_id": ["mllm"], "base_model_id": ["llm"], "base_tier": ["exact"]})
+    ctx = Context(tasks, scores, np.full(6, 90.0), ("mllm", "llm"), meta, noise=np.ones(6))
+    # D = (8 + 8 - 27 + 1) / 6 = -1.67 < 0: no NLP credit at any z (the old rule gave 58, 58, 51)
+    for z in (0.0, 1.0, 1.96):
+        assert synergy.resolve("beats_base", {"z": z}).credit(scores, np.full(6, 90.0), tasks,
+                                                             ctx).sum() == 0.0
+    # the same wins against a base it beats on average: +8 +8 +9 +9 +9 +1 -> credit
+    ctx2 = Context(tasks, np.array([[58.0, 58.0, 59.0, 59.0, 59.0, 51.0], scores[1]]),
+                   np.full(6, 90.0), ("mllm", "llm"), meta, noise=np.ones(6))
+    out = synergy.resolve("beats_base", {"z": 1.96}).credit(ctx2.scores, ctx2.sota, tasks, ctx2)
+    # D = 7.17, sd = 3.06, se = 1.25: 7.17 > 1.96 * 1.25; per task > 1.96 sqrt(2) = 2.77:
+    # the five large wins count, +1 does not
+    assert out[0].tolist() == [58.0, 58.0, 59.0, 59.0, 59.0, 0.0]
 
 
 def test_beats_base_default_tier_and_margin():
-    # default tier 2: mllm-b's sibling link does not count, so N2 gets nothing
-    out = synergy.resolve("beats_base").credit(SCORES, SOTA, TASKS, context())
-    assert out[1].tolist() == [0.0, 0.0, 0.0, 41.0]
-    assert out[0].tolist() == [60.0, 0.0, 55.0, 0.0]
-    # d = 10: 60 > 50 + 10? no -> mllm-a's N1 credit goes
-    out = synergy.resolve("beats_base", {"d": 10}).credit(SCORES, SOTA, TASKS, context())
+    ctx = context(noise=np.ones(4))
+    # default tier 2: mllm-b's sibling link does not count; default z = 1.96 > 1: the
+    # paired test of mllm-a (D = 5 = 1 se) fails too: strict everywhere
+    out = synergy.resolve("beats_base").credit(SCORES, SOTA, TASKS, ctx)
+    np.testing.assert_array_equal(out, synergy.resolve("strict").credit(SCORES, SOTA, TASKS))
+    # z = 0.5, d = 10: N1's difference 10 is not > 10 + 0.71 -> mllm-a's N1 credit goes
+    out = synergy.resolve("beats_base", {"d": 10, "z": 0.5}).credit(SCORES, SOTA, TASKS, ctx)
     assert out[0].tolist() == [0.0, 0.0, 55.0, 0.0]
-    # d = 9.5: 60 > 59.5 -> back
-    out = synergy.resolve("beats_base", {"d": 9.5}).credit(SCORES, SOTA, TASKS, context())
+    # d = 9: 10 > 9.71 -> back
+    out = synergy.resolve("beats_base", {"d": 9, "z": 0.5}).credit(SCORES, SOTA, TASKS, ctx)
     assert out[0, 0] == 60.0
+    with pytest.raises(InputError, match="z must be >= 0"):
+        synergy.resolve("beats_base", {"z": -1}).credit(SCORES, SOTA, TASKS, ctx)
 
 
 def test_beats_base_never_below_strict_and_equals_it_without_links():
@@ -95,6 +124,19 @@ def test_beats_base_never_below_strict_and_equals_it_without_links():
                                   strict)
 
 
+def test_margin_keeps_a_sota_of_100_winnable():
+    scores = np.array([[100.0, 99.0, 96.0, 60.0]])
+    sota = np.array([100.0, 95.0, 92.0, 50.0])
+    out = synergy.resolve("margin", {"tau": 0.05}).credit(scores, sota, TASKS)
+    # thresholds min(S * 1.05, 100): 100 (capped: 105), 99.75 -> 100, 96.6, 52.5
+    assert out.tolist() == [[100.0, 0.0, 0.0, 60.0]]
+    # without the cap the first task could never be won (no score exceeds 100)
+    assert (scores[0, 0] < sota[0] * 1.05)
+    # a tolerance (tau < 0) is not capped: 95 * 0.95 = 90.25 <= 99
+    out = synergy.resolve("margin", {"tau": -0.05}).credit(scores, sota, TASKS)
+    assert out[0, 1] == 99.0
+
+
 def test_group_noise_fills_by_group_then_overall():
     tasks = pd.DataFrame({"modality": ["Image", "Image", "Image", "Video", "Video"],
                           "paradigm": ["comprehension"] * 3 + ["generation"] * 2})
@@ -107,18 +149,19 @@ def test_group_noise_fills_by_group_then_overall():
 def test_noise_margin_hand_checked():
     noise = np.array([2.0, NAN, 4.0, 1.0])  # N2 takes the NLP median: 2
     ctx = context(noise=noise)
-    out = synergy.resolve("noise_margin", {"z": 1}).credit(SCORES, SOTA, TASKS, ctx)
-    # thresholds: N1 90 + 2 = 92, N2 80 + 2 = 82, IC 50 + 4 = 54, IG 40 + 1 = 41
+    out = synergy.resolve("noise_margin", {"z": 0.5}).credit(SCORES, SOTA, TASKS, ctx)
+    # thresholds SoTA + z sqrt(2) sigma: N1 90 + 1.41, N2 80 + 1.41, IC 50 + 2.83 = 52.83,
+    # IG 40 + 0.71 = 40.71
     expected = np.array([
-        [0.0, 0.0, 55.0, 0.0],    # 55 >= 54; 35 < 41
-        [0.0, 0.0, 0.0, 41.0],    # 45 < 54; 41 >= 41
-        [0.0, 0.0, 0.0, 0.0],     # 50 < 54
+        [0.0, 0.0, 55.0, 0.0],    # 55 >= 52.83; 35 < 40.71
+        [0.0, 0.0, 0.0, 41.0],    # 45 < 52.83; 41 >= 40.71
+        [0.0, 0.0, 0.0, 0.0],     # 50 < 52.83
         [0.0, 0.0, 0.0, 0.0],
     ])
     np.testing.assert_array_equal(out, expected)
-    # z = 2: IC needs 58, IG 42 -> nothing left
-    out2 = synergy.resolve("noise_margin", {"z": 2}).credit(SCORES, SOTA, TASKS, ctx)
-    assert out2.sum() == 0.0
+    # z = 1: IC needs 55.66, IG 41.41 -> nothing left (one sigma, not sqrt(2), would keep both)
+    out1 = synergy.resolve("noise_margin", {"z": 1}).credit(SCORES, SOTA, TASKS, ctx)
+    assert out1.sum() == 0.0
     # z = 0 is strict
     out0 = synergy.resolve("noise_margin", {"z": 0}).credit(SCORES, SOTA, TASKS, ctx)
     np.testing.assert_array_equal(out0, synergy.resolve("strict").credit(SCORES, SOTA, TASKS))
@@ -184,7 +227,7 @@ def test_parse_spec_and_params():
      "glscore: error: synergy rule 'strict' has no parameter 'k'; its parameters: none\n"),
     (["--rule", "beats_base", "--param", "d"],
      "glscore: error: --param 'd': expected KEY=NUMBER (a finite number); "
-     "'beats_base' takes: d=0, tier=2\n"),
+     "'beats_base' takes: z=1.96, d=0, tier=2\n"),
 ])
 def test_cli_param_errors_are_one_line(capsys, argv, message):
     assert main(["score", *argv]) == 2
@@ -208,7 +251,7 @@ def test_rules_json_lists_builtins_with_form_formula_and_defaults(capsys):
             "beats_base", "noise_margin"} <= set(listed)
     assert listed["margin"]["params"] == {"tau": 0.05}
     assert listed["margin"]["form"] == "cell" and listed["margin"]["source"] == "built-in"
-    assert listed["beats_base"]["params"] == {"d": 0.0, "tier": 2.0}
+    assert listed["beats_base"]["params"] == {"z": 1.96, "d": 0.0, "tier": 2.0}
     assert listed["beats_base"]["form"] == "context"
     assert listed["noise_margin"]["form"] == "context"
     assert "score >= SoTA" in listed["strict"]["formula"]
@@ -250,8 +293,8 @@ def test_noise_margin_default_noise_is_binomial_at_the_sota(monkeypatch):
     # sigma = 0.1 sqrt(S (100 - S)): N1 sqrt(900) / 10 = 3, N2 sqrt(1600) / 10 = 4,
     # IC sqrt(2500) / 10 = 5, IG sqrt(2400) / 10 = 4.899
     np.testing.assert_allclose(context().task_noise, [3.0, 4.0, 5.0, 0.1 * 2400 ** 0.5])
-    out = synergy.resolve("noise_margin").credit(SCORES, SOTA, TASKS, context())
-    # IC: 55 >= 50 + 5 -> 55 (mllm-a); IG: 41 < 44.9 -> 0 (mllm-b); NLP: nobody near 93 / 84
+    out = synergy.resolve("noise_margin", {"z": 0.5}).credit(SCORES, SOTA, TASKS, context())
+    # IC: 55 >= 50 + 0.5 sqrt(2) 5 = 53.54 -> 55 (mllm-a); IG: 41 < 40 + 3.46 -> 0 (mllm-b)
     assert out.tolist() == [[0.0, 0.0, 55.0, 0.0], [0.0] * 4, [0.0] * 4, [0.0] * 4]
 
 

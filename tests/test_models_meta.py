@@ -47,10 +47,23 @@ def test_every_leaderboard_model_has_one_table4_row():
     ("emu2-37b", "", ""),                                # LLaMA-33B vs 8B: r > 2
     ("next-chat", "", ""),                               # 'LLaVA' is no language model
     ("qwen2-vl-72b", "", ""),                            # 72B vs 7B
+    ("llama-omni", "meta-llama-3.1-8b-instruct", "external"),  # its own paper, not Table 4
 ])
 def test_links(model_id, base, tier):
     row = models().loc[model_id]
     assert (row["base_model_id"], row["base_tier"]) == (base, tier)
+
+
+def test_external_links_only_for_models_without_a_table4_row():
+    m = models()
+    external = m[m["base_tier"] == curate.EXTERNAL_TIER]
+    assert external.index.tolist() == ["llama-omni"] and (external["group"] == "").all()
+    assert "arXiv 2409.06666" in external.loc["llama-omni", "base_evidence"]
+    frame = m.reset_index()
+    with pytest.raises(curate.CurationError, match="'cogvlm-chat' has a Table 4 row"):
+        curate.with_external_bases(frame, {"cogvlm-chat": ("vicuna-7b-v1.5", "x")})
+    with pytest.raises(curate.CurationError, match="unknown model 'nope'"):
+        curate.with_external_bases(frame, {"nope": ("vicuna-7b-v1.5", "x")})
 
 
 def test_parsed_columns():

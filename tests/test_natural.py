@@ -118,23 +118,104 @@ def test_resampled_means_by_hand():
     assert out[0, 0] == pytest.approx(5 / 3) and np.isnan(out[1, 0])
 
 
-def test_random_effects_pooling_formula():
+def test_dersimonian_laird_pooling_by_hand():
+    """The classical pooling (now ``meta.random_effects(..., "DL", "z")``), by hand."""
+    from glscore.analysis import meta
+
     # y = 0, 2, 4 with se = 1, 1, 2: w = 1, 1, 1/4, sum 2.25
     # fixed = (0 + 2 + 1) / 2.25 = 4/3; Q = (4/3)^2 + (2/3)^2 + (8/3)^2 / 4 = 4
     # C = 2.25 - (1 + 1 + 1/16) / 2.25 = 4/3; tau^2 = (Q - 2) / C = 1.5
     # w* = 1/2.5, 1/2.5, 1/5.5; mu = (0 + 2/2.5 + 4/5.5) / (2/2.5 + 1/5.5)
-    r = natural.random_effects(np.array([0.0, 2.0, 4.0]), np.array([1.0, 1.0, 2.0]))
+    r = meta.random_effects(np.array([0.0, 2.0, 4.0]), np.array([1.0, 1.0, 4.0]), "DL", "z")
     w_star = np.array([1 / 2.5, 1 / 2.5, 1 / 5.5])
-    assert r["k"] == 3 and r["q"] == pytest.approx(4.0)
-    assert r["tau"] == pytest.approx(math.sqrt(1.5))
-    assert r["i2"] == pytest.approx(50.0)  # (4 - 2) / 4
-    assert r["mu"] == pytest.approx((2 / 2.5 + 4 / 5.5) / w_star.sum())
-    assert r["se"] == pytest.approx(w_star.sum() ** -0.5)
-    # homogeneous estimates: tau = 0, I2 = 0, the fixed-effect mean
-    h = natural.random_effects(np.array([1.0, 1.0]), np.array([1.0, 2.0]))
-    assert h["tau"] == 0 and h["i2"] == 0 and h["mu"] == pytest.approx(1.0)
-    # zero standard errors and NaN are left out
-    assert natural.random_effects(np.array([1.0, NAN]), np.array([0.0, 1.0]))["k"] == 0
+    assert r.k == 3 and r.q == pytest.approx(4.0)
+    assert r.tau == pytest.approx(math.sqrt(1.5))
+    assert r.i2 == pytest.approx(50.0)  # (4 - 2) / 4
+    assert r.mu == pytest.approx((2 / 2.5 + 4 / 5.5) / w_star.sum())
+    assert r.se == pytest.approx(w_star.sum() ** -0.5)
+
+
+def test_cluster_se_by_hand_and_against_a_loop():
+    # one task per group: the ordinary se, sd / sqrt(n)
+    d = np.array([[1.0, 4.0, 2.0, 9.0, NAN]])
+    se, g = natural.cluster_se(d, np.array(["a", "b", "c", "d", "e"]))
+    assert g[0] == 4 and se[0] == pytest.approx(np.std(d[0, :4], ddof=1) / 2)
+    # a plain loop over groups: G/(G-1) sum_g (sum_t in g (d_t - D))^2 / n^2
+    rng = np.random.default_rng(1)
+    d = rng.normal(size=(3, 12))
+    d[1, [0, 5]] = NAN
+    groups = np.array(list("aabbbccddeef"))
+    se, g = natural.cluster_se(d, groups)
+    for row, s_row, g_row in zip(d, se, g, strict=True):
+        known = np.isfinite(row)
+        mean = row[known].mean()
+        sums = {}
+        for value, label in zip(row, groups, strict=True):
+            if np.isfinite(value):
+                sums[label] = sums.get(label, 0.0) + value - mean
+        n, big_g = known.sum(), len(sums)
+        assert g_row == big_g
+        assert s_row == pytest.approx(math.sqrt(big_g / (big_g - 1) * sum(
+            v * v for v in sums.values()) / n ** 2))
+
+
+def test_task_bootstrap_agrees_with_scipy_bootstrap():
+    """The task bootstrap's percentile interval of a mean, against scipy.stats.bootstrap
+    (percentile method) on the same data: equal up to Monte-Carlo error."""
+    from scipy import stats
+
+    rng = np.random.default_rng(4)
+    d = rng.normal(2.0, 5.0, size=60)
+    ours = natural.pair_statistics(d[None, :], np.arange(60).astype(str), n_boot=20000, seed=2)
+    theirs = stats.bootstrap((d,), np.mean, n_resamples=20000, method="percentile",
+                             random_state=np.random.default_rng(3)).confidence_interval
+    se = d.std(ddof=1) / math.sqrt(60)
+    assert ours.loc[0, "ci_low"] == pytest.approx(theirs.low, abs=0.05 * se)
+    assert ours.loc[0, "ci_high"] == pytest.approx(theirs.high, abs=0.05 * se)
+
+
+def test_pair_tests_match_scipy_and_add_the_floor():
+    from scipy import stats
+
+    rng = np.random.default_rng(5)
+    d = rng.normal(1.0, 4.0, size=40)
+    groups = np.repeat(np.arange(8), 5).astype(str)
+    plain = natural.pair_statistics(d[None, :], groups, n_boot=0).iloc[0]
+    # task level without a floor: the one-sample t-test
+    assert plain["p_task"] == pytest.approx(stats.ttest_1samp(d, 0.0).pvalue)
+    # skill-group level: t = D / se_cluster with G - 1 = 7 degrees of freedom
+    t = d.mean() / plain["se_cluster"]
+    assert plain["p_cluster"] == pytest.approx(2 * stats.t.sf(abs(t), 7))
+    half = stats.t.ppf(0.975, 7) * plain["se_cluster"]
+    assert plain["call_cluster_high"] - plain["mean_diff"] == pytest.approx(half)
+    # the floor's variance is added: se^2 + f^2
+    floored = natural.pair_statistics(d[None, :], groups, n_boot=0, floor_sd=2.0).iloc[0]
+    t2 = d.mean() / math.sqrt(plain["se_cluster"] ** 2 + 4.0)
+    assert floored["p_cluster"] == pytest.approx(2 * stats.t.sf(abs(t2), 7))
+    assert floored["p_cluster"] > plain["p_cluster"]
+
+
+def test_calls_under_holm_and_bh_by_hand():
+    table = pd.DataFrame({
+        "tier": ["exact", "exact", "version", "sibling", "external"], "n": [10, 10, 10, 0, 10],
+        "mean_diff": [3.0, -2.0, 1.0, NAN, -9.0], "base": list("aabcd"),
+        "p_task": [0.001, 0.02, 0.03, NAN, 0.0001], "p_cluster": [0.01, 0.02, 0.2, NAN, 1e-6]})
+    out = natural.pair_calls(table)
+    # family: the 3 Table-4 pairs with n > 0 (the external row and the n = 0 pair get no call)
+    assert out["call_cluster_holm"].tolist()[3:] == ["", ""]
+    # skill groups, Holm (m = 3): 3 * .01 = .03 < .05 better; max(.03, 2 * .02) = .04 worse;
+    # max(.04, .2) = .2 indistinguishable
+    assert out["call_cluster_holm"].tolist()[:3] == ["better", "worse", "indistinguishable"]
+    # unadjusted: .01 and .02 below .05
+    assert out["call_cluster_none"].tolist()[:3] == ["better", "worse", "indistinguishable"]
+    # tasks, Holm: 3 * .001, max(2 * .02, .003) = .04, max(.03, .04) = .04 -> all three clear
+    assert out["call_task_holm"].tolist()[:3] == ["better", "worse", "better"]
+    # tasks, BH: .003, min(.02 * 3/2, .03) = .03, .03 -> all clear
+    assert out["call_task_bh"].tolist()[:3] == ["better", "worse", "better"]
+    counts = natural.call_counts(out).set_index(["interval", "adjustment"])
+    assert counts.loc[("cluster", "holm"), ["better", "worse", "indistinguishable"]].tolist() == [
+        1, 1, 1]
+    assert counts.loc[("task", "holm"), "better_bases"] == 2   # bases a and b
 
 
 def test_sign_test_by_hand():
@@ -144,16 +225,60 @@ def test_sign_test_by_hand():
 
 
 def test_noise_floor_from_a_second_printed_row(tmp_path):
+    from glscore.analysis import floor
+
     nat = _tiny(tmp_path, "m,NLP-001,52.0\nm,NLP-002,57.0\nm,NLP-003,70.0\n")
-    floor = natural.noise_floor(nat)
-    nlp = floor[floor["sheet"] == "NLP"].iloc[0]
+    screened = floor.screen(nat)
+    nlp = screened[screened["sheet"] == "NLP"].iloc[0]
     # m - m@2: 50-52 = -2, 60-57 = 3, 70-70 = 0
     assert (nlp["model_a"], nlp["model_b"], nlp["kind"]) == ("m", "m@2", "printed twice")
     assert nlp["n"] == 3 and nlp["mean_diff"] == pytest.approx(1 / 3)
-    assert nlp["identical"] == 1
-    assert natural.noise_band(floor) == pytest.approx(1 / 3)
+    assert nlp["identical"] == 1 and nlp["identical_share"] == pytest.approx(1 / 3)
+    assert nlp["used"]   # 1 of 3 identical is no copy; no other model shares 10 tasks
+    assert floor.floor_sd(screened) == pytest.approx(1 / 3)
     # second rows are never paired, never flagged, and kept out of the published bench
     assert "m@2" not in natural.published(nat).models
+
+
+def test_a_second_row_that_is_a_copy_is_not_used(tmp_path):
+    from glscore.analysis import floor
+
+    nat = _tiny(tmp_path, "m,NLP-001,50.0\nm,NLP-002,60.0\nm,NLP-003,71.0\n")
+    row = floor.screen(nat).iloc[0]
+    assert row["identical"] == 2 and not row["used"]      # 2 of 3 values repeated
+    assert row["why"] == "a copy: 2 of 3 values identical to its twin's"
+    assert np.isnan(floor.floor_sd(floor.screen(nat)))
+
+
+def test_not_evaluated_is_not_zero(tmp_path):
+    """A model without a printed NLP row is n = 0 in zero mode too; a model with rows
+    that are all unsupported reads as 0 there (General-Level's own reading)."""
+    values = np.array([[30.0, 50.0, 60.0, 70.0, 20.0],    # m: the MLLM
+                       [40.0, NAN, NAN, NAN, NAN],        # e: evaluated on Image only
+                       [NAN, NAN, NAN, NAN, NAN]])         # u: rows printed, all unsupported
+    bench = Benchmark(_tasks(), ("m", "e", "u"), values, source="tiny")
+    meta = _meta([
+        {"model_id": "e", "display_name": "E", "base_model_id": "m", "base_tier": "exact"},
+        {"model_id": "u", "display_name": "U", "base_model_id": "m", "base_tier": "exact"},
+        {"model_id": "m", "display_name": "M"}])
+    alt = tmp_path / "alt.csv"
+    alt.write_text("model_id,task_id,value\n", encoding="utf-8")
+    nat = natural.prepare(bench, "paper", meta, alt, min_run=2, min_models=3)
+    # without printed rows the matrix cannot tell them apart: both not evaluated on NLP
+    table = natural.pairs_table(nat, "zero", n_boot=0)
+    assert table["n"].tolist() == [0, 0]
+    # with the printed rows: u printed NLP rows (unsupported), e none
+    printed = pd.DataFrame({"model_id": ["m"] * 5 + ["e"] + ["u"] * 4,
+                            "task_id": list(_tasks()["task_id"]) + ["IC-001"]
+                            + [f"NLP-00{k}" for k in range(1, 5)]})
+    nat = natural.Natural(nat.scoring, nat.meta, nat.copies, nat.shared, nat.flagged,
+                          natural.evaluated_cells(nat.bench, printed))
+    zero = natural.pairs_table(nat, "zero", n_boot=0).set_index("mllm")
+    assert zero.loc["e", "n"] == 0                       # not evaluated: not a score of 0
+    assert zero.loc["u", "n"] == 4                       # 0 - m on N1..N4
+    assert zero.loc["u", "mean_diff"] == pytest.approx(-(50 + 60 + 70 + 20) / 4)
+    assert natural.apart(natural.pairs_table(nat, "drop", n_boot=0))["reason"].tolist() == [
+        "not evaluated on NLP (no printed row)", "no NLP task supported by both"]
 
 
 # ---------------------------------------------------------------- the paper data
@@ -186,10 +311,59 @@ def test_paper_pair_difference_from_the_csv(paper):
     assert np.allclose(mine.sort_index().to_numpy(), d.sort_index().to_numpy())
 
 
-def test_paper_floor_excludes_rows_that_are_other_models(paper):
-    floor = natural.noise_floor(paper)
-    assert set(floor["model_a"]) <= {"anygpt", "qwen2-vl-72b", "gpt-4o"}
-    assert {"deepseek-vl-7b-base@2", "internvl-2-26b@2"}.isdisjoint(floor["model_b"])
+def test_paper_floor_screening(paper):
+    """The screening of the paper's candidate repeats, each verdict from the data."""
+    from glscore.analysis import floor
+
+    screened = floor.screen(paper)
+    used = screened[screened["used"]]
+    assert set(zip(used["model_b"], used["sheet"], strict=True)) == {
+        ("gpt-4o-4096", "NLP"), ("chatgpt-4o-latest", "NLP"),
+        ("gpt-4o-4096", "Image-Comprehension"), ("chatgpt-4o-latest", "Image-Comprehension")}
+    why = screened.set_index("model_b")["why"]
+    assert why["anygpt@2"] == "a copy: 59 of 106 values identical to its twin's"
+    assert why["qwen2-vl-72b@2"].startswith("nearer Gemini-1.5-Pro (mean |difference| 6.0) "
+                                            "than its twin (8.4)")
+    assert "a copy of InternVL-2.5-26B's row" in why["internvl-2-26b@2"]
+    assert why["deepseek-vl-7b-base@2"].startswith("nearer GLaMM")
+    # the floor: RMS of the two used NLP mean differences
+    nlp = used[used["sheet"] == "NLP"]["mean_diff"].to_numpy()
+    assert floor.floor_sd(screened) == pytest.approx(math.sqrt((nlp ** 2).mean()))
+    assert floor.used_count(screened) == 2
+
+
+def test_external_pair_is_a_sensitivity_only(paper):
+    table = natural.pairs_table(paper, n_boot=0)
+    ext = table[table["tier"] == natural.EXTERNAL]
+    assert ext[["mllm", "base"]].values.tolist() == [["llama-omni",
+                                                      "meta-llama-3.1-8b-instruct"]]
+    assert ext["call_cluster_holm"].tolist() == [""]       # outside the family of calls
+    flags = natural.external_table(paper, table).iloc[0]
+    assert flags["flags"] == "run of 11 identical values (NLP-040 to NLP-050)"
+    assert flags["identical"] == 30
+    pool = natural.pooling_table(paper, table)
+    k = pool[pool["method"] == "hksj"].set_index("group")["k"]
+    assert (k["exact"], k["exact+external"], k["all"]) == (4, 5, 48)
+
+
+def test_pooling_table_is_meta_on_the_pairs(paper):
+    """Each method of the pooling table is glscore.analysis.meta on the pairs' means and
+    variances (se_cluster^2 + floor^2), grouped by base where the method says so."""
+    from glscore.analysis import meta
+
+    table = natural.pairs_table(paper, n_boot=0, floor_sd=0.5)
+    pool = natural.pooling_table(paper, table).set_index(["group", "method"])
+    exact = table[(table["tier"] == "exact") & (table["n"] > 0)]
+    v = exact["se_cluster"] ** 2 + 0.25
+    hk = meta.random_effects(exact["mean_diff"], v, "REML", "hksj")
+    row = pool.loc[("exact", "hksj")]
+    assert (row["mu"], row["ci_low"], row["pi_high"]) == pytest.approx((hk.mu, hk.ci_low,
+                                                                        hk.pi_high))
+    cl = meta.cluster_robust(exact["mean_diff"], v, exact["base"], "REML")
+    row = pool.loc[("exact", "cluster")]
+    assert (row["units"], row["ci_high"]) == (2, pytest.approx(cl.ci_high))
+    assert pool.loc[("exact", "per_base"), "units"] == 2
+    assert pool.loc[("version", "per_base"), "units"] == 4
 
 
 def test_known_copy_run_is_flagged(paper):
@@ -209,11 +383,23 @@ def test_known_copy_run_is_flagged(paper):
 def test_cli_json_is_strict_and_complete(capsys):
     assert main(["natural", "--json", "--n-boot", "50"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"pairs", "copies"} <= set(out)
+    assert {"pairs", "calls", "apart", "pooled", "pooled_by_mode", "external", "floor",
+            "copies"} <= set(out)
     pair = out["pairs"][0]
-    assert {"mllm", "base", "tier", "n", "mean_diff", "ci", "wins", "losses", "sign_p"} <= set(
-        pair)
+    assert {"mllm", "base", "tier", "n", "mean_diff", "ci", "cluster_ci", "wins", "losses",
+            "sign_p", "tests"} <= set(pair)
+    assert set(pair["tests"]) == {"cluster", "task"}
+    assert set(pair["tests"]["cluster"]["calls"]) == {"holm", "bh", "none"}
     assert len(pair["ci"]) == 2
+    exact = out["pooled"]["exact"]
+    assert exact["k"] == 4 and exact["bases"] == 2
+    assert {"hksj", "cluster", "per_base", "z_dl"} <= set(exact)
+    assert len(exact["hksj"]["ci"]) == 2 and len(exact["hksj"]["prediction_interval"]) == 2
+    assert exact["cluster"]["units"] == 2
+    assert out["external"][0]["mllm"] == "llama-omni" and out["external"][0]["flags"]
+    assert {a["mllm"] for a in out["apart"]} == {"internvl-2-8b", "internvl-2.5-8b", "vidagent",
+                                                 "lisa-7b", "lm4lv"}
+    assert out["floor"]["sd"] > 0 and len(out["calls"]) == 6
     copy = out["copies"][0]
     assert len(copy["models"]) == 2 and {"sheet", "run"} <= set(copy)
 
@@ -221,9 +407,10 @@ def test_cli_json_is_strict_and_complete(capsys):
 def test_cli_table_and_bad_option(capsys):
     assert main(["natural", "--n-boot", "0"]) == 0
     text = capsys.readouterr().out
-    assert "CogVLM-Chat" in text and "noise band" in text
+    assert "CogVLM-Chat" in text and "95% band" in text and "HKSJ" in text
     assert main(["natural", "--n-boot", "-1"]) == 2
-    assert capsys.readouterr().err.strip() == "glscore: error: --n-boot must be >= 0, got -1"
+    assert capsys.readouterr().err.strip() == ("glscore: error: --n-boot must lie in "
+                                               "0..100,000, got -1")
 
 
 def test_ladders_are_one_recipe_and_skip_doubtful_rows():
@@ -235,11 +422,38 @@ def test_ladders_are_one_recipe_and_skip_doubtful_rows():
     assert (lad["small_b"] < lad["large_b"]).all()
 
 
+def _pool(rows: list[tuple]) -> pd.DataFrame:
+    cols = ["group", "method", "k", "units", "bases", "mu", "ci_low", "ci_high", "pi_low",
+            "pi_high"]
+    return pd.DataFrame(rows, columns=cols)
+
+
 def test_paper_comparison_sentence_follows_the_intervals():
-    pool = pd.DataFrame({"tier": ["exact", "version", "sibling", "all"], "k": [2, 3, 0, 5],
-                         "mu": [-3.0, 1.0, np.nan, 0.0], "ci_low": [-5.0, -1.0, np.nan, -1.0],
-                         "ci_high": [-1.0, 3.0, np.nan, 1.0]})
+    pool = _pool([
+        ("exact", "hksj", 2, 2, 2, -3.0, -5.0, -1.0, -9.0, 3.0),
+        ("exact", "z_dl", 2, 2, 2, -3.0, -4.0, -2.0, NAN, NAN),
+        ("exact", "cluster", 2, 1, 1, -3.0, -20.0, 14.0, NAN, NAN),
+        ("version", "hksj", 3, 3, 1, 1.0, -1.0, 3.0, -4.0, 6.0),
+        ("sibling", "hksj", 0, 0, 0, NAN, NAN, NAN, NAN, NAN),
+    ])
     text = natural.finding_paper_comparison(pool)
-    assert "the exact tier shows a loss (-3.00 [-5.00, -1.00], 2 pairs)" in text
-    assert "the version tier shows no clear difference" in text
-    assert "sibling" not in text and "older backbones" not in text
+    assert text.startswith("Against its own base LLM (exact tier: 2 pairs on 2 bases), a "
+                           "generalist's NLP score differs by -3.00 [-5.00, -1.00] points")
+    assert "): a loss; the verdict changes under cluster-robust by base" in text
+    assert "(1 bases): -3.00 [-20.00, +14.00], no clear difference" in text
+    assert "it stays a loss under z interval, DL tau^2 (naive): -3.00 [-4.00, -2.00]" in text
+    assert "the version tier shows no clear difference (+1.00 [-1.00, +3.00], 3 pairs" in text
+    assert "sibling" not in text.split("Only the exact tier")[0].split("version tier")[1]
+
+
+def test_pairs_sentence_counts_the_calls():
+    table = pd.DataFrame({
+        "tier": ["exact", "exact", "version", "version"], "n": [10, 10, 10, 0],
+        "mean_diff": [3.0, -2.0, 1.0, NAN], "base": list("aabb"),
+        "p_task": [0.001, 0.02, 0.03, NAN], "p_cluster": [0.01, 0.02, 0.2, NAN]})
+    text = natural.finding_pairs(natural.pair_calls(table), 0.5, 2)
+    assert text.startswith("3 linked pairs (a generalist and a language model of its family) "
+                           "share NLP tasks (2 exact, 1 version, 0 sibling; 1 more linked pair(s)")
+    assert "with Holm's adjustment over the 3 pairs, 1 generalists score clearly above" in text
+    assert "1 clearly below, and 1 are indistinguishable" in text
+    assert "tasks, Holm: 2 above, 1 below" in text

@@ -1,4 +1,5 @@
-"""Figures of the natural experiments and the noise study: they draw, and no text is below 7 pt."""
+"""Figures of the natural experiments and the noise study: they draw at print width, and
+no text is below 7 pt."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from glscore.analysis import natural, noise
+from glscore.analysis import floor, natural, noise
 from glscore.figures import natural as figures
-from glscore.figures.style import apply_style
+from glscore.figures.style import FULL_WIDTH, apply_style
 
 
 @pytest.fixture(scope="module")
 def results():
     nat = natural.prepare()
-    table = natural.pairs_table(nat, n_boot=50)
-    band = natural.noise_band(natural.noise_floor(nat))
+    screened = floor.screen(nat)
+    f = floor.floor_sd(screened)
+    table = natural.pairs_table(nat, n_boot=50, floor_sd=f)
+    band = floor.band(screened)
     mc = noise.simulate(natural.published(nat), noise.NoiseModel(0.16, 1), n_draws=4, chunk=2)
-    return nat, table, band, mc
+    return nat, table, band, mc, f
 
 
 def _smallest_font(fig: Figure) -> float:
@@ -26,24 +29,29 @@ def _smallest_font(fig: Figure) -> float:
     return min(sizes)
 
 
-def test_every_figure_draws_with_no_text_below_7pt(results):
-    nat, table, band, mc = results
+def test_every_figure_draws_at_print_width_with_no_text_below_7pt(results):
+    nat, table, band, mc, f = results
     with apply_style():
         made = [
-            figures.plot_forest(table, band, natural.pooled(table)),
+            figures.plot_forest(table, band, natural.pooling_table(nat, table)),
             figures.plot_skill_groups(natural.by_skill_group(nat, table), band),
-            figures.plot_sensitivity(natural.mode_shift(natural.sensitivity(nat, 0)), band),
+            figures.plot_sensitivity(natural.mode_shift(natural.sensitivity(nat, 0, 0, f)),
+                                     band),
             figures.plot_rank_intervals(noise.rank_summary(mc)),
         ]
         for fig in made:
             assert isinstance(fig, Figure)
+            assert fig.get_figwidth() == FULL_WIDTH
             assert _smallest_font(fig) >= figures.MIN_FONT
 
 
-def test_forest_title_states_the_counts(results):
-    _, table, band, _ = results
+def test_forest_title_states_the_calls(results):
+    _, table, band, _, _ = results
     fig = figures.plot_forest(table, band)
-    title = fig.axes[0].get_title()
-    usable = table[table["n"] > 0]
-    down = int((natural.beyond_band(usable, band) & (usable["mean_diff"] < 0)).sum())
-    assert title.startswith(f"{down} of {len(usable)} generalists score below")
+    title = fig.get_suptitle()
+    calls = table.loc[table[natural.DEFAULT_CALL] != "", natural.DEFAULT_CALL]
+    down, up = int((calls == "worse").sum()), int((calls == "better").sum())
+    assert title.startswith(f"{down} of {len(calls)} generalists score clearly below")
+    assert f"{up} clearly above" in title
+    legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert "thick: 95% task bootstrap" in legend and "thin: 95% skill-group test" in legend

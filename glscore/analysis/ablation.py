@@ -9,21 +9,28 @@ published one (``strict``, ``per_modality``, ``harmonic``):
 
 * models per level and the level migration matrix (published level in rows,
   variant level in columns);
-* Kendall's tau-b and Spearman's rho of the two rankings, the overlap of the
-  two top-10s, the models entering and leaving Level-4.
+* Kendall's tau-b and Spearman's rho of the two rankings over the models
+  with multimodal support (the language-only models always tie at the
+  bottom and would inflate the agreement; ``tau_models`` says how many),
+  the overlap of the two top-10s, the models entering and leaving Level-4.
 
 The ranking of a leaderboard is by level reached, then by the score at that
 level: the key is the dense rank of ``(level, score_at_level)``, see
 :func:`ranking_key`. Ties keep the models' order; the leaderboards
 (:mod:`glscore.analysis.leaderboard`) break them by the next lower level and the name.
 
-The bootstrap (:func:`bootstrap`) resamples tasks with replacement within
-each modality-paradigm group (NLP included), so the group sizes stay fixed.
-A resample is a count vector per group; the group means of all resamples
-are one matrix product ``values[:, group] @ counts.T / n_group``, computed in
-chunks of resamples. From the resamples: percentile intervals of every
-model's Level-2/3/4, the probability of each level, and the probability that
-each adjacent pair of the published ranking keeps its order.
+The bootstrap (:func:`bootstrap`) asks how much the levels depend on which
+tasks happen to be in the benchmark: a sensitivity to benchmark composition,
+not a confidence statement about a model. By default it resamples *skill
+groups* (``skill_group_id`` of the tasks table: tasks of one group measure
+one skill and move together) with replacement within each
+modality-paradigm stratum (NLP included), each drawn group bringing all its
+tasks; ``unit="task"`` resamples single tasks instead (the sensitivity). A
+resample is a count per task; a group mean is ``values[:, group] @ counts.T /
+sum(counts)`` (the resampled benchmark's own number of tasks in the group),
+computed in chunks of resamples. From the resamples: percentile intervals of
+every model's Level-2/3/4, the probability of each level, and the
+probability that each adjacent pair of the published ranking keeps its order.
 
 Sentences stating findings are built by the ``finding_*`` functions, charts
 by the ``plot_*`` functions (each returns a Figure).
@@ -39,6 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from glscore.analysis.scopes import multimodal
 from glscore.core import levels, scoring
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
@@ -56,12 +64,15 @@ DEFAULT_RULES: tuple[tuple[str, dict[str, float]], ...] = (
     ("excess", {}),
     ("noisy_sota", {"s": 2.0}),
     ("none", {}),
-    ("beats_base", {"d": 0.0, "tier": 2.0}),
+    ("beats_base", {"z": 1.96, "tier": 2.0}),
     ("noise_margin", {"z": 1.0}),
 )
 DEFAULT_MARGINS: tuple[float, ...] = (-0.1, -0.05, 0.05, 0.1)
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
 TOP_K = 10
+UNITS: tuple[str, ...] = ("skill_group", "task")
+"""Resampling units of the bootstrap, the default first."""
+UNIT_WORDS: dict[str, str] = {"skill_group": "skill groups", "task": "tasks"}
 
 
 # --------------------------------------------------------------------------- variants
@@ -107,7 +118,7 @@ def _rule_specs(rules: Mapping | Iterable | None) -> list[tuple[str, dict[str, f
         return [(n, dict(p)) for n, p in DEFAULT_RULES]
     if isinstance(rules, Mapping):
         return [(str(n), dict(p or {})) for n, p in rules.items()]
-    specs = []
+    specs: list[tuple[str, dict[str, float]]] = []
     for item in rules:
         if isinstance(item, str):
             specs.append((item, {}))
@@ -250,8 +261,14 @@ def migration_matrix(published: np.ndarray, variant: np.ndarray) -> pd.DataFrame
     return pd.DataFrame(counts, index=index, columns=pd.Index(LEVEL_RANGE, name="variant"))
 
 
-def rank_agreement(key_a: np.ndarray, key_b: np.ndarray) -> tuple[float, float]:
-    """Kendall's tau-b and Spearman's rho of two rankings (by their keys)."""
+def rank_agreement(key_a: np.ndarray, key_b: np.ndarray,
+                   keep: np.ndarray | None = None) -> tuple[float, float]:
+    """Kendall's tau-b and Spearman's rho of two rankings (by their keys), over
+    the models of ``keep`` (default: all)."""
+    if keep is not None:
+        key_a, key_b = np.asarray(key_a)[keep], np.asarray(key_b)[keep]
+    if np.array_equal(key_a, key_b):
+        return 1.0, 1.0
     if np.ptp(key_a) == 0 or np.ptp(key_b) == 0:
         return (1.0, 1.0) if np.array_equal(key_a, key_b) else (float("nan"), float("nan"))
     from scipy import stats  # imported here: scipy is slow to import
@@ -282,6 +299,11 @@ class AblationResult:
     levels: np.ndarray  # variants x models
     boot: list[BootResult] = field(default_factory=list)
     timing: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def multimodal(self) -> np.ndarray:
+        """Models with multimodal support: the ones the rank agreement is computed over."""
+        return multimodal(self.scores[0].supported_m)
 
     @property
     def labels(self) -> list[str]:
@@ -316,8 +338,9 @@ class AblationResult:
         """One row per variant: counts per level, agreement, Level-4 changes."""
         base_key, base_level = self.keys[0], self.levels[0]
         rows = []
+        keep = self.multimodal
         for i, v in enumerate(self.variants):
-            tau, rho = rank_agreement(base_key, self.keys[i])
+            tau, rho = rank_agreement(base_key, self.keys[i], keep)
             lv = self.levels[i]
             enter = [self.names[j] for j in np.flatnonzero((lv >= 4) & (base_level < 4))]
             leave = [self.names[j] for j in np.flatnonzero((lv < 4) & (base_level >= 4))]
@@ -326,7 +349,7 @@ class AblationResult:
                 "params": ";".join(f"{k}={p:g}" for k, p in v.params),
                 "aggregation": v.aggregation, "level4_mean": v.level4_mean,
                 **{f"level{k}": int((lv == k).sum()) for k in LEVEL_RANGE},
-                "kendall_tau": tau, "spearman_rho": rho,
+                "kendall_tau": tau, "spearman_rho": rho, "tau_models": int(keep.sum()),
                 "top10_overlap": top_overlap(base_key, self.keys[i], TOP_K),
                 "moved_up": int((lv > base_level).sum()),
                 "moved_down": int((lv < base_level).sum()),
@@ -335,11 +358,13 @@ class AblationResult:
         return pd.DataFrame(rows)
 
     def tau_matrix(self) -> pd.DataFrame:
-        """Kendall's tau-b between the rankings of every pair of variants."""
+        """Kendall's tau-b between the rankings of every pair of variants (models
+        with multimodal support)."""
         n = len(self.variants)
         out = np.ones((n, n))
+        keep = self.multimodal
         for a, b in itertools.combinations(range(n), 2):
-            out[a, b] = out[b, a] = rank_agreement(self.keys[a], self.keys[b])[0]
+            out[a, b] = out[b, a] = rank_agreement(self.keys[a], self.keys[b], keep)[0]
         return pd.DataFrame(out, index=self.labels, columns=self.labels)
 
     def variant_levels(self) -> pd.DataFrame:
@@ -362,8 +387,10 @@ class AblationResult:
 
 
 def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None = None,
-                 n_boot: int = 1000, seed: int = 0, chunk: int = 250) -> AblationResult:
-    """Score every variant, then bootstrap each (same resamples for all).
+                 n_boot: int = 1000, seed: int = 0, chunk: int = 250,
+                 unit: str = "skill_group") -> AblationResult:
+    """Score every variant, then bootstrap each (same resamples for all,
+    resampling ``unit``: skill groups within strata by default, or tasks).
 
     ``timing`` holds the seconds of the grid, the bootstrap and the total
     (for printing; never put it in a notebook output).
@@ -379,8 +406,9 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
     result = AblationResult(prep, variants, scores, keys, lv)
     grid_done = time.perf_counter()
     if n_boot > 0:
-        counts = resample_counts(prep, n_boot, seed)
-        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk) for v in variants]
+        counts = resample_counts(prep, n_boot, seed, unit)
+        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk, unit=unit)
+                       for v in variants]
     end = time.perf_counter()
     result.timing = {"grid_s": grid_done - start, "bootstrap_s": end - grid_done,
                      "total_s": end - start}
@@ -391,7 +419,8 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
 
 @dataclass
 class BootResult:
-    """Bootstrap replicates (models x resamples) of one variant."""
+    """Bootstrap replicates (models x resamples) of one variant, and the
+    resampling unit (``skill_group`` or ``task``)."""
 
     variant: Variant
     models: tuple[str, ...]
@@ -401,6 +430,7 @@ class BootResult:
     level4: np.ndarray
     level5: np.ndarray
     level: np.ndarray
+    unit: str = "skill_group"
 
     @property
     def n_boot(self) -> int:
@@ -444,40 +474,68 @@ class BootResult:
         })
 
 
-def resample_counts(prep: Scoring, n_boot: int, seed: int) -> list[np.ndarray]:
-    """Per group (:attr:`Prepared.groups`): resample counts, ``n_boot x n_group``.
+def check_unit(unit: str) -> str:
+    if unit not in UNITS:
+        raise InputError(f"unknown resampling unit '{unit}'; choose one of {list(UNITS)}")
+    return unit
 
-    Row ``b`` says how often each task of the group is drawn in resample
-    ``b`` (a multinomial with ``n_group`` draws, so the group keeps its size).
+
+def skill_groups(prep: Scoring) -> np.ndarray:
+    """The skill group of every task (``skill_group_id``); a tasks table without
+    that column gives every task its own group (skill-group resampling is
+    then task resampling)."""
+    tasks = prep.bench.tasks
+    if "skill_group_id" in tasks.columns:
+        return tasks["skill_group_id"].astype(str).to_numpy()
+    return tasks["task_id"].astype(str).to_numpy()
+
+
+def resample_counts(prep: Scoring, n_boot: int, seed: int,
+                    unit: str = "skill_group") -> list[np.ndarray]:
+    """Per stratum (:attr:`Prepared.groups`): resample counts, ``n_boot x n_stratum``.
+
+    Row ``b`` says how often each task of the stratum is in resample ``b``.
+    ``task``: a multinomial with ``n_stratum`` draws over the tasks (the
+    stratum keeps its size). ``skill_group``: ``G`` draws over the stratum's
+    ``G`` skill groups; a task counts as often as its group is drawn (the
+    stratum's size varies with the groups drawn).
     """
+    check_unit(unit)
     if n_boot < 1:
         raise InputError(f"n_boot must be >= 1, got {n_boot}")
     rng = np.random.default_rng(seed)
+    labels = skill_groups(prep)
     out = []
     for _, idx in prep.groups:
         n = len(idx)
         if n == 0:
             out.append(np.zeros((n_boot, 0)))
-        else:
+        elif unit == "task":
             out.append(rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float))
+        else:
+            names, codes = np.unique(labels[idx], return_inverse=True)
+            g = len(names)
+            drawn = rng.multinomial(g, np.full(g, 1.0 / g), size=n_boot).astype(float)
+            out.append(drawn[:, codes])
     return out
 
 
 def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
-              counts: list[np.ndarray] | None = None, chunk: int = 250) -> BootResult:
+              counts: list[np.ndarray] | None = None, chunk: int = 250,
+              unit: str = "skill_group") -> BootResult:
     """Bootstrap replicates of every model's levels under ``variant``.
 
-    With ``counts`` (from :func:`resample_counts`) the same resamples are
-    reused; all-ones counts reproduce :func:`evaluate` exactly.
+    With ``counts`` (from :func:`resample_counts`, made with ``unit``) the
+    same resamples are reused; all-ones counts reproduce :func:`evaluate`
+    exactly.
     """
-    counts = resample_counts(prep, n_boot, seed) if counts is None else counts
+    counts = resample_counts(prep, n_boot, seed, unit) if counts is None else counts
     n_boot = counts[0].shape[0]
     scores = np.nan_to_num(prep.norm.scores, nan=0.0)
     credit = credit_of(prep, variant)
     prof = variant_profile(prep, variant)
     groups = prep.groups
     gid = {name: k for k, (name, _) in enumerate(groups)}
-    sizes = np.array([len(idx) for _, idx in groups], dtype=float)
     n_models = scores.shape[0]
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("l2", "l3", "l4", "l5", "level")}
     for b0 in range(0, n_boot, chunk):
@@ -485,18 +543,23 @@ def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, s
         # group means of all resamples of the chunk: groups x models x b
         mean_s = np.zeros((len(groups), n_models, b1 - b0))
         mean_c = np.zeros_like(mean_s)
+        sizes = np.zeros((len(groups), b1 - b0))   # tasks of each group in each resample
         for k, (_, idx) in enumerate(groups):
             if len(idx):
-                w = counts[k][b0:b1].T / len(idx)
+                drawn = counts[k][b0:b1]
+                sizes[k] = drawn.sum(axis=1)
+                w = drawn.T / np.maximum(sizes[k], 1.0)
                 mean_s[k], mean_c[k] = scores[:, idx] @ w, credit[:, idx] @ w
         comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
         gen = [gid[f"{m}-generation"] for m in prep.modalities]
         if prof.aggregation == "pooled":
-            wc, wg = sizes[comp], sizes[gen]
-            wc, wg = wc / max(wc.sum(), 1.0), wg / max(wg.sum(), 1.0)
-            c2, g2 = np.tensordot(wc, mean_s[comp], 1), np.tensordot(wg, mean_s[gen], 1)
-            c3, g3 = np.tensordot(wc, mean_c[comp], 1), np.tensordot(wg, mean_c[gen], 1)
-            c2, g2, c3, g3 = c2[None], g2[None], c3[None], g3[None]
+            wc, wg = sizes[comp], sizes[gen]          # groups x resamples
+            wc = wc / np.maximum(wc.sum(axis=0), 1.0)
+            wg = wg / np.maximum(wg.sum(axis=0), 1.0)
+            c2 = np.einsum("gb,gmb->mb", wc, mean_s[comp])[None]
+            g2 = np.einsum("gb,gmb->mb", wg, mean_s[gen])[None]
+            c3 = np.einsum("gb,gmb->mb", wc, mean_c[comp])[None]
+            g3 = np.einsum("gb,gmb->mb", wg, mean_c[gen])[None]
         else:
             c2, g2, c3, g3 = mean_s[comp], mean_s[gen], mean_c[comp], mean_c[gen]
         out = levels.aggregate(c2, g2, c3, g3, mean_c[gid["NLP"]], prof.level4_epsilon,
@@ -507,7 +570,7 @@ def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, s
             parts[name].append(arr)
     cat = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
     return BootResult(variant, prep.bench.models, prep.bench.model_names,
-                      cat["l2"], cat["l3"], cat["l4"], cat["l5"], cat["level"])
+                      cat["l2"], cat["l3"], cat["l4"], cat["l5"], cat["level"], check_unit(unit))
 
 
 # --------------------------------------------------------------------------- findings
@@ -556,16 +619,24 @@ def finding_agreement(result: AblationResult) -> str:
         return "Only the strict rule was evaluated."
     lo = s.loc[s["kendall_tau"].idxmin()]
     return (
-        f"Kendall's tau with the strict-rule ranking (recomputed) ranges from {lo['kendall_tau']:.2f} "
+        f"Kendall's tau with the strict-rule ranking (recomputed), over the "
+        f"{int(s['tau_models'].iloc[0])} models with multimodal support (the "
+        f"{len(result.models) - int(s['tau_models'].iloc[0])} language-only models always tie "
+        f"and are left out), ranges from {lo['kendall_tau']:.2f} "
         f"({lo['variant']}) to {s['kendall_tau'].max():.2f} (median "
         f"{s['kendall_tau'].median():.2f}); the strict-rule top-{TOP_K} keeps between "
         f"{int(s['top10_overlap'].min())} and {int(s['top10_overlap'].max())} of its members."
     )
 
 
-def finding_level4(result: AblationResult) -> str:
-    """How many published Level-4 models stay there under every variant and
-    under resampling of the tasks."""
+def _keep_level4(boot: BootResult, club: np.ndarray) -> np.ndarray:
+    return (boot.level[club] >= 4).mean(axis=1)
+
+
+def finding_level4(result: AblationResult, other: BootResult | None = None) -> str:
+    """How many published Level-4 models stay there under every variant, and
+    how often under resampling of the benchmark's composition (per model;
+    ``other``: the same under the other resampling unit)."""
     club = np.flatnonzero(result.levels[0] >= 4)
     always = [result.names[j] for j in club if (result.levels[:, j] >= 4).all()]
     text = (f"{len(always)} of the {len(club)} strict-rule Level-4 models (recomputed) "
@@ -580,32 +651,50 @@ def finding_level4(result: AblationResult) -> str:
     if drops:
         text += " (" + "; ".join(drops) + ")"
     if result.boot:
-        p = (result.boot[0].level[club] >= 4).mean(axis=1)
-        text += (f"; under task resampling they keep Level-4 in {100 * p.min():.0f}% to "
-                 f"{100 * p.max():.0f}% of {result.boot[0].n_boot} resamples")
+        boot = result.boot[0]
+        p = _keep_level4(boot, club)
+        q = _keep_level4(other, club) if other is not None else None
+        other_unit = UNIT_WORDS[other.unit] if other is not None else ""
+        per_model = ", ".join(
+            f"{result.names[j]} {100 * p[k]:.0f}%"
+            + (f" (resampling {other_unit}: {100 * q[k]:.0f}%)" if q is not None else "")
+            for k, j in enumerate(club))
+        text += (f"; as a sensitivity to benchmark composition, resampling "
+                 f"{UNIT_WORDS[boot.unit]} within modality x paradigm strata "
+                 f"({boot.n_boot} resamples) they keep Level-4 in: {per_model}")
     entering = set()
     for i in range(1, len(result.variants)):
         entering |= set(np.flatnonzero((result.levels[i] >= 4) & (result.levels[0] < 4)))
     return text + f"; {len(entering)} other models reach Level-4 under some variant."
 
 
-def finding_bootstrap(result: AblationResult, top: int = TOP_K, threshold: float = 0.95) -> str:
-    """How many adjacent pairs of the published top-``top`` are stable."""
+def finding_bootstrap(result: AblationResult, top: int = TOP_K, threshold: float = 0.95,
+                      other: BootResult | None = None) -> str:
+    """How many adjacent pairs of the published top-``top`` keep their order
+    when the benchmark's composition is resampled (``other``: the count under
+    the other resampling unit, in the same sentence)."""
     if not result.boot:
         return "No bootstrap was run."
     boot = result.boot[0]
-    pairs = boot.pair_stability(result.published_order[:top])
+    order = result.published_order[:top]
+    pairs = boot.pair_stability(order)
     stable = int((pairs["p_kept"] >= threshold).sum())
     ci = boot.intervals(result.scores[0])
     width = ci["level3_hi"] - ci["level3_lo"]
     j = int(width.idxmax())
     weakest = pairs.loc[pairs["p_kept"].idxmin()]
+    alt = ""
+    if other is not None:
+        alt_stable = int((other.pair_stability(order)["p_kept"] >= threshold).sum())
+        alt = f" ({alt_stable} resampling {UNIT_WORDS[other.unit]})"
     return (
-        f"{stable} of the {len(pairs)} adjacent pairs in the strict-rule top-{top} (recomputed) keep their "
-        f"order in at least {100 * threshold:.0f}% of {boot.n_boot} task resamples; the least "
-        f"stable is {weakest['upper']} over {weakest['lower']} "
-        f"({100 * weakest['p_kept']:.0f}%), and the widest 95% Level-3 interval is "
-        f"{ci['name'][j]}'s ({ci['level3_lo'][j]:.1f} to {ci['level3_hi'][j]:.1f})."
+        f"Sensitivity to benchmark composition ({boot.n_boot} resamples of "
+        f"{UNIT_WORDS[boot.unit]} within modality x paradigm strata): {stable}{alt} of the "
+        f"{len(pairs)} adjacent pairs in the strict-rule top-{top} (recomputed) keep their "
+        f"order in at least {100 * threshold:.0f}% of resamples; the least stable is "
+        f"{weakest['upper']} over {weakest['lower']} ({100 * weakest['p_kept']:.0f}%), and the "
+        f"widest 95% Level-3 interval is {ci['name'][j]}'s ({ci['level3_lo'][j]:.1f} to "
+        f"{ci['level3_hi'][j]:.1f})."
     )
 
 

@@ -1,26 +1,34 @@
-"""Natural experiments in the published results: each generalist against its own base LLM.
+"""Natural experiments in the published results: each generalist against a language model
+of its own family on the NLP tasks.
 
-Many multimodal generalists were evaluated on the same 115 NLP tasks as the
-language model they were built on (``base_model_id`` of ``data/models.csv``,
-linked from the paper's Table 4 with an evidence tier ``exact`` / ``version``
-/ ``sibling``). For a pair (MLLM ``m``, base ``b``) and the NLP tasks ``T``:
+Many multimodal generalists were evaluated on the same 115 NLP tasks as a
+language model of the data that Table 4 of the paper links to their
+backbone (``base_model_id`` of ``data/models.csv``, with an evidence tier
+``exact`` = their own base LLM, ``version`` = an earlier or later version of
+it, ``sibling`` = another size or a related model of the family; and, apart
+from Table 4, ``external`` = a base named only by the model's own paper).
+For a pair (MLLM ``m``, base ``b``) and the NLP tasks ``T``:
 
 * ``d_t = s_{m,t} - s_{b,t}``: the paired difference on the 0-100 normalised
   scale of the chosen profile, over the tasks both support (``drop``, the
   default), or with unsupported cells read as 0 (``zero``: General-Level's own
-  reading), or without the cells the data-quality checks flag (``clean``);
-* ``n``, mean, median, wins (``d > 0``) and losses (``d < 0``), the two-sided
-  sign test ``P(Bin(wins + losses, 1/2))`` and the Wilcoxon signed-rank test
-  (zeros dropped);
-* two percentile intervals of the mean: resampling the NLP tasks (task
-  bootstrap) and resampling the NLP skill groups ``L-1 .. L-22`` with all
-  their tasks (cluster bootstrap, for tasks of one group that move together);
-* random-effects pooling over the pairs of a tier (DerSimonian-Laird, below);
-* a noise floor from the data itself: rows the paper prints twice for one
-  model (``data/scores_alternates.csv``) and pairs that are effectively one
-  model (:data:`NEAR_IDENTICAL`). A pair whose mean difference lies inside
-  the band ``+- max |mean difference of the floor|`` is not distinguishable
-  from re-running one model.
+  reading; a model with no printed row in a sheet is *not evaluated* there
+  and is never read as 0), or without the cells the data-quality checks flag
+  (``clean``);
+* ``n``, mean ``D``, median, wins (``d > 0``) and losses (``d < 0``), the
+  two-sided sign test ``P(Bin(wins + losses, 1/2))`` and the Wilcoxon
+  signed-rank test (zeros dropped);
+* two percentile bootstrap intervals of ``D``: resampling the NLP tasks
+  (task bootstrap), and resampling the NLP skill groups ``L-1 .. L-22``
+  with all their tasks (cluster bootstrap: tasks of one group move together);
+* the calls *better / worse / indistinguishable* (:func:`pair_calls`) from a
+  t-test of ``D`` whose variance adds, to the sampling variance of the
+  tasks (task level: ``sd^2 / n``; skill-group level: the cluster-robust
+  variance of :func:`cluster_se`), the variance ``f^2`` of re-running one
+  model (the noise floor, :mod:`glscore.analysis.floor`), with the
+  Holm or Benjamini-Hochberg adjustment over the pairs;
+* random-effects pooling per tier (:func:`pooling_table`, with
+  :mod:`glscore.analysis.meta`): HKSJ by default, the alternatives beside.
 
 Everything here returns frames and numbers; sentences are built by the
 ``finding_*`` functions from the same numbers; :mod:`glscore.figures.natural`
@@ -29,6 +37,7 @@ draws them.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from glscore import paths
+from glscore.analysis import meta
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scoring, score_detailed
@@ -46,27 +56,25 @@ from glscore.io import quality
 from glscore.io.loaders import load_paper
 
 TIERS: tuple[str, ...] = ("exact", "version", "sibling")
-"""Evidence tiers of a base-model link, strongest first (as in ``data/README.md``)."""
+"""Evidence tiers of a Table 4 base-model link, strongest first (``data/README.md``)."""
+EXTERNAL = "external"
+"""Tier of a base named by the model's own paper, not by Table 4: a sensitivity only."""
+LINK_TIERS: tuple[str, ...] = (*TIERS, EXTERNAL)
 MODES: tuple[str, ...] = ("drop", "zero", "clean")
 """Treatments of unsupported / suspicious cells (see the module docstring)."""
 ALT_SUFFIX = "@2"
 """Model-id suffix of a model's second printed row (``scores_alternates.csv``)."""
-
-#: Pairs of model ids that are effectively one model, with the reason.
-NEAR_IDENTICAL: tuple[tuple[str, str, str], ...] = (
-    ("gpt-4o", "gpt-4o-4096", "GPT-4o with a 4096-token output limit"),
-    ("gpt-4o", "chatgpt-4o-latest", "GPT-4o and its ChatGPT snapshot"),
-)
-#: Models whose second printed row is not used for the noise floor, with the reason.
-FLOOR_EXCLUDED: dict[str, str] = {
-    "deepseek-vl-7b-base": "its second NLP block may be DeepSeek-VL-7B-Chat (data/README.md)",
-    "internvl-2-26b": "its other Video row copies InternVL-2.5-26B's (data/README.md)",
-}
 #: Defaults of the data-quality checks used to flag cells (``clean`` mode).
 MIN_RUN = 8
 MIN_MODELS = 5
 Z95 = 1.959963984540054
 """The 97.5% quantile of the standard normal distribution."""
+ALPHA = 0.05
+"""Level of the pair calls (two-sided, after the adjustment)."""
+INTERVALS: tuple[str, ...] = ("cluster", "task")
+"""Units of the pair calls: skill groups (the default) and tasks."""
+DEFAULT_CALL = "call_cluster_holm"
+"""The call the sentences and figures use: skill-group interval, Holm's adjustment."""
 
 
 # --------------------------------------------------------------------------
@@ -121,7 +129,9 @@ class Natural:
 
     ``flagged`` (models x tasks) marks cells inside a copied run or holding a
     shared value (:mod:`glscore.io.quality`); second rows are never
-    flagged.
+    flagged. ``evaluated`` (models x tasks) says the model has a printed row
+    (supported or not) in the task's sheet: a model without one was not
+    evaluated there, which is not the same as scoring 0.
     """
 
     scoring: Scoring
@@ -129,6 +139,7 @@ class Natural:
     copies: pd.DataFrame
     shared: pd.DataFrame
     flagged: np.ndarray
+    evaluated: np.ndarray
 
     @property
     def bench(self) -> Benchmark:
@@ -170,14 +181,50 @@ def flagged_cells(bench: Benchmark, copies: pd.DataFrame, shared: pd.DataFrame) 
     return out & np.isfinite(bench.values)
 
 
+def evaluated_cells(bench: Benchmark, printed: pd.DataFrame | None = None) -> np.ndarray:
+    """Boolean (models x tasks): the model has a printed row in the task's sheet.
+
+    ``printed`` lists the printed rows (``model_id``, ``task_id``; a supported
+    value or not, ``data/scores.csv`` and the second rows of
+    ``scores_alternates.csv`` as ``model@2``). Without it a model counts as
+    evaluated on a sheet where it has at least one known value (a matrix
+    cannot tell an unprinted row from an unsupported one).
+    """
+    sheets = bench.tasks["sheet"].astype(str).to_numpy()
+    labels, sheet_of = np.unique(sheets, return_inverse=True)
+    per_sheet = np.zeros((len(bench.models), len(labels)), dtype=bool)
+    if printed is None:
+        known = np.isfinite(bench.values)
+        for k in range(len(labels)):
+            per_sheet[:, k] = known[:, sheet_of == k].any(axis=1)
+    else:
+        row = pd.Index(bench.models).get_indexer(printed["model_id"])
+        col = pd.Index(bench.tasks["task_id"]).get_indexer(printed["task_id"])
+        ok = (row >= 0) & (col >= 0)
+        per_sheet[row[ok], sheet_of[col[ok]]] = True
+    return per_sheet[:, sheet_of]
+
+
+def _printed_rows(alternates: Path | str | None = None) -> pd.DataFrame:
+    """``(model_id, task_id)`` of every printed cell of the committed data."""
+    path = Path(alternates) if alternates is not None else paths.DATA_DIR / "scores_alternates.csv"
+    first = pd.read_csv(paths.SCORES_CSV, usecols=["model_id", "task_id"])
+    second = pd.read_csv(path, usecols=["model_id", "task_id"])
+    second["model_id"] = second["model_id"] + ALT_SUFFIX
+    return pd.concat([first, second], ignore_index=True)
+
+
 def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper",
             meta: pd.DataFrame | None = None, alternates: Path | str | None = None,
             min_run: int = MIN_RUN, min_models: int = MIN_MODELS) -> Natural:
     """Score the paper data with its second printed rows once, and flag cells.
 
     The checks run on the published rows only (``bench``, before the second
-    rows are added).
+    rows are added). Which sheets a model was evaluated on comes from the
+    printed rows of ``data/`` for the paper data (``bench`` None), else from
+    the known values (:func:`evaluated_cells`).
     """
+    printed = _printed_rows(alternates) if bench is None else None
     bench = load_paper() if bench is None else bench
     meta = read_models() if meta is None else meta
     copies = quality.copied_runs(bench, min_run=min_run)
@@ -186,7 +233,19 @@ def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper",
     full = with_alternates(bench, alternates)
     flagged = np.zeros(full.values.shape, dtype=bool)
     flagged[: len(bench.models)] = flags
-    return Natural(score_detailed(full, profile), meta, copies, shared, flagged)
+    return Natural(score_detailed(full, profile), meta, copies, shared, flagged,
+                   evaluated_cells(full, printed))
+
+
+def published(nat: Natural) -> Benchmark:
+    """The benchmark without the second printed rows."""
+    keep = [m for m in nat.bench.models if not m.endswith(ALT_SUFFIX)]
+    return nat.bench.select_models(keep)
+
+
+def mapped_tasks(nat: Natural) -> list[str]:
+    """Task ids whose metric the profile maps (not used as printed)."""
+    return nat.bench.tasks["task_id"][nat.scoring.norm.mapped].tolist()
 
 
 # --------------------------------------------------------------------------
@@ -196,9 +255,9 @@ def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper",
 
 def links(meta: pd.DataFrame, models: Sequence[str] | None = None) -> pd.DataFrame:
     """Every generalist with a ``base_model_id``: ``mllm, base, tier, added,
-    paradigms, evidence``, in tier order then ``mllm``. ``added`` = its
-    modalities other than language. ``models`` keeps only pairs whose two
-    models are in it."""
+    paradigms, evidence``, in tier order (:data:`LINK_TIERS`) then ``mllm``.
+    ``added`` = its modalities other than language. ``models`` keeps only
+    pairs whose two models are in it."""
     linked = meta[meta["base_model_id"] != ""]
     frame = pd.DataFrame({
         "mllm": linked["model_id"].to_numpy(),
@@ -209,13 +268,14 @@ def links(meta: pd.DataFrame, models: Sequence[str] | None = None) -> pd.DataFra
         "paradigms": linked["paradigms"].to_numpy(),
         "evidence": linked["base_evidence"].to_numpy(),
     })
-    bad = sorted(set(frame["tier"]) - set(TIERS))
+    bad = sorted(set(frame["tier"]) - set(LINK_TIERS))
     if bad:
-        raise InputError(f"models.csv: unknown base_tier {bad[0]!r}; expected one of {TIERS}")
+        raise InputError(f"models.csv: unknown base_tier {bad[0]!r}; expected one of "
+                         f"{LINK_TIERS}")
     if models is not None:
         keep = set(models)
         frame = frame[frame["mllm"].isin(keep) & frame["base"].isin(keep)]
-    order = frame["tier"].map({t: i for i, t in enumerate(TIERS)})
+    order = frame["tier"].map({t: i for i, t in enumerate(LINK_TIERS)})
     frame = frame.assign(_o=order).sort_values(["_o", "mllm"], kind="stable")
     return frame.drop(columns="_o").reset_index(drop=True)
 
@@ -226,8 +286,9 @@ def differences(nat: Natural, a: Sequence[str], b: Sequence[str], mode: str = "d
 
     ``tasks`` is a boolean task mask (default: the NLP tasks). ``drop``: NaN
     where either cell is unsupported; ``zero``: an unsupported cell counts 0,
-    NaN only where both are unsupported; ``clean``: ``drop`` and NaN where
-    either cell is flagged by the data-quality checks.
+    NaN where both are unsupported or where either model was not evaluated
+    on the task's sheet (no printed row: not a 0); ``clean``: ``drop`` and NaN
+    where either cell is flagged by the data-quality checks.
     """
     if mode not in MODES:
         raise InputError(f"unknown mode '{mode}'; choose one of {list(MODES)}")
@@ -236,9 +297,10 @@ def differences(nat: Natural, a: Sequence[str], b: Sequence[str], mode: str = "d
     ia, ib = nat.rows(a), nat.rows(b)
     sa, sb = scores[ia], scores[ib]
     if mode == "zero":
-        both_missing = np.isnan(sa) & np.isnan(sb)
+        evaluated = nat.evaluated[:, mask]
+        absent = (np.isnan(sa) & np.isnan(sb)) | ~evaluated[ia] | ~evaluated[ib]
         out = np.nan_to_num(sa) - np.nan_to_num(sb)
-        out[both_missing] = np.nan
+        out[absent] = np.nan
         return out
     out = sa - sb
     if mode == "clean":
@@ -314,18 +376,67 @@ def wilcoxon_p(d: np.ndarray) -> float:
     return float(stats.wilcoxon(d).pvalue)
 
 
-STAT_COLUMNS = ("n", "mean_diff", "median_diff", "sd", "se", "wins", "losses", "ties",
-                "sign_p", "wilcoxon_p", "ci_low", "ci_high", "cluster_low", "cluster_high")
+def cluster_se(diffs: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster-robust standard error of each row's mean, and its number of clusters.
+
+    For a row with known differences ``d_t`` (``n`` of them, mean ``D``) in
+    ``G`` groups: ``se^2 = G / (G - 1) * sum_g (sum_{t in g} (d_t - D))^2 / n^2``
+    (the CR1 sandwich of a mean; NaN for ``G < 2``). With one task per group
+    it is ``sd / sqrt(n)`` (``sd`` with ``n - 1`` degrees of freedom).
+
+    >>> se, g = cluster_se(np.array([[1.0, 3.0, 5.0, 7.0]]), np.array(["a", "a", "b", "b"]))
+    >>> float(se[0]), int(g[0])   # D = 4, sums -4 and 4: 2 * 32 / 16 = 4
+    (2.0, 2)
+    """
+    known = np.isfinite(diffs)
+    n = known.sum(axis=1)
+    labels, codes = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(known, diffs, 0.0).sum(axis=1) / np.maximum(n, 1)
+    resid = np.where(known, diffs - mean[:, None], 0.0)
+    member = np.zeros((len(codes), len(labels)))
+    member[np.arange(len(codes)), codes] = 1.0
+    sums = resid @ member                       # rows x groups
+    present = (known.astype(float) @ member) > 0
+    g = present.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = g / (g - 1.0) * (sums ** 2).sum(axis=1) / n.astype(float) ** 2
+    return np.where(g >= 2, np.sqrt(var), np.nan), g
+
+
+STAT_COLUMNS = ("n", "mean_diff", "median_diff", "sd", "se", "groups", "se_cluster", "wins",
+                "losses", "ties", "sign_p", "wilcoxon_p", "ci_low", "ci_high", "cluster_low",
+                "cluster_high", "floor_sd", "p_task", "p_cluster", "call_task_low",
+                "call_task_high", "call_cluster_low", "call_cluster_high")
+
+
+def _t_test(mean: np.ndarray, se: np.ndarray, df: np.ndarray, level: float = 0.95
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two-sided p of ``mean = 0`` and the ``level`` interval, ``t`` with ``df``."""
+    from scipy import stats
+
+    ok = np.isfinite(mean) & np.isfinite(se) & (se > 0) & (df >= 1)
+    safe_df = np.where(ok, df, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(ok, 2.0 * stats.t.sf(np.abs(mean) / np.where(ok, se, 1.0), safe_df), np.nan)
+        half = stats.t.ppf(1.0 - (1.0 - level) / 2.0, safe_df) * se
+    return p, np.where(ok, mean - half, np.nan), np.where(ok, mean + half, np.nan)
 
 
 def pair_statistics(diffs: np.ndarray, groups: np.ndarray, n_boot: int = 2000,
-                    seed: int = 0) -> pd.DataFrame:
+                    seed: int = 0, floor_sd: float = 0.0) -> pd.DataFrame:
     """The statistics of :data:`STAT_COLUMNS` for each row of ``diffs``.
 
-    ``sd`` has ``n - 1`` degrees of freedom, ``se = sd / sqrt(n)``;
-    ``ci_*`` is the task-bootstrap and ``cluster_*`` the group-bootstrap
-    95% percentile interval of the mean (``groups``: one label per task).
-    With ``n_boot = 0`` the intervals are NaN.
+    ``sd`` has ``n - 1`` degrees of freedom, ``se = sd / sqrt(n)``,
+    ``se_cluster`` the cluster-robust one over ``groups`` skill groups
+    (:func:`cluster_se`). ``ci_*`` is the task-bootstrap and ``cluster_*``
+    the group-bootstrap 95% percentile interval of the mean (``groups``: one
+    label per task; NaN with ``n_boot = 0``). The calls' tests add the
+    variance of re-running one model, ``floor_sd^2``: task level
+    ``t = D / sqrt(se^2 + f^2)`` with ``n - 1`` degrees of freedom,
+    skill-group level ``t = D / sqrt(se_cluster^2 + f^2)`` with ``G - 1``;
+    ``p_*`` are their two-sided p-values, ``call_*_low/high`` their 95%
+    intervals.
     """
     known = np.isfinite(diffs)
     n = known.sum(axis=1)
@@ -335,12 +446,16 @@ def pair_statistics(diffs: np.ndarray, groups: np.ndarray, n_boot: int = 2000,
         median = np.nanmedian(diffs, axis=1)
         sd = np.nanstd(diffs, axis=1, ddof=1)
     se = np.where(n > 0, sd / np.sqrt(np.maximum(n, 1)), np.nan)
+    se_cl, g = cluster_se(diffs, groups)
     filled = np.where(known, diffs, 0.0)
     wins = ((filled > 0) & known).sum(axis=1)
     losses = ((filled < 0) & known).sum(axis=1)
+    f2 = float(floor_sd) ** 2
+    p_task, task_low, task_high = _t_test(mean, np.sqrt(se ** 2 + f2), n - 1.0)
+    p_cl, cl_low, cl_high = _t_test(mean, np.sqrt(se_cl ** 2 + f2), g - 1.0)
     frame = pd.DataFrame({
-        "n": n, "mean_diff": mean, "median_diff": median, "sd": sd, "se": se,
-        "wins": wins, "losses": losses, "ties": n - wins - losses,
+        "n": n, "mean_diff": mean, "median_diff": median, "sd": sd, "se": se, "groups": g,
+        "se_cluster": se_cl, "wins": wins, "losses": losses, "ties": n - wins - losses,
         "sign_p": [sign_test(w, k) for w, k in zip(wins, losses, strict=True)],
         "wilcoxon_p": [wilcoxon_p(row) for row in diffs],
     })
@@ -352,165 +467,217 @@ def pair_statistics(diffs: np.ndarray, groups: np.ndarray, n_boot: int = 2000,
     else:
         for c in ("ci_low", "ci_high", "cluster_low", "cluster_high"):
             frame[c] = np.nan
-    return frame
+    frame["floor_sd"] = float(floor_sd)
+    frame["p_task"], frame["p_cluster"] = p_task, p_cl
+    frame["call_task_low"], frame["call_task_high"] = task_low, task_high
+    frame["call_cluster_low"], frame["call_cluster_high"] = cl_low, cl_high
+    return frame[list(STAT_COLUMNS)]
 
 
 def pairs_table(nat: Natural, mode: str = "drop", n_boot: int = 2000, seed: int = 0,
-                pairs: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per pair (``mllm``, ``base``, ``tier``, ...) with its statistics.
+                pairs: pd.DataFrame | None = None, floor_sd: float = 0.0) -> pd.DataFrame:
+    """One row per pair (``mllm``, ``base``, ``tier``, ...) with its statistics
+    (:func:`pair_statistics`) and calls (:func:`pair_calls`).
 
     ``pairs`` defaults to :func:`links` of the models table (pairs of models
-    present in the data); ``mode`` is one of :data:`MODES`.
+    present in the data, the ``external`` tier included); ``mode`` is one of
+    :data:`MODES`; ``floor_sd`` is the noise floor (the SD of a mean
+    difference between two runs of one model, :func:`glscore.analysis.floor.floor_sd`).
     """
     pairs = links(nat.meta, nat.bench.models) if pairs is None else pairs
     diffs = differences(nat, pairs["mllm"].tolist(), pairs["base"].tolist(), mode)
     groups = nat.nlp_tasks["skill_group_id"].to_numpy(dtype=str)
-    stats = pair_statistics(diffs, groups, n_boot, seed)
+    stats = pair_statistics(diffs, groups, n_boot, seed, floor_sd)
     out = pd.concat([pairs.reset_index(drop=True), stats], axis=1)
     out.insert(1, "mllm_name", [nat.name(m) for m in out["mllm"]])
     out.insert(3, "base_name", [nat.name(m) for m in out["base"]])
+    ia, ib = nat.rows(out["mllm"].tolist()), nat.rows(out["base"].tolist())
+    out["evaluated"] = nat.evaluated[ia][:, nat.nlp].any(axis=1) & nat.evaluated[ib][
+        :, nat.nlp].any(axis=1)
     out["mode"] = mode
+    return pair_calls(out)
+
+
+# --------------------------------------------------------------------------
+# Calls: better / worse / indistinguishable, under each interval and adjustment.
+# --------------------------------------------------------------------------
+
+
+def call_columns() -> list[str]:
+    """``call_<interval>_<adjustment>`` for every interval and adjustment."""
+    return [f"call_{i}_{a}" for i in INTERVALS for a in meta.ADJUSTMENTS]
+
+
+def pair_calls(table: pd.DataFrame, alpha: float = ALPHA,
+               family: Sequence[str] = TIERS) -> pd.DataFrame:
+    """``table`` with a call per pair under every interval and adjustment.
+
+    The family of tests is the pairs with ``n > 0`` whose tier is in
+    ``family`` (the Table 4 tiers: the ``external`` row and pairs without a
+    shared task get no call, ``""``). A pair is ``better`` (``worse``) when its
+    adjusted p-value (:func:`glscore.analysis.meta.adjust`: Holm, Benjamini-
+    Hochberg, or none) is below ``alpha`` and ``D > 0`` (``< 0``), else
+    ``indistinguishable`` from re-running one model.
+    """
+    out = table.copy()
+    in_family = (out["n"] > 0) & out["tier"].isin(list(family))
+    sign = np.sign(out["mean_diff"].to_numpy())
+    for interval in INTERVALS:
+        p = np.where(in_family, out[f"p_{interval}"].to_numpy(dtype=float), np.nan)
+        for adjustment in meta.ADJUSTMENTS:
+            adjusted = meta.adjust(p, adjustment)
+            with np.errstate(invalid="ignore"):
+                clear = adjusted < alpha
+            call = np.where(clear & (sign > 0), "better",
+                            np.where(clear & (sign < 0), "worse", "indistinguishable"))
+            out[f"call_{interval}_{adjustment}"] = np.where(in_family, call, "")
     return out
 
 
-# --------------------------------------------------------------------------
-# Pooling.
-# --------------------------------------------------------------------------
-
-
-def random_effects(y: np.ndarray, se: np.ndarray) -> dict[str, float]:
-    """DerSimonian-Laird random-effects pooling of estimates ``y`` with standard errors ``se``.
-
-    ``w_i = 1/se_i^2``, ``Q = sum w_i (y_i - y_FE)^2`` with ``y_FE = sum w_i
-    y_i / sum w_i``, ``df = k - 1``, ``C = sum w_i - sum w_i^2 / sum w_i``,
-    ``tau^2 = max(0, (Q - df) / C)``, ``w*_i = 1/(se_i^2 + tau^2)``, pooled
-    ``mu = sum w*_i y_i / sum w*_i`` with ``se_mu = (sum w*_i)^(-1/2)``,
-    ``I^2 = max(0, (Q - df) / Q)`` (in percent). Only finite ``y`` with
-    ``se > 0`` enter; fewer than one gives NaN.
-
-    >>> r = random_effects(np.array([1.0, 3.0]), np.array([1.0, 1.0]))
-    >>> round(r["mu"], 3), round(r["tau"], 3), round(r["i2"], 1)   # Q=2, C=1, tau^2=1
-    (2.0, 1.0, 50.0)
-    """
-    y, se = np.asarray(y, dtype=float), np.asarray(se, dtype=float)
-    ok = np.isfinite(y) & np.isfinite(se) & (se > 0)
-    y, v = y[ok], se[ok] ** 2
-    k = len(y)
-    nan = float("nan")
-    if k == 0:
-        return {"k": 0, "mu": nan, "se": nan, "ci_low": nan, "ci_high": nan, "tau": nan,
-                "i2": nan, "q": nan}
-    w = 1.0 / v
-    fixed = float((w * y).sum() / w.sum())
-    q = float((w * (y - fixed) ** 2).sum())
-    df = k - 1
-    c = float(w.sum() - (w ** 2).sum() / w.sum())
-    tau2 = max(0.0, (q - df) / c) if c > 0 else 0.0
-    ws = 1.0 / (v + tau2)
-    mu = float((ws * y).sum() / ws.sum())
-    se_mu = float(ws.sum() ** -0.5)
-    i2 = max(0.0, (q - df) / q) * 100.0 if q > 0 else 0.0
-    return {"k": k, "mu": mu, "se": se_mu, "ci_low": mu - Z95 * se_mu,
-            "ci_high": mu + Z95 * se_mu, "tau": float(np.sqrt(tau2)), "i2": i2, "q": q}
-
-
-def pooled(table: pd.DataFrame) -> pd.DataFrame:
-    """Random-effects pooling of a pairs table per tier and over all tiers.
-
-    Pairs sharing a base are not independent (the base's scores enter each),
-    so the pooled interval is, if anything, too narrow.
-    """
+def call_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts of each call under each interval and adjustment (the pairs that
+    have a call), with the number of distinct bases among the better and the
+    worse pairs."""
     rows = []
-    for tier in (*TIERS, "all"):
-        part = table if tier == "all" else table[table["tier"] == tier]
-        rows.append({"tier": tier, **random_effects(part["mean_diff"].to_numpy(),
-                                                    part["se"].to_numpy())})
+    part = table[table[DEFAULT_CALL] != ""]
+    for interval in INTERVALS:
+        for adjustment in meta.ADJUSTMENTS:
+            calls = part[f"call_{interval}_{adjustment}"]
+            rows.append({
+                "interval": interval, "adjustment": adjustment, "pairs": len(part),
+                **{c: int((calls == c).sum()) for c in ("better", "worse", "indistinguishable")},
+                "better_bases": int(part.loc[calls == "better", "base"].nunique()),
+                "worse_bases": int(part.loc[calls == "worse", "base"].nunique()),
+            })
     return pd.DataFrame(rows)
 
 
+def apart(table: pd.DataFrame) -> pd.DataFrame:
+    """Linked pairs without a comparison (``n = 0``), with the reason: a model
+    not evaluated on NLP (no printed row), or no NLP task both support."""
+    part = table[table["n"] == 0]
+    why = np.where(part["evaluated"], "no NLP task supported by both",
+                   "not evaluated on NLP (no printed row)")
+    return part.assign(reason=why)[["mllm", "mllm_name", "base", "base_name", "tier", "mode",
+                                    "reason"]].reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------
-# Noise floor.
+# Pooling per tier.
 # --------------------------------------------------------------------------
 
-
-def floor_pairs(nat: Natural) -> pd.DataFrame:
-    """The (model_a, model_b, kind, reason) pairs of the noise floor.
-
-    ``printed twice``: a model and its second printed row (except
-    :data:`FLOOR_EXCLUDED`); ``same model``: :data:`NEAR_IDENTICAL` (when both
-    are in the data).
-    """
-    present = set(nat.bench.models)
-    rows = [(m[: -len(ALT_SUFFIX)], m, "printed twice", "the paper prints this model twice")
-            for m in nat.bench.models
-            if m.endswith(ALT_SUFFIX) and m[: -len(ALT_SUFFIX)] not in FLOOR_EXCLUDED]
-    rows += [(a, b, "same model", why) for a, b, why in NEAR_IDENTICAL
-             if a in present and b in present]
-    return pd.DataFrame(rows, columns=["model_a", "model_b", "kind", "reason"])
-
-
-def noise_floor(nat: Natural) -> pd.DataFrame:
-    """Per floor pair and sheet where both have known cells: ``n``, mean and SD of
-    ``s_a - s_b`` (normalised), identical cells, and the mean of the two scores."""
-    pairs = floor_pairs(nat)
-    out = []
-    sheets = nat.bench.tasks["sheet"].to_numpy()
-    for sheet in pd.unique(sheets):
-        mask = sheets == sheet
-        d = differences(nat, pairs["model_a"].tolist(), pairs["model_b"].tolist(), "drop",
-                        tasks=mask)
-        for k, row in enumerate(d):
-            known = np.isfinite(row)
-            if known.sum() < 2:
-                continue
-            out.append({**pairs.iloc[k].to_dict(), "sheet": sheet, "n": int(known.sum()),
-                        "mean_diff": float(row[known].mean()),
-                        "sd_diff": float(row[known].std(ddof=1)),
-                        "identical": int((row[known] == 0).sum())})
-    return pd.DataFrame(out, columns=["model_a", "model_b", "kind", "reason", "sheet", "n",
-                                      "mean_diff", "sd_diff", "identical"])
+#: Pooling methods of :func:`pooling_table`, the default first: name -> label.
+POOL_METHODS: dict[str, str] = {
+    "hksj": "HKSJ, REML tau^2",
+    "hksj_dl": "HKSJ, DL tau^2",
+    "hksj_floor": "HKSJ with q >= 1, REML tau^2",
+    "cluster": "cluster-robust by base, REML tau^2",
+    "per_base": "one estimate per base, HKSJ, REML tau^2",
+    "z_dl": "z interval, DL tau^2 (naive)",
+}
+#: Groups of pairs pooled: name -> tiers.
+POOL_TIERS: dict[str, tuple[str, ...]] = {
+    "exact": ("exact",), "version": ("version",), "sibling": ("sibling",), "all": TIERS,
+    "exact+external": ("exact", EXTERNAL),
+}
 
 
-def noise_band(floor: pd.DataFrame, sheet: str | None = "NLP") -> float:
-    """Half-width of the noise band: ``max |mean_diff|`` over the floor rows of
-    ``sheet`` (the pairs are compared on NLP; ``None``: every sheet)."""
-    rows = floor if sheet is None else floor[floor["sheet"] == sheet]
-    if not len(rows):
-        return float("nan")
-    return float(rows["mean_diff"].abs().max())
+def pair_variance(table: pd.DataFrame) -> np.ndarray:
+    """Within-pair variance of ``D`` used in the pooling: ``se_cluster^2 + floor_sd^2``."""
+    return (table["se_cluster"] ** 2 + table["floor_sd"] ** 2).to_numpy(dtype=float)
 
 
-def floor_cells(nat: Natural) -> pd.DataFrame:
-    """Every known cell pair of the noise floor (both values known): ``model_a,
-    model_b, task_id, sheet, a, b`` on the normalised scale and raw ``raw_a,
-    raw_b`` (what :mod:`glscore.analysis.noise` fits its noise model on)."""
-    pairs = floor_pairs(nat)
-    ia, ib = nat.rows(pairs["model_a"].tolist()), nat.rows(pairs["model_b"].tolist())
-    norm, raw = nat.scoring.norm.scores, nat.bench.values
-    known = np.isfinite(norm[ia]) & np.isfinite(norm[ib])
-    p, t = np.nonzero(known)
+def base_estimates(nat: Natural, table: pd.DataFrame, mode: str = "drop") -> pd.DataFrame:
+    """One estimate per base (rows of ``table`` grouped by ``base``): the
+    per-task differences averaged over the base's pairs (``dbar_t = mean`` of
+    the known ``d_{p,t}``), then ``D_b = mean_t dbar_t`` with the
+    cluster-robust variance of :func:`cluster_se` plus ``floor_sd^2``."""
+    usable = table[table["n"] > 0].reset_index(drop=True)
+    if not len(usable):
+        return pd.DataFrame(columns=["base", "pairs", "n", "mean_diff", "var"])
+    diffs = differences(nat, usable["mllm"].tolist(), usable["base"].tolist(), mode)
+    groups = nat.nlp_tasks["skill_group_id"].to_numpy(dtype=str)
+    bases = list(dict.fromkeys(usable["base"]))
+    averaged = np.full((len(bases), diffs.shape[1]), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # tasks no pair of a base has
+        for k, base in enumerate(bases):
+            averaged[k] = np.nanmean(diffs[(usable["base"] == base).to_numpy()], axis=0)
+    se, _ = cluster_se(averaged, groups)
+    f2 = float(usable["floor_sd"].iloc[0]) ** 2
     return pd.DataFrame({
-        "model_a": pairs["model_a"].to_numpy()[p], "model_b": pairs["model_b"].to_numpy()[p],
-        "task_id": nat.bench.tasks["task_id"].to_numpy()[t],
-        "sheet": nat.bench.tasks["sheet"].to_numpy()[t],
-        "a": norm[ia[p], t], "b": norm[ib[p], t], "raw_a": raw[ia[p], t], "raw_b": raw[ib[p], t],
+        "base": bases, "pairs": [int((usable["base"] == b).sum()) for b in bases],
+        "n": np.isfinite(averaged).sum(axis=1), "mean_diff": np.nanmean(averaged, axis=1),
+        "var": se ** 2 + f2,
     })
 
 
-def published(nat: Natural) -> Benchmark:
-    """The benchmark without the second printed rows."""
-    keep = [m for m in nat.bench.models if not m.endswith(ALT_SUFFIX)]
-    return nat.bench.select_models(keep)
+def pooling_table(nat: Natural, table: pd.DataFrame, mode: str = "drop") -> pd.DataFrame:
+    """Pooled ``D`` per group of tiers (:data:`POOL_TIERS`) under every method
+    of :data:`POOL_METHODS`: ``group, method, label, k`` (pairs), ``units``
+    (independent units: pairs, or bases for the two base-aware methods),
+    ``bases``, ``mu``, ``se``, ``ci_low``, ``ci_high``, ``df``, ``p``,
+    ``pi_low``, ``pi_high``, ``tau``, ``i2``. Pairs without a shared task are
+    left out.
+    """
+    rows = []
+    for group, tiers in POOL_TIERS.items():
+        part = table[table["tier"].isin(list(tiers)) & (table["n"] > 0)].reset_index(drop=True)
+        y, v = part["mean_diff"].to_numpy(dtype=float), pair_variance(part)
+        per_base = base_estimates(nat, part, mode)
+        results = {
+            "hksj": meta.random_effects(y, v, "REML", "hksj"),
+            "hksj_dl": meta.random_effects(y, v, "DL", "hksj"),
+            "hksj_floor": meta.random_effects(y, v, "REML", "hksj_floor"),
+            "cluster": meta.cluster_robust(y, v, part["base"].to_numpy(), "REML"),
+            "per_base": meta.random_effects(per_base["mean_diff"], per_base["var"], "REML",
+                                            "hksj"),
+            "z_dl": meta.random_effects(y, v, "DL", "z"),
+        }
+        for method, r in results.items():
+            rows.append({"group": group, "method": method, "label": POOL_METHODS[method],
+                         "k": len(part), "units": r.clusters, "bases": part["base"].nunique(),
+                         "mu": r.mu, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                         "df": r.df, "p": r.p, "pi_low": r.pi_low, "pi_high": r.pi_high,
+                         "tau": r.tau, "i2": r.i2})
+    return pd.DataFrame(rows)
 
 
-def mapped_tasks(nat: Natural) -> list[str]:
-    """Task ids whose metric the profile maps (not used as printed)."""
-    return nat.bench.tasks["task_id"][nat.scoring.norm.mapped].tolist()
+def pooled(pool: pd.DataFrame, method: str = "hksj") -> pd.DataFrame:
+    """The rows of one method of :func:`pooling_table`, indexed by group."""
+    return pool[pool["method"] == method].set_index("group")
 
 
-def beyond_band(table: pd.DataFrame, band: float) -> pd.Series:
-    """Whether a pair's whole task-bootstrap interval lies outside ``+- band``."""
-    return (table["ci_low"] > band) | (table["ci_high"] < -band)
+def pooled_by_mode(nat: Natural, floor_sd: float = 0.0) -> pd.DataFrame:
+    """The default pooling (HKSJ, REML) of every group under every mode of
+    :data:`MODES`: how much reading unsupported cells as 0, or leaving out
+    flagged cells, moves the pooled tiers (not only single pairs)."""
+    parts = []
+    for mode in MODES:
+        table = pairs_table(nat, mode, 0, 0, floor_sd=floor_sd)
+        part = pooled(pooling_table(nat, table, mode)).reset_index()
+        parts.append(part.assign(mode=mode))
+    out = pd.concat(parts, ignore_index=True)
+    return out[["mode", "group", "k", "bases", "mu", "ci_low", "ci_high", "pi_low", "pi_high",
+                "tau"]]
+
+
+def external_table(nat: Natural, table: pd.DataFrame) -> pd.DataFrame:
+    """The ``external`` pairs with their data-quality flags: copied runs of
+    identical values the two models share (:func:`glscore.io.quality.copied_runs`)
+    and the number of identical NLP values."""
+    part = table[table["tier"] == EXTERNAL].reset_index(drop=True)
+    flags, identical = [], []
+    raw = nat.bench.values[:, nat.nlp]
+    for a, b in part[["mllm", "base"]].itertuples(index=False):
+        runs = nat.copies[((nat.copies["model_a"] == a) & (nat.copies["model_b"] == b))
+                          | ((nat.copies["model_a"] == b) & (nat.copies["model_b"] == a))]
+        flags.append("; ".join(f"run of {r.length} identical values ({r.first_task} to "
+                               f"{r.last_task})" for r in runs.itertuples(index=False)))
+        ia, ib = nat.rows([a, b])
+        both = np.isfinite(raw[ia]) & np.isfinite(raw[ib])
+        identical.append(int((raw[ia][both] == raw[ib][both]).sum()))
+    return part.assign(identical=identical, flags=flags)
 
 
 # --------------------------------------------------------------------------
@@ -520,8 +687,8 @@ def beyond_band(table: pd.DataFrame, band: float) -> pd.Series:
 
 def family_table(table: pd.DataFrame) -> pd.DataFrame:
     """Bases carrying two or more generalists: one row per generalist, with the
-    modalities it adds, ordered by base then mean difference."""
-    usable = table[table["n"] > 0]
+    modalities it adds, ordered by base then mean difference (Table 4 tiers only)."""
+    usable = table[(table["n"] > 0) & table["tier"].isin(list(TIERS))]
     counts = usable.groupby("base")["mllm"].transform("size")
     part = usable[counts >= 2]
     cols = ["base_name", "mllm_name", "tier", "added", "paradigms", "n", "mean_diff", "ci_low",
@@ -552,12 +719,14 @@ def ladders(meta: pd.DataFrame) -> pd.DataFrame:
 
 
 def ladder_table(nat: Natural, mode: str = "drop", n_boot: int = 2000,
-                 seed: int = 0) -> pd.DataFrame:
-    """Statistics of ``larger - smaller`` on the NLP tasks for every ladder step."""
+                 seed: int = 0, floor_sd: float = 0.0) -> pd.DataFrame:
+    """Statistics of ``larger - smaller`` on the NLP tasks for every ladder step,
+    with calls over the family of the steps."""
     lad = ladders(nat.meta)
     lad = lad[lad["small"].isin(nat.bench.models) & lad["large"].isin(nat.bench.models)]
     pairs = pd.DataFrame({"mllm": lad["large"], "base": lad["small"], "tier": "ladder"})
-    out = pairs_table(nat, mode, n_boot, seed, pairs.reset_index(drop=True))
+    out = pairs_table(nat, mode, n_boot, seed, pairs.reset_index(drop=True), floor_sd)
+    out = pair_calls(out, family=("ladder",))
     out.insert(0, "recipe", lad["recipe"].to_numpy())
     out["small_b"], out["large_b"] = lad["small_b"].to_numpy(), lad["large_b"].to_numpy()
     return out
@@ -588,15 +757,17 @@ def by_skill_group(nat: Natural, table: pd.DataFrame, mode: str = "drop") -> pd.
         drop=True)
 
 
-def sensitivity(nat: Natural, n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+def sensitivity(nat: Natural, n_boot: int = 2000, seed: int = 0,
+                floor_sd: float = 0.0) -> pd.DataFrame:
     """Each pair's mean difference and interval under every mode of :data:`MODES`
     (long: one row per pair and mode)."""
-    return pd.concat([pairs_table(nat, mode, n_boot, seed) for mode in MODES],
+    return pd.concat([pairs_table(nat, mode, n_boot, seed, floor_sd=floor_sd) for mode in MODES],
                      ignore_index=True)
 
 
 def mode_shift(sens: pd.DataFrame) -> pd.DataFrame:
-    """Per pair: mean difference under each mode, side by side."""
+    """Per pair (Table 4 tiers): mean difference under each mode, side by side."""
+    sens = sens[sens["tier"].isin(list(TIERS))]
     wide = sens.pivot_table(index=["mllm", "mllm_name", "base_name", "tier"], columns="mode",
                             values="mean_diff", sort=False).reset_index()
     return wide[["mllm", "mllm_name", "base_name", "tier", *MODES]]
@@ -612,41 +783,195 @@ def _p(value: float) -> str:
                                                   f"{value:.3f}")
 
 
-def finding_pairs(table: pd.DataFrame, band: float) -> str:
-    """How many pairs there are, by tier, and how many stand out of the noise band."""
-    usable = table[table["n"] > 0]
-    beyond = beyond_band(usable, band)
-    up = int((beyond & (usable["mean_diff"] > 0)).sum())
-    down = int((beyond & (usable["mean_diff"] < 0)).sum())
+def verdict(low: float, high: float) -> str:
+    """``a gain`` / ``a loss`` / ``no clear difference`` from an interval (NaN: ``no estimate``)."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "no estimate"
+    if low > 0:
+        return "a gain"
+    if high < 0:
+        return "a loss"
+    return "no clear difference"
+
+
+def _interval(mu: float, low: float, high: float) -> str:
+    if not np.isfinite(mu):
+        return "n/a"
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{mu:+.2f} (no interval)"
+    return f"{mu:+.2f} [{low:+.2f}, {high:+.2f}]"
+
+
+def _names(frame: pd.DataFrame, column: str = "mllm_name") -> str:
+    return ", ".join(frame[column].tolist())
+
+
+ADJUSTMENT_WORDS = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "unadjusted"}
+
+
+def finding_pairs(table: pd.DataFrame, floor_sd: float, floor_n: int) -> str:
+    """How many pairs there are, and the calls under the default test with the
+    counts under every other interval and adjustment."""
+    usable = table[(table["n"] > 0) & table["tier"].isin(list(TIERS))]
+    linked = table[table["tier"].isin(list(TIERS))]
     by_tier = ", ".join(f"{int((usable['tier'] == t).sum())} {t}" for t in TIERS)
-    lost = len(table) - len(usable)
-    tail = f" ({lost} linked pair(s) share no supported NLP task)" if lost else ""
-    return (f"{len(usable)} generalist/base pairs share NLP tasks ({by_tier}){tail}. "
-            f"Against a noise band of ±{band:.2f} points, {up} generalists are clearly "
-            f"better than their base on language, {down} clearly worse, and "
-            f"{len(usable) - up - down} indistinguishable from re-running one model.")
+    counts = call_counts(table).set_index(["interval", "adjustment"])
+    main = counts.loc[("cluster", "holm")]
+    others = "; ".join(
+        f"{'skill groups' if i == 'cluster' else 'tasks'}, {ADJUSTMENT_WORDS[a]}: "
+        f"{int(counts.loc[(i, a), 'better'])} above, {int(counts.loc[(i, a), 'worse'])} below"
+        for i in INTERVALS for a in meta.ADJUSTMENTS if (i, a) != ("cluster", "holm"))
+    lost = len(linked) - len(usable)
+    return (
+        f"{len(usable)} linked pairs (a generalist and a language model of its family) share "
+        f"NLP tasks ({by_tier}; {lost} more linked "
+        f"pair(s) have no comparison and are listed apart). Testing each mean difference "
+        f"against its skill-group interval plus the variance of re-running one model (noise "
+        f"floor SD {floor_sd:.2f} points, from {floor_n} comparisons) with Holm's adjustment "
+        f"over the {len(usable)} pairs, {int(main['better'])} generalists score clearly above "
+        f"the language model they are compared with (their own base in the exact tier, an "
+        f"earlier or related model of its family otherwise), {int(main['worse'])} clearly "
+        f"below, and {int(main['indistinguishable'])} are indistinguishable from re-running one "
+        f"model; the {int(main['better'])} above are compared with "
+        f"{int(main['better_bases'])} distinct language model(s). Under the other choices: "
+        f"{others}."
+    )
 
 
-def finding_pooled(pool: pd.DataFrame) -> str:
-    """The pooled mean difference per tier with tau and I^2."""
+def finding_apart(table: pd.DataFrame) -> str:
+    """The linked pairs without a comparison, and why."""
+    part = apart(table[table["tier"].isin(list(TIERS))])
+    if not len(part):
+        return "Every linked pair shares at least one supported NLP task."
+    absent = part[part["reason"].str.startswith("not evaluated")]
+    empty = part[~part["reason"].str.startswith("not evaluated")]
+    text = "Listed apart (n = 0): "
+    bits = []
+    if len(absent):
+        bits.append(f"{_names(absent)} were not evaluated on NLP (no printed row: n = 0 in "
+                    "every mode, never a score of 0)")
+    if len(empty):
+        bits.append(f"{_names(empty)} share no supported NLP task with their base "
+                    + ("(unsupported cells dropped)" if empty["mode"].iloc[0] == "drop"
+                       else f"(mode '{empty['mode'].iloc[0]}')"))
+    return text + "; ".join(bits) + "."
+
+
+def _row(pool: pd.DataFrame, group: str, method: str) -> pd.Series | None:
+    part = pool[(pool["group"] == group) & (pool["method"] == method)]
+    return part.iloc[0] if len(part) and part["k"].iloc[0] > 0 else None
+
+
+def _alternatives(pool: pd.DataFrame, by_mode: pd.DataFrame | None, group: str
+                  ) -> list[tuple[str, float, float, float]]:
+    """(label, mu, low, high) of every sensitivity of one group's pooled result."""
+    out = []
+    for method, label in POOL_METHODS.items():
+        r = _row(pool, group, method)
+        if method != "hksj" and r is not None:
+            what = label if method not in ("cluster", "per_base") else (
+                f"{label} ({int(r['units'])} bases)")
+            out.append((what, r["mu"], r["ci_low"], r["ci_high"]))
+    if by_mode is not None:
+        for mode, words in (("zero", "unsupported cells read as 0"),
+                            ("clean", "flagged cells left out")):
+            part = by_mode[(by_mode["mode"] == mode) & (by_mode["group"] == group)]
+            if len(part) and part["k"].iloc[0] > 0:
+                r = part.iloc[0]
+                out.append((words, r["mu"], r["ci_low"], r["ci_high"]))
+    return out
+
+
+def _sensitivity_clause(base_verdict: str, alternatives: list[tuple[str, float, float, float]]
+                        ) -> str:
+    changed = [a for a in alternatives if verdict(a[2], a[3]) != base_verdict]
+    same = [a for a in alternatives if verdict(a[2], a[3]) == base_verdict]
     parts = []
-    for row in pool.itertuples(index=False):
-        if row.k == 0:
+    if changed:
+        parts.append("the verdict changes under " + "; ".join(
+            f"{label}: {_interval(mu, lo, hi)}, {verdict(lo, hi)}"
+            for label, mu, lo, hi in changed))
+    if same:
+        parts.append(f"it stays {base_verdict} under " + "; ".join(
+            f"{label}: {_interval(mu, lo, hi)}" for label, mu, lo, hi in same))
+    return ", and ".join(parts)
+
+
+def finding_paper_comparison(pool: pd.DataFrame, by_mode: pd.DataFrame | None = None) -> str:
+    """The headline: the exact tier's pooled difference with every sensitivity in
+    the same sentence; then the version and sibling tiers, worded as
+    comparisons with an earlier or related model of the family."""
+    exact = _row(pool, "exact", "hksj")
+    if exact is None:
+        text = ("No exact-tier pair shares an NLP task, so the data hold no like-for-like "
+                "comparison.")
+    else:
+        v = verdict(exact["ci_low"], exact["ci_high"])
+        alternatives = _alternatives(pool, by_mode, "exact")
+        ext = _row(pool, "exact+external", "hksj")
+        if ext is not None and ext["k"] > exact["k"]:
+            alternatives.append((f"the external-tier pair added ({int(ext['k'])} pairs)",
+                                 ext["mu"], ext["ci_low"], ext["ci_high"]))
+        text = (f"Against its own base LLM (exact tier: {int(exact['k'])} pairs on "
+                f"{int(exact['bases'])} bases), a generalist's NLP score differs by "
+                f"{_interval(exact['mu'], exact['ci_low'], exact['ci_high'])} points (HKSJ, REML "
+                f"tau^2; prediction interval for a new pair "
+                f"[{exact['pi_low']:+.2f}, {exact['pi_high']:+.2f}]): {v}; "
+                f"{_sensitivity_clause(v, alternatives)}.")
+    parts = []
+    for tier in ("version", "sibling"):
+        r = _row(pool, tier, "hksj")
+        if r is None:
             continue
-        parts.append(f"{row.tier}: {row.mu:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}] over "
-                     f"{row.k} pairs (tau {row.tau:.2f}, I2 {row.i2:.0f}%)")
-    return "Random-effects pooled MLLM - base difference on NLP, by tier: " + "; ".join(
-        parts) + "."
+        v = verdict(r["ci_low"], r["ci_high"])
+        pb = _row(pool, tier, "per_base")
+        clause = ""
+        if pb is not None:
+            vb = verdict(pb["ci_low"], pb["ci_high"])
+            clause = (f"; one estimate per base ({int(pb['units'])} bases): "
+                      f"{_interval(pb['mu'], pb['ci_low'], pb['ci_high'])}"
+                      + (f", {vb}: the verdict rests on the bases with most pairs"
+                         if vb != v else ""))
+        parts.append(f"the {tier} tier shows {v} ({_interval(r['mu'], r['ci_low'], r['ci_high'])},"
+                     f" {int(r['k'])} pairs on {int(r['bases'])} bases{clause})")
+    if parts:
+        text += (" Against an earlier or related model of the same family (not the model's own "
+                 "base), " + "; ".join(parts) + ".")
+    text += (" Only the exact tier compares like with like, and even there a difference can be "
+             "the tuning recipe as much as the added modalities; the other tiers mix in version "
+             "and size differences.")
+    return text
 
 
-def finding_floor(floor: pd.DataFrame, band: float) -> str:
-    """The noise floor in one sentence."""
-    nlp = floor[floor["sheet"] == "NLP"]
-    sd = float(np.sqrt((nlp["sd_diff"] ** 2).mean())) if len(nlp) else float("nan")
-    return (f"The noise floor on NLP: {len(nlp)} same-model comparisons (rows printed twice, "
-            f"near-identical models) differ by at most {band:.2f} points on average, and their "
-            f"per-task differences have an RMS standard deviation of {sd:.2f} points "
-            f"({len(floor) - len(nlp)} more comparisons on other sheets).")
+def finding_mode_pooled(by_mode: pd.DataFrame) -> str:
+    """How reading unsupported cells as 0 (or leaving flagged cells out) moves
+    the pooled tiers."""
+    wide = by_mode.pivot(index="group", columns="mode", values="mu")
+    k = by_mode.pivot(index="group", columns="mode", values="k")
+    parts = []
+    for group in (*TIERS, "all"):
+        if group in wide.index and np.isfinite(wide.loc[group, "drop"]):
+            more = (f", {int(k.loc[group, 'zero'])} pairs instead of {int(k.loc[group, 'drop'])}"
+                    if k.loc[group, "zero"] != k.loc[group, "drop"] else "")
+            parts.append(f"{group} {wide.loc[group, 'drop']:+.2f} -> {wide.loc[group, 'zero']:+.2f}"
+                         f"{more} (flagged cells out: {wide.loc[group, 'clean']:+.2f})")
+    return ("Reading unsupported cells as 0 instead of dropping them moves the pooled tiers "
+            "(HKSJ, REML): " + "; ".join(parts) + ".")
+
+
+def finding_external(ext: pd.DataFrame) -> str:
+    """The external-tier pairs with their data-quality flags."""
+    if not len(ext):
+        return "No pair of the external tier."
+    parts = []
+    for r in ext.itertuples(index=False):
+        flags = f"; the two rows share a {r.flags}" if r.flags else ""
+        parts.append(f"{r.mllm_name}, whose own paper (not Table 4) builds it on {r.base_name}, "
+                     f"scores {_interval(r.mean_diff, r.call_cluster_low, r.call_cluster_high)} "
+                     f"points against it on {int(r.n)} NLP tasks ({r.wins} wins, {r.losses} "
+                     f"losses) and prints {r.identical} values identical to it{flags}, so part "
+                     "of its row may be its base's")
+    return "Sensitivity only: " + "; ".join(parts) + "."
 
 
 def finding_sensitivity(shift: pd.DataFrame) -> str:
@@ -657,7 +982,8 @@ def finding_sensitivity(shift: pd.DataFrame) -> str:
     text = (f"Zero-filling unsupported cells moves a pair's mean difference by "
             f"{zero.median():.2f} points (median), up to {zero.max():.2f}")
     if worst is not None:
-        text += f" ({worst['mllm_name']} against {worst['base_name']})"
+        text += (f" ({worst['mllm_name']} against {worst['base_name']}: "
+                 f"{worst['drop']:+.1f} -> {worst['zero']:+.1f})")
     return text + (f"; leaving out cells flagged as possible copies or shared values moves it "
                    f"by {clean.median():.2f} (median), up to {clean.max():.2f}.")
 
@@ -673,13 +999,14 @@ def finding_family(families: pd.DataFrame) -> str:
 
 
 def finding_ladders(lad: pd.DataFrame) -> str:
-    """How often the larger model of a ladder step is better on NLP."""
+    """How often the larger model of a ladder step is better on NLP (default call)."""
     usable = lad[lad["n"] > 0]
-    up = int((usable["ci_low"] > 0).sum())
-    down = int((usable["ci_high"] < 0).sum())
+    up = int((usable[DEFAULT_CALL] == "better").sum())
+    down = int((usable[DEFAULT_CALL] == "worse").sum())
     return (f"Of {len(usable)} size steps within one recipe, the larger model is clearly "
             f"better on NLP in {up}, clearly worse in {down}, and not distinguishable in "
-            f"{len(usable) - up - down}.")
+            f"{len(usable) - up - down} (skill-group interval with the noise floor, Holm over "
+            "the steps).")
 
 
 def finding_copies(copies: pd.DataFrame, shared: pd.DataFrame) -> str:
@@ -699,52 +1026,85 @@ def finding_level5(scores_level5: np.ndarray, n_models: int) -> str:
     """The paper's own reading, recomputed: how many models have Level-5 > 0."""
     positive = int((np.asarray(scores_level5) > 0).sum())
     return (f"Recomputed General-Level: {positive} of {n_models} models have a Level-5 score "
-            "above 0 (the paper reports 0 for all): by its relaxation no generalist shows "
-            "synergy with language.")
+            "above 0 on the published values (the paper reports 0 for all): by its relaxation "
+            "no generalist shows synergy with language, a verdict that measurement noise can "
+            "overturn for some models (the Monte-Carlo study below gives P(Level-5) per model).")
 
 
-def _direction(row: pd.Series) -> str:
-    if row["ci_low"] > 0:
-        return "a gain"
-    if row["ci_high"] < 0:
-        return "a loss"
-    return "no clear difference"
+# --------------------------------------------------------------------------
+# JSON.
+# --------------------------------------------------------------------------
 
 
-def finding_paper_comparison(pool: pd.DataFrame) -> str:
-    """The natural experiments against the paper's reading, from the pooled tiers."""
-    by = pool.set_index("tier")
-    parts = []
-    for tier in TIERS:
-        if tier in by.index and by.loc[tier, "k"] > 0:
-            row = by.loc[tier]
-            parts.append(f"the {tier} tier shows {_direction(row)} ({row['mu']:+.2f} "
-                         f"[{row['ci_low']:+.2f}, {row['ci_high']:+.2f}], {int(row['k'])} pairs)")
-    text = "Against their own base LLM, " + "; ".join(parts) + ". Only the exact tier compares "
-    text += "like with like"
-    exact = _direction(by.loc["exact"]) if "exact" in by.index and by.loc["exact", "k"] else ""
-    if exact in ("a gain", "a loss"):
-        text += f"; {exact} there can be the tuning recipe as much as the added modality"
-    version = (_direction(by.loc["version"]) if "version" in by.index
-               and by.loc["version", "k"] else "")
-    if version == "a loss":
-        text += ", and the loss of the version tier is confounded with its older backbones"
-    return text + "."
+def _num(x: object) -> float | None:
+    value = float(x)  # type: ignore[arg-type]
+    return value if math.isfinite(value) else None
 
 
-def pairs_json(table: pd.DataFrame, copies: pd.DataFrame) -> dict:
-    """The ``glscore natural --json`` object (strict JSON: NaN becomes null)."""
-    def num(x: float) -> float | None:
-        return float(x) if np.isfinite(x) else None
+def _pair_json(r: pd.Series) -> dict:
+    return {
+        "mllm": r["mllm"], "base": r["base"], "tier": r["tier"], "n": int(r["n"]),
+        "mean_diff": _num(r["mean_diff"]), "se": _num(r["se"]),
+        "se_cluster": _num(r["se_cluster"]), "skill_groups": int(r["groups"]),
+        "ci": [_num(r["ci_low"]), _num(r["ci_high"])],
+        "cluster_ci": [_num(r["cluster_low"]), _num(r["cluster_high"])],
+        "wins": int(r["wins"]), "losses": int(r["losses"]), "sign_p": _num(r["sign_p"]),
+        "wilcoxon_p": _num(r["wilcoxon_p"]),
+        "tests": {i: {"p": _num(r[f"p_{i}"]),
+                      "interval": [_num(r[f"call_{i}_low"]), _num(r[f"call_{i}_high"])],
+                      "calls": {a: r[f"call_{i}_{a}"] or None for a in meta.ADJUSTMENTS}}
+                  for i in INTERVALS},
+    }
 
-    pairs = [{"mllm": r.mllm, "base": r.base, "tier": r.tier, "n": int(r.n),
-              "mean_diff": num(r.mean_diff), "ci": [num(r.ci_low), num(r.ci_high)],
-              "cluster_ci": [num(r.cluster_low), num(r.cluster_high)],
-              "wins": int(r.wins), "losses": int(r.losses), "sign_p": num(r.sign_p),
-              "wilcoxon_p": num(r.wilcoxon_p)}
-             for r in table.itertuples(index=False)]
+
+def _pool_json(pool: pd.DataFrame, group: str) -> dict:
+    part = pool[pool["group"] == group]
+    out: dict = {"k": int(part["k"].iloc[0]), "bases": int(part["bases"].iloc[0])}
+    for r in part.itertuples(index=False):
+        out[str(r.method)] = {
+            "label": r.label, "units": int(r.units), "mu": _num(r.mu), "se": _num(r.se),
+            "ci": [_num(r.ci_low), _num(r.ci_high)], "df": _num(r.df), "p": _num(r.p),
+            "prediction_interval": [_num(r.pi_low), _num(r.pi_high)], "tau": _num(r.tau),
+            "i2": _num(r.i2)}
+    return out
+
+
+def natural_json(table: pd.DataFrame, pool: pd.DataFrame, by_mode: pd.DataFrame,
+                 floor: pd.DataFrame, floor_sd: float, ext: pd.DataFrame,
+                 copies: pd.DataFrame) -> dict:
+    """The ``glscore natural --json`` object (strict JSON: NaN becomes null).
+
+    ``pairs`` (per pair: statistics, bootstrap intervals, and under
+    ``tests.cluster`` / ``tests.task`` the p-value, interval and call under
+    each adjustment), ``calls`` (counts per interval and adjustment),
+    ``apart`` (pairs with n = 0, with the reason), ``pooled`` (per group of
+    tiers: every method of :data:`POOL_METHODS`, each with its interval and
+    prediction interval; ``cluster`` and ``per_base`` are the base-aware
+    results), ``pooled_by_mode``, ``external`` (with its flags), ``floor``
+    and ``copies``.
+    """
     runs = [{"models": [r.model_a, r.model_b], "sheet": r.sheet,
              "run": {"first_task": r.first_task, "last_task": r.last_task,
                      "length": int(r.length)}}
             for r in copies.itertuples(index=False)]
-    return {"pairs": pairs, "copies": runs}
+    counts = call_counts(table)
+    ext_rows = [{**_pair_json(r), "identical_values": int(r["identical"]),
+                 "flags": r["flags"] or None} for _, r in ext.iterrows()]
+    floor_rows = [{"models": [r.model_a, r.model_b], "kind": r.kind, "sheet": r.sheet,
+                   "n": int(r.n), "mean_diff": _num(r.mean_diff), "used": bool(r.used),
+                   "why": r.why} for r in floor.itertuples(index=False)]
+    return {
+        "pairs": [_pair_json(r) for _, r in table[table["tier"] != EXTERNAL].iterrows()],
+        "calls": [{k: (v if isinstance(v, str) else int(v)) for k, v in row.items()}
+                  for row in counts.to_dict("records")],
+        "apart": apart(table[table["tier"].isin(list(TIERS))]).drop(
+            columns=["mllm_name", "base_name"]).to_dict("records"),
+        "pooled": {g: _pool_json(pool, g) for g in POOL_TIERS},
+        "pooled_by_mode": [{"mode": r.mode, "group": r.group, "k": int(r.k),
+                            "mu": _num(r.mu), "ci": [_num(r.ci_low), _num(r.ci_high)],
+                            "prediction_interval": [_num(r.pi_low), _num(r.pi_high)]}
+                           for r in by_mode.itertuples(index=False)],
+        "external": ext_rows,
+        "floor": {"sd": _num(floor_sd), "band": _num(Z95 * floor_sd), "comparisons": floor_rows},
+        "copies": runs,
+    }

@@ -136,3 +136,16 @@ def find_board(board_list: Sequence[Board], name: str) -> Board:
     hint = did_you_mean(name, names) or f"; e.g. {names[:6]}"
     scope = board_list[0].scope if board_list else "?"
     raise InputError(f"no board '{name}' in Scope-{scope}{hint}")
+
+
+def multimodal(supported_m: np.ndarray) -> np.ndarray:
+    """Models with multimodal support: at least one supported task in a modality
+    (``supported_m``, models x modalities, of :class:`~glscore.core.scoring.Scores`).
+    The others are language-only: their level cannot move with any
+    modality's scores, so they are kept apart from stability counts.
+
+    >>> multimodal(np.array([[0, 3], [0, 0]])).tolist()
+    [True, False]
+    """
+    return np.asarray(supported_m).sum(axis=1) > 0
+

@@ -49,8 +49,9 @@ RuleFunction = Callable[..., np.ndarray]
 ENTRY_POINT_GROUP = "glscore.rules"
 #: Extra folders (``os.pathsep``-separated) searched for ``module:function`` rules.
 RULES_PATH_ENV = "GLSCORE_RULES_PATH"
-#: Evidence tiers of a ``base_model_id`` link (``data/models.csv``), strongest first.
-BASE_TIERS: Mapping[str, int] = {"exact": 1, "version": 2, "sibling": 3}
+#: Evidence tiers of a ``base_model_id`` link (``data/models.csv``), strongest first;
+#: ``external`` (a base named by the model's own paper, not by Table 4) comes last.
+BASE_TIERS: Mapping[str, int] = {"exact": 1, "version": 2, "sibling": 3, "external": 4}
 
 _REGISTRY: dict[str, RuleFunction] = {}
 
@@ -106,8 +107,8 @@ class Context:
     def base_rows(self, max_tier: float = 3) -> np.ndarray:
         """Row of each model's base model in ``scores``, -1 where none.
 
-        A link counts when its evidence tier (1 exact, 2 version, 3 sibling;
-        :data:`BASE_TIERS`) is at most ``max_tier`` and the base is one of
+        A link counts when its evidence tier (1 exact, 2 version, 3 sibling,
+        4 external; :data:`BASE_TIERS`) is at most ``max_tier`` and the base is one of
         ``models`` other than the model itself.
         """
         n = self.scores.shape[0]
@@ -514,6 +515,10 @@ def none(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarra
 # Credit never exceeds the score, so Level-3 <= Level-2 keeps holding.
 
 
+MAX_SCORE = 100.0
+"""The top of the normalised 0-100 scale."""
+
+
 def _known(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
     """Cells where both the score and the task's SoTA are finite."""
     return np.isfinite(scores) & np.isfinite(sota)
@@ -541,19 +546,27 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 @register("margin")
 def margin(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
            tau: float = 0.05) -> np.ndarray:
-    """Win by a relative margin: ``credit = score if score >= SoTA (1 + tau) else 0``.
+    """Win by a relative margin: ``credit = score if score >= min(SoTA (1 + tau), 100)
+    else 0`` (threshold ``SoTA + tau |SoTA|``, capped at the top of the 0-100 scale).
 
     Why: a generalist that merely ties the specialist may be within
     measurement noise; ``tau > 0`` demands a clear win, ``tau < 0`` is a
     tolerance (a score within ``|tau|`` of the SoTA already counts). ``tau = 0``
-    is ``strict``. The threshold is ``SoTA + tau |SoTA|``.
+    is ``strict``. No normalised score exceeds 100, so without the cap a task
+    whose SoTA is above ``100 / (1 + tau)`` (every task with SoTA = 100) could
+    never be won; capped, such a task is won by a perfect score only, as
+    under ``strict`` when SoTA = 100.
 
     >>> margin(np.array([[52.0, 56.0, 48.0]]), np.array([50.0, 50.0, 50.0]), None, tau=0.1)
     array([[ 0., 56.,  0.]])
     >>> margin(np.array([[48.0]]), np.array([50.0]), None, tau=-0.05)
     array([[48.]])
+    >>> margin(np.array([[100.0, 99.0]]), np.array([100.0, 95.0]), None, tau=0.1)
+    array([[100.,   0.]])
     """
     threshold = sota + float(tau) * np.abs(sota)
+    if tau > 0:
+        threshold = np.minimum(threshold, MAX_SCORE)
     with np.errstate(invalid="ignore"):
         win = _known(scores, sota) & (scores >= threshold)
     return np.where(win, scores, 0.0)
@@ -650,86 +663,115 @@ def noisy_sota(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
 
 
 @register("beats_base")
-def beats_base(context: Context, d: float = 0.0, tier: float = 2.0) -> np.ndarray:
-    """Beat your own base language model on the NLP tasks: on an NLP task
-    ``credit = score if score >= SoTA or score > base + d else 0``, with
-    ``base`` the normalised score of the model's base language model on the
-    same task; on every other task ``strict``.
+def beats_base(context: Context, z: float = 1.96, d: float = 0.0,
+               tier: float = 2.0) -> np.ndarray:
+    """Beat your own base language model on the NLP tasks, losses counted: on an
+    NLP task ``credit = score if score >= SoTA``, or if both (a) the model's
+    paired mean difference over its base, ``D = mean_t (score_t - base_t)`` over
+    the NLP tasks both support, exceeds ``z`` standard errors ``sd_t / sqrt(n)``
+    and (b) on this task ``score - base > d + z * sqrt(2) * sigma_t``; else 0.
+    Every other task: ``strict``.
 
     Why: Level-5 asks whether the other modalities help language. The NLP
     SoTA is a dedicated (often much larger) language model, so "beats the
     SoTA" mixes synergy with size, and no generalist of the paper's data
     passes it. The language model a generalist was built on is the closest
-    control the data hold for "the same model without the other modalities":
-    beating it on a task compares like with like. A link counts when its
+    control the data hold for "the same model without the other modalities".
+    A comparison with it must count the tasks the model loses as well as
+    those it wins: (a) is a paired test over all shared tasks (a model that
+    loses as often as it wins earns nothing), and (b) asks each credited task
+    to clear the noise of a difference of two measurements, ``sqrt(2)``
+    times the noise ``sigma_t`` of one (``Context.task_noise``: by default
+    the noise measured in the paper's repeated cells at the SoTA's level;
+    a task without one takes its group's median, :func:`group_noise`).
+    ``d`` (normalised points) adds a fixed margin. A link counts when its
     evidence tier (``base_tier`` of ``data/models.csv``: 1 exact, 2 version,
-    3 sibling) is at most ``tier``; ``d`` (normalised points, default 0:
-    strictly above) asks for a margin. Models without a usable link, and
-    tasks the base does not support, keep the published rule, so this rule
-    never credits less than ``strict``; Level-2..4 do not change, only S_L and
-    Level-5 do. What a win over the base cannot separate: instruction tuning
-    after the base, version drift (hence the tiers), prompt formats.
+    3 sibling, 4 external) is at most ``tier``. Models without a usable link,
+    and tasks the base does not support, keep the published rule, so this
+    rule never credits less than ``strict``; Level-2..4 do not change, only
+    S_L and Level-5 do. What a win over the base cannot separate: instruction
+    tuning after the base, version drift (hence the tiers), prompt formats.
 
-    >>> ctx = Context(pd.DataFrame({"paradigm": ["nlp", "nlp", "comprehension"]}),
-    ...               np.array([[60.0, 40.0, 55.0], [50.0, 45.0, 70.0]]),
-    ...               np.array([90.0, 90.0, 50.0]), ("mllm", "llm"),
+    >>> ctx = Context(pd.DataFrame({"paradigm": ["nlp", "nlp", "nlp", "comprehension"]}),
+    ...               np.array([[60.0, 52.0, 48.0, 55.0], [50.0, 45.0, 46.0, 70.0]]),
+    ...               np.array([90.0, 90.0, 90.0, 50.0]), ("mllm", "llm"),
     ...               pd.DataFrame({"model_id": ["mllm"], "base_model_id": ["llm"],
-    ...                             "base_tier": ["exact"]}))
-    >>> beats_base(ctx)
-    array([[60.,  0., 55.],
-           [ 0.,  0., 70.]])
+    ...                             "base_tier": ["exact"]}),
+    ...               noise=np.array([2.0, 2.0, 2.0, 2.0]))
+    >>> # d = 10, 7, 2: D = 6.33 > se 2.33; per task 10 and 7 clear sqrt(2) * 2 = 2.83, 2 not
+    >>> beats_base(ctx, z=1.0)
+    array([[60., 52.,  0., 55.],
+           [ 0.,  0.,  0., 70.]])
     """
+    z, d = float(z), float(d)
+    if z < 0:
+        raise InputError(f"beats_base: z must be >= 0, got {z:g}")
     scores, sota = context.scores, context.sota
     nlp = (context.tasks["paradigm"] == "nlp").to_numpy()
     rows = context.base_rows(float(tier))
     base = np.where((rows >= 0)[:, None], scores[np.maximum(rows, 0)], np.nan)
-    with np.errstate(invalid="ignore"):
-        over_base = np.isfinite(scores) & np.isfinite(base) & (scores > base + float(d))
-    win = levels.beats_sota(scores, sota) | (over_base & nlp[None, :])
+    diff = np.where(nlp[None, :], scores - base, np.nan)
+    known = np.isfinite(diff)
+    n = known.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(known, diff, 0.0).sum(axis=1) / np.maximum(n, 1)
+        var = (np.where(known, diff - mean[:, None], 0.0) ** 2).sum(axis=1) / np.maximum(
+            n - 1, 1)
+        se = np.sqrt(var / np.maximum(n, 1))
+        paired = (n >= 2) & (mean > z * se)
+        sigma = group_noise(context.tasks, context.task_noise) if paired.any() else np.zeros(
+            len(nlp))
+        task_ok = known & (diff > d + z * np.sqrt(2.0) * np.nan_to_num(sigma, nan=np.inf))
+    win = levels.beats_sota(scores, sota) | (task_ok & paired[:, None])
     return np.where(win, scores, 0.0)
 
 
 def group_noise(tasks: pd.DataFrame, noise: np.ndarray) -> np.ndarray:
     """Per-task noise with the gaps filled: a task without a measurement takes
-    the median noise of its (modality, paradigm) group, then the median over
-    every measured task; NaN only if nothing was measured.
+    the median noise of its (modality, paradigm) group (when the tasks table
+    has those columns), then the median over every measured task; NaN only if
+    nothing was measured.
 
     >>> group_noise(pd.DataFrame({"modality": ["Image"] * 3 + ["Video"],
     ...                           "paradigm": ["comprehension"] * 4}),
     ...             np.array([1.0, 3.0, np.nan, np.nan]))
     array([1., 3., 2., 2.])
     """
-    noise = pd.Series(np.asarray(noise, dtype=float))
-    keys = [tasks["modality"].astype(str).to_numpy(), tasks["paradigm"].astype(str).to_numpy()]
-    filled = noise.fillna(noise.groupby(keys).transform("median"))
-    return filled.fillna(noise.median()).to_numpy()
+    values = pd.Series(np.asarray(noise, dtype=float))
+    if {"modality", "paradigm"} <= set(tasks.columns):
+        keys = [tasks["modality"].astype(str).to_numpy(),
+                tasks["paradigm"].astype(str).to_numpy()]
+        values = values.fillna(values.groupby(keys).transform("median"))
+    return values.fillna(values.median()).to_numpy()
 
 
 @register("noise_margin")
 def noise_margin(context: Context, z: float = 1.0) -> np.ndarray:
-    """Beat the SoTA by more than the noise of the task:
-    ``credit = score if score >= SoTA + z * sigma_t else 0``, with
-    ``sigma_t`` the measured noise of task ``t`` in normalised points (a task
-    without a measurement takes its modality-paradigm group's median, see
-    :func:`group_noise`).
+    """Beat the SoTA by more than the noise of the comparison:
+    ``credit = score if score >= SoTA + z * sqrt(2) * sigma_t else 0``, with
+    ``sigma_t`` the measured noise of one measurement on task ``t`` in
+    normalised points (a task without a measurement takes its
+    modality-paradigm group's median, see :func:`group_noise`).
 
     Why: ``margin`` asks every task for the same relative margin, but a
     point on a small, noisy test set is not a point on a large one. Scaling
     the margin by the noise measured in the data asks of every win that it
-    stand out from the noise of its own task: ``z = 1`` one noise unit,
-    ``z = 0`` is ``strict``. The noise is an input (``Context.noise``); by
-    default it is the noise of one measurement at the SoTA's level,
-    ``sigma_t = c * sqrt(SoTA_t (100 - SoTA_t))``, with ``c`` fitted on the
-    cells the paper prints twice (:func:`binomial_noise`,
-    :func:`measured_noise_scale`). That model is fitted on metrics used as
-    printed; on mapped metrics (FID, WER, ...) it is applied to the mapped
-    0-100 value, an approximation.
+    stand out from the noise of its own task. Score minus SoTA is a
+    difference of two measurements, each with noise ``sigma_t``, so its
+    noise is ``sqrt(2) sigma_t``: ``z = 1`` asks one such unit, ``z = 0`` is
+    ``strict``. The noise is an input (``Context.noise``); by default it is
+    the noise of one measurement at the SoTA's level, ``sigma_t = c *
+    sqrt(SoTA_t (100 - SoTA_t))``, with ``c`` the robust (median-based)
+    estimate from the repeat measurements of one model in the paper's data
+    (:func:`binomial_noise`, :func:`measured_noise_scale`). That model is
+    fitted on metrics used as printed; on mapped metrics (FID, WER, ...) it
+    is applied to the mapped 0-100 value, an approximation.
 
     >>> ctx = Context(pd.DataFrame({"modality": ["Image"] * 3,
     ...                             "paradigm": ["comprehension"] * 3}),
-    ...               np.array([[52.0, 53.0, 60.0]]), np.array([50.0, 50.0, 50.0]),
+    ...               np.array([[54.0, 53.0, 60.0]]), np.array([50.0, 50.0, 50.0]),
     ...               noise=np.array([3.0, 2.0, np.nan]))
-    >>> noise_margin(ctx, z=1.0)
+    >>> noise_margin(ctx, z=1.0)   # thresholds 54.24, 52.83, 53.54 (median 2.5)
     array([[ 0., 53., 60.]])
     """
     z = float(z)
@@ -740,5 +782,6 @@ def noise_margin(context: Context, z: float = 1.0) -> np.ndarray:
         raise InputError("noise_margin: no task has a measured noise")
     scores, sota = context.scores, context.sota
     with np.errstate(invalid="ignore"):
-        win = _known(scores, sota) & np.isfinite(sigma) & (scores >= sota + z * sigma)
+        win = (_known(scores, sota) & np.isfinite(sigma)
+               & (scores >= sota + z * np.sqrt(2.0) * sigma))
     return np.where(win, scores, 0.0)

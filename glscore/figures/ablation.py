@@ -3,9 +3,12 @@ results and returns a :class:`matplotlib.figure.Figure` (it never saves it)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
-from glscore.analysis.ablation import LEVEL_RANGE, TOP_K, AblationResult, forest_table
+from glscore.analysis.ablation import LEVEL_RANGE, TOP_K, UNIT_WORDS, AblationResult, forest_table
+from glscore.figures.style import FULL_WIDTH
 
 
 def _level_colors() -> list[str]:
@@ -24,7 +27,7 @@ def plot_levels(result: AblationResult):
 
     counts = result.level_counts()
     n = len(result.models)
-    fig = Figure(figsize=(8.0, 0.36 * len(counts) + 1.7))
+    fig = Figure(figsize=(FULL_WIDTH, 0.3 * len(counts) + 1.6))
     ax = fig.add_subplot()
     y = np.arange(len(counts))[::-1]
     left = np.zeros(len(counts))
@@ -33,18 +36,20 @@ def plot_levels(result: AblationResult):
         bars = ax.barh(y, values, left=left, color=color, label=f"Level-{k}", height=0.75)
         dark = k in (2, 3)
         ax.bar_label(bars, labels=[str(v) if v >= 5 else "" for v in values],
-                     label_type="center", fontsize=7.5, color="white" if dark else "black")
+                     label_type="center", fontsize=7, color="white" if dark else "black")
         left += values
     for yy, l4, l5 in zip(y, counts["level4"], counts["level5"], strict=True):
-        ax.text(n * 1.01, yy, f"L4 {int(l4)} \u00b7 L5 {int(l5)}", va="center", fontsize=7.5)
-    ax.set_xlim(0, n * 1.16)
-    ax.set_yticks(y, counts.index)
-    ax.set_xlabel(f"models (count, of {n})")
+        ax.text(n * 1.01, yy, f"L4 {int(l4)} \u00b7 L5 {int(l5)}", va="center", fontsize=7)
+    ax.set_xlim(0, n * 1.2)
+    ax.set_yticks(y, counts.index, fontsize=7.5)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel(f"models (count, of {n})", fontsize=8)
     ax.grid(axis="y", visible=False)
     top = counts["level4"] + counts["level5"]
-    ax.set_title(f"Level-4+ holds {int(top.min())} to {int(top.max())} models across variants "
-                 f"(strict rule: {int(top.iloc[0])})", fontsize=10)
-    fig.legend(*ax.get_legend_handles_labels(), ncols=5, loc="outside lower center")
+    fig.suptitle(f"Level-4+ holds {int(top.min())} to {int(top.max())} models across variants "
+                 f"(strict rule: {int(top.iloc[0])})", fontsize=9, fontweight="bold")
+    fig.legend(*ax.get_legend_handles_labels(), ncols=5, loc="outside lower center",
+               fontsize=7.5)
     return fig
 
 
@@ -63,7 +68,7 @@ def migration_groups(result: AblationResult) -> list[list[int]]:
     return groups
 
 
-def plot_migration(result: AblationResult, ncols: int = 4):
+def plot_migration(result: AblationResult, ncols: int = 3):
     """Small multiples: migration matrix of each variant vs the strict rule.
 
     Variants with identical matrices share one panel (its title lists them):
@@ -75,7 +80,7 @@ def plot_migration(result: AblationResult, ncols: int = 4):
     groups = migration_groups(result)
     ncols = max(1, min(ncols, len(groups)))
     nrows = max(1, -(-len(groups) // ncols))
-    fig = Figure(figsize=(2.7 * ncols, 2.75 * nrows + 0.9))
+    fig = Figure(figsize=(FULL_WIDTH, 2.35 * nrows + 0.9))
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     n = len(result.models)
     for ax, group in zip(axes, groups, strict=False):
@@ -86,27 +91,26 @@ def plot_migration(result: AblationResult, ncols: int = 4):
             if value:
                 ax.text(c, r, str(value), ha="center", va="center", fontsize=7.5,
                         color="white" if value > n / 3 else "black")
-        ax.set_xticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7.5)
-        ax.set_yticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7.5)
-        names = [result.labels[i] for i in group]
-        shown = "\n= ".join(names) if len(names) <= 2 else (
-            f"{names[0]} = {names[1]}\n= " + " = ".join(names[2:]))
-        ax.set_title(f"{shown}\n{moved} moved", fontsize=8)
-        ax.set_xlabel("level under the variant", fontsize=7.5)
-        ax.set_ylabel("strict-rule level", fontsize=7.5)
+        ax.set_xticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7)
+        ax.set_yticks(range(5), [str(k) for k in LEVEL_RANGE], fontsize=7)
+        names = " = ".join(result.labels[i] for i in group)
+        shown = "\n".join(textwrap.wrap(names, 34, break_on_hyphens=False))
+        ax.set_title(f"{shown}\n{moved} moved", fontsize=7, fontweight="normal")
+        ax.set_xlabel("level under the variant", fontsize=7)
+        ax.set_ylabel("strict-rule level", fontsize=7)
         ax.grid(False)
     for ax in axes[len(groups):]:
         ax.set_axis_off()
     moves = [n - int(np.trace(result.migration(g[0]).to_numpy())) for g in groups] or [0]
     fig.suptitle(f"Between {min(moves)} and {max(moves)} of {n} models change level "
-                 "when the relaxation changes (recomputed levels)", fontsize=11,
+                 "when the relaxation changes\n(recomputed levels)", fontsize=9,
                  fontweight="bold")
     shared = [g for g in groups if len(g) > 1]
     if shared:
         fig.supxlabel("Panels list every variant with that matrix: the level reached "
-                      "depends only on which scores are non-zero, so rules that credit "
-                      "every supported score\nbelow the SoTA move the same models.",
-                      fontsize=8)
+                      "depends only on which scores are non-zero,\nso rules that credit "
+                      "every supported score below the SoTA move the same models.",
+                      fontsize=7)
     return fig
 
 
@@ -125,7 +129,7 @@ def plot_tau_matrix(result: AblationResult):
     values = tau.to_numpy()
     lower = np.tril(np.ones((n, n), dtype=bool), k=-1)
     shown = np.where(lower, values, np.nan)[1:, :-1]
-    fig = Figure(figsize=(0.62 * n + 3.4, 0.5 * n + 2.0))
+    fig = Figure(figsize=(FULL_WIDTH, 0.3 * n + 2.6))
     ax = fig.add_subplot()
     pairs = values[lower] if n > 1 else np.array([1.0])
     low = float(np.floor(np.nanmin(pairs) * 20) / 20)
@@ -134,16 +138,19 @@ def plot_tau_matrix(result: AblationResult):
         if np.isfinite(value):
             ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7,
                     color="black" if value > low + 0.6 * (1 - low) else "white")
-    ax.set_xticks(range(n - 1), tau.columns[:-1], rotation=60, ha="right", fontsize=7.5)
-    ax.set_yticks(range(n - 1), tau.index[1:], fontsize=7.5)
+    ax.set_xticks(range(n - 1), tau.columns[:-1], rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(n - 1), tau.index[1:], fontsize=7)
     ax.grid(False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.colorbar(image, ax=ax, label="Kendall's tau-b", shrink=0.8)
+    bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label(f"Kendall's tau-b ({int(result.multimodal.sum())} models with multimodal "
+                  "support)", fontsize=7.5)
+    bar.ax.tick_params(labelsize=7)
     first = values[1:, 0] if n > 1 else np.array([1.0])
-    ax.set_title(f"Kendall's tau with the strict ranking: {first.min():.2f} to "
-                 f"{first.max():.2f};\nbetween any two variants: {pairs.min():.2f} to "
-                 f"{pairs.max():.2f}", fontsize=10)
+    fig.suptitle(f"Kendall's tau with the strict ranking: {first.min():.2f} to "
+                 f"{first.max():.2f}; between any two variants: {pairs.min():.2f} to "
+                 f"{pairs.max():.2f}", fontsize=9, fontweight="bold")
     return fig
 
 
@@ -156,7 +163,7 @@ def plot_level4_club(result: AblationResult):
 
     probs = result.level4_probability()
     rows, cols = probs.shape
-    fig = Figure(figsize=(0.62 * cols + 3.6, 0.36 * rows + 2.9))
+    fig = Figure(figsize=(FULL_WIDTH, 0.3 * rows + 3.0))
     ax = fig.add_subplot()
     values = probs.to_numpy()
     image = ax.imshow(values, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
@@ -164,38 +171,43 @@ def plot_level4_club(result: AblationResult):
     for r, name in enumerate(probs.index):
         at4 = np.flatnonzero(result.levels[:, index[name]] >= 4)
         edge = np.where(values[r, at4] > 0.6, "black", "white")  # contrast with the cell
-        ax.scatter(at4 + 0.32, np.full(len(at4), r - 0.26), s=22, marker="v", color=edge,
+        ax.scatter(at4 + 0.32, np.full(len(at4), r - 0.26), s=12, marker="v", color=edge,
                    linewidths=0)
     for (r, c), value in np.ndenumerate(values):
         ax.text(c, r, f"{100 * value:.0f}", ha="center", va="center", fontsize=7,
                 color="black" if value > 0.6 else "white")
-    ax.set_xticks(range(cols), probs.columns, rotation=60, ha="right", fontsize=7.5)
-    ax.set_yticks(range(rows), probs.index, fontsize=7.5)
-    ax.set_xlabel("variant of the scoring relaxation")
+    ax.set_xticks(range(cols), probs.columns, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(rows), probs.index, fontsize=7)
+    ax.set_xlabel("variant of the scoring relaxation", fontsize=8)
     ax.grid(False)
-    fig.colorbar(image, ax=ax, label="P(Level >= 4) over task resamples")
-    ring = Line2D([], [], marker="v", linestyle="", markersize=6, color="black",
+    unit = UNIT_WORDS[result.boot[0].unit] if result.boot else "tasks"
+    bar = fig.colorbar(image, ax=ax)
+    bar.set_label(f"P(Level >= 4), resampling {unit}", fontsize=7.5)
+    bar.ax.tick_params(labelsize=7)
+    ring = Line2D([], [], marker="v", linestyle="", markersize=5, color="black",
                   label="corner mark: at Level-4+ on the full benchmark")
-    fig.legend(handles=[ring], loc="outside lower right", fontsize=8,
-               title="cells: % of resamples at Level-4+", title_fontsize=8)
+    fig.legend(handles=[ring], loc="outside lower right", fontsize=7,
+               title="cells: % of resamples at Level-4+", title_fontsize=7)
     club = int((result.levels[0] >= 4).sum())
     always = int(((result.levels >= 4).all(axis=0)).sum())
-    ax.set_title(f"{always} of the {club} strict-rule Level-4 models (recomputed) hold "
-                 "Level-4 under every variant", fontsize=10)
+    fig.suptitle(f"{always} of the {club} strict-rule Level-4 models (recomputed) hold "
+                 "Level-4 under every variant", fontsize=9, fontweight="bold")
     return fig
 
 
 def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.95):
     """Left: 95% bootstrap intervals of Level-2/3/4 for the strict-rule top
-    models. Right, on the same rows: for each adjacent pair, the share of
-    task resamples that keep the upper model at least as high (the pair
-    stability the title counts), with the ``threshold`` marked."""
+    models (resampling the benchmark's composition: skill groups or tasks).
+    Right, on the same rows: for each adjacent pair, the share of resamples
+    that keep the upper model at least as high (the pair stability the title
+    counts), with the ``threshold`` marked."""
     from matplotlib.figure import Figure
 
     from glscore.figures.style import LEVEL_COLORS, OKABE_ITO
 
     table = forest_table(result, top)
-    fig = Figure(figsize=(8.5, 0.45 * len(table) + 1.9))
+    unit = UNIT_WORDS[result.boot[0].unit]
+    fig = Figure(figsize=(FULL_WIDTH, 0.42 * len(table) + 1.9))
     ax, right = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1.25])
     y = np.arange(len(table))[::-1].astype(float)
     for offset, name in ((0.22, "level2"), (0.0, "level3"), (-0.22, "level4")):
@@ -206,9 +218,12 @@ def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.9
                     fmt="o", ms=3.5, color=color, capsize=2, lw=1,
                     label=f"Level-{name[-1]}")
     ax.set_yticks(y, [f"{r}. {n} (L{lv})" for r, n, lv in
-                      zip(table["rank"], table["name"], table["level"], strict=True)], fontsize=8)
-    ax.set_xlabel("score (points on the 0-100 scale):\npoint and 95% interval over task resamples")
-    ax.legend(loc="lower right", fontsize=8, title="score at", title_fontsize=8)
+                      zip(table["rank"], table["name"], table["level"], strict=True)],
+                  fontsize=7.5)
+    ax.tick_params(axis="x", labelsize=7.5)
+    ax.set_xlabel(f"score (points, 0-100): point and 95% interval,\nresampling {unit}",
+                  fontsize=7.5)
+    ax.legend(loc="lower right", fontsize=7, title="score at", title_fontsize=7)
 
     pairs = result.boot[0].pair_stability(result.published_order[:top])
     kept = pairs["p_kept"].to_numpy()
@@ -217,14 +232,16 @@ def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.9
     right.barh(between, kept, height=0.55,
                color=np.where(stable, OKABE_ITO["bluish green"], OKABE_ITO["vermillion"]))
     for yy, value in zip(between, kept, strict=True):
-        right.text(min(value, 1.0) + 0.02, yy, f"{100 * value:.0f}%", va="center", fontsize=7.5)
+        right.text(min(value, 1.0) + 0.02, yy, f"{100 * value:.0f}%", va="center", fontsize=7)
     right.axvline(threshold, color="black", linewidth=0.8, linestyle="--")
-    right.set_xlim(0, 1.3)
+    right.set_xlim(0, 1.35)
     right.set_xticks([0, 0.5, threshold], ["0", "0.5", f"{threshold:g}"])
-    right.set_xlabel("P(adjacent pair keeps\nits order)")
+    right.tick_params(axis="x", labelsize=7.5)
+    right.set_xlabel("P(adjacent pair keeps\nits order)", fontsize=7.5)
     right.tick_params(axis="y", left=False)
     ax.set_ylim(-0.6, len(table) - 0.4)
     fig.suptitle(f"Strict-rule top-{top} (recomputed): {int(stable.sum())} of {len(pairs)} "
-                 f"adjacent pairs keep their order in >= {100 * threshold:.0f}% of task "
-                 "resamples", fontsize=10, fontweight="bold")
+                 f"adjacent pairs keep their order in >= {100 * threshold:.0f}% of\nresamples "
+                 f"of {unit} (sensitivity to benchmark composition)", fontsize=9,
+                 fontweight="bold")
     return fig

@@ -33,8 +33,10 @@ from glscore.io.files import write_if_changed
 from glscore.paths import FIGURES_DIR
 
 __all__ = [
+    "COLUMN_WIDTH",
     "DPI",
     "FIGSIZE",
+    "FULL_WIDTH",
     "LEVELS",
     "LEVEL_COLORS",
     "MIN_FONT_KEY",
@@ -57,6 +59,9 @@ __all__ = [
 DPI: Final[int] = 150
 #: Default figure size in inches (width, height).
 FIGSIZE: Final[tuple[float, float]] = (7.0, 4.0)
+#: Print widths (inches): one column and the full text width of a two-column paper.
+COLUMN_WIDTH: Final[float] = 3.25
+FULL_WIDTH: Final[float] = 6.75
 #: Fixed salt for SVG ids, so SVG output is reproducible.
 SVG_HASHSALT: Final[str] = "glscore"
 #: Formats :func:`save_figure` can write reproducibly.

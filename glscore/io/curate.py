@@ -803,6 +803,17 @@ SUPPORT_PARADIGMS: Mapping[str, str] = {
 }
 TIERS: tuple[str, ...] = ("exact", "version", "sibling")
 """Evidence tiers of a ``base_model_id`` link, strongest first."""
+EXTERNAL_TIER = "external"
+"""Tier of a base named by the model's own paper, not by Table 4 (kept apart from the Table 4 tiers)."""
+#: Bases that a model's own paper names, for models Table 4 does not list:
+#: ``model_id -> (base model_id, evidence)``; the link's tier is :data:`EXTERNAL_TIER`.
+EXTERNAL_BASES: Mapping[str, tuple[str, str]] = {
+    "llama-omni": (
+        "meta-llama-3.1-8b-instruct",
+        "not in Table 4; LLaMA-Omni's own paper (Fang et al., 2024, arXiv 2409.06666) builds "
+        "it on Llama-3.1-8B-Instruct",
+    ),
+}
 VERSION_SIZE_RATIO = 1.35
 """Largest size ratio (larger / smaller backbone) of an ``exact``/``version`` link."""
 SIBLING_SIZE_RATIO = 2.0
@@ -1334,7 +1345,29 @@ def build_models(
         raise CurationError(f"{TABLE4_FILE}: rows for unknown models {unknown}, "
                             f"no row for leaderboard models {lacking}")
     frame = frame.merge(table4, on="model_id", how="left", validate="one_to_one")
-    return frame[list(MODEL_COLUMNS)]
+    return with_external_bases(frame[list(MODEL_COLUMNS)])
+
+
+def with_external_bases(frame: pd.DataFrame,
+                        external: Mapping[str, tuple[str, str]] = EXTERNAL_BASES) -> pd.DataFrame:
+    """``frame`` (models.csv) with the :data:`EXTERNAL_BASES` links written into
+    ``base_model_id``, ``base_tier`` (:data:`EXTERNAL_TIER`) and ``base_evidence``.
+
+    Only a model without a Table 4 row may take one, and its base must be a
+    model of the table: anything else is a :class:`CurationError`.
+    """
+    out = frame.copy()
+    ids = out["model_id"].tolist()
+    for model, (base, evidence) in external.items():
+        if model not in ids or base not in ids:
+            raise CurationError(f"EXTERNAL_BASES: unknown model {model!r} or base {base!r}")
+        row = ids.index(model)
+        if isinstance(out.at[row, "group"], str) and out.at[row, "group"]:
+            raise CurationError(f"EXTERNAL_BASES: {model!r} has a Table 4 row; its link "
+                                "comes from Table 4")
+        out.loc[row, ["base_model_id", "base_tier", "base_evidence"]] = [
+            base, EXTERNAL_TIER, evidence]
+    return out
 
 
 def build_all(source_dir: Path) -> dict[str, pd.DataFrame]:

@@ -2,8 +2,10 @@
 
 Scores the paper benchmark under a grid of variants (synergy rule and its
 parameters, aggregation, Level-4 mean), compares each with the published
-variant and bootstraps tasks; prints the variant summary (``--json``: one
-object with the variants and the timing in seconds).
+variant and resamples the benchmark's composition (skill groups within
+modality x paradigm strata by default, ``--unit task`` for single tasks);
+prints the variant summary (``--json``: one object with the variants and the
+timing in seconds).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--design", choices=("one_at_a_time", "full"), default="one_at_a_time",
                         help="vary one factor at a time from the published variant, or all")
     parser.add_argument("--n-boot", type=int, default=1000, metavar="N",
-                        help="bootstrap resamples of the tasks (default: %(default)s)")
+                        help="bootstrap resamples (default: %(default)s)")
+    parser.add_argument("--unit", choices=ablation.UNITS, default=ablation.UNITS[0],
+                        help="resampling unit within modality x paradigm strata "
+                             "(default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(run=run)
@@ -57,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     rules = [parse_rule(s) for s in args.rules] if args.rules else None
     variants = ablation.make_grid(rules, args.margins, args.aggregations, args.level4_means,
                                   design=args.design)
-    result = ablation.run_ablation(None, variants, n_boot=args.n_boot, seed=args.seed)
+    result = ablation.run_ablation(None, variants, n_boot=args.n_boot, seed=args.seed,
+                                   unit=args.unit)
     result.timing["total_s"] = time.perf_counter() - start  # data loading included
     if args.json:
         print(dumps(ablation.summary_json(result)))

@@ -1,11 +1,17 @@
-"""``glscore natural``: each generalist against its own base LLM on the NLP tasks.
+"""``glscore natural``: each generalist against a language model of its family on NLP.
 
 Pairs come from ``base_model_id`` of ``data/models.csv`` (Table 4 of the
-paper, with an evidence tier). Prints the pairs table (MLLM minus base on
-the normalised scale), the noise floor and the pooled differences;
-``--json``: ``{"pairs": [...], "copies": [...], ...}`` with, per pair,
-``mllm, base, tier, n, mean_diff, ci, wins, losses, sign_p`` and, per
-possible transcription copy, the two models, the sheet and the run.
+paper, with an evidence tier; LLaMA-Omni's ``external`` link from its own
+paper is a sensitivity row). Prints the pairs table (MLLM minus base on the
+normalised scale) with the calls, the noise floor, the pooled tiers under
+every method and the sentences. ``--json``: ``{"pairs", "calls", "apart",
+"pooled", "pooled_by_mode", "external", "floor", "copies", ...}``: per pair
+the statistics, bootstrap intervals and, under ``tests.cluster`` and
+``tests.task``, the p-value, interval and call under each adjustment
+(``holm``, ``bh``, ``none``); per group of tiers in ``pooled`` the HKSJ
+interval and prediction interval (``hksj``), the cluster-robust by base
+(``cluster``) and one-estimate-per-base (``per_base``) results, and the
+other methods.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from glscore.cli.commands.common import add_profile_option, dumps
 from glscore.errors import InputError
 
 MODES = ("drop", "zero", "clean")
+MAX_BOOT = 100_000
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,30 +41,35 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from glscore.analysis import natural
+    from glscore.analysis import floor, natural
 
-    if args.n_boot < 0:
-        raise InputError(f"--n-boot must be >= 0, got {args.n_boot}")
+    if not 0 <= args.n_boot <= MAX_BOOT:
+        raise InputError(f"--n-boot must lie in 0..{MAX_BOOT:,}, got {args.n_boot}")
     nat = natural.prepare(profile=args.profile)
-    table = natural.pairs_table(nat, args.mode, args.n_boot, args.seed)
-    floor = natural.noise_floor(nat)
-    band = natural.noise_band(floor)
-    pool = natural.pooled(table)
+    screened = floor.screen(nat)
+    f = floor.floor_sd(screened)
+    table = natural.pairs_table(nat, args.mode, args.n_boot, args.seed, floor_sd=f)
+    pool = natural.pooling_table(nat, table, args.mode)
+    by_mode = natural.pooled_by_mode(nat, f)
+    ext = natural.external_table(nat, table)
     if args.json:
-        out = natural.pairs_json(table, nat.copies)
-        out.update({"profile": nat.scoring.profile.name, "mode": args.mode,
-                    "noise_band": band,
-                    "pooled": [{k: (v if not isinstance(v, float) or v == v else None)
-                                for k, v in row.items()} for row in pool.to_dict("records")]})
-        print(dumps(out))
+        out = natural.natural_json(table, pool, by_mode, screened, f, ext, nat.copies)
+        print(dumps({"profile": nat.scoring.profile.name, "mode": args.mode,
+                     "n_boot": args.n_boot, **out}))
         return 0
     cols = ["mllm_name", "base_name", "tier", "n", "mean_diff", "ci_low", "ci_high",
-            "cluster_low", "cluster_high", "wins", "losses", "sign_p", "wilcoxon_p"]
+            "call_cluster_low", "call_cluster_high", "p_cluster", "call_cluster_holm",
+            "call_task_none"]
     print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     print()
-    print(pool.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    shown = pool[["group", "label", "k", "units", "mu", "ci_low", "ci_high", "pi_low",
+                  "pi_high", "tau"]]
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print()
-    for line in (natural.finding_pairs(table, band), natural.finding_floor(floor, band),
-                 natural.finding_pooled(pool), natural.finding_copies(nat.copies, nat.shared)):
+    for line in (natural.finding_pairs(table, f, floor.used_count(screened)),
+                 natural.finding_apart(table), floor.finding_floor(screened),
+                 natural.finding_paper_comparison(pool, by_mode),
+                 natural.finding_mode_pooled(by_mode), natural.finding_external(ext),
+                 natural.finding_copies(nat.copies, nat.shared)):
         print(line)
     return 0

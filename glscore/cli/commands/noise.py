@@ -1,28 +1,40 @@
 """``glscore noise``: how stable are the levels and ranks under measured noise?
 
-Fits the noise model on the data's own repeats (rows printed twice,
-near-identical models), perturbs every published score ``--draws`` times,
+Fits the noise scale on the data's own repeat measurements (the comparisons
+of a model with itself that the floor screening accepts), perturbs every
+published score ``--draws`` times at each scale of ``--scales`` (default:
+the robust estimate, and 0.5, 1 and 2 times the mean-of-squares one),
 rescores, and prints per model of Scope-A (``--board`` for a Scope-B board)
-the probability of keeping its level and rank, and its rank interval;
-``--json``: the noise model, the timing and the rank summary of every board.
+the probability of keeping its level and rank and its rank interval at the
+first scale, then the headline sentences with their Monte-Carlo standard
+errors. Progress goes to standard error. ``--json``: both estimates of the
+scale, the draws, per scale the headline counts with their Monte-Carlo
+standard errors (stability over the models with multimodal support),
+P(Level-5) per model, and the rank summary of every board (no timings).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from glscore.cli.commands.common import add_profile_option, dumps
 from glscore.errors import InputError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from glscore.analysis.noise import DEFAULT_CHUNK, DEFAULT_DRAWS, SCALES
+
     parser = sub.add_parser("noise", help="Monte-Carlo stability of levels and ranks",
                             description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     add_profile_option(parser)
-    parser.add_argument("--draws", type=int, default=1000, metavar="N",
+    parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS, metavar="N",
                         help="perturbed copies of the matrix (default: %(default)s)")
-    parser.add_argument("--chunk", type=int, default=50, metavar="K",
+    parser.add_argument("--scales", default=",".join(SCALES), metavar="LIST",
+                        help="noise scales, comma-separated, the first the one tabled: robust, "
+                             "x0.5, x1, x2 (times the mean-of-squares c; default: %(default)s)")
+    parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, metavar="K",
                         help="draws scored together (memory ~ K x models x tasks; "
                              "default: %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
@@ -32,34 +44,50 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from glscore.analysis import natural, noise
+def parse_scales(text: str) -> list[str]:
+    """``"robust,x1"`` -> ``["robust", "x1"]``; an unknown or repeated scale is an error."""
+    from glscore.analysis.noise import SCALES
 
-    if args.draws < 1 or args.chunk < 1:
-        raise InputError(f"--draws and --chunk must be >= 1, got {args.draws} and {args.chunk}")
+    scales = [s.strip() for s in str(text).split(",") if s.strip()]
+    bad = [s for s in scales if s not in SCALES]
+    if not scales or bad or len(set(scales)) != len(scales):
+        raise InputError(f"--scales '{text}': choose distinct names among {list(SCALES)}")
+    return scales
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from glscore.analysis import floor, natural, noise
+
+    noise.check_draws(args.draws, args.chunk)
+    scales = parse_scales(args.scales)
     nat = natural.prepare(profile=args.profile)
-    model = noise.fit_noise(natural.floor_cells(nat), natural.mapped_tasks(nat))
-    mc = noise.simulate(natural.published(nat), model, args.draws, args.profile, args.seed,
-                        args.chunk)
-    summary = noise.rank_summary(mc)
+    fit = noise.noise_fit(floor.cells(nat), natural.mapped_tasks(nat))
+    models = [fit.model(s) for s in scales]
+    with tqdm(total=args.draws * len(scales), desc="noise draws", unit="draw",
+              file=sys.stderr, disable=None) as bar:
+        studies = dict(zip(scales, noise.simulate_scales(
+            natural.published(nat), models, args.draws, args.profile, args.seed, args.chunk,
+            progress=lambda k: bar.update(k * len(scales))), strict=True))
+    first = studies[scales[0]]
+    summary = noise.rank_summary(first)
     boards = list(dict.fromkeys(summary["board"]))
     wanted = [b for b in boards if b.lower() == args.board.strip().lower()]
     if not wanted:
         raise InputError(f"--board '{args.board}': choose one of {boards}")
+    level5 = noise.level5_table(studies)
     if args.json:
-        out = {"noise_model": {"c": model.c, "cells": model.n_cells},
-               "draws": mc.n_draws, "chunk": mc.chunk, "seconds": mc.seconds,
-               "timing": mc.timing,
-               "boards": {b: summary[summary["board"] == b].drop(columns=["scope", "board"])
-                          .to_dict("records") for b in boards}}
-        print(dumps(out))
+        print(dumps(noise.study_json(fit, studies, summary, level5)))
         return 0
     part = summary[summary["board"] == wanted[0]].drop(columns=["scope", "board", "model"])
     print(part.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print()
-    print(model.sentence())
-    print(noise.finding_noise(summary))
-    t = mc.timing
-    print(f"{mc.n_draws} draws in chunks of {mc.chunk}: {mc.seconds:.1f} s (perturbing "
-          f"{t['perturb_s']:.1f} s, scoring {t['score_s']:.1f} s, counting {t['count_s']:.1f} s)")
+    print(fit.sentence())
+    print(noise.finding_noise(noise.headlines(studies)))
+    print(noise.finding_level5(level5, scales, args.draws))
+    t = first.timing
+    print(f"{args.draws} draws x {len(scales)} scale(s) in chunks of {first.chunk}: "
+          f"{first.seconds:.1f} s (perturbing {t['perturb_s']:.1f} s, scoring "
+          f"{t['score_s']:.1f} s, counting {t['count_s']:.1f} s)", file=sys.stderr)
     return 0

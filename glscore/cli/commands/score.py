@@ -110,9 +110,10 @@ def warn_low_coverage(scores: Scores, records: list[dict]) -> None:
 def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[dict]:
     """Per model: bootstrap percentile intervals of Level-2..5 and P(level = k).
 
-    Resamples the tasks within their groups (modality x paradigm, NLP), as
-    :func:`glscore.analysis.ablation.bootstrap` does, under the same profile,
-    rule and options as the point scores.
+    Resamples the tasks within their groups (modality x paradigm, NLP) with
+    :func:`glscore.analysis.ablation.bootstrap` (``unit="task"``; the ablation
+    resamples whole skill groups by default), under the same profile, rule and
+    options as the point scores.
     """
     from glscore.analysis import ablation
 
@@ -120,7 +121,8 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
     variant = ablation.Variant.of(kwargs["rule"] or prof.rule, kwargs["rule_params"],
                                   kwargs["aggregation"] or prof.aggregation,
                                   kwargs["level4_mean"] or prof.level4_mean)
-    boot = ablation.bootstrap(ablation.prepare(bench, prof), variant, n_boot=n_boot, seed=seed)
+    boot = ablation.bootstrap(ablation.prepare(bench, prof), variant, n_boot=n_boot, seed=seed,
+                              unit="task")
     q = [BOOTSTRAP_ALPHA / 2, 1 - BOOTSTRAP_ALPHA / 2]
     bounds = {name: np.quantile(getattr(boot, name), q, axis=1) for name in LEVEL_COLUMNS}
     probs = boot.level_probabilities()
