@@ -22,6 +22,7 @@ from glscore.cli.commands.common import (
 )
 from glscore.core.profiles import get_profile
 from glscore.errors import InputError
+from glscore.io import markdown
 from glscore.io.latex import latex_table
 
 FORMATS = ("md", "csv", "json", "latex")
@@ -134,10 +135,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
         return latex_table(frame.drop(columns=["model"], errors="ignore"),
                            caption=title).rstrip("\n")
     cells = frame.astype(object).map(_cell)
-    lines = [] if title is None else [f"### {title}", ""]
-    lines.append("| " + " | ".join(map(str, frame.columns)) + " |")
-    lines.append("|" + "|".join("---" for _ in frame.columns) + "|")
-    lines += ["| " + " | ".join(row) + " |" for row in cells.to_numpy().tolist()]
+    lines = [] if title is None else [f"### {markdown.escape(title)}", ""]
+    lines.append(markdown.table(list(frame.columns), cells.to_numpy().tolist()))
     return "\n".join(lines)
 
 
