@@ -69,12 +69,16 @@ def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
                           level4_mean)[0]
 
 
-def explain_models(bench: Benchmark, models: Sequence[str] | None = None,
+def explain_models(source: Benchmark | Scoring, models: Sequence[str] | None = None,
                    profile: str | Profile = "paper", rule: str | Rule | None = None,
                    rule_params: Mapping[str, float] | None = None,
                    aggregation: str | None = None, level4_mean: str | None = None) -> list[dict]:
-    """Explanations of ``models`` (ids; default every model), one scoring pass."""
-    ctx = score_detailed(bench, profile, rule, rule_params, aggregation, level4_mean)
+    """Explanations of ``models`` (ids; default every model), from one scoring pass:
+    ``source`` itself when it is one (the options are then its own), else the
+    benchmark scored once under the options."""
+    ctx = source if isinstance(source, Scoring) else score_detailed(
+        source, profile, rule, rule_params, aggregation, level4_mean)
+    bench = ctx.bench
     index = {m: i for i, m in enumerate(bench.models)}
     chosen = list(bench.models) if models is None else list(models)
     unknown = [m for m in chosen if m not in index]
