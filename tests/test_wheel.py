@@ -124,6 +124,31 @@ def test_cli_from_elsewhere(installed):
         assert 1 <= len(rows) <= 3, block
 
 
+@pytest.mark.slow
+def test_wheel_holds_the_report_templates_and_static_files(installed):
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    report = ROOT / "glscore" / "report"
+    files = [p for folder in ("templates", "static") for p in sorted((report / folder).iterdir())]
+    assert len(files) >= 8
+    for path in files:
+        assert path.relative_to(ROOT).as_posix() in names, path
+
+
+@pytest.mark.slow
+def test_report_from_the_installed_wheel(installed):
+    """``glscore report`` of the installed wheel: its own templates and static files
+    (no notebooks beside an installed package: the index says so)."""
+    out = installed["cwd"] / "report"
+    done = _run(installed, "report", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    for name in ("report.css", "report.js"):
+        packed = installed["target"] / "glscore" / "report" / "static" / name
+        assert (out / "static" / name).read_bytes() == packed.read_bytes()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="sortable board"') == 139 and "No notebooks found." in index
+    assert (out / "models" / "vitron-v1.html").is_file()
+
+
 # ------------------------------------------------------------------ metadata
 def test_version_is_single_sourced():
     text = (ROOT / "pyproject.toml").read_text()

@@ -4,12 +4,16 @@ One scoring pass (:func:`glscore.core.scoring.score_detailed`) feeds every
 board and every model page; :mod:`glscore.report.context` turns the results
 into dicts, :mod:`glscore.report.render` fills the templates with them, and
 the pages, the static files and the rendered notebooks are written through
-the one atomic writer.
+the one atomic writer. Its dependencies (jinja2, mistune, nbconvert,
+nbformat: the ``report`` extra) are imported with it, so a missing one is
+found before any work starts.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import mistune
 
 from glscore import __version__, paths
 from glscore.analysis.explain import explain_markdown, explain_models
@@ -21,6 +25,7 @@ from glscore.core.scoring import Scoring, score_detailed
 from glscore.io.files import write_if_changed, write_text_if_changed
 from glscore.io.loaders import load_paper
 from glscore.report import context
+from glscore.report import notebooks as nbhtml
 from glscore.report.render import environment, render, static_files
 
 #: The subfolders the build owns: stale pages in them are removed.
@@ -52,8 +57,6 @@ def build(out_dir: Path | str, profile: str | Profile = "paper", rule: str | Non
 def pages(run: Scoring, notebooks: list[Path]) -> dict[str, str | bytes]:
     """Every file of the report, by path relative to its top: the index, one
     page per model, one per notebook, and the static files."""
-    import mistune
-
     tables = {s: scope_tables(run, s) for s in SCOPES}
     records = explain_models(run)  # one per model, in bench order
     env = environment()
@@ -73,8 +76,6 @@ def pages(run: Scoring, notebooks: list[Path]) -> dict[str, str | bytes]:
             env, "model.html.j2",
             context.model(record, placed.get(record["model"], []), explanation))
     if notebooks:
-        from glscore.report import notebooks as nbhtml
-
         exporter = nbhtml.exporter()
         for nb in notebooks:
             files[f"notebooks/{nb.stem}.html"] = nbhtml.render(nb, exporter)

@@ -12,7 +12,10 @@ itself.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+import nbformat
+from jinja2 import DictLoader
+from nbconvert import HTMLExporter
 
 from glscore.report.render import templates_dir
 
@@ -21,20 +24,15 @@ from glscore.report.render import templates_dir
 TEMPLATE_NAME = "glscore_notebook.html.j2"
 
 
-def exporter() -> Any:
+def exporter() -> HTMLExporter:
     """An nbconvert ``HTMLExporter`` using ``templates/notebook.html.j2``."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
     source = (templates_dir() / "notebook.html.j2").read_text(encoding="utf-8")
     return HTMLExporter(template_name="lab", template_file=TEMPLATE_NAME,
                         extra_loaders=[DictLoader({TEMPLATE_NAME: source})])
 
 
-def render(path: Path | str, html_exporter: Any = None) -> str:
+def render(path: Path | str, html_exporter: HTMLExporter | None = None) -> str:
     """The notebook at ``path`` as one HTML page (its stored outputs, unexecuted)."""
-    import nbformat
-
     nb = nbformat.read(str(path), as_version=4)
     body, _ = (html_exporter or exporter()).from_notebook_node(
         nb, resources={"metadata": {"name": Path(path).stem}})

@@ -14,16 +14,16 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+import jinja2
+
 TEMPLATES = "templates"
 STATIC = "static"
 #: The static files, copied to ``static/`` of the output folder.
 STATIC_FILES: tuple[str, ...] = ("report.css", "report.js")
 
 
-def environment() -> Any:
+def environment() -> jinja2.Environment:
     """The Jinja2 environment of the report's templates (autoescaping on)."""
-    import jinja2
-
     return jinja2.Environment(
         loader=jinja2.PackageLoader("glscore.report", TEMPLATES),
         autoescape=True,
@@ -34,7 +34,7 @@ def environment() -> Any:
     )
 
 
-def render(env: Any, template: str, context: Mapping[str, Any]) -> str:
+def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     """``templates/<template>`` filled with ``context``."""
     return str(env.get_template(template).render(**context))
 

@@ -39,8 +39,7 @@ QWEN = "Qwen2.5-7B-Instruct"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("bench", help="time scoring (in process and end to end)",
-                            description=__doc__,
+    parser = sub.add_parser("bench", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=50, help="in-process repetitions")
     parser.add_argument("--runs", type=int, default=5, help="end-to-end runs")

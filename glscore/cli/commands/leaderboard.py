@@ -31,8 +31,7 @@ MAX_WARNINGS_PER_BOARD = 3
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("leaderboard", help="ranked leaderboards of a scope (A, B, C, D)",
-                            description=__doc__)
+    parser = sub.add_parser("leaderboard", description=__doc__)
     parser.add_argument("--scope", required=True, type=str.upper, metavar="A|B|C|D",
                         help=f"leaderboard scope, one of {'/'.join(SCOPES)}")
     parser.add_argument("--board", metavar="NAME",

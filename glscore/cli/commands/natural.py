@@ -19,8 +19,7 @@ MODES = ("drop", "zero", "clean")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("natural", help="generalists against their own base LLM on NLP",
-                            description=__doc__,
+    parser = sub.add_parser("natural", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     add_profile_option(parser)
     parser.add_argument("--mode", choices=MODES, default="drop",
