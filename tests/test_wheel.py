@@ -80,8 +80,10 @@ def test_wheel_holds_every_subpackage_and_the_data(installed):
     assert "glscore/cli/commands" in packages  # the subpackage the old wheel lost
     for package in packages:
         assert f"{package}/__init__.py" in names, package
-    for data_file in sorted((ROOT / "data").iterdir()):
-        packed = f"glscore/data/{data_file.name}"
+    data_files = sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+    assert any(p.parent.name == "curation" for p in data_files)  # the curation's rule files
+    for data_file in data_files:
+        packed = f"glscore/data/{data_file.relative_to(ROOT / 'data').as_posix()}"
         assert packed in names, packed
         assert zipfile.ZipFile(installed["wheel"]).read(packed) == data_file.read_bytes()
     assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)
