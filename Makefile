@@ -5,7 +5,7 @@
 #                   (regenerates figures/); ONLY=pattern runs a subset
 #   make test       ruff, unit tests, nbval over the notebooks, figure check
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
-#   make bench      python -m glscore bench
+#   make bench      glscore bench
 #   make report     static HTML report in report/ (boards, models, notebooks)
 #   make browser-test  real-browser checks (JupyterLab, the report) in Chromium
 #   make lint       ruff check
@@ -75,7 +75,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 # ------------------------------------------------------------- notebooks
 notebooks: venv
-	$(BIN)/python -m glscore.pipeline --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
+	$(BIN)/glscore run --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
 	$(BIN)/python -m glscore.pipeline.readme
 
 # ------------------------------------------------------------------ test
@@ -122,7 +122,7 @@ lab: venv
 	cd notebooks && env -u MPLBACKEND ../$(BIN)/jupyter lab $(LAB_ARGS)
 
 bench: venv
-	$(BIN)/python -m glscore bench
+	$(BIN)/glscore bench
 
 # Real-browser checks (tests/browser): JupyterLab runs notebooks 00 and 04,
 # and the report built above is clicked through, in the system Chromium driven
@@ -137,7 +137,7 @@ browser-test: venv report
 # model, every executed notebook; offline and byte-for-byte deterministic.
 REPORT_DIR ?= report
 report: venv
-	$(BIN)/python -m glscore.report --out $(REPORT_DIR)
+	$(BIN)/glscore report --out $(REPORT_DIR)
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \

@@ -113,6 +113,65 @@ def test_formula_column_with_values_is_fine(tmp_path, sota):
     assert bench.values[0, 0] == 60.0
 
 
+def _with_saved_values(path, values):
+    """``path`` rewritten with a saved value after each formula (as a spreadsheet
+    program stores it): ``values`` maps formula text -> cached value."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            for formula, value in values.items():
+                data = data.replace(f"<f>{formula}</f><v></v>".encode(),
+                                    f"<f>{formula}</f><v>{value}</v>".encode())
+                data = data.replace(f"<f>{formula}</f><v />".encode(),
+                                    f"<f>{formula}</f><v>{value}</v>".encode())
+            parts[name] = data
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_formula_with_a_saved_value_is_its_value(tmp_path, sota):
+    result = write_result(tmp_path / "r.xlsx", TINY,
+                          {"ModelA": tiny_with("NLP", 0, "=60+15")})
+    assert b"<f>60+15</f>" in __import__("zipfile").ZipFile(result).read(
+        "xl/worksheets/sheet3.xml")
+    _with_saved_values(result, {"60+15": 75})
+    bench = load_source([result], sota=sota)
+    assert bench.values[0, list(bench.tasks["sheet"]).index("NLP")] == 75.0
+
+
+def test_unsaved_formula_on_another_sheet_names_that_sheet(tmp_path, sota, capsys):
+    cells = tiny_with("Image-Generation", 0, "=1+2")
+    cells["NLP"][0] = "=60+15"
+    result = _with_saved_values(write_result(tmp_path / "r.xlsx", TINY, {"ModelA": cells}),
+                                {"60+15": 75})
+    assert_error(capsys, [sota, result], ["score", "--results", result, "--sota", sota],
+                 "sheet 'Image-Generation'", "row 2", "column 'ModelA' (E)",
+                 "formula without a saved value")
+
+
+def test_openpyxl_reads_only_workbooks_with_formulas(tmp_path, sota, monkeypatch):
+    """calamine reads the values; openpyxl (slow) opens a workbook only when one of its
+    worksheets holds a formula."""
+    import openpyxl
+
+    opened = []
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook",
+                        lambda *a, **k: opened.append(a[0]) or real(*a, **k))
+    plain_values = write_result(tmp_path / "plain.xlsx", TINY, {"ModelA": TINY_MODEL})
+    load_source([plain_values], sota=sota)
+    assert opened == []
+    formula = _with_saved_values(write_result(tmp_path / "f.xlsx", TINY, {
+        "ModelA": tiny_with("NLP", 0, "=60+15")}), {"60+15": 75})
+    load_source([formula], sota=sota)
+    assert [p.name for p in opened] == ["f.xlsx"]
+
+
 @pytest.mark.parametrize("value, fragment", [
     (True, "is a boolean"),
     ("-inf", "-inf is not a score"),

@@ -21,6 +21,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from glscore.cli import main
 from glscore.figures import style as plots
 from glscore.pipeline import runner as pipeline
 
@@ -160,7 +161,7 @@ def test_bad_invocation_is_one_line_exit_2_nothing_written(
     if "--directory" not in argv:
         argv = ["--directory", str(nbs), *argv]
     try:
-        status = pipeline.main(argv)
+        status = main(["run", *argv])
     except SystemExit as exit_:  # argparse's own errors
         status = exit_.code
     err = capsys.readouterr().err
@@ -194,7 +195,7 @@ def test_ctrl_c_ends_quietly_and_writes_nothing(tmp_path: Path) -> None:
     before = _snapshot(nbs)
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "glscore.pipeline", "--directory", str(nbs),
+        [sys.executable, "-m", "glscore.pipeline", "--directory", str(nbs),  # = glscore run
          "--output-dir", str(out), "--timeout", "120"],
         stderr=subprocess.PIPE, text=True, start_new_session=True,
     )
@@ -211,7 +212,7 @@ def test_ctrl_c_ends_quietly_and_writes_nothing(tmp_path: Path) -> None:
     assert status == 130
     assert "Traceback" not in err
     assert err.strip().splitlines() == [
-        "python -m glscore.pipeline: interrupted while running "
+        "glscore: interrupted while running "
         f"{nbs / '01_slow.ipynb'} (not written)"
     ]
     assert _snapshot(nbs) == before
@@ -293,7 +294,7 @@ def test_cli_reports_failure_in_one_line(
 ) -> None:
     make_notebook(tmp_path / "01_ok.ipynb")
     make_notebook(tmp_path / "02_bad.ipynb", body="1 / 0")
-    status = pipeline.main(["--directory", str(tmp_path), "--timeout", "60"])
+    status = main(["run", "--directory", str(tmp_path), "--timeout", "60"])
     err = capsys.readouterr().err
     assert status == 2
     error_lines = [line for line in err.splitlines() if "error:" in line]

@@ -1,7 +1,7 @@
 """The README's pipeline examples, run as a user would, in a scratch clone.
 
 The tracked files of this checkout (as they are on disk) are copied into a
-fresh git repository; every ``python -m glscore.pipeline`` command of the
+fresh git repository; every ``glscore run`` command of the
 README's code blocks is run there with ``/tmp/out`` replaced by a temporary
 folder, and the clone must be left exactly as it was (``git status`` clean,
 ``figures/`` byte for byte), with the outputs in the output folder.
@@ -29,14 +29,14 @@ def _code_blocks(text: str, language: str) -> list[str]:
 
 
 def readme_pipeline_commands() -> list[str]:
-    """Every ``python -m glscore.pipeline`` command in the README's bash blocks."""
+    """Every ``glscore run`` command in the README's bash blocks."""
     commands = []
     for block in _code_blocks(README.read_text(encoding="utf-8"), "bash"):
         joined = block.replace("\\\n", " ")
         commands += [
             line.split("#")[0].strip()
             for line in joined.splitlines()
-            if line.strip().startswith("python -m glscore.pipeline")
+            if line.strip().startswith("glscore run")
         ]
     return commands
 
@@ -89,12 +89,12 @@ def test_readme_example_writes_only_to_its_output_dir(
     rules.mkdir()
     (rules / "myrules.py").write_text(readme_module("myrules.py"), encoding="utf-8")
     argv = [arg.replace("/tmp/out", str(out)) for arg in shlex.split(command)]
-    assert argv[:3] == ["python", "-m", "glscore.pipeline"]
+    assert argv[:2] == ["glscore", "run"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(scratch_clone), str(rules)]))
     figures_before = {p.name: p.read_bytes() for p in (scratch_clone / "figures").iterdir()}
 
     done = subprocess.run(
-        [sys.executable, *argv[1:]], cwd=scratch_clone, env=env,
+        [sys.executable, "-m", "glscore", *argv[1:]], cwd=scratch_clone, env=env,
         capture_output=True, text=True, timeout=900,
     )
 

@@ -16,13 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import glscore.report
 from glscore import load_paper, paths
 from glscore.analysis.explain import explain
 from glscore.analysis.leaderboard import scope_tables
 from glscore.analysis.scopes import SCOPES
 from glscore.figures.style import LEVEL_COLORS
 from glscore.report import build
-from glscore.report.build import board_id, model_file
+from glscore.report.context import board_id, model_file
+from glscore.report.render import STATIC_FILES
 
 
 class Tags(HTMLParser):
@@ -34,6 +36,30 @@ class Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+class Text(HTMLParser):
+    """The text of a page (entities decoded) and of its first ``<h1>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.data = ""
+        self.h1: str | None = None
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_h1 = tag == "h1" and self.h1 is None
+        if self._in_h1:
+            self.h1 = ""
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        self.data += data
+        if self._in_h1:
+            self.h1 += data
 
 
 def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
@@ -114,16 +140,79 @@ def test_one_page_per_model_and_every_link_resolves(report):
 
 
 def test_offline_no_request_to_any_host(report):
+    """Every resource a page loads is embedded (``data:``) or a file of the report."""
     for page in sorted(report.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         for tag, attrs in tags(page):
             for attr in ("src", "href", "data"):
                 value = attrs.get(attr, "")
-                if tag == "a" or not value:
+                if tag == "a" or not value or value.startswith(("data:", "#")):
                     continue  # a link is a request only when a reader follows it
-                assert value.startswith(("data:", "#")) or "//" not in value, (page, tag, value)
-        assert "<script src" not in text
+                assert "//" not in value and ":" not in value, (page, tag, value)
+                target = (page.parent / value).resolve()
+                assert target.is_file() and target.is_relative_to(report.resolve()), (page, value)
         assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), page.name
+    for name in STATIC_FILES:
+        style = (report / "static" / name).read_text(encoding="utf-8")
+        assert not re.search(r"@import|url\(|https?://", style), name
+
+
+def test_static_files_are_the_package_files_and_every_page_uses_them(report):
+    package = Path(glscore.report.__file__).parent
+    for name in STATIC_FILES:
+        assert (report / "static" / name).read_bytes() == (package / "static" / name).read_bytes()
+    for page in [report / "index.html", report / model_file("vitron-v1")]:
+        found = tags(page)
+        root = "../" if page.parent.name == "models" else ""
+        assert ("link", {"rel": "stylesheet", "href": f"{root}static/report.css"}) in found
+        assert ("script", {"src": f"{root}static/report.js"}) in found
+        assert "<style>" not in page.read_text()
+
+
+def test_the_report_scores_once(monkeypatch, tmp_path):
+    """One scoring pass feeds every board and every model page."""
+    from glscore.core import scoring
+
+    calls = []
+    real = scoring._run
+    monkeypatch.setattr(scoring, "_run", lambda *a, **k: calls.append(1) or real(*a, **k))
+    nb_dir = tmp_path / "no-notebooks"
+    nb_dir.mkdir()
+    build(tmp_path / "out", notebooks_dir=nb_dir)
+    assert len(calls) == 1
+
+
+def test_hostile_model_names_are_text(tmp_path):
+    """Model names are user input: every page shows them as text, never as markup."""
+    from glscore.core.benchmark import Benchmark
+
+    names = ("<script>alert(1)</script>", 'a"b\' onmouseover=\'x', "x|y\n`z` &amp; [l](javascript:0)")
+    rows = [("IC-001", "Acc", "higher", 50.0), ("IG-001", "Acc", "higher", 50.0),
+            ("NLP-001", "Acc", "higher", 50.0)]
+    bench = Benchmark.from_rows(rows, [[60.0, 40.0, 70.0], [30.0, 60.0, 10.0],
+                                       [55.0, 55.0, 55.0]],
+                                models=("m<1>", "m2", "m3"), names=names,
+                                skill_group_id=["I-C-1", "I-G-1", "L-1"],
+                                skill_short_name=["a<b>", "c", "d"])
+    nb_dir = tmp_path / "no-notebooks"
+    nb_dir.mkdir()
+    out = tmp_path / "out"
+    build(out, bench=bench, notebooks_dir=nb_dir)
+    for page in sorted(out.rglob("*.html")):
+        found = tags(page)
+        assert [a for t, a in found if t == "script"] == [
+            {"src": ("../" if page.parent.name == "models" else "") + "static/report.js"}]
+        assert not any(k.startswith("on") for _, a in found for k in a), page
+        assert not any(a.get("href", "").startswith("javascript") for _, a in found), page
+    index = out / "index.html"
+    text = Text()
+    text.feed(index.read_text(encoding="utf-8"))
+    for name in names:
+        assert name in text.data, name
+    model_page = Text()
+    model_page.feed((out / model_file("m3")).read_text(encoding="utf-8"))
+    assert model_page.h1 == names[2]
+    assert model_page.data.count(names[2]) >= 2  # the title and the explanation
 
 
 def test_every_notebook_rendered_with_its_figures(report):

@@ -2,7 +2,7 @@
 
 The fork recipe runs verbatim in a scratch folder (holding a copy of
 ``examples/``): its shell lines through the console script and
-``python -m glscore.pipeline`` (notebook 04 with the rule and its
+``glscore run`` (notebook 04 with the rule and its
 parameters), its Python block through the API. The only substitution is the
 output folder (``/tmp/out`` becomes the test's temporary folder). The
 checkout is left untouched. The ten-line package of the same section is
@@ -107,7 +107,7 @@ def test_fork_recipe_verbatim(tmp_path):
 
     commands = shell_lines(blocks(FORK, "bash")[0])
     assert commands[0] == "cp examples/rule_template.py myrules.py"
-    assert any(c.startswith("python -m glscore.pipeline") for c in commands)
+    assert any(c.startswith("glscore run") for c in commands)
     printed = [run(c.replace("/tmp/out", str(out)), scratch, env_for()).stdout
                for c in commands]
 

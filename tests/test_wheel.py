@@ -80,8 +80,10 @@ def test_wheel_holds_every_subpackage_and_the_data(installed):
     assert "glscore/cli/commands" in packages  # the subpackage the old wheel lost
     for package in packages:
         assert f"{package}/__init__.py" in names, package
-    for data_file in sorted((ROOT / "data").iterdir()):
-        packed = f"glscore/data/{data_file.name}"
+    data_files = sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())
+    assert any(p.parent.name == "curation" for p in data_files)  # the curation's rule files
+    for data_file in data_files:
+        packed = f"glscore/data/{data_file.relative_to(ROOT / 'data').as_posix()}"
         assert packed in names, packed
         assert zipfile.ZipFile(installed["wheel"]).read(packed) == data_file.read_bytes()
     assert not any(n.startswith(("tests/", "notebooks/", "data/")) for n in names)
@@ -122,6 +124,31 @@ def test_cli_from_elsewhere(installed):
     for block in board.stdout.split("### ")[1:]:
         rows = [line for line in block.splitlines()[3:] if line.startswith("| ")]
         assert 1 <= len(rows) <= 3, block
+
+
+@pytest.mark.slow
+def test_wheel_holds_the_report_templates_and_static_files(installed):
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    report = ROOT / "glscore" / "report"
+    files = [p for folder in ("templates", "static") for p in sorted((report / folder).iterdir())]
+    assert len(files) >= 8
+    for path in files:
+        assert path.relative_to(ROOT).as_posix() in names, path
+
+
+@pytest.mark.slow
+def test_report_from_the_installed_wheel(installed):
+    """``glscore report`` of the installed wheel: its own templates and static files
+    (no notebooks beside an installed package: the index says so)."""
+    out = installed["cwd"] / "report"
+    done = _run(installed, "report", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    for name in ("report.css", "report.js"):
+        packed = installed["target"] / "glscore" / "report" / "static" / name
+        assert (out / "static" / name).read_bytes() == packed.read_bytes()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="sortable board"') == 139 and "No notebooks found." in index
+    assert (out / "models" / "vitron-v1.html").is_file()
 
 
 # ------------------------------------------------------------------ metadata

@@ -55,6 +55,7 @@ from glscore.core.profiles import Profile
 from glscore.core.scoring import LEVEL_COLUMNS, Scoring, score_detailed
 from glscore.core.synergy import Rule
 from glscore.errors import InputError, did_you_mean
+from glscore.io import markdown as md
 
 
 def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
@@ -71,12 +72,16 @@ def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
                           level4_mean)[0]
 
 
-def explain_models(bench: Benchmark, models: Sequence[str] | None = None,
+def explain_models(source: Benchmark | Scoring, models: Sequence[str] | None = None,
                    profile: str | Profile = "paper", rule: str | Rule | None = None,
                    rule_params: Mapping[str, float] | None = None,
                    aggregation: str | None = None, level4_mean: str | None = None) -> list[dict]:
-    """Explanations of ``models`` (ids; default every model), one scoring pass."""
-    ctx = score_detailed(bench, profile, rule, rule_params, aggregation, level4_mean)
+    """Explanations of ``models`` (ids; default every model), from one scoring pass:
+    ``source`` itself when it is one (the options are then its own), else the
+    benchmark scored once under the options."""
+    ctx = source if isinstance(source, Scoring) else score_detailed(
+        source, profile, rule, rule_params, aggregation, level4_mean)
+    bench = ctx.bench
     index = {m: i for i, m in enumerate(bench.models)}
     chosen = list(bench.models) if models is None else list(models)
     unknown = [m for m in chosen if m not in index]
@@ -214,52 +219,55 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
 
     Sections: the title line with level and coverage, the scores, *Why*, a
     table of wins per modality and paradigm, a table of contributions and
-    *Next level*. Plain Markdown (pipe tables), no HTML.
+    *Next level*. Plain Markdown (pipe tables, :func:`glscore.io.markdown.table`),
+    no HTML; names, ids and rule texts are escaped (a model name is user input).
     """
     h = "#" * heading
     sub = "#" * (heading + 1)
     scores = result["scores"]
+    wins = [[w["modality"], w["paradigm"], w["tasks"], w["supported"], w["wins"],
+             w["credited"], _f(w["mean_score"]), _f(w["mean_credit"])] for w in result["wins"]]
+    shares = [[m, _f(c["level2"]), _f(c["level3"]), _f(c["level4"]), _f(c["share_level3"]),
+               _f(c["share_level4"])] for m, c in result["contributions"]["modalities"].items()]
+    l5 = result["contributions"]["level5"]
+    proxies = set(result.get("proxy_tasks", []))
     lines = [
-        f"{h} {result['name']} (`{result['model']}`): Level-{result['level']}",
+        f"{h} {md.escape(result['name'])} ({md.code(result['model'])}): "
+        f"Level-{result['level']}",
         "",
-        f"Profile `{result['profile']}`, rule `{result['rule']}`; coverage "
+        f"Profile {md.code(result['profile'])}, rule {md.code(result['rule'])}; coverage "
         f"{result['supported']} of {result['tasks']} tasks ({result['coverage']:.1%}).",
         "",
         *_proxy_lines(result.get("proxy_tasks", [])),
-        "| Level-2 | Level-3 | Level-4 | Level-5 |",
-        "|---|---|---|---|",
-        "| " + " | ".join(_f(scores[c]) for c in LEVEL_COLUMNS) + " |",
+        md.table(["Level-2", "Level-3", "Level-4", "Level-5"],
+                 [[_f(scores[c]) for c in LEVEL_COLUMNS]]),
         "",
         f"{sub} Why",
         "",
-        result["why"],
+        md.escape(result["why"]),
         "",
         f"{sub} Wins per modality and paradigm",
         "",
-        "| modality | paradigm | tasks | supported | wins | credited | mean score "
-        "(Level-2 half) | mean credit (Level-3 half) |",
-        "|---|---|---|---|---|---|---|---|",
+        md.table(["modality", "paradigm", "tasks", "supported", "wins", "credited",
+                  "mean score (Level-2 half)", "mean credit (Level-3 half)"], wins),
+        "",
+        f"{sub} Contributions",
+        "",
+        md.table(["modality", "Level-2", "Level-3", "Level-4", "share of overall Level-3",
+                  "share of overall Level-4"], shares),
+        "",
+        f"Level-5 = Level-4 x S_L / 100 = {_f(l5['level4'])} x {_f(l5['s_l'])} / 100 "
+        f"= {_f(scores['level5'])}.",
+        "",
+        f"{sub} Next level",
+        "",
+        _next_sentence(result["next_level"], proxies),
     ]
-    for w in result["wins"]:
-        lines.append(f"| {w['modality']} | {w['paradigm']} | {w['tasks']} | {w['supported']} | "
-                     f"{w['wins']} | {w['credited']} | {_f(w['mean_score'])} | "
-                     f"{_f(w['mean_credit'])} |")
-    lines += ["", f"{sub} Contributions", "",
-              "| modality | Level-2 | Level-3 | Level-4 | share of overall Level-3 | "
-              "share of overall Level-4 |", "|---|---|---|---|---|---|"]
-    for m, c in result["contributions"]["modalities"].items():
-        lines.append(f"| {m} | {_f(c['level2'])} | {_f(c['level3'])} | {_f(c['level4'])} | "
-                     f"{_f(c['share_level3'])} | {_f(c['share_level4'])} |")
-    l5 = result["contributions"]["level5"]
-    lines += ["", f"Level-5 = Level-4 x S_L / 100 = {_f(l5['level4'])} x {_f(l5['s_l'])} / 100 "
-              f"= {_f(scores['level5'])}.", "", f"{sub} Next level", ""]
-    proxies = set(result.get("proxy_tasks", []))
-    lines.append(_next_sentence(result["next_level"], proxies))
     only = result["next_level"].get("supported_only")
     if only and only["task_id"] != result["next_level"]["task_id"]:
         lines += ["", "Among the tasks it already runs: " + _next_sentence(only, proxies)]
     if "rule_note" in result["next_level"]:
-        lines += ["", f"(Next level {result['next_level']['rule_note']}.)"]
+        lines += ["", f"(Next level {md.escape(result['next_level']['rule_note'])}.)"]
     return "\n".join(lines)
 
 
@@ -267,7 +275,7 @@ def _proxy_lines(tasks: Sequence[str]) -> list[str]:
     """The Markdown paragraph on proxy values (none without them)."""
     if not tasks:
         return []
-    shown = ", ".join(f"`{t}`" for t in tasks[:10]) + (" ..." if len(tasks) > 10 else "")
+    shown = ", ".join(md.code(t) for t in tasks[:10]) + (" ..." if len(tasks) > 10 else "")
     return [f"**Proxy values:** {len(tasks)} task(s) are scored from upstream datasets "
             f"standing in for General-Bench's ({shown}), not from General-Bench data; "
             "`--no-proxy` leaves them out.", ""]
@@ -277,9 +285,10 @@ def _next_sentence(n: dict, proxies: set[str] | frozenset[str] = frozenset()) ->
     if n["level"] is None:
         return "Already at Level-5, the top of the scale."
     if not n["feasible"]:
-        return f"Level-{n['level']} is out of reach with one change: {n['reason']}."
+        return f"Level-{n['level']} is out of reach with one change: {md.escape(n['reason'])}."
     what = "raise" if n["supported"] else "add"
     mark = ", a proxy value" if n["task_id"] in proxies else ""
-    return (f"Level-{n['level']}: {what} `{n['task_id']}` ({n['task_name']}; {n['modality']} "
-            f"{n['paradigm']}{mark}) from {_f(n['from_score'])} to {_f(n['to_score'])} "
-            f"(+{_f(n['increase'])} normalised points). {n['reason']}.")
+    return (f"Level-{n['level']}: {what} {md.code(n['task_id'])} ({md.escape(n['task_name'])}; "
+            f"{n['modality']} {n['paradigm']}{mark}) from {_f(n['from_score'])} to "
+            f"{_f(n['to_score'])} (+{_f(n['increase'])} normalised points). "
+            f"{md.escape(n['reason'])}.")

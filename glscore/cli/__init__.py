@@ -1,9 +1,26 @@
 """The ``glscore`` command line: ``glscore <command> [options]``.
 
 Every command lives in its own module under :mod:`glscore.cli.commands` and
-exposes ``add_parser(subparsers)`` and ``run(args) -> int``. Bad input ends
-with one line on standard error and exit status 2; ``--debug`` shows the
-traceback of unexpected failures.
+exposes ``add_parser(subparsers)`` (which sets ``run=run``) and
+``run(args) -> int``; :data:`COMMANDS` lists them with the line ``--help``
+shows. Only the module of the command being run is imported (``glscore
+--help`` loads neither numpy nor pandas), so a command's own dependencies are
+loaded when, and only when, it runs.
+
+One parser base and one error handler for every command (``glscore run``
+and ``glscore report`` included; ``python -m glscore.pipeline`` and
+``python -m glscore.report`` delegate here):
+
+* a usage error is one line and exit status 2 (:class:`OneLineParser`);
+* bad input (:class:`~glscore.errors.InputError`) is one line,
+  ``glscore: error: ...``, exit status 2;
+* a missing optional dependency is one line naming the extra that brings it
+  (``glscore run needs the notebooks extra ...: pip install
+  'glscore[notebooks]'``), exit status 2;
+* Ctrl-C is one line, ``glscore: interrupted`` (and what was interrupted),
+  exit status 130;
+* anything else is one line, ``glscore: internal error: ...``, exit status 1;
+  ``--debug`` (before or after the command name) shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -12,61 +29,119 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NoReturn
 
 from glscore import __version__
 from glscore.errors import InputError
 
-#: Command modules, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = (
-    "score",
-    "explain",
-    "bench",
-    "compare-sota",
-    "mapping",
-    "export",
-    "leaderboard",
-    "reproduce",
-    "ablate",
-    "rules",
-    "natural",
-    "noise",
+
+@dataclass(frozen=True)
+class Command:
+    """A command: its name, the line ``glscore --help`` shows, and the optional
+    extra (``pip install 'glscore[extra]'``) its dependencies come from."""
+
+    name: str
+    summary: str
+    extra: str | None = None
+
+    @property
+    def module(self) -> str:
+        return f"glscore.cli.commands.{self.name.replace('-', '_')}"
+
+
+#: The commands, in the order ``--help`` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("score", "score models (paper data, workbooks, tidy files, harness outputs)"),
+    Command("explain", "why a model is at its level, and the smallest change to the next"),
+    Command("bench", "time scoring (in process and end to end)"),
+    Command("compare-sota", "compare two SoTA tables task by task"),
+    Command("mapping", "harness-to-General-Bench mapping: template or check"),
+    Command("export", "write results as an official workbook or a tidy table"),
+    Command("leaderboard", "ranked leaderboards of a scope (A, B, C, D)"),
+    Command("reproduce", "recompute the paper's level tables and compare"),
+    Command("ablate", "ablate the scoring relaxation (rules, aggregation)"),
+    Command("rules", "list the synergy rules (built-in and installed)"),
+    Command("natural", "generalists against their own base LLM on NLP"),
+    Command("noise", "Monte-Carlo stability of levels and ranks"),
+    Command("run", "execute the numbered notebooks in order (regenerates figures/)",
+            "notebooks"),
+    Command("report", "build the static HTML report (boards, models, notebooks)", "report"),
 )
+BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 
 
 class OneLineParser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line and exit 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``glscore``; only ``command``'s module is imported and
+    gives its options (every other command is listed by name and summary)."""
     parser = OneLineParser(
         prog="glscore",
         description="General-Level scores, leaderboards and analyses for multimodal generalists.",
     )
     parser.add_argument("--version", action="version", version=f"glscore {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of failures")
+    _add_debug(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     sub.required = True
-    for name in COMMANDS:
-        importlib.import_module(f"glscore.cli.commands.{name.replace('-', '_')}").add_parser(sub)
+    for c in COMMANDS:
+        if c.name == command:
+            importlib.import_module(c.module).add_parser(sub)
+            _add_debug(sub.choices[c.name])
+        else:
+            sub.add_parser(c.name, help=c.summary)
     return parser
+
+
+def _add_debug(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: the flag given before or after the command name is not reset by the other
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the traceback of a failure")
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv``: its first word that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    name = command_name(words)
+    command = BY_NAME.get(name or "")
+    debug = "--debug" in words
     try:
+        args = build_parser(command.name if command else None).parse_args(words)
+        # registers the measured noise scale (the default noise of context rules)
+        importlib.import_module("glscore.analysis")
         return int(args.run(args) or 0)
     except InputError as exc:
+        if debug:
+            raise
         print(f"glscore: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as exc:
+        what = f" {exc}" if str(exc) else ""
+        print(f"glscore: interrupted{what}", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         return 0
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if debug or command is None or not missing or missing == "glscore":
+            raise
+        extra = f"the {command.extra} extra" if command.extra else missing
+        install = f"glscore[{command.extra}]" if command.extra else missing
+        print(f"glscore: error: glscore {command.name} needs {extra} ({missing} is not "
+              f"installed): pip install '{install}'", file=sys.stderr)
+        return 2
     except Exception as exc:  # an unexpected failure: one line unless --debug
-        if args.debug:
+        if debug:
             raise
         print(f"glscore: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
               file=sys.stderr)

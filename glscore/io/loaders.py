@@ -143,7 +143,7 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
     if isinstance(cells, pd.Series):
         dtype = cells.dtype
         if pd.api.types.is_bool_dtype(dtype):
-            values: object = cells.to_numpy(dtype=object)
+            values: Sequence[object] | np.ndarray = cells.to_numpy(dtype=object)
         elif pd.api.types.is_numeric_dtype(dtype):
             if getattr(dtype, "itemsize", 8) < 8 and pd.api.types.is_float_dtype(dtype):
                 # float32 keeps the decimal the exporter wrote: its shortest repr
@@ -157,9 +157,9 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
     arr = np.asarray(values) if not isinstance(values, list) else None
     if arr is not None and arr.dtype.kind in "fiu" and arr.dtype.itemsize == 8:
         return _check_numeric(arr.astype(float))
-    cells_list: Sequence[object] = values  # type: ignore[assignment]
-    out = np.empty(len(cells_list), dtype=np.float64)
-    for i, cell in enumerate(cells_list):
+    out: np.ndarray = np.empty(len(values), dtype=np.float64)
+    cell: object
+    for i, cell in enumerate(values):
         try:
             out[i] = parse_cell(cell)
         except CellError as exc:
@@ -209,16 +209,6 @@ def _check_numeric(values: np.ndarray) -> np.ndarray:
     return np.where(np.isposinf(values), np.nan, values)
 
 
-def _column_letter(j: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
-
-
 @dataclass(frozen=True)
 class _Place:
     """How a file names its rows: workbook rows, CSV lines or Parquet rows."""
@@ -239,8 +229,10 @@ class _Place:
             parts.append(f"{self.kind if self.kind != 'sheet' else 'row'} {number}")
         if column is not None:
             col = f"column '{column}'"
-            if letter is not None:
-                col += f" ({_column_letter(letter)})"
+            if letter is not None:  # openpyxl only on this error path (its import is slow)
+                from openpyxl.utils.cell import get_column_letter
+
+                col += f" ({get_column_letter(letter + 1)})"
             parts.append(col)
         return ", ".join(parts) + ": "
 
@@ -325,7 +317,7 @@ def _first_line(exc: BaseException) -> str:
 class _Sheet:
     header: list[str]
     rows: list[list[object]]
-    #: (data row index, column index) of formula cells without a saved value
+    #: (data row index, column index) of formula cells (empty in ``rows``: no saved value)
     formulas: frozenset[tuple[int, int]] = frozenset()
 
 
@@ -353,60 +345,54 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
             for name, s in sheets.items()}
 
 
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_VALUE = re.compile(rb"<v>[^<]+</v>|<is>", re.S)
+#: A formula element in a worksheet part (``<f>``, ``<f t="shared" .../>``, or
+#: namespace-prefixed ``<x:f>``): a cheap screen that decides whether openpyxl
+#: must look at the workbook at all, not a parser.
+_FORMULA_SCREEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
 
 
 def _unsaved_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
-    """Per sheet, the (data row, column) of formula cells with no saved value.
+    """Per sheet, the (data row, column) of every formula cell.
 
     A workbook written by a script (openpyxl, xlsxwriter) stores formulas but
     no results until a spreadsheet program recalculates and saves it; calamine
-    then reads those cells as empty. Only ``.xlsx``/``.xlsm`` are inspected.
+    then reads those cells as empty, and :func:`_sheet_values` reports a
+    formula cell read as empty. openpyxl (read-only, formulas as written) finds
+    the formula cells; it runs only when a worksheet part holds a formula
+    element at all (:data:`_FORMULA_SCREEN`), so a workbook of plain values is
+    read by calamine alone. Only ``.xlsx``/``.xlsm`` are inspected.
     """
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not _has_formulas(path):
+        return {}
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # unreadable here: calamine's reading stands (openpyxl raises many types)
         return {}
     try:
+        out: dict[str, set[tuple[int, int]]] = {}
+        for sheet in book.worksheets:
+            cells = {(cell.row - 2, cell.column - 1) for row in sheet.iter_rows()
+                     for cell in row if getattr(cell, "data_type", None) == "f"}
+            if cells:
+                out[sheet.title] = cells
+        return out
+    finally:
+        book.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether a worksheet part of the ``.xlsx`` archive holds a formula element."""
+    try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            book = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels")
-            targets = {m.group(1): m.group(2) for m in re.finditer(
-                rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
-            targets.update({m.group(2): m.group(1) for m in re.finditer(
-                rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
-            out: dict[str, set[tuple[int, int]]] = {}
-            for m in re.finditer(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', book):
-                target = targets.get(m.group(2), b"").decode()
-                member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                if member not in names:
-                    continue
-                xml = archive.read(member)
-                if b"<f" not in xml:
-                    continue
-                cells = set()
-                for cell in _CELL.finditer(xml):
-                    body = cell.group(2) or b""
-                    if b"<f" not in body or _VALUE.search(body):
-                        continue
-                    ref = _REF.search(cell.group(1))
-                    if ref:
-                        col = 0
-                        for ch in ref.group(1):
-                            col = col * 26 + ch - 64
-                        cells.add((int(ref.group(2)) - 2, col - 1))
-                if cells:
-                    name = m.group(1).decode("utf-8")
-                    out[_xml_unescape(name)] = cells
-            return out
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return {}
-
-
-def _xml_unescape(text: str) -> str:
-    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+            parts = (archive.read(name) for name in archive.namelist()
+                     if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+            # substring tests first (fast); the pattern only where one may be there
+            return any((b"<f" in xml or b":f" in xml) and _FORMULA_SCREEN.search(xml)
+                       for xml in parts)
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _header_text(cell: object) -> str:
@@ -504,8 +490,10 @@ def _model_columns(path: Path, sheet_name: str, sheet: _Sheet,
     key = set(WORKBOOK_KEY_COLUMNS) | {SOTA_COLUMN}
     for j, h in enumerate(sheet.header):
         if h in ("", "None") and any(j < len(r) and r[j] not in ("", None) for r in sheet.rows):
+            from openpyxl.utils.cell import get_column_letter
+
             raise InputError(
-                f"{where(path, sheet_name)}column {_column_letter(j)} has values but no "
+                f"{where(path, sheet_name)}column {get_column_letter(j + 1)} has values but no "
                 "model name in row 1: write the model's name there"
             )
     candidates = [h for h in sheet.header if h not in key and h not in ("", "None")]
@@ -996,9 +984,8 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
             "to multiply them by 100, or --scale percent to take them as they are"
         )
     for k in np.flatnonzero(small & (nonzero > 0) & (nonzero < MIN_CELLS_FOR_SCALE_CHECK)):
-        i = int(k)
         warnings.warn(
-            f"{origin}model '{bench.models[i]}': only {int(nonzero[i])} value(s) on tasks whose "
+            f"{origin}model '{bench.models[k]}': only {int(nonzero[k])} value(s) on tasks whose "
             "SoTA is above 1, all within 0-1: too few to tell a 0-1 scale from low scores; "
             "pass --scale fraction if they are fractions", InputWarning, stacklevel=2)
     return bench

@@ -1,7 +1,7 @@
-"""``python -m glscore.pipeline``: run the notebooks (see :mod:`glscore.pipeline.runner`)."""
+"""``python -m glscore.pipeline``: the same as ``glscore run`` (see :mod:`glscore.cli`)."""
 
 import sys
 
-from glscore.pipeline.runner import main
+from glscore.cli import main
 
-sys.exit(main())
+sys.exit(main(["run", *sys.argv[1:]]))

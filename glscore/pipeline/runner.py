@@ -37,16 +37,15 @@ in place and write to the committed ``figures/``; with it, the executed
 notebooks, figures and tables all go to that folder. The whole invocation is
 checked (:func:`plan`) before the first notebook starts.
 
-Command line::
+The command line is ``glscore run`` (:mod:`glscore.cli.commands.run`;
+``python -m glscore.pipeline`` is the same)::
 
-    python -m glscore.pipeline [--only PATTERN] [--timeout S] [--debug]
-                               [--output-dir DIR [-p NAME=VALUE ...]]
+    glscore run [--only PATTERN] [--timeout S] [--debug]
+                [--output-dir DIR [-p NAME=VALUE ...]]
 """
 
 from __future__ import annotations
 
-import argparse
-import ast
 import contextlib
 import fnmatch
 import json
@@ -54,17 +53,16 @@ import logging
 import os
 import platform
 import re
-import signal
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import nbformat
 
 from glscore.core.synergy import kernel_environment
 from glscore.io.files import write_text_if_changed
 from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
+from glscore.pipeline import DEFAULT_TIMEOUT
 
 __all__ = [
     "KERNEL_ENV",
@@ -74,7 +72,6 @@ __all__ = [
     "PipelineError",
     "clean_notebook",
     "list_notebooks",
-    "main",
     "notebook_parameters",
     "plan",
     "run_all",
@@ -106,7 +103,6 @@ KERNELSPEC: Mapping[str, str] = {
     "name": "glscore",
 }
 
-DEFAULT_TIMEOUT = 600
 
 #: The parameter every notebook declares for its output folder (figures, CSVs).
 #: Its default, ``"figures"``, is resolved from the repository root; the runner
@@ -152,7 +148,7 @@ class NotebookExecutionError(RuntimeError):
 
     def summary(self) -> str:
         """One line: notebook, cell and error."""
-        where = _display_path(self.notebook)
+        where = display_path(self.notebook)
         if self.cell_index is None:
             cell = "unknown cell"
         else:
@@ -164,7 +160,7 @@ class NotebookExecutionError(RuntimeError):
         return f"{where}: {cell} failed: {self.ename}: {self.evalue}{hint}"
 
 
-def _display_path(path: Path) -> str:
+def display_path(path: Path) -> str:
     path = Path(path)
     with contextlib.suppress(ValueError):
         return str(path.resolve().relative_to(REPO_ROOT))
@@ -221,7 +217,7 @@ def _check_parameters(path: Path, parameters: Mapping[str, Any]) -> None:
         names = ", ".join(repr(name) for name in unknown)
         plural = "s" if len(unknown) > 1 else ""
         raise PipelineError(
-            f"{_display_path(path)}: unknown parameter{plural} {names}; "
+            f"{display_path(path)}: unknown parameter{plural} {names}; "
             f"known parameters: {known_text}"
         )
 
@@ -502,11 +498,11 @@ def plan(
     directory = Path(directory)
     parameters = dict(parameters or {})
     if not directory.is_dir():
-        raise PipelineError(f"notebook folder not found: {_display_path(directory)}")
+        raise PipelineError(f"notebook folder not found: {display_path(directory)}")
     notebooks = select_notebooks(list_notebooks(directory), only)
     if not notebooks:
         which = f" matches --only {only!r}" if only else " (NN_topic.ipynb)"
-        raise PipelineError(f"no notebook in {_display_path(directory)}{which}")
+        raise PipelineError(f"no notebook in {display_path(directory)}{which}")
     if OUTPUT_PARAMETER in parameters:
         raise PipelineError(
             f"the output folder is set with --output-dir, not -p {OUTPUT_PARAMETER}=..."
@@ -525,7 +521,7 @@ def plan(
     for notebook in notebooks:
         if target is not None and OUTPUT_PARAMETER not in notebook_parameters(notebook):
             raise PipelineError(
-                f"{_display_path(notebook)} has no {OUTPUT_PARAMETER!r} parameter, so "
+                f"{display_path(notebook)} has no {OUTPUT_PARAMETER!r} parameter, so "
                 "--output-dir cannot send its figures and tables elsewhere"
             )
         _check_parameters(notebook, parameters)
@@ -585,119 +581,3 @@ def select_notebooks(notebooks: list[Path], only: str | None) -> list[Path]:
         return list(notebooks)
     pattern = only if any(ch in only for ch in "*?[") else f"*{only}*"
     return [path for path in notebooks if fnmatch.fnmatch(path.name, pattern)]
-
-
-# --------------------------------------------------------------------------
-# command line
-# --------------------------------------------------------------------------
-
-
-def _parse_parameter(text: str) -> tuple[str, Any]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip().isidentifier():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    try:
-        parsed: Any = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        parsed = value  # a bare word is a string
-    return name.strip(), parsed
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (and exit status 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="python -m glscore.pipeline",
-        description="Execute the numbered notebooks in order (in place by default).",
-    )
-    parser.add_argument("--only", metavar="PATTERN", help="run only notebooks matching PATTERN")
-    parser.add_argument(
-        "--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="S", help="per-cell timeout"
-    )
-    parser.add_argument(
-        "--directory",
-        type=Path,
-        default=NOTEBOOKS_DIR,
-        help="notebook folder (default: notebooks/)",
-    )
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=None,
-        help="write the executed notebooks, figures and tables here (default: in place, figures/)",
-    )
-    parser.add_argument(
-        "-p",
-        "--parameter",
-        dest="parameters",
-        action="append",
-        type=_parse_parameter,
-        default=[],
-        metavar="NAME=VALUE",
-        help="notebook parameter (Python literal or bare string); needs --output-dir",
-    )
-    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
-    parser.add_argument("--debug", action="store_true", help="show full tracebacks")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m glscore.pipeline``; returns the exit status.
-
-    Every check (:func:`plan`) runs before the first notebook: a bad
-    invocation is one line on stderr, exit status 2, and nothing written.
-    Ctrl-C stops the run with one line and status 130; the notebook being
-    executed is not written (every file is replaced atomically, so none is
-    left half-written).
-    """
-    prog = "python -m glscore.pipeline"
-    current: Path | None = None
-    args = _build_parser().parse_args(argv)  # a usage error exits here: one line, status 2
-    previous_handler = signal.signal(signal.SIGINT, _interrupt)
-    try:
-        runs = plan(
-            args.directory,
-            only=args.only,
-            parameters=dict(args.parameters),
-            output_dir=args.output_dir,
-        )
-        if args.output_dir is not None:
-            args.output_dir.expanduser().resolve().mkdir(parents=True, exist_ok=True)
-        for notebook, parameters, output in runs:
-            current = notebook
-            print(f"running {_display_path(notebook)}", file=sys.stderr, flush=True)
-            run_notebook(
-                notebook, parameters, output=output, timeout=args.timeout, kernel=args.kernel
-            )
-    except KeyboardInterrupt:
-        where = f" while running {_display_path(current)} (not written)" if current else ""
-        print(f"{prog}: interrupted{where}", file=sys.stderr)
-        return 130
-    except (ValueError, NotebookExecutionError, OSError) as exc:
-        if args.debug:
-            for line in getattr(exc, "traceback", []):
-                print(line, file=sys.stderr)
-            raise
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        signal.signal(signal.SIGINT, previous_handler)
-    return 0
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    """Ctrl-C: silence the loggers that would report the run being torn down
-    (nbclient's "Kernel died", asyncio's never-retrieved task errors), then
-    stop with ``KeyboardInterrupt`` as usual."""
-    for name in ("papermill", "nbclient", "asyncio", "traitlets"):
-        logging.getLogger(name).disabled = True
-    raise KeyboardInterrupt
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -22,8 +22,7 @@ from glscore.errors import InputError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("ablate", help="ablate the scoring relaxation (rules, aggregation)",
-                            description=__doc__,
+    parser = sub.add_parser("ablate", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--rules", nargs="+", metavar="RULE[,KEY=VALUE...]",

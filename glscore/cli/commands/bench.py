@@ -32,14 +32,14 @@ import numpy as np
 from glscore import paths
 from glscore.core.benchmark import Benchmark
 from glscore.core.scoring import score
+from glscore.io import markdown
 from glscore.io.loaders import load_paper
 
 QWEN = "Qwen2.5-7B-Instruct"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("bench", help="time scoring (in process and end to end)",
-                            description=__doc__,
+    parser = sub.add_parser("bench", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=50, help="in-process repetitions")
     parser.add_argument("--runs", type=int, default=5, help="end-to-end runs")
@@ -112,13 +112,11 @@ def scaling(sizes: list[int], repeat: int) -> list[dict[str, float]]:
 
 def format_scaling(rows: list[dict[str, float]]) -> str:
     """The scaling table as Markdown (the README's Speed section)."""
-    lines = ["| models x tasks | both profiles | ns per cell | per cell vs first | "
-             "peak memory / input |", "| --- | --- | --- | --- | --- |"]
-    for r in rows:
-        lines.append(f"| {r['models']:,} x {r['tasks']} | {r['seconds']:.3f} s | "
-                     f"{r['ns_per_cell']:.1f} | {r['cost_per_cell_x_first']:.2f} | "
-                     f"{r['peak_memory_x_input']:.2f} |")
-    return "\n".join(lines)
+    return markdown.table(
+        ["models x tasks", "both profiles", "ns per cell", "per cell vs first",
+         "peak memory / input"],
+        [[f"{r['models']:,} x {r['tasks']}", f"{r['seconds']:.3f} s", f"{r['ns_per_cell']:.1f}",
+          f"{r['cost_per_cell_x_first']:.2f}", f"{r['peak_memory_x_input']:.2f}"] for r in rows])
 
 
 def workbook_readers(runs: int) -> dict[str, object]:
@@ -135,7 +133,7 @@ def workbook_readers(runs: int) -> dict[str, object]:
         "pandas_calamine": lambda: pd.read_excel(result, sheet_name=None, engine="calamine"),
         "glscore_calamine_direct": lambda: _read_workbook(result),
     }
-    out = {}
+    out: dict[str, object] = {}
     for name, read in readers.items():
         timings = []
         for _ in range(max(runs, 1)):

@@ -34,8 +34,7 @@ PAPER = "paper"
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "compare-sota", help="compare two SoTA tables task by task",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "compare-sota", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("a", metavar="A", help="'paper', a sota_result.xlsx or a tasks CSV/Parquet")
     parser.add_argument("b", metavar="B", help="the same kinds as A")
     parser.add_argument("--format", choices=("csv", "json"), default="csv",
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _json_row(row: dict) -> dict:
-    out = {}
+    out: dict[str, object] = {}
     for key, value in row.items():
         if value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
             out[key] = None

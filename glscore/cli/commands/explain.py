@@ -21,8 +21,7 @@ from glscore.cli.commands.common import (
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("explain", help="why a model is at its level, and the smallest "
-                            "change to the next", description=__doc__)
+    parser = sub.add_parser("explain", description=__doc__)
     parser.add_argument("name", metavar="MODEL",
                         help="model id or display name (paper data), or the model column / "
                              "name in --results (case-insensitive)")

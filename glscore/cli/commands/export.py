@@ -35,8 +35,7 @@ from glscore.io.loaders import (
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("export", help="write results as an official workbook or a tidy "
-                            "table", description=__doc__)
+    parser = sub.add_parser("export", description=__doc__)
     parser.add_argument("--to", nargs=2, required=True, metavar=("KIND", "OUT"),
                         help="workbook OUT.xlsx (official layout) or tidy OUT.csv|OUT.parquet")
     parser.add_argument("--keep-proxy", action="store_true",

@@ -24,6 +24,7 @@ from glscore.cli.commands.common import (
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.errors import InputError
+from glscore.io import markdown
 from glscore.io.latex import latex_table
 
 FORMATS = ("md", "csv", "json", "latex")
@@ -32,8 +33,7 @@ MAX_WARNINGS_PER_BOARD = 3
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("leaderboard", help="ranked leaderboards of a scope (A, B, C, D)",
-                            description=__doc__)
+    parser = sub.add_parser("leaderboard", description=__doc__)
     parser.add_argument("--scope", required=True, type=str.upper, metavar="A|B|C|D",
                         help=f"leaderboard scope, one of {'/'.join(SCOPES)}")
     parser.add_argument("--board", metavar="NAME",
@@ -155,10 +155,8 @@ def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
         return latex_table(frame.drop(columns=["model"], errors="ignore"),
                            caption=title).rstrip("\n")
     cells = frame.astype(object).map(_cell)
-    lines = [] if title is None else [f"### {title}", ""]
-    lines.append("| " + " | ".join(map(str, frame.columns)) + " |")
-    lines.append("|" + "|".join("---" for _ in frame.columns) + "|")
-    lines += ["| " + " | ".join(row) + " |" for row in cells.to_numpy().tolist()]
+    lines = [] if title is None else [f"### {markdown.escape(title)}", ""]
+    lines.append(markdown.table(list(frame.columns), cells.to_numpy().tolist()))
     return "\n".join(lines)
 
 

@@ -22,8 +22,7 @@ from glscore.io.mapping import read_mapping, template
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("mapping", help="harness-to-General-Bench mapping: template or check",
-                            description=__doc__)
+    parser = sub.add_parser("mapping", description=__doc__)
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--template", action="store_true",
                       help="write a template with every task and empty harness columns")

@@ -26,8 +26,7 @@ MAX_BOOT = 100_000
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("natural", help="generalists against their own base LLM on NLP",
-                            description=__doc__,
+    parser = sub.add_parser("natural", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     add_profile_option(parser)
     parser.add_argument("--mode", choices=MODES, default="drop",

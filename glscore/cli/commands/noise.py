@@ -25,8 +25,7 @@ from glscore.errors import InputError
 def add_parser(sub: argparse._SubParsersAction) -> None:
     from glscore.analysis.noise import DEFAULT_CHUNK, DEFAULT_DRAWS, SCALES
 
-    parser = sub.add_parser("noise", help="Monte-Carlo stability of levels and ranks",
-                            description=__doc__,
+    parser = sub.add_parser("noise", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     add_profile_option(parser)
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS, metavar="N",

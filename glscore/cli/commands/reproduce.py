@@ -10,8 +10,7 @@ from glscore.io.latex import reproduction_latex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("reproduce", help="recompute the paper's level tables and compare",
-                            description=__doc__)
+    parser = sub.add_parser("reproduce", description=__doc__)
     add_profile_option(parser)
     parser.add_argument("--tolerance", type=float, default=TOLERANCE,
                         help=f"largest |published - recomputed| that reproduces "

@@ -15,8 +15,7 @@ from glscore.core import synergy
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("rules", help="list the synergy rules (built-in and installed)",
-                            description=__doc__,
+    parser = sub.add_parser("rules", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print the list as JSON")
     parser.set_defaults(run=run)

@@ -33,9 +33,7 @@ BOOTSTRAP_ALPHA = 0.05
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("score", help="score models (paper data, workbooks, tidy files, "
-                            "harness outputs)",
-                            description=__doc__)
+    parser = sub.add_parser("score", description=__doc__)
     add_source_options(parser)
     add_scoring_options(parser)
     parser.add_argument("--json", action="store_true",

@@ -1,0 +1,98 @@
+"""``glscore run``: execute the numbered notebooks in order (in place by default).
+
+Every check (parameter names against each notebook, the output folder) runs
+before the first notebook starts: a bad invocation is one line, exit status
+2, and nothing written. ``--output-dir DIR`` writes the executed notebooks,
+their figures and tables to DIR and leaves the checkout as it was; ``-p
+NAME=VALUE`` (a Python literal or a bare string) sets a notebook parameter
+and needs ``--output-dir``. Ctrl-C stops the run with one line and status
+130; the notebook being executed is not written. ``python -m
+glscore.pipeline`` is the same command. See :mod:`glscore.pipeline.runner`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from glscore.errors import InputError
+from glscore.paths import NOTEBOOKS_DIR
+from glscore.pipeline import DEFAULT_TIMEOUT
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", metavar="PATTERN", help="run only notebooks matching PATTERN")
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="S",
+                        help=f"per-cell timeout in seconds (default {DEFAULT_TIMEOUT})")
+    parser.add_argument("--directory", type=Path, default=NOTEBOOKS_DIR,
+                        help="notebook folder (default: notebooks/)")
+    parser.add_argument("--output-dir", type=Path, default=None,
+                        help="write the executed notebooks, figures and tables here "
+                             "(default: in place, figures/)")
+    parser.add_argument("-p", "--parameter", dest="parameters", action="append",
+                        type=parse_parameter, default=[], metavar="NAME=VALUE",
+                        help="notebook parameter (Python literal or bare string); "
+                             "needs --output-dir")
+    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.set_defaults(run=run)
+
+
+def parse_parameter(text: str) -> tuple[str, Any]:
+    """``NAME=VALUE``: the value as a Python literal, else as a bare string.
+
+    >>> parse_parameter("alpha=7"), parse_parameter("profile=official")
+    (('alpha', 7), ('profile', 'official'))
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip().isidentifier():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        parsed: Any = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value  # a bare word is a string
+    return name.strip(), parsed
+
+
+def run(args: argparse.Namespace) -> int:
+    from glscore.pipeline import runner  # nbformat, papermill: the notebooks extra
+
+    current: Path | None = None
+    previous_handler = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        runs = runner.plan(args.directory, only=args.only, parameters=dict(args.parameters),
+                           output_dir=args.output_dir)
+        if args.output_dir is not None:
+            args.output_dir.expanduser().resolve().mkdir(parents=True, exist_ok=True)
+        for notebook, parameters, output in runs:
+            current = notebook
+            print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
+            runner.run_notebook(notebook, parameters, output=output, timeout=args.timeout,
+                                kernel=args.kernel)
+    except KeyboardInterrupt:
+        where = f"while running {runner.display_path(current)} (not written)" if current else ""
+        raise KeyboardInterrupt(where) from None
+    except (ValueError, runner.NotebookExecutionError, OSError) as exc:
+        if getattr(args, "debug", False):
+            for line in getattr(exc, "traceback", []):
+                print(line, file=sys.stderr)
+            raise
+        raise InputError(str(exc)) from None
+    finally:
+        signal.signal(signal.SIGINT, previous_handler)
+    return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C: silence the loggers that would report the run being torn down
+    (nbclient's "Kernel died", asyncio's never-retrieved task errors), then
+    stop with ``KeyboardInterrupt`` as usual."""
+    for name in ("papermill", "nbclient", "asyncio", "traitlets"):
+        logging.getLogger(name).disabled = True
+    raise KeyboardInterrupt

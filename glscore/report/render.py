@@ -1,0 +1,50 @@
+"""Pages from templates, and the static files every page uses.
+
+The templates (``templates/*.html.j2``: ``layout`` the page frame, one template per
+page kind, ``_cells``/``_board`` the shared pieces) and the static files
+(``static/report.css``, ``static/report.js``) are package data: a wheel
+carries them. Jinja2 renders with autoescaping on, so every value of a
+context dict is HTML-escaped unless a template says ``| safe`` (only the
+explanation rendered from Markdown does); an undefined name is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import jinja2
+
+TEMPLATES = "templates"
+STATIC = "static"
+#: The static files, copied to ``static/`` of the output folder.
+STATIC_FILES: tuple[str, ...] = ("report.css", "report.js")
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report's templates (autoescaping on)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("glscore.report", TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
+    """``templates/<template>`` filled with ``context``."""
+    return str(env.get_template(template).render(**context))
+
+
+def static_files() -> dict[str, bytes]:
+    """``static/<name>`` -> bytes of each of :data:`STATIC_FILES`."""
+    folder = resources.files("glscore.report") / STATIC
+    return {f"{STATIC}/{name}": (folder / name).read_bytes() for name in STATIC_FILES}
+
+
+def templates_dir() -> Any:
+    """The templates folder (a ``Traversable``; a real folder for an installed package)."""
+    return resources.files("glscore.report") / TEMPLATES
