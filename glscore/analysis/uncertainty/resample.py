@@ -1,0 +1,83 @@
+"""Stratified resampling of tasks: integer draws counted with ``bincount``.
+
+A resample keeps every stratum's size in units: a stratum with ``n`` units
+(skill groups, or tasks) gets ``n`` units drawn uniformly with replacement.
+A unit's count is how often it was drawn; every task carries its unit's
+count as its weight, so a weighted mean over a task set is the mean over
+the resampled tasks (a task drawn twice counts twice, one not drawn not at
+all):
+
+``mean_b(S) = sum_{t in S} w_bt x_t / sum_{t in S} w_bt``.
+
+With every weight 1 this is the plain mean ``sum_{t in S} x_t / |S|``. The
+draws are integers (``Generator.integers``) turned into counts by one
+``numpy.bincount`` over all strata and draws at once (no multinomial per
+stratum, no loop over strata or units).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def codes(labels: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense integer codes ``0..k-1`` of ``labels`` in order of first appearance.
+
+    >>> codes(np.array(["b", "a", "b", "c"], dtype=object))
+    (array([0, 1, 0, 2]), 3)
+    """
+    labels = np.asarray(labels, dtype=object)
+    first: dict[object, int] = {}
+    out = np.fromiter((first.setdefault(v, len(first)) for v in labels), dtype=np.int64,
+                      count=len(labels))
+    return out, len(first)
+
+
+def unit_counts(unit_stratum: np.ndarray, n_draws: int,
+                rng: np.random.Generator) -> np.ndarray:
+    """Counts of each unit in ``n_draws`` stratified resamples (draws x units).
+
+    ``unit_stratum[u]`` is the stratum of unit ``u`` (codes ``0..k-1``). Each
+    stratum with ``n`` units gets ``n`` integer draws in ``[0, n)`` per
+    resample; the drawn units are counted by one ``bincount`` over
+    ``draw * units + unit``. Every row of a stratum sums to its size.
+
+    >>> counts = unit_counts(np.array([0, 0, 1]), 4, np.random.default_rng(0))
+    >>> counts.shape, counts[:, :2].sum(axis=1).tolist(), counts[:, 2].tolist()
+    ((4, 3), [2, 2, 2, 2], [1, 1, 1, 1])
+    """
+    unit_stratum = np.asarray(unit_stratum, dtype=np.int64)
+    n_units = len(unit_stratum)
+    if n_units == 0:
+        return np.zeros((n_draws, 0), dtype=np.int64)
+    size = np.bincount(unit_stratum)                    # units per stratum
+    order = np.argsort(unit_stratum, kind="stable")     # units grouped by stratum
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])  # first slot of each stratum
+    # slot j draws among the units of its stratum: unit order[start_s + k], k < n_s
+    slot_stratum = unit_stratum[order]
+    picks = rng.integers(0, size[slot_stratum], size=(n_draws, n_units))
+    drawn = order[start[slot_stratum] + picks]
+    flat = drawn + (np.arange(n_draws, dtype=np.int64) * n_units)[:, None]
+    return np.bincount(flat.ravel(), minlength=n_draws * n_units).reshape(n_draws, n_units)
+
+
+def task_weights(stratum: np.ndarray, unit: np.ndarray, n_draws: int,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Per draw and task, the count of the task's unit (draws x tasks).
+
+    ``stratum`` and ``unit`` label every task (any hashable labels; a unit
+    must lie in one stratum: label it by the pair if unsure). Units are
+    resampled within strata (:func:`unit_counts`).
+
+    >>> w = task_weights(np.array(["s", "s", "s"]), np.array(["g", "g", "h"]), 2,
+    ...                  np.random.default_rng(1))
+    >>> bool((w[:, 0] == w[:, 1]).all()), sorted(set(w[:, 0] + w[:, 2]))
+    (True, [2])
+    """
+    unit_code, n_units = codes(np.asarray(unit, dtype=object))
+    stratum_code, _ = codes(np.asarray(stratum, dtype=object))
+    unit_stratum = np.zeros(n_units, dtype=np.int64)
+    unit_stratum[unit_code] = stratum_code
+    if not (unit_stratum[unit_code] == stratum_code).all():
+        raise ValueError("a resampling unit spans two strata")
+    return unit_counts(unit_stratum, n_draws, rng)[:, unit_code]
