@@ -211,7 +211,6 @@ def test_frame_and_facts_keys(tiny):
     u = unc.board_uncertainty(tiny, scopes=("A",), draws=200, seed=1)
     frame, facts = u.board("full")
     assert list(frame.columns) == list(unc.FRAME_COLUMNS)
-    assert (frame["rank_lo"] <= frame["rank"]).all() or True  # intervals need not hold the point
     assert (frame["rank_lo"] <= frame["rank_hi"]).all()
     assert (frame["rank_conservative"] >= 1).all()
     assert frame["p_first"].sum() == pytest.approx(1.0)
@@ -322,7 +321,6 @@ def test_measurement_interval_covers_the_true_score():
     true_score = pd.Series(truth.mean(axis=1), index=bench.models)[frame["model"]].to_numpy()
     covered = (frame["score_lo"] <= true_score) & (true_score <= frame["score_hi"])
     assert 0.93 <= covered.mean() <= 0.97, covered.mean()
-    print("measurement coverage", covered.mean())
 
 
 def test_composition_interval_covers_the_population_score():
@@ -345,7 +343,6 @@ def test_composition_interval_covers_the_population_score():
     truth = pd.Series(mu, index=bench.models)[frame["model"]].to_numpy()
     covered = (frame["score_lo"] <= truth) & (truth <= frame["score_hi"])
     assert 0.93 <= covered.mean() <= 0.97, covered.mean()
-    print("composition coverage", covered.mean())
 
 
 def test_intervals_widen_as_coverage_falls():

@@ -147,8 +147,8 @@ class Layout:
 
     ``order``: the task permutation; ``starts``/``sizes``: each cell's first
     position and number of tasks; ``cell_of_task`` (sorted order) and
-    ``stratum_of_cell`` (index into :data:`STRATA`); ``to_strata``: cells x
-    strata (0/1).
+    ``stratum_of_cell`` (index into :data:`STRATA`, non-decreasing: the
+    cells of a stratum are contiguous too).
     """
 
     order: np.ndarray
@@ -156,7 +156,23 @@ class Layout:
     sizes: np.ndarray
     cell_of_task: np.ndarray
     stratum_of_cell: np.ndarray
-    to_strata: np.ndarray
+
+    def stratum_sums(self, values: np.ndarray) -> np.ndarray:
+        """Sums over the cells of each stratum (last axis: cells -> :data:`STRATA`;
+        0 for a stratum without tasks), by one ``reduceat``."""
+        first = np.flatnonzero(np.r_[True, self.stratum_of_cell[1:] != self.stratum_of_cell[:-1]])
+        out = np.zeros(values.shape[:-1] + (len(STRATA),))
+        out[..., self.stratum_of_cell[first]] = np.add.reduceat(values, first, axis=-1)
+        return out
+
+    def stratum_of(self, members: np.ndarray) -> int | None:
+        """The stratum whose cells are exactly ``members`` (0/1 per cell), if any."""
+        inside = np.flatnonzero(members)
+        strata = set(self.stratum_of_cell[inside].tolist())
+        if len(strata) != 1:
+            return None
+        s = strata.pop()
+        return s if (self.stratum_of_cell == s).sum() == len(inside) else None
 
     @property
     def stratum_of_task(self) -> np.ndarray:
@@ -173,8 +189,13 @@ class Layout:
         return (inside > 0).astype(float)
 
 
-def layout(tasks, unit: str = "skill", composition: bool = True) -> Layout:
-    """The :class:`Layout` of a tasks table (see :class:`Layout`)."""
+def layout(tasks, unit: str = "skill", composition: bool = True,
+           keep: np.ndarray | None = None) -> Layout:
+    """The :class:`Layout` of a tasks table (see :class:`Layout`), over the
+    tasks where ``keep`` is true (default all; ``order`` holds indices into
+    the whole table)."""
+    index = np.arange(len(tasks)) if keep is None else np.flatnonzero(keep)
+    tasks = tasks.iloc[index]
     stratum = (tasks["modality"].astype(str) + "-" + tasks["paradigm"].astype(str)).to_numpy()
     if "skill_group_id" in tasks.columns:
         group = tasks["skill_group_id"].astype(object)
@@ -186,17 +207,34 @@ def layout(tasks, unit: str = "skill", composition: bool = True) -> Layout:
     else:
         cell = stratum.astype(object)
     cell_code, n_cells = codes(cell)
-    order = np.argsort(cell_code, kind="stable")
-    sorted_code = cell_code[order]
+    stratum_code = np.array([STRATA.index(x) for x in stratum], dtype=np.int64)
+    local = np.lexsort((cell_code, stratum_code))      # strata, then cells, contiguous
+    order = index[local]
+    sorted_code = cell_code[local]
     starts = np.flatnonzero(np.r_[True, sorted_code[1:] != sorted_code[:-1]])
     renumber = np.empty(n_cells, dtype=np.int64)
     renumber[sorted_code[starts]] = np.arange(len(starts))
     cell_of_task = renumber[sorted_code]
-    stratum_of_cell = np.array([STRATA.index(x) for x in stratum[order][starts]], dtype=np.int64)
-    to_strata = np.zeros((len(starts), len(STRATA)))
-    to_strata[np.arange(len(starts)), stratum_of_cell] = 1.0
+    stratum_of_cell = stratum_code[local][starts]
     return Layout(order, starts, np.diff(np.r_[starts, len(order)]), cell_of_task,
-                  stratum_of_cell, to_strata)
+                  stratum_of_cell)
+
+
+def tasks_of(ctx: Scoring, board_list: Sequence) -> np.ndarray:
+    """The tasks the boards' levels rest on: every task for Scope-A (NLP
+    enters through Level-5), the tasks of the board's modalities for Scope-B,
+    the board's own tasks for C and D."""
+    tasks = ctx.bench.tasks
+    keep = np.zeros(len(tasks), dtype=bool)
+    modality = tasks["modality"].to_numpy()
+    for board in board_list:
+        if board.scope == "A":
+            return np.ones(len(tasks), dtype=bool)
+        if board.scope == "B":
+            keep |= np.isin(modality, board.modalities)
+        else:
+            keep |= np.asarray(board.mask, dtype=bool)
+    return keep
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -264,8 +302,8 @@ class _Sampler:
     """Draws the chunks of a simulation (weights, noise, credit, cell sums)."""
 
     def __init__(self, ctx: Scoring, lay: Layout, rows: np.ndarray, settings: Settings,
-                 noise: Noise | None) -> None:
-        self.ctx, self.lay, self.settings = ctx, lay, settings
+                 noise: Noise | None, need_d: bool = True) -> None:
+        self.ctx, self.lay, self.settings, self.need_d = ctx, lay, settings, need_d
         order = lay.order
         self.tasks = ctx.bench.tasks.iloc[order].reset_index(drop=True)
         self.models = tuple(ctx.bench.models[r] for r in rows)
@@ -332,6 +370,8 @@ class _Sampler:
             w = unit_counts(lay.stratum_of_task, k, self.rng_units).astype(float)
             ac = (self.reduce(scores * w[:, None, :]), self.reduce(credit * w[:, None, :]),
                   self.reduce(w))
+        if not self.need_d:
+            return _Cells(*ac, plain_s, plain_c, sizes)
         w_d = unit_counts(lay.cell_of_task, k, self.rng_units).astype(float)
         return _Cells(*ac, self.reduce(scores * w_d[:, None, :]),
                       self.reduce(credit * w_d[:, None, :]), self.reduce(w_d))
@@ -375,18 +415,24 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
     those); a context rule always sees every row. ``progress(n)`` is called
     after each chunk with the draws it made. Random numbers come from two
     generators spawned from ``seed`` (resampling, noise), so switching one
-    source off leaves the other's draws as they were; a result depends on
-    the seed and on the chunk size (:data:`CHUNK_CELLS` / (models x tasks)).
+    source off leaves the other's draws as they were. Only the rows the
+    boards rank and the tasks they rest on are drawn, so a result depends on
+    the seed and on the boards simulated together (a board alone and the
+    same board among all of its scope give two equally valid estimates).
     """
     start = time.perf_counter()
     if settings.measurement and noise is None:
         raise InputError("the measurement source needs the noise (noise_for)")
     check_size(tables, settings.draws)
     n_models = len(ctx.bench.models)
-    every = rows is None or (ctx.rule.takes_context and settings.measurement)
-    sim_rows = np.arange(n_models) if every else np.asarray(rows, dtype=int)
     wanted = set(range(n_models)) if rows is None else {int(r) for r in rows}
-    lay = layout(ctx.bench.tasks, settings.unit, settings.composition)
+    # only the rows the boards rank and the tasks they rest on are drawn
+    position = {m: k for k, m in enumerate(ctx.bench.models)}
+    listed = {position[m] for t in tables for m in t.table["model"]} & wanted
+    every = ctx.rule.takes_context and settings.measurement   # a context rule sees every row
+    sim_rows = np.arange(n_models) if every else np.array(sorted(listed), dtype=int)
+    lay = layout(ctx.bench.tasks, settings.unit, settings.composition,
+                 tasks_of(ctx, [t.board for t in tables]))
     plans, c_groups, d_groups = _plans(ctx, tables, lay, sim_rows, wanted)
     d_single = d_groups.sum(axis=0) == 1          # a D board of one cell: no product needed
     d_cells = d_groups.argmax(axis=0) if d_single.all() else None
@@ -396,10 +442,12 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
     gen = [STRATA.index(f"{m}-generation") for m in modalities]
     nlp = STRATA.index("NLP-nlp")
     prof = ctx.profile
-    pick = np.zeros((len(STRATA), 2))
-    pick[comp, 0], pick[gen, 1] = 1.0, 1.0
+    # a Scope-C board is a stratum: its means are the stratum's
+    found = [lay.stratum_of(c_groups[:, k]) for k in range(c_groups.shape[1])]
+    c_from_strata = bool(found) and all(x is not None for x in found)
+    c_strata = np.array([x for x in found if x is not None], dtype=int)
 
-    sampler = _Sampler(ctx, lay, sim_rows, settings, noise)
+    sampler = _Sampler(ctx, lay, sim_rows, settings, noise, need_d=bool(d_groups.shape[1]))
     n_draws = settings.draws
     chunk = max(1, min(n_draws, CHUNK_CELLS // max(sampler.scores.size, 1)))
     out_levels = [np.empty((n_draws, len(p.rows), p.table.board.cap - 1)) for p in plans]
@@ -409,21 +457,29 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
     for b0 in range(0, n_draws, chunk):
         k = min(chunk, n_draws - b0)
         cells = sampler.chunk(k)
+        if need_ab or c_from_strata:
+            n2 = lay.stratum_sums(cells.scores_ac)
+            n3 = lay.stratum_sums(cells.credit_ac)
+            den = lay.stratum_sums(cells.count_ac)
+            m2, m3 = ratio(n2, den), ratio(n3, den)
         if need_ab:
-            m2 = group_means(cells.scores_ac, cells.count_ac, lay.to_strata)
-            m3 = group_means(cells.credit_ac, cells.count_ac, lay.to_strata)
             per = levels.aggregate(m2[..., comp], m2[..., gen], m3[..., comp], m3[..., gen],
                                    m3[..., nlp], prof.level4_epsilon, prof.level4_mean, axis=-1)
             total = per
-            if prof.aggregation == "pooled":
-                p2 = group_means(cells.scores_ac, cells.count_ac, lay.to_strata @ pick)
-                p3 = group_means(cells.credit_ac, cells.count_ac, lay.to_strata @ pick)
-                total = levels.aggregate(p2[..., :1], p2[..., 1:], p3[..., :1], p3[..., 1:],
-                                         m3[..., nlp], prof.level4_epsilon, prof.level4_mean,
-                                         axis=-1)
+            if prof.aggregation == "pooled":   # one comprehension and one generation mean
+                d2 = den[:, comp].sum(-1, keepdims=True), den[:, gen].sum(-1, keepdims=True)
+                p2 = [ratio(n2[..., comp].sum(-1, keepdims=True), d2[0]),
+                      ratio(n2[..., gen].sum(-1, keepdims=True), d2[1])]
+                p3 = [ratio(n3[..., comp].sum(-1, keepdims=True), d2[0]),
+                      ratio(n3[..., gen].sum(-1, keepdims=True), d2[1])]
+                total = levels.aggregate(p2[0], p2[1], p3[0], p3[1], m3[..., nlp],
+                                         prof.level4_epsilon, prof.level4_mean, axis=-1)
         if c_groups.shape[1]:
-            c2 = group_means(cells.scores_ac, cells.count_ac, c_groups)
-            c3 = group_means(cells.credit_ac, cells.count_ac, c_groups)
+            if c_from_strata:
+                c2, c3 = m2[..., c_strata], m3[..., c_strata]
+            else:
+                c2 = group_means(cells.scores_ac, cells.count_ac, c_groups)
+                c3 = group_means(cells.credit_ac, cells.count_ac, c_groups)
         if d_groups.shape[1]:
             if d_cells is not None:
                 d2 = ratio(cells.scores_d[..., d_cells], cells.count_d[:, d_cells])
