@@ -93,11 +93,13 @@ def test_bootstrap_matches_scoring_each_resample(tiny):
     tables = [t for s in "ABCD" for t in scope_tables(ctx, s)]
     settings = unc.Settings(draws, seed, "skill", ("composition",))
     sim = unc.simulate(ctx, tables, settings)
-    # the engine's random protocol: one chunk, cell counts then within-cell task counts
+    # the engine's random protocol: skill-group counts from the first generator
+    # spawned from the seed, within-group task counts from the second
     lay = layout(tiny.tasks)
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(2)[0])
-    cell_counts = unit_counts(lay.stratum_of_cell, draws, rng)
-    task_counts = unit_counts(lay.cell_of_task, draws, rng)
+    groups_rng, tasks_rng = (np.random.default_rng(s)
+                             for s in np.random.SeedSequence(seed).spawn(4)[:2])
+    cell_counts = unit_counts(lay.stratum_of_cell, draws, groups_rng)
+    task_counts = unit_counts(lay.cell_of_task, draws, tasks_rng)
     for d in range(draws):
         per_task = cell_counts[d][lay.cell_of_task]             # a task carries its group's count
         s = score(_resampled(tiny, lay.order, per_task))
@@ -225,6 +227,21 @@ def test_frame_and_facts_keys(tiny):
     assert pairs.shape == (3, 3) and np.isnan(np.diag(pairs.to_numpy())).all()
     off = pairs.to_numpy() + pairs.to_numpy().T
     assert off[~np.eye(3, dtype=bool)] == pytest.approx(np.ones(6))  # no ties in rank
+
+
+def test_a_board_does_not_depend_on_its_company(tiny, monkeypatch):
+    """The random numbers are drawn over the whole benchmark: a board simulated
+    alone, among every board, or in chunks of another size gives the same draws."""
+    from glscore.analysis.uncertainty import engine
+
+    alone = unc.board_uncertainty(tiny, scopes=("B",), boards=["Video"], draws=60, seed=9)
+    together = unc.board_uncertainty(tiny, draws=60, seed=9)
+    monkeypatch.setattr(engine, "CHUNK_CELLS", 7 * 4 * 11)      # chunks of 7 draws
+    chunked = unc.board_uncertainty(tiny, scopes=("B",), boards=["Video"], draws=60, seed=9)
+    reference = alone.simulation.boards[0]
+    for other in (together.simulation.board("Video"), chunked.simulation.boards[0]):
+        assert np.array_equal(other.levels, reference.levels)
+        assert np.array_equal(other.rank, reference.rank)
 
 
 def test_same_seed_same_result_other_seed_differs(tiny):

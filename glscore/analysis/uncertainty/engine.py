@@ -148,7 +148,8 @@ class Layout:
     ``order``: the task permutation; ``starts``/``sizes``: each cell's first
     position and number of tasks; ``cell_of_task`` (sorted order) and
     ``stratum_of_cell`` (index into :data:`STRATA`, non-decreasing: the
-    cells of a stratum are contiguous too).
+    cells of a stratum are contiguous too); ``labels``: each cell's
+    ``stratum|skill group``.
     """
 
     order: np.ndarray
@@ -156,6 +157,7 @@ class Layout:
     sizes: np.ndarray
     cell_of_task: np.ndarray
     stratum_of_cell: np.ndarray
+    labels: np.ndarray
 
     def stratum_sums(self, values: np.ndarray) -> np.ndarray:
         """Sums over the cells of each stratum (last axis: cells -> :data:`STRATA`;
@@ -217,7 +219,7 @@ def layout(tasks, unit: str = "skill", composition: bool = True,
     cell_of_task = renumber[sorted_code]
     stratum_of_cell = stratum_code[local][starts]
     return Layout(order, starts, np.diff(np.r_[starts, len(order)]), cell_of_task,
-                  stratum_of_cell)
+                  stratum_of_cell, np.asarray(cell, dtype=object)[local][starts])
 
 
 def tasks_of(ctx: Scoring, board_list: Sequence) -> np.ndarray:
@@ -298,12 +300,58 @@ class _Cells:
     count_d: np.ndarray
 
 
+class _Randomness:
+    """The random numbers of a simulation, drawn over the whole benchmark
+    (every task, every supported cell of every model) from four generators
+    spawned from the seed (skill groups or tasks of Scopes A-C, tasks of a
+    Scope-D group, cell noise, SoTA noise), chunk after chunk. A board's
+    draws therefore do not depend on which other boards are simulated with
+    it, nor on the chunk size, nor on a source being switched off."""
+
+    def __init__(self, ctx: Scoring, settings: Settings) -> None:
+        self.full = layout(ctx.bench.tasks, settings.unit, settings.composition)
+        self.n_tasks = len(ctx.bench.tasks)
+        self.supported = np.flatnonzero(np.isfinite(ctx.norm.scores).ravel())
+        self.ac, self.d, self.cells, self.sota = (
+            np.random.default_rng(s) for s in np.random.SeedSequence(settings.seed).spawn(4))
+
+    def _per_task(self, counts: np.ndarray) -> np.ndarray:
+        """Counts in the full layout's task order -> the tasks' own order."""
+        out = np.empty_like(counts)
+        out[:, self.full.order] = counts
+        return out
+
+    def group_counts(self, k: int) -> np.ndarray:
+        """Skill-group counts (draws x cells of the full layout), within strata."""
+        return unit_counts(self.full.stratum_of_cell, k, self.ac)
+
+    def task_counts(self, k: int) -> np.ndarray:
+        """Task counts within strata (draws x tasks, the table's order)."""
+        return self._per_task(unit_counts(self.full.stratum_of_task, k, self.ac))
+
+    def group_task_counts(self, k: int) -> np.ndarray:
+        """Task counts within each skill group (draws x tasks, the table's order)."""
+        return self._per_task(unit_counts(self.full.cell_of_task, k, self.d))
+
+    def cell_noise(self, k: int) -> np.ndarray:
+        """Standard normals for every supported cell (draws x cells, row-major);
+        float32: the noise needs no more precision and they come twice as fast."""
+        return self.cells.standard_normal((k, len(self.supported)), dtype=np.float32)
+
+    def sota_noise(self, k: int) -> np.ndarray:
+        return self.sota.standard_normal((k, self.n_tasks), dtype=np.float32)
+
+
 class _Sampler:
-    """Draws the chunks of a simulation (weights, noise, credit, cell sums)."""
+    """Draws the chunks of a simulation (weights, noise, credit, cell sums)
+    for the simulated rows and the tasks of ``lay``."""
 
     def __init__(self, ctx: Scoring, lay: Layout, rows: np.ndarray, settings: Settings,
                  noise: Noise | None, need_d: bool = True) -> None:
         self.ctx, self.lay, self.settings, self.need_d = ctx, lay, settings, need_d
+        self.random = _Randomness(ctx, settings)
+        full_cell = {label: k for k, label in enumerate(self.random.full.labels)}
+        self.cell_map = np.array([full_cell[label] for label in lay.labels], dtype=int)
         order = lay.order
         self.tasks = ctx.bench.tasks.iloc[order].reset_index(drop=True)
         self.models = tuple(ctx.bench.models[r] for r in rows)
@@ -314,6 +362,10 @@ class _Sampler:
         if settings.measurement:
             assert noise is not None
             self.cells = np.flatnonzero(np.isfinite(self.scores).ravel())
+            # each simulated cell's place among the supported cells of the whole matrix
+            n_tasks = len(ctx.bench.tasks)
+            flat = (rows[:, None] * n_tasks + order[None, :]).ravel()[self.cells]
+            self.z_at = np.searchsorted(self.random.supported, flat)
             self.at = self.scores.ravel()[self.cells]
             self.se = noise.scores[np.ix_(rows, order)].ravel()[self.cells]
             self.sota = ctx.norm.sota[order]
@@ -323,8 +375,6 @@ class _Sampler:
             self.base = None
         else:  # fixed cells: summed once
             self.base = (self.reduce(self.clean[None]), self.reduce(self.credit[None]))
-        self.rng_units, self.rng_noise = (
-            np.random.default_rng(s) for s in np.random.SeedSequence(settings.seed).spawn(2))
 
     def reduce(self, values: np.ndarray) -> np.ndarray:
         return np.add.reduceat(values, self.lay.starts, axis=-1)
@@ -332,11 +382,9 @@ class _Sampler:
     def measured(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         """``k`` perturbed score matrices (NaN = 0) and their credit under the
         pass's rule against the draw's perturbed SoTA."""
-        rng = self.rng_noise
-        # noise only where a model has a value (NaN stays NaN); float32 normals:
-        # the noise needs no more precision and they come twice as fast
-        z = rng.standard_normal((k, len(self.cells)), dtype=np.float32)
-        zs = rng.standard_normal((k, len(self.sota)), dtype=np.float32)
+        # noise only where a model has a value (NaN stays NaN)
+        z = self.random.cell_noise(k)[:, self.z_at]
+        zs = self.random.sota_noise(k)[:, self.lay.order]
         noisy = np.repeat(self.scores.reshape(1, -1), k, axis=0)
         noisy[:, self.cells] = perturb(self.at[None], self.se[None], self.low[None],
                                        self.high[None], z)
@@ -364,15 +412,15 @@ class _Sampler:
         if not s.composition:
             return _Cells(plain_s, plain_c, sizes, plain_s, plain_c, sizes)
         if s.unit == "skill":   # a cell's weight is its skill group's count
-            count = unit_counts(lay.stratum_of_cell, k, self.rng_units).astype(float)
+            count = self.random.group_counts(k)[:, self.cell_map].astype(float)
             ac = (count[:, None, :] * plain_s, count[:, None, :] * plain_c, count * sizes)
         else:
-            w = unit_counts(lay.stratum_of_task, k, self.rng_units).astype(float)
+            w = self.random.task_counts(k)[:, lay.order].astype(float)
             ac = (self.reduce(scores * w[:, None, :]), self.reduce(credit * w[:, None, :]),
                   self.reduce(w))
         if not self.need_d:
             return _Cells(*ac, plain_s, plain_c, sizes)
-        w_d = unit_counts(lay.cell_of_task, k, self.rng_units).astype(float)
+        w_d = self.random.group_task_counts(k)[:, lay.order].astype(float)
         return _Cells(*ac, self.reduce(scores * w_d[:, None, :]),
                       self.reduce(credit * w_d[:, None, :]), self.reduce(w_d))
 
@@ -413,12 +461,10 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
     ``noise`` is required with the measurement source. ``rows`` (model
     indices) restricts the simulation to some models (ranks are then among
     those); a context rule always sees every row. ``progress(n)`` is called
-    after each chunk with the draws it made. Random numbers come from two
-    generators spawned from ``seed`` (resampling, noise), so switching one
-    source off leaves the other's draws as they were. Only the rows the
-    boards rank and the tasks they rest on are drawn, so a result depends on
-    the seed and on the boards simulated together (a board alone and the
-    same board among all of its scope give two equally valid estimates).
+    after each chunk with the draws it made. The random numbers are drawn
+    over the whole benchmark (:class:`_Randomness`), so a board's result
+    depends on the seed only, not on the boards simulated with it; the work
+    is done on the rows the boards rank and the tasks they rest on.
     """
     start = time.perf_counter()
     if settings.measurement and noise is None:

@@ -114,29 +114,60 @@ def finding_published(frame: pd.DataFrame, published: pd.DataFrame) -> str:
                    else "none.")
 
 
-def coverage_pair(frame: pd.DataFrame, top: int = 10) -> tuple[pd.Series, pd.Series]:
-    """Among the first ``top`` rows: the one resting on the fewest supported
-    tasks and the one on the most (first in rank order on ties)."""
-    head = frame.head(top)
-    few = head.loc[head["supported"].idxmin()]
-    many = head.loc[head["supported"].idxmax()]
-    return few, many
+def coverage_pair(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The board's #1 and the model most often first over the draws (the
+    first in rank order on ties; the #1 itself when it is the most often first)."""
+    return frame.iloc[0], frame.loc[frame["p_first"].idxmax()]
 
 
-def finding_coverage(frame: pd.DataFrame, top: int = 10) -> str:
-    """How the rank interval of the least-covered top model compares with the
-    best-covered one's."""
-    few, many = coverage_pair(frame, top)
+def marked_models(frame: pd.DataFrame, min_level: int = 3) -> list[str]:
+    """Names worth a label on a coverage plot: the #1, the model most often
+    first, and the widest rank interval at ``min_level`` or above."""
+    top, often = coverage_pair(frame)
+    part = frame[frame["level"] >= min_level]
+    names = [str(top["name"]), str(often["name"])]
+    if len(part):
+        widest = part.loc[(part["rank_hi"] - part["rank_lo"]).idxmax()]
+        names.append(str(widest["name"]))
+    return list(dict.fromkeys(names))
+
+
+def coverage_correlation(frame: pd.DataFrame, min_level: int = 3) -> tuple[float, int]:
+    """Spearman's rho between the tasks a model supports and the width of its
+    rank interval (``rank_hi - rank_lo + 1``), over the ranked models at
+    ``min_level`` or above (those whose rank rests on wins); and their number."""
+    from scipy.stats import spearmanr
+
+    part = frame[frame["level"] >= min_level]
+    if len(part) < 3:
+        return float("nan"), len(part)
+    width = part["rank_hi"] - part["rank_lo"] + 1
+    return float(spearmanr(part["supported"], width).statistic), len(part)
+
+
+def finding_coverage(frame: pd.DataFrame, min_level: int = 3) -> str:
+    """The #1 against the model most often first (tasks supported, P(first),
+    rank interval), and how rank-interval width goes with coverage on the
+    board. When the #1 loses its level in 1-5% of draws the sentence says
+    that the upper end of its interval sits on those draws (and so moves
+    with the seed)."""
+    top, often = coverage_pair(frame)
+    rho, n = coverage_correlation(frame, min_level)
 
     def one(row: pd.Series) -> str:
         return (f"{row['name']} (#{int(row['rank'])}, {int(row['supported'])} of "
-                f"{int(row['tasks'])} tasks) ranks {int(row['rank_lo'])}-{int(row['rank_hi'])}")
+                f"{int(row['tasks'])} tasks) is first in {row['p_first']:.0%} of draws "
+                f"(95% rank interval {int(row['rank_lo'])}-{int(row['rank_hi'])})")
 
-    wide = int(few["rank_hi"] - few["rank_lo"]) + 1
-    narrow = int(many["rank_hi"] - many["rank_lo"]) + 1
-    return (f"Among the top {top}, {one(few)} ({wide} places) while {one(many)} ({narrow} "
-            "places): a rank resting on few tasks moves with the tasks the benchmark happens "
-            "to hold.")
+    text = one(top)
+    kept = frame[f"p_level{int(top['level'])}"].iloc[0] if int(top["level"]) >= 2 else 1.0
+    if 0.01 <= 1.0 - kept <= 0.05:
+        text += (f"; it loses Level-{int(top['level'])} in {1.0 - kept:.1%} of draws, so the "
+                 "upper end of its interval rests on those few draws and moves with the seed")
+    if often["model"] != top["model"]:
+        text += f", while {one(often)}"
+    return (f"{text}. Over the {n} models at Level-{min_level} or above, fewer supported tasks "
+            f"go with wider rank intervals (Spearman rho = {rho:.2f}).")
 
 
 def finding_boards(facts: pd.DataFrame) -> str:
@@ -149,8 +180,10 @@ def finding_boards(facts: pd.DataFrame) -> str:
     pairs = int(facts["adjacent_pairs"].sum())
     separated = int(facts["distinguishable_adjacent"].sum())
     ordered = int(facts["distinguishable_adjacent_p95"].sum())
-    scopes = "/".join(sorted(facts["scope"].unique()))
-    return (f"Across all {n} boards of Scopes {scopes} ({method_phrase(facts.iloc[0])}), the "
+    scopes = sorted(facts["scope"].unique())
+    where = (f"the {n} Scope-{scopes[0]} boards" if len(scopes) == 1
+             else f"all {n} boards of Scopes {'/'.join(scopes)}")
+    return (f"Across {where} ({method_phrase(facts.iloc[0])}), the "
             f"leader is first in at least half the draws on {clear} and alone in its tie group "
             f"on {alone}; the median tie group with #1 holds "
             f"{facts['n_tied_with_first'].median():.0f} models; {separated} of {pairs} adjacent "
