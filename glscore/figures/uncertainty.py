@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from glscore.figures.style import LEVEL_COLORS
@@ -49,10 +51,9 @@ def _intervals(ax, frame: pd.DataFrame, published: bool, label_size: float = MIN
 
 
 def _legend(ax, levels: Sequence[int], published: bool, loc: str = "lower right") -> None:
-    handles = [Patch(color=LEVEL_COLORS[f"Level-{k}"], label=f"Level-{k}") for k in levels]
+    handles: list[Artist] = [Patch(color=LEVEL_COLORS[f"Level-{k}"], label=f"Level-{k}")
+                             for k in levels]
     handles.append(Patch(color=TIE_SHADE, label="interval includes #1"))
-    from matplotlib.lines import Line2D
-
     handles.append(Line2D([], [], marker="o", color="grey", lw=0, markersize=4,
                           label="recomputed rank"))
     if published:

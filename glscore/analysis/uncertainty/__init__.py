@@ -86,11 +86,18 @@ class Uncertainty:
         """Every board's frame in one long table (``scope``, ``board`` first)."""
         return pd.concat(self.frames, ignore_index=True)
 
-    def facts_frame(self) -> pd.DataFrame:
-        """The board facts as a table (lists joined with ``; ``, the measurement
-        facts flattened into ``noise``, ``scale``, ``measured_cells``, ...)."""
+    def scope(self, scope: str) -> tuple[list[pd.DataFrame], list[dict]]:
+        """The frames and the facts of the boards of one scope."""
+        keep = [k for k, f in enumerate(self.facts) if f["scope"] == check_scope(scope)]
+        return [self.frames[k] for k in keep], [self.facts[k] for k in keep]
+
+    def facts_frame(self, scope: str | None = None) -> pd.DataFrame:
+        """The board facts (of one ``scope``, default all) as a table (lists
+        joined with ``; ``, the measurement facts flattened into ``noise``,
+        ``scale``, ``measured_cells``, ...)."""
+        facts = self.facts if scope is None else self.scope(scope)[1]
         rows = []
-        for f in self.facts:
+        for f in facts:
             row = {k: v for k, v in f.items() if k not in ("measurement", "sources")}
             row["sources"] = "+".join(f["sources"])
             for key in ("noise", "scale", "measured_cells", "cells", "measured_sota",

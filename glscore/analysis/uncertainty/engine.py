@@ -431,7 +431,9 @@ def _plans(ctx: Scoring, tables: Sequence[BoardTable], lay: Layout, sim_rows: np
     and of the D boards."""
     position = {m: k for k, m in enumerate(ctx.bench.models)}
     local = {int(r): k for k, r in enumerate(sim_rows)}
-    plans, c_groups, d_groups = [], [], []
+    plans: list[_Plan] = []
+    c_groups: list[np.ndarray] = []
+    d_groups: list[np.ndarray] = []
     for t in tables:
         board = t.board
         listed = np.array([position[m] for m in t.table["model"]], dtype=int)
@@ -513,11 +515,12 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
                                    m3[..., nlp], prof.level4_epsilon, prof.level4_mean, axis=-1)
             total = per
             if prof.aggregation == "pooled":   # one comprehension and one generation mean
-                d2 = den[:, comp].sum(-1, keepdims=True), den[:, gen].sum(-1, keepdims=True)
-                p2 = [ratio(n2[..., comp].sum(-1, keepdims=True), d2[0]),
-                      ratio(n2[..., gen].sum(-1, keepdims=True), d2[1])]
-                p3 = [ratio(n3[..., comp].sum(-1, keepdims=True), d2[0]),
-                      ratio(n3[..., gen].sum(-1, keepdims=True), d2[1])]
+                pool_c = den[:, comp].sum(-1, keepdims=True)
+                pool_g = den[:, gen].sum(-1, keepdims=True)
+                p2 = [ratio(n2[..., comp].sum(-1, keepdims=True), pool_c),
+                      ratio(n2[..., gen].sum(-1, keepdims=True), pool_g)]
+                p3 = [ratio(n3[..., comp].sum(-1, keepdims=True), pool_c),
+                      ratio(n3[..., gen].sum(-1, keepdims=True), pool_g)]
                 total = levels.aggregate(p2[0], p2[1], p3[0], p3[1], m3[..., nlp],
                                          prof.level4_epsilon, prof.level4_mean, axis=-1)
         if c_groups.shape[1]:

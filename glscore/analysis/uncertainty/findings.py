@@ -72,6 +72,11 @@ def finding_board(frame: pd.DataFrame, facts: Mapping) -> str:
             f"order in at least 95% of draws.")
 
 
+def board_sentences(frames: Sequence[pd.DataFrame], facts: Sequence[Mapping]) -> str:
+    """:func:`finding_board` of every board, one per line."""
+    return "\n".join(finding_board(f, x) for f, x in zip(frames, facts, strict=True))
+
+
 def finding_sensitivity(main: Mapping, alternatives: Mapping[str, Mapping]) -> str:
     """The tie group with #1 and the separated pairs under each alternative
     (label -> facts of the same board), beside the main result."""

@@ -187,7 +187,7 @@ def frame_records(frame) -> list[dict]:
     numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round."""
     out = []
     for row in frame.astype(object).to_dict(orient="records"):
-        clean = {}
+        clean: dict[str, object] = {}
         for key, value in row.items():
             if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                 clean[str(key)] = None

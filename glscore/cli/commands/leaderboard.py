@@ -227,14 +227,15 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
     for k, t in enumerate(tables):
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
                  f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off)")
-        if facts[k] is not None and fmt == "latex":
-            title += "; " + method_line(facts[k])
+        board_facts, board_frame = facts[k], frames[k]
+        if board_facts is not None and fmt == "latex":
+            title += "; " + method_line(board_facts)
         part = render_frame(shown[k], "latex" if fmt == "latex" else "md", title)
-        if facts[k] is not None and fmt == "md":
+        if board_facts is not None and board_frame is not None and fmt == "md":
             from glscore.analysis.uncertainty.findings import finding_board
 
-            part += "\n\n" + finding_board(frames[k], facts[k])
-            part += "\n" + method_line(facts[k])
+            part += "\n\n" + finding_board(board_frame, board_facts)
+            part += "\n" + method_line(board_facts)
             if pairwise:
                 p = result.pairwise(t.board.name, pairwise)
                 part += "\n\nP(row ranks above column):\n\n" + render_frame(
