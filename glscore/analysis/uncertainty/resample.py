@@ -59,25 +59,3 @@ def unit_counts(unit_stratum: np.ndarray, n_draws: int,
     drawn = order[start[slot_stratum] + picks]
     flat = drawn + (np.arange(n_draws, dtype=np.int64) * n_units)[:, None]
     return np.bincount(flat.ravel(), minlength=n_draws * n_units).reshape(n_draws, n_units)
-
-
-def task_weights(stratum: np.ndarray, unit: np.ndarray, n_draws: int,
-                 rng: np.random.Generator) -> np.ndarray:
-    """Per draw and task, the count of the task's unit (draws x tasks).
-
-    ``stratum`` and ``unit`` label every task (any hashable labels; a unit
-    must lie in one stratum: label it by the pair if unsure). Units are
-    resampled within strata (:func:`unit_counts`).
-
-    >>> w = task_weights(np.array(["s", "s", "s"]), np.array(["g", "g", "h"]), 2,
-    ...                  np.random.default_rng(1))
-    >>> bool((w[:, 0] == w[:, 1]).all()), sorted(set(w[:, 0] + w[:, 2]))
-    (True, [2])
-    """
-    unit_code, n_units = codes(np.asarray(unit, dtype=object))
-    stratum_code, _ = codes(np.asarray(stratum, dtype=object))
-    unit_stratum = np.zeros(n_units, dtype=np.int64)
-    unit_stratum[unit_code] = stratum_code
-    if not (unit_stratum[unit_code] == stratum_code).all():
-        raise ValueError("a resampling unit spans two strata")
-    return unit_counts(unit_stratum, n_draws, rng)[:, unit_code]

@@ -86,9 +86,12 @@ def conservative_rank(lo_level: np.ndarray, lo_score: np.ndarray, hi_level: np.n
                       hi_score: np.ndarray) -> np.ndarray:
     """``1 + #{j : lower bound of j beats upper bound of i}`` per model ``i``.
 
+    Lower bounds (4, 1), (3, 5), (3, 1); upper bounds (4, 3), (4, 0.5), (3, 4):
+    nothing beats (4, 3); (4, 1) beats (4, 0.5); (4, 1) and (3, 5) beat (3, 4).
+
     >>> conservative_rank(np.array([4, 3, 3]), np.array([1.0, 5.0, 1.0]),
     ...                   np.array([4, 4, 3]), np.array([3.0, 0.5, 4.0])).tolist()
-    [1, 1, 2]
+    [1, 2, 3]
     """
     matrix = beats(lo_level[:, None], lo_score[:, None], hi_level[None, :], hi_score[None, :])
     return 1 + matrix.sum(axis=0)
