@@ -170,3 +170,26 @@ def test_published_ranks_order_the_tables_as_the_boards():
     ordered = full.sort_values("published_rank")
     key = list(zip(-ordered["published_level"], -ordered["published_score"], strict=True))
     assert key == sorted(key)
+
+
+def test_sota_se_column_of_the_tasks_table(tmp_path, capsys):
+    """A tasks table with a ``sota_se`` column: the SoTA noise is measured where
+    it has a value and assumed elsewhere ("mixed"); a bad value is one line."""
+    tasks = pd.read_csv("data/tasks.csv")
+    tasks["sota_se"] = ""
+    tasks.loc[:9, "sota_se"] = "1.5"
+    path = tmp_path / "tasks.csv"
+    tasks.to_csv(path, index=False)
+    source = ["--results", "examples/emu2-37b.csv", "--with-paper", "--sota", str(path)]
+    obj = _json(capsys, "leaderboard", "--scope", "B", "--board", "Image", "--uncertainty",
+                "--draws", "50", "--format", "json", *source)
+    measurement = obj["uncertainty"]["measurement"]
+    assert measurement["noise"] == "mixed" and measurement["measured_sota"] == 10
+    assert measurement["measured_cells"] == 0
+    tasks.loc[3, "sota_se"] = "abc"
+    tasks.to_csv(path, index=False)
+    assert main(["leaderboard", "--scope", "A", "--uncertainty", *source]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (f"glscore: error: {path}: column 'sota_se', task 'IC-004': 'abc' is not "
+                       "a number (leave it empty when not measured)")
+    assert not any("low_coverage" in line for line in err)   # stopped before scoring

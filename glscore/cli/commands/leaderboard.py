@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--pairwise {args.pairwise}: give --uncertainty and N >= 2")
     settings = uncertainty_settings(args) if args.uncertainty else None
     bench = load_benchmark(args)
+    if settings is not None:  # the standard errors are checked before the work starts
+        se, sota_se = uncertainty_inputs(bench, sota_label(args))
     if args.board is not None:
         find_board(boards(bench.tasks, scope), args.board)  # fail early, before scoring
     options = {k: v for k, v in (("aggregation", args.aggregation),
@@ -101,7 +103,6 @@ def run(args: argparse.Namespace) -> int:
         from glscore.analysis.uncertainty import check_size, uncertainty_of
 
         check_size(tables, settings.draws)
-        se, sota_se = uncertainty_inputs(bench, sota_label(args))
         bar = progress_bar(settings.draws)
         try:
             result = uncertainty_of(ctx, tables, settings, se, sota_se, progress=bar.update)
