@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from glscore.analysis.leaderboard import BoardTable, rank_keys, rank_order
 from glscore.analysis.uncertainty.layout import (
@@ -235,8 +236,7 @@ class _Sampler:
                  noise: Noise | None, need_d: bool = True) -> None:
         self.ctx, self.lay, self.settings, self.need_d = ctx, lay, settings, need_d
         self.random = _Randomness(ctx, settings)
-        full_cell = {label: k for k, label in enumerate(self.random.full.labels)}
-        self.cell_map = np.array([full_cell[label] for label in lay.labels], dtype=int)
+        self.cell_map = pd.Index(self.random.full.labels).get_indexer(lay.labels)
         order = lay.order
         self.tasks = ctx.bench.tasks.iloc[order].reset_index(drop=True)
         self.models = tuple(ctx.bench.models[r] for r in rows)
@@ -314,23 +314,23 @@ def _plans(ctx: Scoring, tables: Sequence[BoardTable], lay: Layout, sim_rows: np
            wanted: set[int]) -> tuple[list[_Plan], np.ndarray, np.ndarray]:
     """Per board its :class:`_Plan`; the cells x groups membership of the C
     and of the D boards."""
-    position = {m: k for k, m in enumerate(ctx.bench.models)}
-    local = {int(r): k for k, r in enumerate(sim_rows)}
+    position = pd.Index(ctx.bench.models)
+    local = pd.Index(sim_rows)
+    chosen = np.fromiter(wanted, dtype=int, count=len(wanted))
     plans: list[_Plan] = []
     c_groups: list[np.ndarray] = []
     d_groups: list[np.ndarray] = []
     for t in tables:
         board = t.board
-        listed = np.array([position[m] for m in t.table["model"]], dtype=int)
-        keep = np.array([int(r) in wanted for r in listed], dtype=bool)
+        listed = position.get_indexer(t.table["model"])
+        keep = np.isin(listed, chosen)
         group = -1
         if board.scope in ("C", "D"):
             into = c_groups if board.scope == "C" else d_groups
             group = len(into)
             into.append(lay.cells_of(board.mask, board.name))
         cols = tuple(k for k, m in enumerate(ctx.modalities) if m in board.modalities)
-        plans.append(_Plan(t, listed[keep], np.array([local[int(r)] for r in listed[keep]],
-                                                     dtype=int), keep, cols, group))
+        plans.append(_Plan(t, listed[keep], local.get_indexer(listed[keep]), keep, cols, group))
     n = len(lay.sizes)
 
     def stack(groups: list[np.ndarray]) -> np.ndarray:
@@ -360,8 +360,9 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
     n_models = len(ctx.bench.models)
     wanted = set(range(n_models)) if rows is None else {int(r) for r in rows}
     # only the rows the boards rank and the tasks they rest on are drawn
-    position = {m: k for k, m in enumerate(ctx.bench.models)}
-    listed = {position[m] for t in tables for m in t.table["model"]} & wanted
+    position = pd.Index(ctx.bench.models)
+    listed = set(position.get_indexer(pd.concat([t.table["model"] for t in tables])).tolist()
+                 if tables else []) & wanted
     every = ctx.rule.takes_context and settings.measurement   # a context rule sees every row
     sim_rows = np.arange(n_models) if every else np.array(sorted(listed), dtype=int)
     lay = layout(ctx.bench.tasks, settings.unit, settings.composition,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from glscore.analysis.uncertainty.resample import codes
 from glscore.core.benchmark import MODALITIES, PARADIGMS
@@ -93,7 +94,7 @@ def layout(tasks, unit: str = "skill", composition: bool = True,
     else:
         cell = stratum.astype(object)
     cell_code, n_cells = codes(cell)
-    stratum_code = np.array([STRATA.index(x) for x in stratum], dtype=np.int64)
+    stratum_code = pd.Index(STRATA).get_indexer(stratum).astype(np.int64)
     local = np.lexsort((cell_code, stratum_code))      # strata, then cells, contiguous
     order = index[local]
     sorted_code = cell_code[local]

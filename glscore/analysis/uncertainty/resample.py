@@ -18,6 +18,7 @@ stratum, no loop over strata or units).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def codes(labels: np.ndarray) -> tuple[np.ndarray, int]:
@@ -26,11 +27,8 @@ def codes(labels: np.ndarray) -> tuple[np.ndarray, int]:
     >>> codes(np.array(["b", "a", "b", "c"], dtype=object))
     (array([0, 1, 0, 2]), 3)
     """
-    labels = np.asarray(labels, dtype=object)
-    first: dict[object, int] = {}
-    out = np.fromiter((first.setdefault(v, len(first)) for v in labels), dtype=np.int64,
-                      count=len(labels))
-    return out, len(first)
+    out, uniques = pd.factorize(np.asarray(labels, dtype=object))
+    return out.astype(np.int64), len(uniques)
 
 
 def unit_counts(unit_stratum: np.ndarray, n_draws: int,
