@@ -28,7 +28,13 @@ Keys of the dict:
   ``to_score``, ``increase`` (points of the normalised 0-100 scale),
   ``reason``, and ``supported_only`` (the same search restricted to the tasks
   the model already runs). It is computed for the strict rule (score >=
-  SoTA); ``next_level["rule_note"]`` says so when another rule scored.
+  SoTA); ``next_level["rule_note"]`` says so when another rule scored;
+* under measurement noise (:mod:`glscore.analysis.uncertainty.per_model`):
+  ``fragile_wins`` (wins with ``P(win) = Phi((m - s) / sqrt(se_m^2 +
+  se_s^2)) < 0.9``, weakest first, each with ``p_win``), ``expected_level3``
+  and ``level3_interval`` (Scope-A Level-3 over the draws), ``p_level``
+  (``{"2": P(level >= 2), ..., "5": ...}``), ``won_tasks`` and ``noise`` (draws, seed,
+  whether the noise was measured or assumed, its scale).
 
 Numbers are floats or ``None`` (never NaN), so ``json.dumps(...,
 allow_nan=False)`` accepts the result.
@@ -49,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from glscore.analysis.distributions import Distances, distances
+from glscore.analysis.uncertainty.per_model import model_uncertainty
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
@@ -60,8 +67,11 @@ from glscore.io import markdown as md
 
 def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
             rule: str | Rule | None = None, rule_params: Mapping[str, float] | None = None,
-            aggregation: str | None = None, level4_mean: str | None = None) -> dict:
-    """The explanation of one model of ``bench`` (by id or display name, any case)."""
+            aggregation: str | None = None, level4_mean: str | None = None,
+            draws: int = 1000, seed: int = 0, se: np.ndarray | None = None,
+            sota_se: np.ndarray | None = None) -> dict:
+    """The explanation of one model of ``bench`` (by id or display name, any
+    case); ``draws``, ``seed``, ``se`` and ``sota_se`` set the noise study."""
     wanted = model.strip().lower()
     hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
             if wanted in (m.lower(), n.lower())]
@@ -69,16 +79,18 @@ def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
         raise InputError(f"{bench.source}: no model '{model}'"
                          f"{did_you_mean(model, bench.models + bench.model_names)}")
     return explain_models(bench, [hits[0]], profile, rule, rule_params, aggregation,
-                          level4_mean)[0]
+                          level4_mean, draws, seed, se, sota_se)[0]
 
 
 def explain_models(source: Benchmark | Scoring, models: Sequence[str] | None = None,
                    profile: str | Profile = "paper", rule: str | Rule | None = None,
                    rule_params: Mapping[str, float] | None = None,
-                   aggregation: str | None = None, level4_mean: str | None = None) -> list[dict]:
-    """Explanations of ``models`` (ids; default every model), from one scoring pass:
-    ``source`` itself when it is one (the options are then its own), else the
-    benchmark scored once under the options."""
+                   aggregation: str | None = None, level4_mean: str | None = None,
+                   draws: int = 1000, seed: int = 0, se: np.ndarray | None = None,
+                   sota_se: np.ndarray | None = None) -> list[dict]:
+    """Explanations of ``models`` (ids; default every model), from one scoring pass
+    (``source`` itself when it is one, the options then being its own; else the
+    benchmark scored once under the options) and one noise simulation of their rows."""
     ctx = source if isinstance(source, Scoring) else score_detailed(
         source, profile, rule, rule_params, aggregation, level4_mean)
     bench = ctx.bench
@@ -88,7 +100,9 @@ def explain_models(source: Benchmark | Scoring, models: Sequence[str] | None = N
     if unknown:
         raise InputError(f"{bench.source}: unknown model(s) {unknown}")
     distance = distances(ctx, ctx.profile)  # both modes, from this pass
-    return [_explain_one(ctx, index[m], distance) for m in chosen]
+    noisy = model_uncertainty(ctx, [index[m] for m in chosen], draws, seed, se, sota_se)
+    return [{**_explain_one(ctx, index[m], distance), **extra}
+            for m, extra in zip(chosen, noisy, strict=True)]
 
 
 def _num(value: float) -> float | None:
@@ -268,7 +282,32 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
         lines += ["", "Among the tasks it already runs: " + _next_sentence(only, proxies)]
     if "rule_note" in result["next_level"]:
         lines += ["", f"(Next level {md.escape(result['next_level']['rule_note'])}.)"]
+    if "p_level" in result:
+        lines += ["", f"{sub} Under noise", "", md.escape(_noise_sentence(result)), "",
+                  md.table([f"P(Level >= {k})" for k in range(2, 6)],
+                           [[_f(result["p_level"][str(k)]) for k in range(2, 6)]])]
+        if result["fragile_wins"]:
+            lines += ["", md.table(
+                ["task", "modality", "paradigm", "score", "SoTA", "P(win)"],
+                [[f"{md.code(w['task_id'])} {md.escape(w['task_name'])}", w["modality"],
+                  w["paradigm"], _f(w["score"]), _f(w["sota"]), _f(w["p_win"])]
+                 for w in result["fragile_wins"]])]
     return "\n".join(lines)
+
+
+def _noise_sentence(result: dict) -> str:
+    n = result["noise"]
+    how = ("measured noise (se given)" if n["noise"] == "measured" else
+           f"assumed noise (noise model c = {n['scale']:.3g})" if n["noise"] == "assumed" else
+           f"mixed noise (se given for {n['measured_cells']} of {n['cells']} cells, else "
+           f"c = {n['scale']:.3g})")
+    fragile = result["fragile_wins"]
+    lo, hi = result["level3_interval"]
+    return (f"Over {n['draws']} draws of {how}, seed {n['seed']}: Level-3 is "
+            f"{_f(result['expected_level3'])} on average (95% interval {_f(lo)}-{_f(hi)}); "
+            f"{len(fragile)} of its {result['won_tasks']} wins hold with probability below "
+            f"{n['threshold']:.2f} (P(win) = Phi((m - s) / sqrt(se_m^2 + se_s^2)))"
+            + ("." if not fragile else ", listed below."))
 
 
 def _proxy_lines(tasks: Sequence[str]) -> list[str]:

@@ -114,11 +114,8 @@ def _table(ctx: Scoring, board: Board) -> BoardTable:
     supported = ctx.supported()[:, counted].sum(axis=1)
     wins = ctx.wins()[:, counted].sum(axis=1)
 
-    stacked = np.stack([np.nan_to_num(lv[n]) for n in LEVEL_NAMES[:board.cap - 1]], axis=1)
-    padded = np.pad(stacked, ((0, 0), (0, 5 - board.cap)))
-    reached = levels.level_reached(*padded.T)
-    at = levels.score_at_level(reached, *padded.T)
-    below = levels.score_at_level(np.maximum(reached - 1, 1), *padded.T)
+    stacked = np.stack([lv[n] for n in LEVEL_NAMES[:board.cap - 1]], axis=-1)
+    reached, at, below = rank_keys(stacked)
 
     frame = pd.DataFrame({
         "model": bench.models, "name": bench.model_names, "level": reached, "score": at,
@@ -137,11 +134,47 @@ def _table(ctx: Scoring, board: Board) -> BoardTable:
             for name in ("level2", "level3", "level4"):
                 frame[f"{m}_{name}"] = getattr(s, f"{name}_m")[:, k]
     keep = supported > 0
-    order = np.lexsort((frame["name"].to_numpy(dtype=str), -below, -at, -reached))
+    order = rank_order(reached, at, below, frame["name"].to_numpy(dtype=str))
     order = order[keep[order]]
     table = frame.iloc[order].reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return BoardTable(board, table, int((~keep).sum()))
+
+
+def rank_keys(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three ranking keys of a board from its levels.
+
+    ``stacked`` holds Level-2 .. Level-cap along the last axis (``..., models,
+    cap - 1``; NaN read as 0); any leading axes (draws) are kept. Returns the
+    level reached (the highest ``k <= cap`` with a non-zero Level-k, 1 if none),
+    the score at that level and the score one level below (0 at Level-1 and 2).
+
+    >>> reached, at, below = rank_keys(np.array([[5.0, 0.0], [5.0, 2.0]]))
+    >>> reached.tolist(), at.tolist(), below.tolist()
+    ([2, 3], [5.0, 2.0], [0.0, 5.0])
+    """
+    stacked = np.nan_to_num(np.asarray(stacked, dtype=float))
+    zero = np.zeros(stacked.shape[:-1])
+    columns = [stacked[..., j] for j in range(stacked.shape[-1])]
+    columns += [zero] * (4 - len(columns))
+    reached = levels.level_reached(*columns)
+    at = levels.score_at_level(reached, *columns)
+    below = levels.score_at_level(np.maximum(reached - 1, 1), *columns)
+    return reached, at, below
+
+
+def rank_order(reached: np.ndarray, at: np.ndarray, below: np.ndarray,
+               tiebreak: np.ndarray) -> np.ndarray:
+    """Row indices best first along the last axis: level reached (high first),
+    the score at it, the score one level below, then ``tiebreak`` (the display
+    name, or its rank) ascending. Leading axes (draws) rank independently.
+
+    >>> rank_order(np.array([3, 4, 3]), np.array([1.0, 0.5, 2.0]), np.zeros(3),
+    ...            np.array(["a", "b", "c"])).tolist()
+    [1, 2, 0]
+    """
+    tiebreak = np.broadcast_to(tiebreak, np.shape(reached))
+    return np.lexsort((tiebreak, -below, -at, -reached), axis=-1)
 
 
 def display_columns(frame: pd.DataFrame) -> pd.DataFrame:

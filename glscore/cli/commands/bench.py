@@ -13,6 +13,14 @@
    ``--copies`` copies of it (model column renamed) in one call, to show
    that several workbooks share the start-up cost. Skipped, with the
    reason, where the official workbooks are absent.
+3. Rank uncertainty: every board of Scopes A-D (139 on the paper data) with
+   ``--uncertainty-draws`` draws (1,000), both sources and each alone, best
+   of ``--uncertainty-repeat`` runs (:func:`uncertainty_timing`): the
+   seconds of :func:`glscore.analysis.uncertainty.board_uncertainty` from a
+   scored pass (boards, noise, simulation, summaries), the noise scale of
+   the data fitted once beforehand (its seconds given apart).
+
+``glscore bench --only uncertainty`` runs part 3 alone.
 """
 
 from __future__ import annotations
@@ -48,6 +56,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="models per row of the scaling table")
     parser.add_argument("--scale-repeat", type=int, default=3,
                         help="runs per size of the scaling table (best is kept)")
+    parser.add_argument("--uncertainty-draws", type=int, default=1000, metavar="N",
+                        help="draws of the 139-board uncertainty timing (default: %(default)s)")
+    parser.add_argument("--uncertainty-repeat", type=int, default=3, metavar="K",
+                        help="runs of the uncertainty timing (best is kept; default: "
+                             "%(default)s)")
+    parser.add_argument("--only", choices=("scoring", "uncertainty"),
+                        help="run one part only: scoring (1-2) or uncertainty (3)")
     parser.set_defaults(run=run)
 
 
@@ -56,13 +71,55 @@ SIZES: tuple[int, ...] = (100, 1_000, 10_000, 100_000)
 
 
 def run(args: argparse.Namespace) -> int:
-    table = scaling(args.sizes, args.scale_repeat)
-    print(format_scaling(table), file=sys.stderr)
-    report: dict[str, object] = {"in_process": in_process(args.repeat), "scaling": table}
-    report["workbook_readers"] = workbook_readers(args.runs)
-    report["end_to_end"] = end_to_end(args.runs, args.copies)
+    report: dict[str, object] = {}
+    if args.only != "uncertainty":
+        table = scaling(args.sizes, args.scale_repeat)
+        print(format_scaling(table), file=sys.stderr)
+        report.update({"in_process": in_process(args.repeat), "scaling": table})
+        report["workbook_readers"] = workbook_readers(args.runs)
+        report["end_to_end"] = end_to_end(args.runs, args.copies)
+    if args.only != "scoring":
+        timing = uncertainty_timing(args.uncertainty_draws, args.uncertainty_repeat)
+        print(format_uncertainty(timing), file=sys.stderr)
+        report["uncertainty"] = timing
     print(json.dumps(report, indent=2))
     return 0
+
+
+def uncertainty_timing(draws: int = 1000, repeat: int = 3) -> dict[str, object]:
+    """Seconds to compute the uncertainty of every board of Scopes A-D of the
+    paper data (best of ``repeat``), with both sources and each alone."""
+    from glscore.analysis.noise import measured_noise_scale
+    from glscore.analysis.uncertainty import SOURCES, board_uncertainty
+    from glscore.core.scoring import score_detailed
+
+    start = time.perf_counter()
+    measured_noise_scale()                     # fitted once per process
+    noise_s = time.perf_counter() - start
+    ctx = score_detailed(load_paper(), "paper")
+    out: dict[str, object] = {"draws": draws, "noise_scale_fit_s": round(noise_s, 3)}
+    for label, sources in (("both", SOURCES), ("composition", ("composition",)),
+                           ("measurement", ("measurement",))):
+        best, result = float("inf"), None
+        for _ in range(max(repeat, 1)):
+            t0 = time.perf_counter()
+            result = board_uncertainty(ctx, draws=draws, sources=sources)
+            best = min(best, time.perf_counter() - t0)
+        assert result is not None
+        out[f"{label}_s"] = round(best, 3)
+        out["boards"] = len(result.frames)
+        out["entries"] = int(sum(len(f) for f in result.frames))
+    return out
+
+
+def format_uncertainty(timing: dict[str, object]) -> str:
+    """The uncertainty timing as one Markdown table (the README's Speed section)."""
+    return "\n".join([
+        "| boards | ranked entries | draws | both sources | composition | measurement |",
+        "| --- | --- | --- | --- | --- | --- |",
+        f"| {timing['boards']} | {timing['entries']:,} | {timing['draws']:,} | "
+        f"{timing['both_s']:.1f} s | {timing['composition_s']:.1f} s | "
+        f"{timing['measurement_s']:.1f} s |"])
 
 
 def in_process(repeat: int) -> dict[str, float]:

@@ -87,6 +87,69 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
                         help="the mean of Level-4 (published: harmonic)")
 
 
+def add_uncertainty_options(parser: argparse.ArgumentParser, composition: bool = True) -> None:
+    """``--draws``, ``--seed`` (and with ``composition`` ``--unit``,
+    ``--sources``) of the rank uncertainty (:mod:`glscore.analysis.uncertainty`)."""
+    from glscore.analysis.uncertainty import MAX_DRAWS, SOURCES, UNITS
+
+    parser.add_argument("--draws", type=int, default=1000, metavar="N",
+                        help=f"draws of the uncertainty simulation (1 to {MAX_DRAWS:,}; "
+                             "default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="seed (default: %(default)s)")
+    if not composition:
+        parser.set_defaults(unit="skill", sources="measurement")
+        return
+    parser.add_argument("--unit", choices=UNITS, default="skill",
+                        help="what the composition bootstrap resamples within modality x "
+                             "paradigm: skill groups (default) or tasks")
+    parser.add_argument("--sources", choices=("both",) + SOURCES, default="both",
+                        help="sources of uncertainty: composition (which tasks), measurement "
+                             "(noise of every score and SoTA), or both (default)")
+
+
+def uncertainty_settings(args: argparse.Namespace):
+    """The :class:`~glscore.analysis.uncertainty.Settings` of the parsed options;
+    ``--draws`` outside 1..MAX_DRAWS is a one-line error naming the limit."""
+    from glscore.analysis.uncertainty import MAX_DRAWS, SOURCES, Settings
+
+    if not 1 <= args.draws <= MAX_DRAWS:
+        raise InputError(f"--draws {args.draws}: expected a number from 1 to {MAX_DRAWS:,} "
+                         "(the limit)")
+    sources = SOURCES if args.sources == "both" else (args.sources,)
+    return Settings(args.draws, args.seed, args.unit, sources)
+
+
+def uncertainty_inputs(bench: Benchmark, sota: str) -> tuple[np.ndarray | None,
+                                                             np.ndarray | None]:
+    """The measured standard errors an input carries: ``se`` (models x tasks,
+    raw units, NaN = not measured) from the benchmark where its loader read
+    them, and ``sota_se`` (per task) from a ``sota_se`` column of the tasks
+    table (``sota`` names that table in messages). The one place the command
+    line builds the inputs of :func:`glscore.analysis.uncertainty.noise_for`."""
+    se = getattr(bench, "se", None)
+    sota_se = None
+    if "sota_se" in bench.tasks.columns:
+        column = bench.tasks["sota_se"]
+        numbers = pd.to_numeric(column, errors="coerce")
+        bad = numbers.isna() & column.notna() & (column.astype(str).str.strip() != "")
+        if bad.any():
+            k = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"{sota}: column 'sota_se', task '{bench.tasks['task_id'].iloc[k]}'"
+                             f": '{column.iloc[k]}' is not a number (leave it empty when not "
+                             "measured)")
+        sota_se = numbers.to_numpy(dtype=float)
+    return (None if se is None else np.asarray(se, dtype=float)), sota_se
+
+
+def progress_bar(total: int, what: str = "draws"):
+    """A tqdm bar on standard error that appears only when the run takes over
+    a second; ``update(n)`` after each chunk, ``close()`` at the end."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=" " + what, delay=1.0, file=sys.stderr, leave=False,
+                dynamic_ncols=True)
+
+
 def rule_params(pairs: list[str], rule: str | None = None) -> dict[str, float]:
     """``["tau=0.1", "k=5"]`` -> ``{"tau": 0.1, "k": 5.0}`` (:func:`synergy.parse_params`:
     finite numbers only; an error lists the parameters of ``rule``)."""

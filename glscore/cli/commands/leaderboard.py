@@ -1,4 +1,13 @@
-"""``glscore leaderboard``: ranked boards of Scope-A, B, C or D."""
+"""``glscore leaderboard``: ranked boards of Scope-A, B, C or D.
+
+``--uncertainty`` adds, per row, the 95% rank interval, the conservative
+rank, P(first), P(level >= k) and the interval of the score, and per board
+the tie group with #1 and the distinguishable adjacent pairs
+(:mod:`glscore.analysis.uncertainty`; ``--draws``, ``--seed``, ``--unit``,
+``--sources``, ``--pairwise N``). Without it a Markdown board ends with a
+one-line note of the models tied with #1 under a quick composition
+bootstrap (200 draws), when few boards are shown.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +22,21 @@ from glscore.cli.commands.common import (
     PROXY_NOTE,
     add_scoring_options,
     add_source_options,
+    add_uncertainty_options,
     dumps,
     frame_records,
     load_benchmark,
     model_origins,
+    progress_bar,
     rule_params,
     sota_label,
+    uncertainty_inputs,
+    uncertainty_settings,
     warn,
 )
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
+from glscore.core.scoring import score_detailed
 from glscore.errors import InputError
 from glscore.io import markdown
 from glscore.io.latex import latex_table
@@ -30,6 +44,16 @@ from glscore.io.latex import latex_table
 FORMATS = ("md", "csv", "json", "latex")
 #: Low-coverage warnings printed per board before a summary line.
 MAX_WARNINGS_PER_BOARD = 3
+#: The quick tie note without --uncertainty: draws, and the most boards it is computed for.
+NOTE_DRAWS = 200
+NOTE_MAX_BOARDS = 8
+#: Uncertainty columns added to a board (CSV keeps them all; Markdown and LaTeX
+#: show intervals as text).
+UNCERTAINTY_COLUMNS: tuple[str, ...] = (
+    "rank_lo", "rank_hi", "rank_conservative", "p_first", "p_above_next", "p_level2",
+    "p_level3", "p_level4", "p_level5", "score_lo", "score_hi", "bound_lo_level",
+    "bound_lo_score", "bound_hi_level", "bound_hi_score",
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +65,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              "default: every board of the scope (a summary for D)")
     parser.add_argument("--top", type=int, metavar="N", help="show the first N models only")
     parser.add_argument("--format", choices=FORMATS, default="md", help="output format")
+    parser.add_argument("--uncertainty", action="store_true",
+                        help="add rank intervals, the conservative rank, P(first), "
+                             "P(level >= k) and score intervals (see --draws, --seed, --unit, "
+                             "--sources)")
+    parser.add_argument("--pairwise", type=int, metavar="N",
+                        help="with --uncertainty: P(A ranks above B) for the top N of each board")
+    add_uncertainty_options(parser)
     add_source_options(parser)
     add_scoring_options(parser)
     parser.set_defaults(run=run)
@@ -50,23 +81,52 @@ def run(args: argparse.Namespace) -> int:
     scope = check_scope(args.scope)
     if args.top is not None and args.top < 1:
         raise InputError(f"--top {args.top}: expected a positive number")
+    if args.pairwise is not None and (args.pairwise < 2 or not args.uncertainty):
+        raise InputError(f"--pairwise {args.pairwise}: give --uncertainty and N >= 2")
+    settings = uncertainty_settings(args) if args.uncertainty else None
     bench = load_benchmark(args)
+    if settings is not None:  # the standard errors are checked before the work starts
+        se, sota_se = uncertainty_inputs(bench, sota_label(args))
     if args.board is not None:
         find_board(boards(bench.tasks, scope), args.board)  # fail early, before scoring
     options = {k: v for k, v in (("aggregation", args.aggregation),
                                  ("level4_mean", args.level4_mean)) if v is not None}
     profile = get_profile(args.profile).with_options(**options)
-    tables = scope_tables(bench, scope, profile, args.rule, rule_params(args.param))
+    ctx = score_detailed(bench, profile, args.rule, rule_params(args.param))
+    tables = scope_tables(ctx, scope)
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
     origin = dict(zip(bench.models, model_origins(args, bench), strict=True))
     tables = [with_proxy(with_origin(t, origin), bench) for t in tables]
     warn_low_coverage(tables, args.top)
+    result = None
+    if settings is not None:
+        from glscore.analysis.uncertainty import check_size, uncertainty_of
+
+        check_size(tables, settings.draws)
+        bar = progress_bar(settings.draws)
+        try:
+            result = uncertainty_of(ctx, tables, settings, se, sota_se, progress=bar.update)
+        finally:
+            bar.close()
     if scope == "D" and args.board is None:
-        print(render_frame(summary_frame(tables), args.format, title=None))
+        summary = summary_frame(tables)
+        if result is not None:
+            facts = result.facts_frame()[["n_tied_with_first", "leader_p_first",
+                                          "adjacent_pairs", "distinguishable_adjacent",
+                                          "distinguishable_adjacent_p95"]]
+            summary = pd.concat([summary, facts], axis=1)
+        print(render_frame(summary, args.format, title=None))
+        if result is not None and args.format == "md":
+            print()
+            print(method_line(result.facts[0]))
         return 0
-    print(render_tables(tables, args.format, args.top, sota=sota_label(args)))
+    notes = None
+    if result is None and args.format == "md" and len(tables) <= NOTE_MAX_BOARDS:
+        notes = tie_notes(ctx, tables)
+    print(render_tables(tables, args.format, args.top, sota=sota_label(args), result=result,
+                        pairwise=args.pairwise, notes=notes))
     return 0
 
 
@@ -85,6 +145,32 @@ def with_proxy(table: BoardTable, bench: Benchmark) -> BoardTable:
     frame.insert(frame.columns.get_loc("origin") + 1, "proxy",
                  [int(counts[m]) for m in frame["model"]])
     return BoardTable(table.board, frame, table.left_off)
+
+
+def method_line(facts: dict) -> str:
+    """How the uncertainty was computed, one line (the sources, draws, seed, noise)."""
+    from glscore.analysis.uncertainty.findings import method_phrase
+
+    return (f"Uncertainty: {method_phrase(facts)}; 95% intervals; rank_ub = 1 + models whose "
+            "lower bound of (level, score) beats this model's upper bound.")
+
+
+def tie_notes(ctx, tables: list[BoardTable]) -> list[str]:
+    """Per board, the quick note of the models tied with #1 (a composition
+    bootstrap of :data:`NOTE_DRAWS` draws, seed 0: cheap, no noise model)."""
+    from glscore.analysis.uncertainty import Settings, uncertainty_of
+
+    settings = Settings(NOTE_DRAWS, 0, "skill", ("composition",))
+    if "skill_group_id" not in ctx.bench.tasks.columns:
+        settings = Settings(NOTE_DRAWS, 0, "task", ("composition",))
+    result = uncertainty_of(ctx, tables, settings)
+    notes = []
+    for facts in result.facts:
+        tied = facts["tied_with_first"]
+        notes.append(f"Tied with #1 (95% rank interval includes 1; {NOTE_DRAWS} draws of the "
+                     f"{facts['unit']} bootstrap, no noise): {', '.join(tied) or 'none'}. "
+                     "Intervals and noise: --uncertainty.")
+    return notes
 
 
 def with_origin(table: BoardTable, origin: dict[str, str]) -> BoardTable:
@@ -121,28 +207,113 @@ def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
 
 
 def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
-                  sota: str | None = None) -> str:
+                  sota: str | None = None, result=None, pairwise: int | None = None,
+                  notes: list[str] | None = None) -> str:
     """Boards as markdown sections, one CSV with a ``board`` column, JSON
-    (each board object names its SoTA table under ``sota`` when given), or LaTeX."""
+    (each board object names its SoTA table under ``sota`` when given), or LaTeX.
+
+    ``result`` (an :class:`~glscore.analysis.uncertainty.Uncertainty` of the
+    same boards) adds the uncertainty columns and facts; ``pairwise`` the
+    pairwise matrix of the top N; ``notes`` one line after each Markdown board."""
+    frames = [None] * len(tables) if result is None else list(result.frames)
+    facts = [None] * len(tables) if result is None else list(result.facts)
     if fmt == "json":
-        objs = [{"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
-                 "tasks": t.board.n_tasks, "left_off": t.left_off,
-                 **({"sota": sota} if sota is not None else {}),
-                 "rows": frame_records(_head(t, top))} for t in tables]
+        objs = []
+        for k, t in enumerate(tables):
+            obj = {"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
+                   "tasks": t.board.n_tasks, "left_off": t.left_off,
+                   **({"sota": sota} if sota is not None else {})}
+            head = _head(t, top)
+            if facts[k] is None:
+                obj["rows"] = frame_records(head)
+            else:
+                obj["uncertainty"] = facts[k]
+                obj["rows"] = json_rows(head, frames[k], t.board.cap)
+                if pairwise:
+                    p = result.pairwise(t.board.name, pairwise)
+                    obj["pairwise"] = {"models": list(p.index), "p_above": [
+                        [None if np.isnan(x) else float(x) for x in row] for row in p.to_numpy()]}
+            objs.append(obj)
         return dumps(objs[0] if len(objs) == 1 else objs)
+    shown = [_head(t, top) if frames[k] is None else
+             _head(with_uncertainty(t, frames[k], fmt), top) for k, t in enumerate(tables)]
     if fmt == "csv":
-        frame = pd.concat([_head(t, top).assign(board=t.board.name) for t in tables],
+        frame = pd.concat([f.assign(board=t.board.name) for f, t in zip(shown, tables,
+                                                                        strict=True)],
                           ignore_index=True)
         frame = frame[["board"] + [c for c in frame.columns if c != "board"]]
         return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     parts = []
-    for t in tables:
+    for k, t in enumerate(tables):
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
                  f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off)")
-        parts.append(render_frame(_head(t, top), "latex" if fmt == "latex" else "md", title))
+        board_facts, board_frame = facts[k], frames[k]
+        if board_facts is not None and fmt == "latex":
+            title += "; " + method_line(board_facts)
+        part = render_frame(shown[k], "latex" if fmt == "latex" else "md", title)
+        if board_facts is not None and board_frame is not None and fmt == "md":
+            from glscore.analysis.uncertainty.findings import finding_board
+
+            part += "\n\n" + finding_board(board_frame, board_facts)
+            part += "\n" + method_line(board_facts)
+            if pairwise:
+                p = result.pairwise(t.board.name, pairwise)
+                part += "\n\nP(row ranks above column):\n\n" + render_frame(
+                    p.reset_index(), "md", None)
+        if notes is not None:
+            part += "\n\n" + notes[k]
+        parts.append(part)
     if fmt == "md" and any("proxy" in t.table.columns for t in tables):
         parts.append(f"({PROXY_NOTE})")
     return "\n\n".join(parts)
+
+
+def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardTable:
+    """The board with its uncertainty columns after ``score``: all of them,
+    numeric, for CSV; for Markdown and LaTeX the 95% intervals as text
+    (``rank_95``, ``score_95``), ``rank_ub`` (the conservative rank),
+    ``p_first`` and ``P(Lk+)`` = P(level >= k) up to the board's cap."""
+    board = table.table.copy()
+    u = frame.set_index("model").loc[board["model"]]
+    at = board.columns.get_loc("score") + 1
+    cap = table.board.cap
+    if fmt == "csv":
+        columns = {c: u[c].to_numpy() for c in UNCERTAINTY_COLUMNS
+                   if not (c.startswith("p_level") and int(c[-1]) > cap)}
+    else:
+        columns = {
+            "score_95": [f"{a:.2f}-{b:.2f}" for a, b in zip(u["score_lo"], u["score_hi"],
+                                                           strict=True)],
+            "rank_95": [f"{a}-{b}" for a, b in zip(u["rank_lo"], u["rank_hi"], strict=True)],
+            "rank_ub": u["rank_conservative"].to_numpy(),
+            "p_first": u["p_first"].to_numpy(),
+            **{f"P(L{k}+)": u[f"p_level{k}"].to_numpy() for k in range(2, cap + 1)},
+        }
+    for offset, (name, values) in enumerate(columns.items()):
+        board.insert(at + offset, name, values)
+    return BoardTable(table.board, board, table.left_off)
+
+
+def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
+    """The board's rows (as without uncertainty) with ``rank_interval``,
+    ``rank_conservative``, ``p_first``, ``p_above_next``, ``p_level``
+    (``{"2": P(level >= 2), ...}`` up to the cap), ``score_interval`` and the
+    bounds of the ranking key (``bound_lo``/``bound_hi``: ``[level, score]``)."""
+    rows = frame_records(head)
+    u = frame.set_index("model")
+    for row in rows:
+        x = u.loc[row["model"]]
+        row.update({
+            "rank_interval": [int(x["rank_lo"]), int(x["rank_hi"])],
+            "rank_conservative": int(x["rank_conservative"]),
+            "p_first": float(x["p_first"]),
+            "p_above_next": None if pd.isna(x["p_above_next"]) else float(x["p_above_next"]),
+            "p_level": {str(k): float(x[f"p_level{k}"]) for k in range(2, cap + 1)},
+            "score_interval": [float(x["score_lo"]), float(x["score_hi"])],
+            "bound_lo": [int(x["bound_lo_level"]), float(x["bound_lo_score"])],
+            "bound_hi": [int(x["bound_hi_level"]), float(x["bound_hi_score"])],
+        })
+    return rows
 
 
 def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
