@@ -91,8 +91,8 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
         mapped |= cols
         code, rule = _domain(metric, profile)
         forbid[cols] = code
-        for j in np.flatnonzero(cols):
-            rules[j] = rule
+        for k in np.flatnonzero(cols):
+            rules[k] = rule
         groups.append((metric, np.flatnonzero(cols)))
     raw_sota = bench.sota
     bad = _bad(raw_sota[None, :], forbid)[0]

@@ -44,7 +44,7 @@ reference scorer.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from glscore.core.vocabulary import CHOICES, check_choice
 from glscore.errors import InputError
@@ -90,13 +90,11 @@ class Profile:
             if hasattr(self, key):
                 check_choice(key, getattr(self, key))
 
-    def with_options(self, **changes: object) -> Profile:
-        """A copy with some attributes changed (the name says so)."""
+    def with_options(self, **changes: Any) -> Profile:
+        """A copy with some attributes changed (the name says so); option values
+        are checked by :meth:`__post_init__`."""
         if not changes:
             return self
-        for key, value in changes.items():
-            if key in CHOICES:
-                check_choice(key, value)
         suffix = ",".join(f"{k}={v}" for k, v in sorted(changes.items()))
         return replace(self, name=f"{self.name}[{suffix}]", **changes)
 
