@@ -427,6 +427,27 @@ def suspicious_units(source: Source, spread: float = 100.0, low: float = 1.0,
     return pd.concat(rows, ignore_index=True)
 
 
+#: Checks of :func:`suspicious_units` whose SoTA is not a usable target: raw or
+#: percent units, or a mapped SoTA saturated at 0/100.
+FLAGGED_CHECKS: tuple[str, ...] = ("spread", "saturated", "percent")
+
+
+def flagged_sota(source: Source, checks: Sequence[str] = FLAGGED_CHECKS) -> dict[str, str]:
+    """Task id -> why the audit flags its SoTA (the details of ``checks`` of
+    :func:`suspicious_units`, ``"; "``-joined), in task order: the tasks where a
+    win, or a move towards one, says little about synergy."""
+    units = suspicious_units(source)
+    units = units[units["check"].isin(list(checks))]
+    details = units.groupby("task_id", sort=False)["detail"].agg("; ".join)
+    order = bench_of(source).tasks["task_id"]
+    return {t: str(details[t]) for t in order if t in details.index}
+
+
+def flagged_sota_tasks(source: Source, checks: Sequence[str] = FLAGGED_CHECKS) -> list[str]:
+    """Task ids whose SoTA the audit flags under any of ``checks``, in task order."""
+    return list(flagged_sota(source, checks))
+
+
 def _support(run: Scoring) -> tuple[np.ndarray, np.ndarray, Normalised]:
     supported = np.isfinite(run.bench.values).sum(axis=0)
     return supported, run.wins().sum(axis=0), run.norm

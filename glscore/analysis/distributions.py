@@ -274,20 +274,6 @@ def _pass(source: Source, profile: str | Profile) -> Scoring:
     return pass_for(source, profile)
 
 
-#: Checks of :func:`glscore.analysis.audit.suspicious_units` whose SoTA is not
-#: a usable target: raw or percent units, or a mapped SoTA saturated at 0/100.
-FLAGGED_CHECKS: tuple[str, ...] = ("spread", "saturated", "percent")
-
-
-def flagged_sota_tasks(bench: Benchmark, checks: Sequence[str] = FLAGGED_CHECKS) -> list[str]:
-    """Task ids whose SoTA the audit flags under any of ``checks``, in task order."""
-    from glscore.analysis.audit import suspicious_units
-
-    units = suspicious_units(bench)
-    flagged = set(units.loc[units["check"].isin(list(checks)), "task_id"])
-    return [t for t in bench.tasks["task_id"] if t in flagged]
-
-
 def distances_without(bench: Benchmark, task_ids: Sequence[str],
                       profile: str | Profile = "paper") -> Distances:
     """:func:`distances` on the benchmark without the tasks ``task_ids``."""

@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from glscore import paths
+from glscore.analysis.datastates import published_cells, rows_present
 from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
 from glscore.core.profiles import PROFILES, Profile, get_profile
@@ -255,26 +256,6 @@ def reproduction_paragraph(rep: Reproduction) -> str:
 
 # ------------------------------------------------------------------ inputs
 
-def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
-    """Tables 12/14/16 as long cells: table, level, model, modality, published."""
-    pub = read_data_csv(Path(data_dir) / "published_levels.csv")
-    long = pub.melt(id_vars=["table", "level", "model_id", "model_printed", "row_in_table"],
-                    value_vars=list(MODALITIES), var_name="modality", value_name="published")
-    long = long.rename(columns={"model_id": "model"})
-    order = {m: k for k, m in enumerate(MODALITIES)}
-    long["_m"] = long["modality"].map(order)
-    return long.sort_values(["table", "row_in_table", "_m"]).drop(columns="_m").reset_index(
-        drop=True)
-
-
-def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
-    """(model, modality) pairs with at least one Appendix B row (supported or not)."""
-    scores = read_data_csv(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
-    modality = bench.tasks.set_index("task_id")["modality"]
-    pairs = scores.assign(modality=scores["task_id"].map(modality))
-    return pairs[["model_id", "modality"]].drop_duplicates().rename(columns={"model_id": "model"})
-
-
 def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     """The benchmark with every cell the paper prints twice taken from its other row
     (the one in ``scores_alternates.csv``)."""
@@ -456,7 +437,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     zero_nonzero = int((np.nan_to_num(_lookup(published_zero, rec)) > tolerance).sum())
 
     cells = allcells[allcells["published"] != 0].reset_index(drop=True)
-    present = rows_present(bench, data_dir).assign(_has=True)
+    present = rows_present(data_dir).assign(_has=True)
     cells = cells.merge(present, on=["model", "modality"], how="left")
     has = cells.pop("_has").fillna(False).astype(bool).to_numpy()
     cells["name"] = cells["model"].map(names).fillna(cells["model_printed"])

@@ -52,6 +52,8 @@ HEADERS: dict[str, str] = {
     "origin": "Origin", "low_coverage": "Low coverage", "variant": "Variant",
     "kendall_tau": r"Kendall's $\tau$", "spearman_rho": r"Spearman's $\rho$",
     "top10_overlap": "Top-10 kept", "moved_up": "Up", "moved_down": "Down",
+    "view": "View", "flagged_wins": "Flagged wins", "no_task_data": "No per-task data",
+    "filled_from_paper": "Filled from paper",
 }
 #: Columns holding a level reached (printed ``Level-k``).
 LEVEL_COLUMNS: tuple[str, ...] = ("level",)

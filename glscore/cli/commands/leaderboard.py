@@ -1,13 +1,28 @@
-"""``glscore leaderboard``: ranked boards of Scope-A, B, C or D."""
+"""``glscore leaderboard``: ranked boards of Scope-A, B, C or D.
+
+Every row carries ``no_task_data`` (board modalities the paper scores without
+per-task data: counted as unsupported) and ``flagged_wins`` (wins on tasks whose
+SoTA the audit flags). ``--hybrid`` fills modalities without per-task data from
+the published Tables 12/14/16 (Scopes A and B; rows say ``filled_from_paper``,
+and models the paper prints without any per-task row, Mini-Gemini, appear);
+``--complete-case`` leaves out the models with such a modality on the board.
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.leaderboard import LOW_COVERAGE, BoardTable, scope_tables, summary_frame
+from glscore.analysis.leaderboard import (
+    LOW_COVERAGE,
+    VIEW_LABELS,
+    BoardTable,
+    scope_tables,
+    summary_frame,
+)
 from glscore.analysis.scopes import SCOPES, boards, check_scope, find_board
 from glscore.cli.commands.common import (
     add_scoring_options,
@@ -39,6 +54,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              "default: every board of the scope (a summary for D)")
     parser.add_argument("--top", type=int, metavar="N", help="show the first N models only")
     parser.add_argument("--format", choices=FORMATS, default="md", help="output format")
+    views = parser.add_mutually_exclusive_group()
+    views.add_argument("--hybrid", dest="view", action="store_const", const="hybrid",
+                       default="recomputed",
+                       help="fill modalities without per-task data from the published "
+                            "Tables 12/14/16 (Scopes A and B; labelled filled_from_paper)")
+    views.add_argument("--complete-case", dest="view", action="store_const",
+                       const="complete-case",
+                       help="leave out models with a board modality the paper scores without "
+                            "per-task data")
     add_source_options(parser)
     add_scoring_options(parser)
     parser.set_defaults(run=run)
@@ -54,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("aggregation", args.aggregation),
                                  ("level4_mean", args.level4_mean)) if v is not None}
     profile = get_profile(args.profile).with_options(**options)
-    tables = scope_tables(bench, scope, profile, args.rule, rule_params(args.param))
+    tables = scope_tables(bench, scope, profile, args.rule, rule_params(args.param),
+                          view=args.view)
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
@@ -72,8 +97,8 @@ def with_origin(table: BoardTable, origin: dict[str, str]) -> BoardTable:
     """The board with an ``origin`` column (``paper`` or ``input``) after ``name``."""
     frame = table.table.copy()
     frame.insert(frame.columns.get_loc("name") + 1, "origin",
-                 [origin[m] for m in frame["model"]])
-    return BoardTable(table.board, frame, table.left_off)
+                 [origin.get(m, "paper") for m in frame["model"]])
+    return replace(table, table=frame)
 
 
 def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
@@ -107,7 +132,10 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
     (each board object names its SoTA table under ``sota`` when given), or LaTeX."""
     if fmt == "json":
         objs = [{"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
-                 "tasks": t.board.n_tasks, "left_off": t.left_off,
+                 "tasks": t.board.n_tasks, "view": t.view, "view_label": VIEW_LABELS[t.view],
+                 "left_off": t.left_off, "left_off_no_task_data": t.left_off_no_task_data,
+                 "excluded": t.excluded, "filled": t.filled,
+                 "flagged_tasks": list(t.flagged_tasks),
                  **({"sota": sota} if sota is not None else {}),
                  "rows": frame_records(_head(t, top))} for t in tables]
         return dumps(objs[0] if len(objs) == 1 else objs)
@@ -118,8 +146,10 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     parts = []
     for t in tables:
+        view = "" if t.view == "recomputed" else f"; {VIEW_LABELS[t.view]}"
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
-                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off)")
+                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off"
+                 f"{view})")
         parts.append(render_frame(_head(t, top), "latex" if fmt == "latex" else "md", title))
     return "\n\n".join(parts)
 
