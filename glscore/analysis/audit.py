@@ -61,6 +61,7 @@ from glscore.core.scoring import (
     passes,
     score,
 )
+from glscore.errors import InputError
 
 PROFILE_PAIR: tuple[str, str] = ("official", "paper")
 TASK_KEYS: tuple[str, ...] = ("task_id", "sheet", "task_name", "metric", "direction")
@@ -435,8 +436,12 @@ FLAGGED_CHECKS: tuple[str, ...] = ("spread", "saturated", "percent")
 def flagged_sota(source: Source, checks: Sequence[str] = FLAGGED_CHECKS) -> dict[str, str]:
     """Task id -> why the audit flags its SoTA (the details of ``checks`` of
     :func:`suspicious_units`, ``"; "``-joined), in task order: the tasks where a
-    win, or a move towards one, says little about synergy."""
-    units = suspicious_units(source)
+    win, or a move towards one, says little about synergy. Empty for a SoTA
+    table the ``paper`` profile cannot normalise (scoring it reports why)."""
+    try:
+        units = suspicious_units(source)
+    except InputError:
+        return {}
     units = units[units["check"].isin(list(checks))]
     details = units.groupby("task_id", sort=False)["detail"].agg("; ".join)
     order = bench_of(source).tasks["task_id"]

@@ -204,10 +204,7 @@ class _Extras:
         extra_no_data = np.zeros((len(extra), len(mods)), dtype=bool)
         for r, model in enumerate(extra):  # Mini-Gemini: one row
             extra_no_data[r] = np.isin(mods, cells.loc[cells["model"] == model, "modality"])
-        try:
-            flags = flagged_sota(ctx)
-        except InputError:   # a SoTA table the paper profile cannot map: nothing to flag
-            flags = {}
+        flags = flagged_sota(ctx)
         ids = bench.tasks["task_id"].astype(str)
         return cls(datastates.no_task_data_mask(bench, mods),
                    datastates.published_modality_levels(everyone, mods), extra, extra_no_data,
