@@ -117,7 +117,7 @@ def normalisation_differences(source: Source, atol: float = 1e-9,
     rmse_quirk = official_rmse_column(tasks)
 
     causes, reasons = [], []
-    for j in np.flatnonzero(keep):
+    for j in (int(x) for x in np.flatnonzero(keep)):
         cause, reason = _reason(tasks.iloc[j], spec_off[j], spec_pap[j], off, pap,
                                 j, bool(is_nlp[j]), j == rmse_quirk,
                                 bool(sota_diff[j] or cell_diff[:, j].any()))
@@ -534,7 +534,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
     wordy = metric.str.lower().str.contains("|".join(error_words), regex=True).to_numpy()
     checks = (
         ("printed-vs-registry", in_reg & (reg_dir != direction),
-         lambda j: f"printed {direction[j]}-is-better; the registry's {alias[j].name} is "
+         lambda j: f"printed {direction[j]}-is-better; the registry's {_spec_name(alias[j])} is "
                    f"{reg_dir[j]}-is-better"),
         ("lower-unmapped", ~in_reg & (direction == "lower"),
          lambda j: "printed lower-is-better, but no mapping to 0-100 is known"),
@@ -542,7 +542,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
          lambda j: f"'{metric.iloc[j]}' reads like an error (lower is better) but is "
                    "printed higher-is-better and averaged raw"),
         ("exact-miss", in_reg & np.array([e is None for e in exact]),
-         lambda j: f"'{metric.iloc[j]}' is {alias[j].name} ({reg_dir[j]}-is-better) but "
+         lambda j: f"'{metric.iloc[j]}' is {_spec_name(alias[j])} ({reg_dir[j]}-is-better) but "
                    "exact-name matching misses it: raw and higher-is-better under official"),
     )
     frames = []

@@ -65,6 +65,18 @@ def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=4)
+def _overall(data_dir: str) -> pd.DataFrame:
+    pub = read_data_csv(Path(data_dir) / "published_levels.csv")
+    return pub.rename(columns={"model_id": "model"})[["table", "level", "model", "overall"]]
+
+
+def published_overall(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
+    """The printed ``overall`` column of Tables 12/14/16: ``table, level, model,
+    overall`` (a model absent from a table is absent here)."""
+    return _overall(str(data_dir)).copy()
+
+
+@lru_cache(maxsize=4)
 def _present(data_dir: str) -> pd.DataFrame:
     scores = read_data_csv(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
     tasks = read_data_csv(Path(data_dir) / "tasks.csv")

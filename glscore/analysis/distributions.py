@@ -288,7 +288,9 @@ def distance_table(source: Source, profile: str | Profile = "paper",
     bench, norm, prof = run.bench, run.norm, run.profile
     comp, gen, names = run.comp_mask, run.gen_mask, run.modalities
     if prof.aggregation == "pooled":
-        comp, gen, names = comp.any(axis=1)[:, None], gen.any(axis=1)[:, None], ("pooled",)
+        comp = np.asarray(np.any(comp, axis=1))[:, None]
+        gen = np.asarray(np.any(gen, axis=1))[:, None]
+        names = ("pooled",)
     nlp = run.nlp_mask
     out = levels.distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
                                         tuple(bench.tasks["task_id"]), names, raise_unsupported)
@@ -408,11 +410,11 @@ def distance_finding(dist: Distances) -> str:
         parts.append(f"Level-{lv} -> {lv + 1} ({_models(len(sub))}): median "
                      f"{sub['increase'].median():.2f} points{top}; supported tasks only: "
                      f"{stuck} impossible{sup_text}")
-    top = int((frame["level"] >= 5).sum())
+    at_top = int((frame["level"] >= 5).sum())
     vacuous = int((frame["level"] == 1).sum())
     return ("Smallest single-task increase to the next level (strict rule, normalised scale, "
             "any task, unsupported from 0): " + "; ".join(parts)
-            + f"; {_models(top)} already at Level-5; {_models(vacuous)} at Level-1 (no score "
+            + f"; {_models(at_top)} already at Level-5; {_models(vacuous)} at Level-1 (no score "
             "on any modality task, e.g. language models) left out: any modality score lifts "
             "them.")
 
