@@ -158,3 +158,18 @@ def rankings_sentence(r: dict) -> str:
             + f"; Kendall tau-b of the overall Level-2 {tau['level2']:.2f} and of the overall "
             f"Level-3 {tau['level3']:.2f}; the two top-{TOP_K} lists share "
             f"{r['top10']['shared']} models.")
+
+
+def confusion_frame(r: dict) -> pd.DataFrame:
+    """The level confusion matrix of :func:`compare` as a table: published level
+    (rows) x recomputed level (columns), model counts."""
+    labels = [f"Level-{k}" for k in r["levels"]]
+    frame = pd.DataFrame(r["confusion"], index=pd.Index(labels, name="published"),
+                         columns=pd.Index(labels, name="recomputed"))
+    return frame
+
+
+def changed_frame(r: dict) -> pd.DataFrame:
+    """The models whose level changes (:func:`compare`), one row each with its cause."""
+    columns = ["model", "name", "published_level", "recomputed_level", "cause"]
+    return pd.DataFrame(r["changed"], columns=columns)

@@ -597,6 +597,10 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     still = cells["status"] == _OPEN
     cells.loc[still, "status"] = cells.loc[still, "category"].map(strength).fillna("unexplained")
     cells = pd.concat([cells, _printed_as_zero(printed_zero, ctx)], ignore_index=True)
+    # the paper's order: table, row, modality (the printed-as-0 cells join their rows)
+    order = allcells.reset_index()[["table", "model", "modality", "index"]]
+    cells = (cells.merge(order, on=["table", "model", "modality"], how="left")
+             .sort_values("index", kind="stable").drop(columns="index").reset_index(drop=True))
     rule_class = rules.set_index("category")["class"]
     cells["accounting"] = np.select(
         [cells["status"] == "reproduced", cells["status"].isin(["rule", "weak rule"])],
