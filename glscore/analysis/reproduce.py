@@ -698,7 +698,7 @@ def _finalise_rules(rows: list[dict], cells: pd.DataFrame, ctx: _Context,
         claimed = (cells["category"] == category).to_numpy()
         models = int(cells.loc[claimed, "model"].nunique())
         kind = RULE_KINDS[category]
-        constants = (0 if kind != "constant" else
+        constants = (0 if kind != "constant" or not models else
                      models if category == "pooled denominator, unseen wins" else 1)
         if category in uniform:
             value = uniform[category]
