@@ -118,9 +118,11 @@ def test_level5_tasks_by_hand(bench):
     assert (row["profile"], row["model"], row["task_id"]) == ("official", "A", "NLP-001")
     assert row["credit"] == pytest.approx(sig(2.47, 5.0))
     assert row["s_l"] == pytest.approx(sig(2.47, 5.0) / 2)
-    text = audit.level5_finding(t)
-    assert "Under official, 1 model(s) reach Level-5, all through 1 NLP task(s) NLP-001" in text
-    assert "Under paper, no model reaches Level-5." in text
+    # the sentence names the SoTA table it holds for
+    text = audit.level5_finding(t, sota="table T")
+    assert ("Under official, against table T, 1 model(s) reach Level-5, all through 1 NLP "
+            "task(s) NLP-001") in text
+    assert "Under paper, against table T, no model reaches Level-5." in text
 
 
 def test_profile_comparison_and_changes(bench):

@@ -169,3 +169,61 @@ def test_official_workbook_cli(capsys):
     payload = json.loads(out)
     assert payload["tasks"] == 699 and len(payload["rows"]) == 699 - 627
     assert "NLP: B is lower in 61 and higher in 2 of 115 matched tasks." in err
+
+
+# ---------------------------------------------------------------- levels under two tables
+
+def test_with_sota_table_rebases_by_name(make_bench):
+    """A benchmark takes B's SoTA task by task (matched by sheet and name); a task B
+    lacks keeps its own; the levels follow."""
+    bench = make_bench([("IC-001", "Acc", "higher", 50.0), ("IC-002", "Acc", "higher", 60.0),
+                        ("IG-001", "Acc", "higher", 40.0), ("NLP-001", "Acc", "higher", 70.0)],
+                       [[45.0, 55.0, 30.0, 65.0]], ("m",),
+                       task_name=["a", "b", "c", "d"])
+    other = bench.tasks.assign(sota=[40.0, 60.0, 35.0, 60.0]).iloc[[1, 0, 3]]  # IG-001 absent
+    rebased, table = audit.with_sota_table(bench, other)
+    # IC-001 50 -> 40, IC-002 60 (same), IG-001 kept at 40 (not in B), NLP-001 70 -> 60
+    assert rebased.sota.tolist() == [40.0, 60.0, 40.0, 60.0]
+    assert table.set_index("task_id_a").at["IG-001", "category"] == "only in A"
+    # under A: no win anywhere -> Level-2; under B: 45 >= 40 (Image comprehension) and
+    # 65 >= 60 (NLP) are wins, no generation win -> Level-3
+    changes = audit.sota_level_changes(bench, other, profiles=("paper",))
+    row = changes.iloc[0]
+    assert (row["level_a"], row["level_b"], row["level_change"]) == (2, 3, 1)
+    assert "m Level-2 -> Level-3" in audit.sota_levels_finding(changes, "A", "B", ("paper",))
+
+
+def test_absent_official_workbook_is_said(tmp_path):
+    tables = audit.sota_tables(load_paper(), tmp_path / "sota_result.xlsx")
+    assert not tables.present and tables.comparison.empty
+    text = tables.finding()
+    assert "is not present" in text and "against the paper's printed SoTA table" in text
+
+
+@needs_official
+def test_official_sota_moves_level5_under_paper():
+    """Scored against the official SoTA table, Emu2-37B and Vitron-V1 reach Level-5
+    even under paper (the official NLP SoTAs are lower)."""
+    tables = audit.sota_tables(load_paper(), OFFICIAL)
+    paper = tables.changes[tables.changes["profile"] == "paper"].set_index("model")
+    assert sorted(paper.index) == ["emu2-37b", "vitron-v1"]
+    assert (paper["level_a"] == 4).all() and (paper["level_b"] == 5).all()
+    assert paper.at["emu2-37b", "level5_b"] == pytest.approx(0.022, abs=5e-4)
+    assert paper.at["vitron-v1", "level5_b"] == pytest.approx(0.024, abs=5e-4)
+    text = tables.finding()
+    assert "Who reaches Level-5 depends on the SoTA table" in text
+    assert "under paper, no model against the paper's printed SoTA table" in text
+
+
+@needs_official
+def test_compare_sota_levels_cli(capsys):
+    code, out, err = run_cli(["compare-sota", "paper", str(OFFICIAL), "--levels"], capsys)
+    assert code == 0
+    frame = pd.read_csv(io.StringIO(out))
+    moved = frame[(frame["profile"] == "paper") & (frame["level_change"] != 0)]
+    assert sorted(moved["name"]) == ["Emu2-37B", "Vitron-V1"]
+    assert "Who reaches Level-5 depends on the SoTA table" in err
+    code, out, _ = run_cli(["compare-sota", "paper", str(OFFICIAL), "--levels", "--format",
+                            "json"], capsys)
+    payload = json.loads(out)
+    assert len(payload["level_changes"]) == len(frame) and payload["levels_finding"]

@@ -14,8 +14,8 @@ import pytest
 
 from glscore import load_paper
 from glscore.analysis import leaderboard, scopes
-from glscore.analysis.reproduce import reproduce
-from glscore.io.latex import escape, format_cell, header, latex_table
+from glscore.analysis.reproduce import ACCOUNTING, reproduce
+from glscore.io.latex import escape, format_cell, header, latex_table, reproduction_latex
 from glscore.pipeline.notebook import write_table
 
 
@@ -97,9 +97,14 @@ def test_score_latex_matches_json():
 def test_reproduce_latex_rows_are_the_published_models():
     tex = cli("reproduce", "--format", "latex")
     rep = reproduce()
-    assert tex.count(r"\begin{tabular}") == rep.cells["table"].nunique() == 3
+    # Tables 12, 14, 16, then the accounting classes and the rules
+    assert tex.count(r"\begin{tabular}") == rep.cells["table"].nunique() + 2 == 5
+    tables = reproduction_latex(rep.cells, rep.profile)
+    assert tex.startswith(tables)
     names = [escape(n) for n in rep.cells.drop_duplicates(["table", "name"])["name"]]
-    assert [r[0] for r in body_rows(tex)] == names
+    assert [r[0] for r in body_rows(tables)] == names
+    classes = [r[0] for r in body_rows(tex[len(tables):])][:7]
+    assert classes == list(ACCOUNTING)
 
 
 def test_leaderboard_csv_keeps_full_precision():

@@ -24,7 +24,9 @@ Data quality of the SoTA reference
 Two SoTA tables side by side
     :func:`compare_sota` aligns two tasks tables (paper data, an official
     ``sota_result.xlsx``, a tasks CSV) by sheet and task name and
-    categorises every difference (the ``glscore compare-sota`` command).
+    categorises every difference (the ``glscore compare-sota`` command);
+    :func:`with_sota_table` scores a benchmark against another table and
+    :func:`sota_level_changes` says which models change level.
 
 Example (hand-made benchmark: one WER task printed in percent)::
 
@@ -42,7 +44,9 @@ Example (hand-made benchmark: one WER task printed in percent)::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -61,6 +65,8 @@ from glscore.core.scoring import (
     passes,
     score,
 )
+from glscore.errors import InputError
+from glscore.paths import official_dir
 
 PROFILE_PAIR: tuple[str, str] = ("official", "paper")
 TASK_KEYS: tuple[str, ...] = ("task_id", "sheet", "task_name", "metric", "direction")
@@ -116,7 +122,7 @@ def normalisation_differences(source: Source, atol: float = 1e-9,
     rmse_quirk = official_rmse_column(tasks)
 
     causes, reasons = [], []
-    for j in np.flatnonzero(keep):
+    for j in (int(x) for x in np.flatnonzero(keep)):
         cause, reason = _reason(tasks.iloc[j], spec_off[j], spec_pap[j], off, pap,
                                 j, bool(is_nlp[j]), j == rmse_quirk,
                                 bool(sota_diff[j] or cell_diff[:, j].any()))
@@ -346,13 +352,19 @@ def level5_tasks(source: Source, profiles: Sequence[str] = PROFILE_PAIR) -> pd.D
     return pd.concat(frames, ignore_index=True)
 
 
-def level5_finding(table: pd.DataFrame, profiles: Sequence[str] = PROFILE_PAIR) -> str:
-    """Which models reach Level-5 under each profile, and through which tasks."""
+#: The label of the committed SoTA table in sentences.
+PAPER_SOTA = "the paper's printed SoTA table (data/tasks.csv)"
+
+
+def level5_finding(table: pd.DataFrame, profiles: Sequence[str] = PROFILE_PAIR,
+                   sota: str = PAPER_SOTA) -> str:
+    """Which models reach Level-5 under each profile against the SoTA table
+    ``sota`` (named in the sentence), and through which tasks."""
     parts = []
     for prof in profiles:
         rows = table[table["profile"] == prof]
         if rows.empty:
-            parts.append(f"Under {prof}, no model reaches Level-5.")
+            parts.append(f"Under {prof}, against {sota}, no model reaches Level-5.")
             continue
         models = rows.drop_duplicates("model")
         per_model = "; ".join(
@@ -362,7 +374,8 @@ def level5_finding(table: pd.DataFrame, profiles: Sequence[str] = PROFILE_PAIR) 
                         for r in g.itertuples())
             for _, g in rows.groupby("model", sort=True))
         tasks = sorted(rows["task_id"].unique())
-        parts.append(f"Under {prof}, {len(models)} model(s) reach Level-5, all through "
+        parts.append(f"Under {prof}, against {sota}, {len(models)} model(s) reach Level-5, "
+                     f"all through "
                      f"{len(tasks)} NLP task(s) {', '.join(tasks)}: {per_model}.")
     return " ".join(parts)
 
@@ -425,6 +438,31 @@ def suspicious_units(source: Source, spread: float = 100.0, low: float = 1.0,
     add(m, "plain-scale", [f"plain metric SoTA {sota[j]:g} outside (1, 100]"
                            for j in np.flatnonzero(m)])
     return pd.concat(rows, ignore_index=True)
+
+
+#: Checks of :func:`suspicious_units` whose SoTA is not a usable target: raw or
+#: percent units, or a mapped SoTA saturated at 0/100.
+FLAGGED_CHECKS: tuple[str, ...] = ("spread", "saturated", "percent")
+
+
+def flagged_sota(source: Source, checks: Sequence[str] = FLAGGED_CHECKS) -> dict[str, str]:
+    """Task id -> why the audit flags its SoTA (the details of ``checks`` of
+    :func:`suspicious_units`, ``"; "``-joined), in task order: the tasks where a
+    win, or a move towards one, says little about synergy. Empty for a SoTA
+    table the ``paper`` profile cannot normalise (scoring it reports why)."""
+    try:
+        units = suspicious_units(source)
+    except InputError:
+        return {}
+    units = units[units["check"].isin(list(checks))]
+    details = units.groupby("task_id", sort=False)["detail"].agg("; ".join)
+    order = bench_of(source).tasks["task_id"]
+    return {t: str(details[t]) for t in order if t in details.index}
+
+
+def flagged_sota_tasks(source: Source, checks: Sequence[str] = FLAGGED_CHECKS) -> list[str]:
+    """Task ids whose SoTA the audit flags under any of ``checks``, in task order."""
+    return list(flagged_sota(source, checks))
 
 
 def _support(run: Scoring) -> tuple[np.ndarray, np.ndarray, Normalised]:
@@ -508,7 +546,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
     wordy = metric.str.lower().str.contains("|".join(error_words), regex=True).to_numpy()
     checks = (
         ("printed-vs-registry", in_reg & (reg_dir != direction),
-         lambda j: f"printed {direction[j]}-is-better; the registry's {alias[j].name} is "
+         lambda j: f"printed {direction[j]}-is-better; the registry's {_spec_name(alias[j])} is "
                    f"{reg_dir[j]}-is-better"),
         ("lower-unmapped", ~in_reg & (direction == "lower"),
          lambda j: "printed lower-is-better, but no mapping to 0-100 is known"),
@@ -516,7 +554,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
          lambda j: f"'{metric.iloc[j]}' reads like an error (lower is better) but is "
                    "printed higher-is-better and averaged raw"),
         ("exact-miss", in_reg & np.array([e is None for e in exact]),
-         lambda j: f"'{metric.iloc[j]}' is {alias[j].name} ({reg_dir[j]}-is-better) but "
+         lambda j: f"'{metric.iloc[j]}' is {_spec_name(alias[j])} ({reg_dir[j]}-is-better) but "
                    "exact-name matching misses it: raw and higher-is-better under official"),
     )
     frames = []
@@ -654,7 +692,6 @@ def compare_sota(a: pd.DataFrame, b: pd.DataFrame, tolerance: float = 1e-6,
         missing = [c for c in ("task_id", "sheet", "task_name", "metric", "sota")
                    if c not in frame.columns]
         if missing:
-            from glscore.errors import InputError
             raise InputError(f"SoTA table {name} lacks column(s) {missing}")
 
     def side(frame: pd.DataFrame, tag: str) -> pd.DataFrame:
@@ -708,3 +745,175 @@ def sota_finding(table: pd.DataFrame, label_a: str = "A", label_b: str = "B") ->
             text += (f" {sheet}: {label_b} is lower in {lower} and higher in {higher} of "
                      f"{len(both)} matched tasks.")
     return text
+
+
+# --------------------------------------------------------------------------- levels under two tables
+
+def with_sota_table(bench: Benchmark, tasks: pd.DataFrame, tolerance: float = 1e-6
+                    ) -> tuple[Benchmark, pd.DataFrame]:
+    """``bench`` with the SoTA of another tasks table, and the task comparison.
+
+    Tasks are matched as :func:`compare_sota` matches them (sheet and task
+    name, never row numbers). A task of ``bench`` that ``tasks`` lacks, or
+    whose SoTA it leaves empty, keeps its own SoTA; the comparison (one row
+    per task, ``category`` as in :func:`compare_sota`) says which.
+    """
+    table = compare_sota(bench.tasks, tasks, tolerance=tolerance)
+    ours = table[table["task_id_a"].notna() & (table["category"] != "only in B")]
+    value = pd.Series(ours["value_b"].to_numpy(float), index=ours["task_id_a"].to_numpy())
+    new = value.reindex(bench.tasks["task_id"].to_numpy()).to_numpy(float)
+    sota = np.where(np.isfinite(new), new, bench.sota)
+    rebased = bench.tasks.assign(sota=sota)
+    return (Benchmark(rebased, bench.models, bench.values, bench.sheets, bench.source,
+                      bench.model_names), table)
+
+
+def sota_level_changes(bench: Benchmark, tasks_b: pd.DataFrame,
+                       tasks_a: pd.DataFrame | None = None,
+                       profiles: Sequence[str] = ("paper", "official")) -> pd.DataFrame:
+    """The models whose level or Level-5 score changes when ``bench`` is scored
+    against SoTA table B instead of A (default: its own table), per profile.
+
+    Columns: ``profile, model, name, level_a, level_b, level_change`` and
+    ``level{k}_a, level{k}_b`` for k = 2..5; sorted by profile, then the
+    largest level change, then name.
+    """
+    a = bench if tasks_a is None else with_sota_table(bench, tasks_a)[0]
+    b = with_sota_table(bench, tasks_b)[0]
+    frames = []
+    for profile in profiles:
+        sa, sb = score(a, profile), score(b, profile)
+        frame = pd.DataFrame({"profile": profile, "model": sa.models, "name": sa.model_names,
+                              "level_a": sa.level, "level_b": sb.level,
+                              "level_change": sb.level - sa.level})
+        for col in LEVEL_COLUMNS:
+            frame[f"{col}_a"], frame[f"{col}_b"] = getattr(sa, col), getattr(sb, col)
+        moved = (frame["level_change"] != 0) | (frame["level5_a"] != frame["level5_b"])
+        frames.append(frame[moved])
+    out = pd.concat(frames, ignore_index=True)
+    key = out["level_change"].abs()
+    return (out.assign(_k=-key).sort_values(["profile", "_k", "name"], kind="stable")
+            .drop(columns="_k").reset_index(drop=True))
+
+
+def sota_levels_finding(changes: pd.DataFrame, label_a: str, label_b: str,
+                        profiles: Sequence[str] = ("paper", "official")) -> str:
+    """Per profile: who changes level between SoTA tables A and B, and who reaches
+    Level-5 under each table (the Level-5 statement names its table)."""
+    parts = []
+    for profile in profiles:
+        rows = changes[changes["profile"] == profile]
+        moved = rows[rows["level_change"] != 0]
+        text = (f"Under {profile}, scored against {label_b} instead of {label_a}, "
+                + (f"{len(moved)} model(s) change level ("
+                   + ", ".join(f"{r.name} Level-{r.level_a} -> Level-{r.level_b}"
+                               for r in moved.itertuples()) + ")"
+                   if len(moved) else "no model changes level"))
+        five = rows[rows["level5_a"] != rows["level5_b"]]
+        if len(five):
+            text += ("; Level-5 moves for " + ", ".join(
+                f"{r.name} ({r.level5_a:.4g} -> {r.level5_b:.4g})" for r in five.itertuples()))
+        parts.append(text + ".")
+    return " ".join(parts)
+
+
+def level5_by_table(bench: Benchmark, tables: Mapping[str, pd.DataFrame | None],
+                    profiles: Sequence[str] = ("paper", "official")) -> pd.DataFrame:
+    """Who reaches Level-5 under each SoTA table (label -> tasks table; ``None``:
+    the benchmark's own) and profile: ``profile, table, model, name, level5``, one
+    row per model with Level-5 > 0 (a profile and table with none has no row)."""
+    rows = []
+    for label, tasks in tables.items():
+        run = bench if tasks is None else with_sota_table(bench, tasks)[0]
+        for profile in profiles:
+            s = score(run, profile)
+            for i in np.flatnonzero(s.level5 > 0):   # the few Level-5 models
+                rows.append({"profile": profile, "table": label, "model": s.models[i],
+                             "name": s.model_names[i], "level5": float(s.level5[i])})
+    return pd.DataFrame(rows, columns=["profile", "table", "model", "name", "level5"])
+
+
+def level5_table_finding(frame: pd.DataFrame, tables: Sequence[str],
+                         profiles: Sequence[str] = ("paper", "official")) -> str:
+    """The Level-5 statement, naming its SoTA table: per profile, who reaches
+    Level-5 against each table (:func:`level5_by_table`)."""
+    parts = []
+    for profile in profiles:
+        per = []
+        for label in tables:
+            rows = frame[(frame["profile"] == profile) & (frame["table"] == label)]
+            who = (", ".join(f"{r.name} ({r.level5:.3g})" for r in rows.itertuples())
+                   if len(rows) else "no model")
+            per.append(f"{who} against {label}")
+        parts.append(f"under {profile}, " + "; ".join(per))
+    sets = frame.groupby(["profile", "table"])["model"].agg(frozenset)
+    differs = any(len({sets.get((p, t), frozenset()) for t in tables}) > 1 for p in profiles)
+    head = ("Level-5, by SoTA table" if len(tables) < 2 else
+            "Who reaches Level-5 depends on the SoTA table" if differs else
+            "The same models reach Level-5 under every SoTA table")
+    return f"{head}: " + "; ".join(parts) + "."
+
+
+#: How sentences name the official scorer's SoTA workbook.
+OFFICIAL_SOTA = "the official sota_result.xlsx"
+
+
+@dataclass(frozen=True)
+class SotaTables:
+    """The paper data scored against the paper's printed SoTA table (A) and the
+    official workbook (B), when present: the task comparison, the models whose
+    level or Level-5 changes, and who reaches Level-5 under each table."""
+
+    labels: tuple[str, str]
+    present: bool
+    where: str
+    comparison: pd.DataFrame
+    changes: pd.DataFrame
+    level5: pd.DataFrame
+
+    def finding(self) -> str:
+        """What the second table changes, or that it is absent; the Level-5
+        statement names its table either way."""
+        a, b = self.labels
+        if not self.present:
+            return (f"{b[:1].upper() + b[1:]} is not present ({self.where}): only {a} is "
+                    f"scored here. " + level5_table_finding(self.level5, [a]))
+        table = self.comparison
+        counts = table["category"].value_counts()
+        kinds = ", ".join(f"{int(counts[c])} {c}" for c in SOTA_CATEGORIES
+                          if c != "equal" and c in counts)
+        moved = table[~table["category"].isin(["equal", "missing in A", "missing in B"])]
+        nlp = moved[moved["sheet"] == "NLP"]
+        return (f"{len(moved)} of {len(table)} tasks have a different SoTA in {b} ({kinds}); "
+                f"it is lower in {int((moved['difference'] < 0).sum())} and higher in "
+                f"{int((moved['difference'] > 0).sum())}, lower in "
+                f"{int((nlp['difference'] < 0).sum())} of the {int((table['sheet'] == 'NLP').sum())}"
+                f" NLP tasks. " + sota_levels_finding(self.changes, a, b) + " "
+                + level5_table_finding(self.level5, list(self.labels)))
+
+
+def official_sota_path(path: str | Path = "") -> Path:
+    """The official SoTA workbook: ``path``, or (``""``) ``sota_result.xlsx`` in the
+    shared folder of the official workbooks (:func:`glscore.paths.official_dir`)."""
+    return Path(path) if str(path) else official_dir() / "sota_result.xlsx"
+
+
+def sota_tables(bench: Benchmark, path: str | Path = "") -> SotaTables:
+    """:class:`SotaTables` for ``bench`` and the official workbook at ``path``
+    (default: :func:`official_sota_path`); an absent workbook is said, not an error."""
+    from glscore.io.loaders import load_tasks
+
+    target = official_sota_path(path)
+    labels = (PAPER_SOTA, OFFICIAL_SOTA)
+    where = ("looked for in ../shared/data/general-level-official/" if not str(path) else
+             f"looked for at {target.name}")
+    if not target.is_file():
+        empty = pd.DataFrame(columns=list(COMPARE_COLUMNS))
+        changes = pd.DataFrame(columns=["profile", "model", "name", "level_a", "level_b",
+                                        "level_change"])
+        return SotaTables(labels, False, where, empty, changes,
+                          level5_by_table(bench, {PAPER_SOTA: None}))
+    tasks = load_tasks(target)
+    comparison = compare_sota(bench.tasks, tasks)
+    return SotaTables(labels, True, where, comparison, sota_level_changes(bench, tasks),
+                      level5_by_table(bench, {PAPER_SOTA: None, OFFICIAL_SOTA: tasks}))

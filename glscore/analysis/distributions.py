@@ -8,13 +8,17 @@ the numbers into the sentence a notebook prints.
 * :func:`level_counts` -- models per level for each scope (A-D) and profile;
   on a scope with several boards a model counts once, at its highest level
   over the boards (a model on no board is ``not listed``);
-* :func:`level_scores` / :func:`modality_level_scores` -- each model's score
-  at the level it reaches, overall and per modality;
+* :func:`level_score_table` -- every non-zero Level-k score, overall and per
+  modality, each level score kept apart (they measure different things);
+* :func:`modality_breadth` -- in how many modalities models are scored, from the
+  per-task data and with the published cells that have none;
 * :func:`win_map` -- per skill group, how many models beat the SoTA on at
   least one of its tasks (normalised ``score >= SoTA``);
 * :func:`distance_table` -- :func:`glscore.core.levels.distance_to_next_level`
   for a benchmark under a profile (strict rule, normalised scale);
-* :func:`breadth_synergy` -- Spearman's rho between Level-2 and Level-3.
+  :func:`distance_chart_rows` its rows worth drawing;
+* :func:`coverage_win_rate` -- coverage against the win rate on supported tasks,
+  with Spearman's rho.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from glscore.analysis import datastates
+from glscore.analysis.audit import flagged_sota
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
@@ -119,62 +125,109 @@ def level_counts_finding(counts: pd.DataFrame) -> str:
     return "Models per highest level reached: " + "; ".join(parts) + "."
 
 
-# --------------------------------------------------------------------------- scores within a level
+# --------------------------------------------------------------------------- level scores
 
-def level_scores(scores: Scores) -> pd.DataFrame:
-    """One row per model: level reached and the overall score at that level
-    (Level-1 models score 0)."""
-    at = levels.score_at_level(scores.level, scores.level2, scores.level3, scores.level4,
-                               scores.level5)
-    return pd.DataFrame({"model": scores.models, "name": scores.model_names,
-                         "level": scores.level, "score": at})
+#: Groups of :func:`level_score_table`: the overall score, then each modality.
+OVERALL = "overall"
 
 
-def modality_level_scores(scores: Scores) -> pd.DataFrame:
-    """One row per (model, modality) the model supports: the level reached in
-    that modality (Level-2..4 of the modality) and the score at that level."""
-    l2, l3, l4 = scores.level2_m, scores.level3_m, scores.level4_m
-    zero = np.zeros(l2.size)
-    reached = levels.level_reached(l2.ravel(), l3.ravel(), l4.ravel(), zero)
-    at = levels.score_at_level(reached, l2.ravel(), l3.ravel(), l4.ravel(), zero)
-    n_models, n_mod = l2.shape
-    frame = pd.DataFrame({
-        "model": np.repeat(np.array(scores.models, dtype=object), n_mod),
-        "modality": np.tile(np.array(scores.modalities, dtype=object), n_models),
-        "level": reached, "score": at, "supported": scores.supported_m.ravel(),
-    })
-    return frame[frame["supported"] > 0].reset_index(drop=True)
+def level_score_table(scores: Scores) -> pd.DataFrame:
+    """Every non-zero level score, each level score on its own.
+
+    One row per (``level_score`` k, ``group``, model) with Level-k > 0: the
+    overall Level-k (``group = "overall"``, k = 2..5) and the Level-k of each
+    modality (k = 2..4). Level-1 has no score. Level-2, Level-3 and Level-4 are
+    different quantities (a mean score, a mean credit, a harmonic mean of
+    credit), so they are compared only within a ``level_score``, never across.
+
+    Columns: ``level_score, group, model, name, score``.
+    """
+    models = np.array(scores.models, dtype=object)
+    names = np.array(scores.model_names, dtype=object)
+    parts = []
+    for k in (2, 3, 4, 5):
+        blocks = [(OVERALL, getattr(scores, f"level{k}"))]
+        if k <= 4:
+            per = getattr(scores, f"level{k}_m")
+            blocks += [(m, per[:, j]) for j, m in enumerate(scores.modalities)]
+        for group, values in blocks:   # <= 5 groups per level
+            keep = values > 0
+            parts.append(pd.DataFrame({"level_score": k, "group": group, "model": models[keep],
+                                       "name": names[keep], "score": values[keep]}))
+    return pd.concat(parts, ignore_index=True)
 
 
-def score_distribution_finding(overall: pd.DataFrame, per_modality: pd.DataFrame) -> str:
-    """Median score per level overall, and the modality where Level-3 scores
-    are highest."""
-    med = overall[overall["level"] >= 2].groupby("level")["score"].median()
-    shown = ", ".join(f"{_level_label(lv)} {v:.1f}" for lv, v in med.items())
-    l3 = per_modality[per_modality["level"] == 3].groupby("modality")["score"].median()
-    tail = ""
-    if len(l3):
-        top = l3.idxmax()
-        tail = (f"; within a modality, Level-3 scores run highest in {top} "
-                f"(median {l3[top]:.1f}) and lowest in {l3.idxmin()} ({l3.min():.1f})")
-    return f"Scores within a level are low and spread: median overall score {shown}{tail}."
+def level_score_finding(table: pd.DataFrame) -> str:
+    """Per level score, on its own: the median overall and the modalities with the
+    highest and lowest median (no comparison across level scores)."""
+    parts = []
+    for k in (2, 3, 4, 5):
+        sub = table[table["level_score"] == k]
+        overall = sub.loc[sub["group"] == OVERALL, "score"]
+        if overall.empty:
+            parts.append(f"Level-{k}: no model has a non-zero score")
+            continue
+        text = f"Level-{k}: overall median {overall.median():.2f} ({_models(len(overall))})"
+        per = sub[sub["group"] != OVERALL].groupby("group")["score"].agg(["median", "size"])
+        if len(per) > 1:
+            hi, lo = per["median"].idxmax(), per["median"].idxmin()
+            text += (f", by modality highest in {hi} ({per.at[hi, 'median']:.2f}, "
+                     f"n={int(per.at[hi, 'size'])}) and lowest in {lo} "
+                     f"({per.at[lo, 'median']:.2f}, n={int(per.at[lo, 'size'])})")
+        parts.append(text)
+    return ("Each level score on its own scale (medians over the models with a non-zero "
+            "score; Level-2, 3 and 4 measure different things and are not compared): "
+            + "; ".join(parts) + ".")
 
 
 # --------------------------------------------------------------------------- heatmap
 
+def modality_breadth(scores: Scores, bench: Benchmark) -> dict:
+    """How many modalities the models are scored in, from the per-task data and
+    with the published cells that have none.
 
-def heatmap_finding(scores: Scores) -> str:
-    """How many modalities the models cover at Level-2 and at Level-3."""
-    l2 = (scores.level2_m > 0).sum(axis=1)
-    l3 = (scores.level3_m > 0).sum(axis=1)
-    listed = l2 > 0
-    one = int((l2[listed] == 1).sum())
-    cover = {m: int((scores.level3_m[:, k] > 0).sum()) for k, m in enumerate(scores.modalities)}
-    best = max(cover, key=cover.get)
-    return (f"Breadth is rare: {one} of {int(listed.sum())} scored models have Level-2 in one "
-            f"modality only, {int((l2 >= 3).sum())} in three or more; Level-3 credit is most "
-            f"common in {best} ({cover[best]} models) and {int((l3 >= 2).sum())} models have "
-            f"it in two or more modalities.")
+    ``scored``: models with Level-2 > 0 in some modality; ``one``, ``two_plus``,
+    ``three_plus``: of those, with Level-2 > 0 in one, >= 2, >= 3 modalities;
+    ``no_data_models``: models with a modality the paper scores without per-task
+    data; ``two_plus_with_published``: >= 2 modalities when those cells count
+    (Level-2 > 0 recomputed, or a published non-zero cell without per-task
+    data); ``published_two_plus`` / ``published_models``: Table 12's models with
+    >= 2 non-zero modality cells, of all it prints; ``level3``: per modality,
+    models with Level-3 > 0; ``level3_two_plus``: models with Level-3 > 0 in >= 2.
+    """
+    no_data = datastates.no_task_data_mask(bench, scores.modalities)
+    l2 = scores.level2_m > 0
+    count = l2.sum(axis=1)
+    table12 = datastates.published_cells()
+    table12 = table12[table12["table"] == 12]
+    per_model = (table12["published"] != 0).groupby(table12["model"]).sum()
+    return {
+        "scored": int((count > 0).sum()), "one": int((count == 1).sum()),
+        "two_plus": int((count >= 2).sum()), "three_plus": int((count >= 3).sum()),
+        "no_data_models": int(no_data.any(axis=1).sum()),
+        "two_plus_with_published": int(((l2 | no_data).sum(axis=1) >= 2).sum()),
+        "published_two_plus": int((per_model >= 2).sum()),
+        "published_models": int((per_model > 0).sum()),
+        "level3": {m: int((scores.level3_m[:, k] > 0).sum())
+                   for k, m in enumerate(scores.modalities)},
+        "level3_two_plus": int(((scores.level3_m > 0).sum(axis=1) >= 2).sum()),
+    }
+
+
+def heatmap_finding(breadth: dict) -> str:
+    """How many modalities the models cover at Level-2 and Level-3, and how much of
+    the narrowness is missing per-task data (:func:`modality_breadth`)."""
+    l3 = breadth["level3"]
+    best = max(l3, key=lambda m: l3[m])
+    return (f"Recomputed from the per-task data, {breadth['one']} of {breadth['scored']} scored "
+            f"models have Level-2 in one modality only and {breadth['two_plus']} in two or more "
+            f"({breadth['three_plus']} in three or more); the paper's Table 12 prints "
+            f"{breadth['published_two_plus']} of {breadth['published_models']} models with "
+            f"Level-2 in two or more. Part of the gap is data, not models: "
+            f"{breadth['no_data_models']} scored models have a modality the paper scores without "
+            f"per-task rows, and counting those cells {breadth['two_plus_with_published']} "
+            f"models have two or more. Level-3 credit is most common in {best} ({l3[best]} "
+            f"models); {breadth['level3_two_plus']} models have it in two or more modalities.")
 
 
 # --------------------------------------------------------------------------- win map
@@ -235,7 +288,9 @@ def distance_table(source: Source, profile: str | Profile = "paper",
     bench, norm, prof = run.bench, run.norm, run.profile
     comp, gen, names = run.comp_mask, run.gen_mask, run.modalities
     if prof.aggregation == "pooled":
-        comp, gen, names = comp.any(axis=1)[:, None], gen.any(axis=1)[:, None], ("pooled",)
+        comp = np.asarray(np.any(comp, axis=1))[:, None]
+        gen = np.asarray(np.any(gen, axis=1))[:, None]
+        names = ("pooled",)
     nlp = run.nlp_mask
     out = levels.distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
                                         tuple(bench.tasks["task_id"]), names, raise_unsupported)
@@ -274,20 +329,6 @@ def _pass(source: Source, profile: str | Profile) -> Scoring:
     return pass_for(source, profile)
 
 
-#: Checks of :func:`glscore.analysis.audit.suspicious_units` whose SoTA is not
-#: a usable target: raw or percent units, or a mapped SoTA saturated at 0/100.
-FLAGGED_CHECKS: tuple[str, ...] = ("spread", "saturated", "percent")
-
-
-def flagged_sota_tasks(bench: Benchmark, checks: Sequence[str] = FLAGGED_CHECKS) -> list[str]:
-    """Task ids whose SoTA the audit flags under any of ``checks``, in task order."""
-    from glscore.analysis.audit import suspicious_units
-
-    units = suspicious_units(bench)
-    flagged = set(units.loc[units["check"].isin(list(checks)), "task_id"])
-    return [t for t in bench.tasks["task_id"] if t in flagged]
-
-
 def distances_without(bench: Benchmark, task_ids: Sequence[str],
                       profile: str | Profile = "paper") -> Distances:
     """:func:`distances` on the benchmark without the tasks ``task_ids``."""
@@ -300,7 +341,7 @@ def flagged_distance_finding(full: Distances, reduced: Distances,
     """How much of the distance analysis rests on flagged SoTAs: the models
     whose cheapest move targets one, and the per-level medians without them."""
     a, b = full.combined(), reduced.combined()
-    a, b = a[a["level"] < 5], b[b["level"] < 5]
+    a, b = a[a["level"].between(2, 4)], b[b["level"].between(2, 4)]
     leaning = a[a["task_id"].isin(list(flagged))]
     targets = ", ".join(sorted(set(leaning["task_id"]))) or "none"
     medians = []
@@ -308,9 +349,37 @@ def flagged_distance_finding(full: Distances, reduced: Distances,
         x, y = a.loc[a["level"] == lv, "increase"], b.loc[b["level"] == lv, "increase"]
         medians.append(f"Level-{lv} -> {lv + 1} median {x.median():.2f} "
                        f"({_models(len(x))}) vs {y.median():.2f} ({_models(len(y))})")
-    return (f"{_models(len(leaning))} have their cheapest move on a task whose SoTA the audit "
-            f"flags ({targets}); without the {len(flagged)} flagged tasks: "
-            + "; ".join(medians) + " (all tasks vs without the flagged ones).")
+    return (f"With every task, {_models(len(leaning))} at Level-2 to 4 have their cheapest move "
+            f"on a task whose SoTA the audit flags ({targets}); with all tasks vs without the "
+            f"{len(flagged)} flagged ones: " + "; ".join(medians) + ".")
+
+
+#: Columns that make two rows of the distance chart identical.
+CHART_KEYS: tuple[str, ...] = ("level", "task_id", "increase", "feasible", "task_id_supported",
+                               "increase_supported", "feasible_supported")
+
+
+def distance_chart_rows(dist: Distances) -> tuple[pd.DataFrame, int]:
+    """The rows of the distance chart, and how many vacuous rows were dropped.
+
+    Rows: models below Level-5. Dropped as vacuous: Level-1 models (no score on
+    any modality task: "run any modality task" says nothing about them, e.g. a
+    language model). Rows equal in every column of :data:`CHART_KEYS` collapse
+    into one, with ``models`` (the count) and ``names`` (``", "``-joined, in
+    name order), sorted by increase, level, then first name.
+    """
+    frame = dist.combined()
+    frame = frame[frame["level"] < 5]
+    vacuous = int((frame["level"] == 1).sum())
+    frame = frame[frame["level"] > 1]
+    keys = list(CHART_KEYS)
+    grouped = (frame.sort_values("name").fillna({"task_id": "", "task_id_supported": ""})
+               .groupby(keys, sort=False, dropna=False)["name"]
+               .agg(models="size", names=", ".join).reset_index())
+    grouped[["task_id", "task_id_supported"]] = grouped[["task_id", "task_id_supported"]].replace(
+        "", None)
+    out = grouped.sort_values(["increase", "level", "names"], kind="stable")
+    return out.reset_index(drop=True), vacuous
 
 
 def distance_headline(dist: Distances) -> str:
@@ -323,11 +392,12 @@ def distance_headline(dist: Distances) -> str:
 
 
 def distance_finding(dist: Distances) -> str:
-    """Per level: median increase (any task), the most frequent target task,
-    and how many are impossible when only supported tasks may be raised."""
+    """Per level from 2 to 4: median increase (any task), the most frequent target
+    task, and how many are impossible when only supported tasks may be raised
+    (Level-1 models are counted, not described: any modality score lifts them)."""
     frame = dist.combined()
     parts = []
-    for lv, sub in frame[frame["level"] < 5].groupby("level"):
+    for lv, sub in frame[frame["level"].between(2, 4)].groupby("level"):
         target = sub["task_id"].value_counts()
         top = ""
         if len(target):
@@ -340,33 +410,63 @@ def distance_finding(dist: Distances) -> str:
         parts.append(f"Level-{lv} -> {lv + 1} ({_models(len(sub))}): median "
                      f"{sub['increase'].median():.2f} points{top}; supported tasks only: "
                      f"{stuck} impossible{sup_text}")
-    top = int((frame["level"] >= 5).sum())
+    at_top = int((frame["level"] >= 5).sum())
+    vacuous = int((frame["level"] == 1).sum())
     return ("Smallest single-task increase to the next level (strict rule, normalised scale, "
             "any task, unsupported from 0): " + "; ".join(parts)
-            + f"; {_models(top)} already at Level-5.")
+            + f"; {_models(at_top)} already at Level-5; {_models(vacuous)} at Level-1 (no score "
+            "on any modality task, e.g. language models) left out: any modality score lifts "
+            "them.")
 
 
 def _models(n: int) -> str:
     return f"{n} model" if n == 1 else f"{n} models"
 
 
-# --------------------------------------------------------------------------- breadth vs synergy
+# --------------------------------------------------------------------------- coverage vs wins
 
-def breadth_synergy(scores: Scores) -> dict:
-    """Spearman's rho between overall Level-2 and Level-3 over models with
-    Level-2 > 0, with its p-value and the count."""
-    keep = scores.level2 > 0
-    rho, p = stats.spearmanr(scores.level2[keep], scores.level3[keep])
-    return {"rho": float(rho), "p": float(p), "n": int(keep.sum()),
-            "zero_level3": int((keep & (scores.level3 == 0)).sum())}
+def coverage_win_rate(source: Source, profile: str = "paper") -> pd.DataFrame:
+    """Per model with a supported task: how much it runs and how often it wins there.
+
+    ``coverage = supported / tasks`` over the modality and NLP tasks, ``win_rate
+    = wins / supported`` (wins on the tasks it supports; a win is the pass's
+    ``score >= SoTA``), with ``supported``, ``wins``, ``flagged_wins`` (on tasks
+    whose SoTA the audit flags) and the ``level`` reached. Unlike Level-2 and
+    Level-3, neither number contains the other.
+    """
+    run = pass_for(source, profile)
+    bench, s = run.bench, run.scores
+    supported = s.supported_m.sum(axis=1) + s.nlp_supported
+    wins = s.wins_m.sum(axis=1) + s.nlp_wins
+    won = run.wins()
+    flagged = bench.tasks["task_id"].isin(list(flagged_sota(run))).to_numpy()
+    keep = supported > 0
+    return pd.DataFrame({
+        "model": np.array(bench.models, dtype=object)[keep],
+        "name": np.array(bench.model_names, dtype=object)[keep],
+        "level": run.scores.level[keep], "supported": supported[keep], "wins": wins[keep],
+        "flagged_wins": won[:, flagged].sum(axis=1)[keep],
+        "coverage": s.coverage()[keep],
+        "win_rate": wins[keep] / supported[keep],
+    })
 
 
-def breadth_synergy_finding(scores: Scores) -> str:
-    """Does breadth buy synergy? The rank correlation as a sentence."""
-    r = breadth_synergy(scores)
+def coverage_win_rate_stats(frame: pd.DataFrame) -> dict:
+    """Spearman's rho between coverage and win rate, its p-value, the count, and
+    the models that win nothing they run."""
+    rho, p = stats.spearmanr(frame["coverage"], frame["win_rate"])
+    return {"rho": float(rho), "p": float(p), "n": len(frame),
+            "no_win": int((frame["wins"] == 0).sum())}
+
+
+def coverage_win_rate_finding(frame: pd.DataFrame) -> str:
+    """Does running more tasks go with winning more of them? The rank correlation
+    as a sentence, with the median win rate."""
+    r = coverage_win_rate_stats(frame)
     strength = ("strongly" if abs(r["rho"]) >= 0.7 else
                 "moderately" if abs(r["rho"]) >= 0.4 else "weakly")
-    ratio = scores.level3[scores.level2 > 0] / scores.level2[scores.level2 > 0]
-    return (f"Breadth and synergy are {strength} rank-correlated (Spearman rho = {r['rho']:.2f}, "
-            f"n = {r['n']} models with Level-2 > 0, p = {r['p']:.1g}); Level-3 keeps a median "
-            f"{np.median(ratio) * 100:.0f}% of Level-2, and {r['zero_level3']} have none.")
+    sign = "positively" if r["rho"] >= 0 else "negatively"
+    return (f"Coverage and win rate on the supported tasks are {strength} {sign} "
+            f"rank-correlated (Spearman rho = {r['rho']:.2f}, p = {r['p']:.1g}, n = {r['n']} "
+            f"models with a supported task): the median model beats the SoTA on "
+            f"{frame['win_rate'].median():.0%} of the tasks it runs, {r['no_win']} on none.")

@@ -24,11 +24,24 @@ Keys of the dict:
   ``level5 = level4 * S_L / 100``;
 * ``next_level``: :func:`glscore.core.levels.distance_to_next_level` for the
   model: ``level`` (the next one, ``None`` at Level-5), ``feasible``,
-  ``task_id``, ``task_name``, ``modality``, ``paradigm``, ``from_score``,
+  ``from_level`` (the level it starts from), ``task_id``, ``task_name``,
+  ``modality``, ``paradigm``, ``from_score``,
   ``to_score``, ``increase`` (points of the normalised 0-100 scale),
   ``reason``, and ``supported_only`` (the same search restricted to the tasks
   the model already runs). It is computed for the strict rule (score >=
-  SoTA); ``next_level["rule_note"]`` says so when another rule scored;
+  SoTA); ``next_level["rule_note"]`` says so when another rule scored.
+  Each entry has ``flagged_sota`` (the task's SoTA is flagged by the audit,
+  :func:`glscore.analysis.audit.flagged_sota`) and ``flag`` (why, or
+  ``None``); ``next_level["unflagged"]`` is the same search on the benchmark
+  without the flagged tasks, so a move on a flagged SoTA always comes with
+  its alternative;
+* ``no_task_data``: the modalities the paper scores for the model without
+  per-task data (:mod:`glscore.analysis.datastates`), each with its published
+  ``table``, ``level`` and ``published`` value; the recomputed level counts
+  them as unsupported and ``why`` says so;
+* ``flagged_wins``: the model's wins on tasks whose SoTA the audit flags, and
+  ``flagged_sota``: those tasks (and a flagged next-level target) with the
+  audit's reason; each ``wins`` entry lists its ``flagged_win_tasks``;
 * under measurement noise (:mod:`glscore.analysis.uncertainty.per_model`):
   ``fragile_wins`` (wins with ``P(win) = Phi((m - s) / sqrt(se_m^2 +
   se_s^2)) < 0.9``, weakest first, each with ``p_win``), ``expected_level3``
@@ -54,7 +67,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.distributions import Distances, distances
+from glscore.analysis import datastates
+from glscore.analysis.audit import flagged_sota
+from glscore.analysis.distributions import Distances, distances, distances_without
 from glscore.analysis.uncertainty.per_model import model_uncertainty
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
@@ -100,8 +115,12 @@ def explain_models(source: Benchmark | Scoring, models: Sequence[str] | None = N
     if unknown:
         raise InputError(f"{bench.source}: unknown model(s) {unknown}")
     distance = distances(ctx, ctx.profile)  # both modes, from this pass
+    flags = flagged_sota(ctx)
+    unflagged = distances_without(bench, list(flags), ctx.profile) if flags else distance
+    no_data = datastates.no_task_data(bench)
     noisy = model_uncertainty(ctx, [index[m] for m in chosen], draws, seed, se, sota_se)
-    return [{**_explain_one(ctx, index[m], distance), **extra}
+    return [{**_explain_one(ctx, index[m], distance, flags, unflagged,
+                            no_data[no_data["model"] == m]), **extra}
             for m, extra in zip(chosen, noisy, strict=True)]
 
 
@@ -110,7 +129,8 @@ def _num(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _explain_one(ctx: Scoring, i: int, distance: Distances) -> dict:
+def _explain_one(ctx: Scoring, i: int, distance: Distances, flags: Mapping[str, str],
+                 unflagged: Distances, no_data: pd.DataFrame) -> dict:
     bench, s = ctx.bench, ctx.scores
     tasks = bench.tasks
     scores_i = ctx.norm.scores[i]
@@ -134,6 +154,7 @@ def _explain_one(ctx: Scoring, i: int, distance: Distances) -> dict:
             "mean_score": _num(np.nan_to_num(scores_i[mask]).sum() / n) if n else 0.0,
             "mean_credit": _num(credit_i[mask].sum() / n) if n else 0.0,
             "win_tasks": ids[wins_i & mask].tolist(),
+            "flagged_win_tasks": [t for t in ids[wins_i & mask] if t in flags],
         })
     n_mod = max(len(s.modalities), 1)
     per_modality = ctx.profile.aggregation != "pooled"
@@ -155,6 +176,19 @@ def _explain_one(ctx: Scoring, i: int, distance: Distances) -> dict:
     level = int(s.level[i])
     total = int(s.tasks_m.sum()) + int(s.nlp_tasks)
     supported = int(s.supported_m[i].sum()) + int(s.nlp_supported[i])
+    missing = [{"modality": str(r.modality), "table": int(r.table), "level": int(r.level),
+                "published": float(r.published)} for r in no_data.itertuples()]
+    nxt = _next(distance, i, tasks, s.rule, flags)
+    nxt["unflagged"] = _next(unflagged, i, tasks, s.rule, flags)
+    nxt["unflagged"].pop("rule_note", None)
+    flagged_wins = [t for w in wins for t in w["flagged_win_tasks"]]
+    targets = [e["task_id"] for e in (nxt, nxt["supported_only"]) if e["flagged_sota"]]
+    why = _why(level, s, i, wins)
+    if missing:
+        why += " " + _no_data_sentence(missing)
+    if flagged_wins:
+        why += (f" {len(flagged_wins)} of its wins are on tasks whose SoTA the audit flags "
+                f"({', '.join(flagged_wins)}).")
     return {
         "model": bench.models[i],
         "name": bench.model_names[i],
@@ -166,11 +200,24 @@ def _explain_one(ctx: Scoring, i: int, distance: Distances) -> dict:
         "supported": supported,
         "tasks": total,
         "proxy_tasks": ids[bench.proxy_cells()[i]].tolist(),
-        "why": _why(level, s, i, wins),
+        "why": why,
         "wins": wins,
         "contributions": contributions,
-        "next_level": _next(distance, i, tasks, s.rule),
+        "next_level": nxt,
+        "no_task_data": missing,
+        "flagged_wins": len(flagged_wins),
+        "flagged_sota": {t: flags[t] for t in dict.fromkeys(flagged_wins + targets)},
     }
+
+
+def _no_data_sentence(missing: list[dict]) -> str:
+    """The qualification of a level by the modalities without per-task data."""
+    shown = "; ".join(f"{c['modality']} Level-{c['level']} {c['published']:.2f} (Table "
+                      f"{c['table']})" for c in missing)
+    mods = ", ".join(dict.fromkeys(c["modality"] for c in missing))
+    return (f"The paper prints non-zero levels without per-task data in Appendix B for {mods} "
+            f"({shown}): recomputed, {'it counts' if ', ' not in mods else 'they count'} as "
+            "unsupported, so its recomputed scores may understate the published ones.")
 
 
 def _why(level: int, s, i: int, wins: list[dict]) -> str:
@@ -194,13 +241,15 @@ def _why(level: int, s, i: int, wins: list[dict]) -> str:
             f"S_L = {s.s_l[i]:.4g}.")
 
 
-def _next(distance: Distances, i: int, tasks, rule_label: str) -> dict:
+def _next(distance: Distances, i: int, tasks, rule_label: str,
+          flags: Mapping[str, str]) -> dict:
     info = tasks.set_index(tasks["task_id"].astype(str))
     out: dict = {}
     for key, frame in (("any", distance.any_task), ("supported_only", distance.supported_only)):
         row = frame.iloc[i]
         task = None if pd.isna(row["task_id"]) else str(row["task_id"])
         entry = {
+            "from_level": int(row["level"]),
             "level": None if pd.isna(row["next_level"]) else int(row["next_level"]),
             "feasible": bool(row["feasible"]),
             "task_id": task,
@@ -212,6 +261,8 @@ def _next(distance: Distances, i: int, tasks, rule_label: str) -> dict:
             "to_score": _num(row["to_score"]),
             "increase": _num(row["increase"]),
             "reason": str(row["reason"]),
+            "flagged_sota": task in flags,
+            "flag": flags.get(task) if task is not None else None,
         }
         if key == "any":
             out.update(entry)
@@ -240,7 +291,8 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
     sub = "#" * (heading + 1)
     scores = result["scores"]
     wins = [[w["modality"], w["paradigm"], w["tasks"], w["supported"], w["wins"],
-             w["credited"], _f(w["mean_score"]), _f(w["mean_credit"])] for w in result["wins"]]
+             w["credited"], _f(w["mean_score"]), _f(w["mean_credit"]),
+             ", ".join(w["flagged_win_tasks"])] for w in result["wins"]]
     shares = [[m, _f(c["level2"]), _f(c["level3"]), _f(c["level4"]), _f(c["share_level3"]),
                _f(c["share_level4"])] for m, c in result["contributions"]["modalities"].items()]
     l5 = result["contributions"]["level5"]
@@ -263,7 +315,19 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
         f"{sub} Wins per modality and paradigm",
         "",
         md.table(["modality", "paradigm", "tasks", "supported", "wins", "credited",
-                  "mean score (Level-2 half)", "mean credit (Level-3 half)"], wins),
+                  "mean score (Level-2 half)", "mean credit (Level-3 half)",
+                  "wins on flagged SoTAs"], wins),
+    ]
+    if result["no_task_data"]:
+        lines += ["", f"{sub} No per-task data", "",
+                  md.table(["modality", "table", "level", "published"],
+                           [[c["modality"], c["table"], f"Level-{c['level']}",
+                             _f(c["published"])] for c in result["no_task_data"]])]
+    if result["flagged_sota"]:
+        lines += ["", "Tasks whose SoTA the audit flags: " + "; ".join(
+            f"{md.code(t)} ({md.escape(why)})" for t, why in result["flagged_sota"].items())
+            + "."]
+    lines += [
         "",
         f"{sub} Contributions",
         "",
@@ -280,6 +344,12 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
     only = result["next_level"].get("supported_only")
     if only and only["task_id"] != result["next_level"]["task_id"]:
         lines += ["", "Among the tasks it already runs: " + _next_sentence(only, proxies)]
+    other = result["next_level"].get("unflagged")
+    if other and (result["next_level"]["flagged_sota"] or (only and only["flagged_sota"])):
+        there = ("" if other["from_level"] == result["level"] else
+                 f" (where it is at Level-{other['from_level']})")
+        lines += ["", f"Without the tasks whose SoTA the audit flags{there}: "
+                  + _next_sentence(other, proxies)]
     if "rule_note" in result["next_level"]:
         lines += ["", f"(Next level {md.escape(result['next_level']['rule_note'])}.)"]
     if "p_level" in result:
@@ -327,7 +397,9 @@ def _next_sentence(n: dict, proxies: set[str] | frozenset[str] = frozenset()) ->
         return f"Level-{n['level']} is out of reach with one change: {md.escape(n['reason'])}."
     what = "raise" if n["supported"] else "add"
     mark = ", a proxy value" if n["task_id"] in proxies else ""
+    flag = (f" The audit flags this task's SoTA ({md.escape(str(n['flag']))}): the move says "
+            "little about synergy." if n.get("flagged_sota") else "")
     return (f"Level-{n['level']}: {what} {md.code(n['task_id'])} ({md.escape(n['task_name'])}; "
             f"{n['modality']} {n['paradigm']}{mark}) from {_f(n['from_score'])} to "
             f"{_f(n['to_score'])} (+{_f(n['increase'])} normalised points). "
-            f"{md.escape(n['reason'])}.")
+            f"{md.escape(n['reason'])}.{flag}")

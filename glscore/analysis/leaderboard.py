@@ -15,10 +15,28 @@ none). Ranking: level (high first), the score at that level, the next lower
 level's score, then the model's display name (A-Z). Models that support no
 task of a board are left off (``BoardTable.left_off``). Every row carries
 ``coverage`` = supported / tasks of the board (Scope-A: modality and NLP
-tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%): the rank
-stays as the framework gives it, the flag says it rests on few tasks. Normalisation and
+tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%, not for a row
+a hybrid view fills): the rank stays as the framework gives it, the flag says
+it rests on few tasks. Normalisation and
 credit are computed once for a scope; every board is a few matrix
 operations on them.
+
+Data states and flagged SoTAs (every row, every view):
+
+* ``no_task_data`` -- the board's modalities where the paper prints a non-zero
+  level for the model but Appendix B has no per-task rows
+  (:mod:`glscore.analysis.datastates`): recomputed, they count as unsupported;
+* ``flagged_wins`` -- wins on tasks whose SoTA the audit flags
+  (:func:`glscore.analysis.audit.flagged_sota`: raw or percent units, a
+  saturated mapped SoTA), included in ``wins``.
+
+Views (:data:`VIEWS`): ``recomputed`` (the default, per-task data only);
+``hybrid`` (Scopes A and B: a modality without per-task data takes the
+published Level-2/3/4 of Tables 12/14/16; the overall levels are the mean over
+the modalities, Level-5 ``= Level-4 * S_L / 100``; models the paper prints but
+Appendix B lacks entirely, Mini-Gemini, are added; ``filled_from_paper`` names
+the filled modalities); ``complete-case`` (models with a ``no_task_data``
+modality on the board are left out, counted in ``excluded``).
 """
 
 from __future__ import annotations
@@ -29,36 +47,65 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from glscore.analysis import datastates
+from glscore.analysis.audit import flagged_sota
 from glscore.analysis.scopes import Board, boards, check_scope
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scoring, as_pass
 from glscore.core.synergy import Rule
+from glscore.errors import InputError
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
 #: A row rests on little coverage (``low_coverage``) when the model supports
 #: fewer than this share of the board's tasks; it keeps the framework's rank.
 LOW_COVERAGE = 0.05
+#: How a board treats modalities without per-task data (module docstring).
+VIEWS: tuple[str, ...] = ("recomputed", "hybrid", "complete-case")
+#: The view's label in titles and sentences.
+VIEW_LABELS: dict[str, str] = {
+    "recomputed": "recomputed",
+    "hybrid": "hybrid: modalities without per-task data filled from the published Tables "
+              "12/14/16",
+    "complete-case": "complete-case: models without per-task data in a board modality "
+                     "left out",
+}
 
 
 @dataclass(frozen=True)
 class BoardTable:
-    """A ranked board: ``table`` (one row per listed model) and ``left_off``."""
+    """A ranked board: ``table`` (one row per listed model), ``left_off``
+    (models supporting no task of it; ``left_off_no_task_data`` of them have a
+    board modality the paper scores without per-task data), the ``view``,
+    ``excluded`` (models a complete-case view leaves out), ``filled``
+    (model-modality cells a hybrid view takes from the published tables) and
+    the audit-``flagged_tasks`` of the board."""
 
     board: Board
     table: pd.DataFrame
     left_off: int
+    view: str = "recomputed"
+    excluded: int = 0
+    filled: int = 0
+    flagged_tasks: tuple[str, ...] = ()
+    left_off_no_task_data: int = 0
 
     def summary(self) -> dict:
-        """One line of facts: board, models ranked, best model, its level and score."""
+        """One line of facts: board, view, models ranked, best model, its level and
+        score, ranked models with a ``no_task_data`` modality and with flagged wins."""
         top = self.table.iloc[0] if len(self.table) else None
         return {
-            "scope": self.board.scope, "board": self.board.name, "tasks": self.board.n_tasks,
+            "scope": self.board.scope, "board": self.board.name, "view": self.view,
+            "tasks": self.board.n_tasks,
             "ranked": len(self.table), "left_off": self.left_off,
             "best": None if top is None else str(top["name"]),
             "level": None if top is None else int(top["level"]),
             "score": None if top is None else float(top["score"]),
+            "no_task_data": int((self.table["no_task_data"] != "").sum()),
+            "flagged_wins": int((self.table["flagged_wins"] > 0).sum()),
+            "left_off_no_task_data": self.left_off_no_task_data,
+            "excluded": self.excluded, "filled": self.filled,
         }
 
     def display(self) -> pd.DataFrame:
@@ -67,78 +114,190 @@ class BoardTable:
         return display_columns(self.table.drop(columns="model"))
 
     def sentence(self) -> str:
-        """The summary as a sentence."""
+        """The summary as a sentence, qualified by the data states: how many
+        ranked models lack per-task data in a board modality (or were filled or
+        left out, by view), and whether the leader's wins include flagged tasks."""
         s = self.summary()
-        head = f"Scope-{s['scope']} '{s['board']}' ({s['tasks']} tasks): {s['ranked']} models ranked"
+        view = "" if self.view == "recomputed" else f", {self.view}"
+        head = (f"Scope-{s['scope']} '{s['board']}' ({s['tasks']} tasks{view}): "
+                f"{s['ranked']} models ranked")
+        left = f"{s['left_off']} left off"
+        if self.left_off_no_task_data:
+            left += (f" ({self.left_off_no_task_data} of them with a published level here but "
+                     "no per-task data)")
         if s["best"] is None:
-            return f"{head}, {s['left_off']} left off; no model supports a task."
-        return (f"{head}, {s['left_off']} left off; best {s['best']} at Level-{s['level']} "
-                f"({s['score']:.2f}).")
+            return f"{head}, {left}; no model supports a task."
+        text = f"{head}, {left}; best {s['best']} at Level-{s['level']} ({s['score']:.2f})"
+        top = self.table.iloc[0]
+        if int(top["flagged_wins"]):
+            text += (f", {int(top['flagged_wins'])} of its {int(top['wins'])} wins on tasks "
+                     "whose SoTA the audit flags")
+        if self.view == "hybrid":
+            text += (f"; {self.filled} model-modality cells filled from the published "
+                     f"tables ({s['no_task_data']} models)")
+        elif self.view == "complete-case":
+            text += f"; {self.excluded} models without per-task data in a board modality left out"
+        elif s["no_task_data"]:
+            text += (f"; {s['no_task_data']} ranked models have a board modality the paper "
+                     "scores without per-task data (counted as unsupported; column "
+                     "no_task_data)")
+        return text + "."
 
 
 def board_table(source: Benchmark | Scoring, board: Board, profile: str | Profile | None = None,
                 rule: str | Rule | None = None,
-                rule_params: Mapping[str, float] | None = None) -> BoardTable:
+                rule_params: Mapping[str, float] | None = None,
+                view: str = "recomputed") -> BoardTable:
     """The ranked table of one board (see the module docstring), from a
     scoring pass (or a benchmark, scored under ``profile``/``rule``, default
     ``paper``)."""
-    return _table(as_pass(source, profile, rule, rule_params), board)
+    ctx = as_pass(source, profile, rule, rule_params)
+    return _table(ctx, board, _check_view(view, ctx, board.scope), _Extras.of(ctx))
 
 
 def scope_tables(source: Benchmark | Scoring, scope: str, profile: str | Profile | None = None,
                  rule: str | Rule | None = None, rule_params: Mapping[str, float] | None = None,
-                 combined: Sequence[Sequence[str]] | None = None) -> list[BoardTable]:
+                 combined: Sequence[Sequence[str]] | None = None,
+                 view: str = "recomputed") -> list[BoardTable]:
     """Every board of ``scope`` from one scoring pass (or a benchmark, scored
-    once under ``profile``/``rule``)."""
+    once under ``profile``/``rule``), in ``view`` (:data:`VIEWS`)."""
     ctx = as_pass(source, profile, rule, rule_params)
-    board_list = boards(ctx.bench.tasks, check_scope(scope), combined)
-    return [_table(ctx, b) for b in board_list]
+    scope = check_scope(scope)
+    view = _check_view(view, ctx, scope)
+    board_list = boards(ctx.bench.tasks, scope, combined)
+    extras = _Extras.of(ctx)
+    return [_table(ctx, b, view, extras) for b in board_list]
 
 
-def _table(ctx: Scoring, board: Board) -> BoardTable:
+def _check_view(view: str, ctx: Scoring, scope: str) -> str:
+    if view not in VIEWS:
+        raise InputError(f"unknown board view '{view}'; choose one of {list(VIEWS)}")
+    if view == "hybrid" and scope not in ("A", "B"):
+        raise InputError(f"the hybrid view fills whole modalities from the published Tables "
+                         f"12/14/16, which have no per-paradigm or per-skill cells: Scope-{scope}"
+                         " has no hybrid board (use Scope-A or B)")
+    if view == "hybrid" and ctx.profile.aggregation == "pooled":
+        raise InputError("the hybrid view fills per-modality levels: it needs the per_modality "
+                         "aggregation, not pooled")
+    return view
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """What every board of a pass shares: the no-per-task-data mask (models x
+    the pass's modalities), the published per-modality levels, the models the
+    paper prints without any Appendix B row, and the flagged SoTA tasks."""
+
+    no_data: np.ndarray
+    published: dict[str, np.ndarray]
+    extra_models: tuple[str, ...]
+    extra_no_data: np.ndarray
+    flagged: np.ndarray
+    flagged_ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, ctx: Scoring) -> _Extras:
+        bench, mods = ctx.bench, ctx.modalities
+        extra = tuple(datastates.published_only_models(bench))
+        everyone = list(bench.models) + list(extra)
+        cells = datastates.no_task_data(None)
+        extra_no_data = np.zeros((len(extra), len(mods)), dtype=bool)
+        for r, model in enumerate(extra):  # Mini-Gemini: one row
+            extra_no_data[r] = np.isin(mods, cells.loc[cells["model"] == model, "modality"])
+        flags = flagged_sota(ctx)
+        ids = bench.tasks["task_id"].astype(str)
+        return cls(datastates.no_task_data_mask(bench, mods),
+                   datastates.published_modality_levels(everyone, mods), extra, extra_no_data,
+                   ids.isin(list(flags)).to_numpy(), tuple(flags))
+
+
+def _table(ctx: Scoring, board: Board, view: str = "recomputed",
+           extras: _Extras | None = None) -> BoardTable:
     bench, s = ctx.bench, ctx.scores
+    extras = _Extras.of(ctx) if extras is None else extras
     mask = np.asarray(board.mask, dtype=bool)
-    n_models = len(bench.models)
-    nan = np.full(n_models, np.nan)
     cols = [k for k, m in enumerate(s.modalities) if m in board.modalities]
+    counted = mask | ((bench.tasks["paradigm"] == "nlp").to_numpy() if board.scope == "A"
+                      else False)
+    won = ctx.wins()[:, counted]
+    supported = ctx.supported()[:, counted].sum(axis=1)
+    wins = won.sum(axis=1)
+    flagged_wins = won[:, extras.flagged[counted]].sum(axis=1)
+    no_data = extras.no_data[:, cols]
+    models, names = list(bench.models), list(bench.model_names)
+    per = {name: getattr(s, f"{name}_m") for name in ("level2", "level3", "level4")}
+    s_l = s.s_l
+    filled = np.zeros_like(no_data)
+    if view == "hybrid":
+        n_extra = len(extras.extra_models)
+        models += list(extras.extra_models)
+        names += [datastates.display_name(m) for m in extras.extra_models]
+        pad = np.zeros(n_extra)
+        supported, wins, flagged_wins = (np.concatenate([a, pad]) for a in
+                                         (supported, wins, flagged_wins))
+        s_l = np.concatenate([s_l, pad])
+        every = np.concatenate([extras.no_data, extras.extra_no_data])
+        no_data = every[:, cols]
+        filled = no_data
+        per = {name: np.where(every, np.nan_to_num(extras.published[name]),
+                              np.concatenate([a, np.zeros((n_extra, a.shape[1]))]))
+               for name, a in per.items()}
+    n_models = len(models)
+    nan = np.full(n_models, np.nan)
     if board.scope == "A":
-        lv = {"level2": s.level2, "level3": s.level3, "level4": s.level4, "level5": s.level5}
+        n_mod = max(len(s.modalities), 1)
+        lv = {name: a.sum(axis=1) / n_mod for name, a in per.items()}
+        lv["level5"] = lv["level4"] * s_l / 100.0
+        if view != "hybrid":   # the pass's own numbers, bit for bit
+            lv = {"level2": s.level2, "level3": s.level3, "level4": s.level4,
+                  "level5": s.level5}
     elif board.scope == "B":
-        lv = {name: (getattr(s, f"{name}_m")[:, cols].sum(axis=1) / len(board.modalities))
-              for name in ("level2", "level3", "level4")}
+        lv = {name: a[:, cols].sum(axis=1) / len(board.modalities) for name, a in per.items()}
     else:
         lv = {"level2": levels.group_mean(ctx.norm.scores, mask),
               "level3": levels.group_mean(ctx.credit, mask), "level4": nan}
-    counted = mask | ((bench.tasks["paradigm"] == "nlp").to_numpy() if board.scope == "A"
-                      else False)
-    supported = ctx.supported()[:, counted].sum(axis=1)
-    wins = ctx.wins()[:, counted].sum(axis=1)
 
     stacked = np.stack([lv[n] for n in LEVEL_NAMES[:board.cap - 1]], axis=-1)
     reached, at, below = rank_keys(stacked)
 
-    frame = pd.DataFrame({
-        "model": bench.models, "name": bench.model_names, "level": reached, "score": at,
+    board_mods = [s.modalities[k] for k in cols]
+    columns: dict[str, object] = {
+        "model": models, "name": names, "level": reached, "score": at,
         "level2": lv["level2"], "level3": lv["level3"],
         "level4": lv["level4"] if board.cap >= 4 else nan,
-    })
+    }
     if board.scope == "A":
-        frame["level5"] = lv["level5"]
-    frame["supported"] = supported.astype(int)
-    frame["tasks"] = int(counted.sum())
-    frame["wins"] = wins.astype(int)
-    frame["coverage"] = supported / max(int(counted.sum()), 1)
-    frame["low_coverage"] = frame["coverage"] < LOW_COVERAGE
+        columns["level5"] = lv["level5"]
+    coverage = supported / max(int(counted.sum()), 1)
+    columns |= {
+        "supported": supported.astype(int), "tasks": int(counted.sum()),
+        "wins": wins.astype(int), "flagged_wins": flagged_wins.astype(int),
+        # a row filled from the published tables rests on them, not on its tasks
+        "coverage": coverage, "low_coverage": (coverage < LOW_COVERAGE) & ~filled.any(axis=1),
+        "no_task_data": datastates.modality_labels(no_data, board_mods),
+    }
+    if view == "hybrid":
+        columns["filled_from_paper"] = datastates.modality_labels(filled, board_mods)
     if board.scope == "A":
         for k, m in enumerate(s.modalities):
             for name in ("level2", "level3", "level4"):
-                frame[f"{m}_{name}"] = getattr(s, f"{name}_m")[:, k]
-    keep = supported > 0
+                columns[f"{m}_{name}"] = per[name][:, k]
+    frame = pd.DataFrame(columns)
+    listed = supported > 0
+    if view == "hybrid":
+        listed |= filled.any(axis=1)
+    keep = listed & ~no_data.any(axis=1) if view == "complete-case" else listed
     order = rank_order(reached, at, below, frame["name"].to_numpy(dtype=str))
     order = order[keep[order]]
     table = frame.iloc[order].reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    return BoardTable(board, table, int((~keep).sum()))
+    if view != "recomputed":
+        table.insert(table.columns.get_loc("name") + 1, "view", view)
+    flagged_ids = tuple(bench.tasks["task_id"].astype(str).to_numpy()[extras.flagged & counted])
+    return BoardTable(board, table, int((~listed).sum()), view,
+                      excluded=int((listed & ~keep).sum()), filled=int(filled.sum()),
+                      flagged_tasks=flagged_ids,
+                      left_off_no_task_data=int((~listed & no_data.any(axis=1)).sum()))
 
 
 def rank_keys(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

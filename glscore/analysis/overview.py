@@ -7,6 +7,7 @@ the numbers it is given.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import pandas as pd
 from glscore.core.benchmark import Benchmark
 from glscore.core.scoring import Scores
 from glscore.errors import InputError
+from glscore.io.loaders import COMMITTED_SOTA_LABEL
 
 LEVELS = (1, 2, 3, 4, 5)
 
@@ -39,8 +41,17 @@ def level_counts(all_scores: Iterable[Scores]) -> pd.DataFrame:
     return frame
 
 
-def level_counts_sentence(counts: pd.DataFrame) -> str:
-    """Where most models stand, and who reaches Level-4 and Level-5, per profile."""
+def sota_table_label(sota: str | Path | None = None) -> str:
+    """How a sentence names the SoTA table: the committed one (the paper's printed
+    table) when ``sota`` is None, else the file's name."""
+    if sota is None:
+        return f"the paper's printed SoTA table ({COMMITTED_SOTA_LABEL})"
+    return f"the SoTA table {Path(sota).name}"
+
+
+def level_counts_sentence(counts: pd.DataFrame, sota: str | Path | None = None) -> str:
+    """Where most models stand, and who reaches Level-4 and Level-5, per profile,
+    against the SoTA table ``sota`` (named: Level-5 depends on it)."""
     parts = []
     for profile, row in counts.iterrows():
         mode = row.idxmax()
@@ -48,7 +59,7 @@ def level_counts_sentence(counts: pd.DataFrame) -> str:
                      f"{mode}, {int(row['Level-4'])} reach Level-4 and "
                      f"{int(row['Level-5'])} Level-5")
     text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
+    return text[:1].upper() + text[1:] + f" (against {sota_table_label(sota)})."
 
 
 def level_changes(a: Scores, b: Scores) -> pd.DataFrame:

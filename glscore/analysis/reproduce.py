@@ -8,40 +8,59 @@ a modality cell does not already test.
 
 Every published non-zero cell gets one status (:data:`STATUSES`):
 
-* ``reproduced``       -- ``|published - recomputed| <= tolerance``;
-* ``rule``             -- a *strong* alternative rule reproduces it within the
-  tolerance: a rule with no free number, or with one integer that the cells
-  of the other models predict (leave-one-model-out);
-* ``weak rule``        -- a rule reproduces it, but fits this one cell only or
-  needs a free number chosen for it;
+* ``reproduced``       -- ``|published - recomputed| <= tolerance`` (the plain formula);
+* ``rule``             -- a *strong* alternative reproduces it within the tolerance: a
+  formula that, applied uniformly to every model, breaks no cell that already
+  matches and has no free number, or a transcription copy (the model's other
+  printed row, another model's row);
+* ``weak rule``        -- a rule reproduces it only when switched on for this model
+  (applied to every model it breaks cells that already match) or with a fitted
+  constant (an integer searched over a range, a sum fitted per model);
 * ``no per-task data`` -- Appendix B has no row for that model and modality;
+* ``printed as 0``     -- not a published non-zero cell: the paper prints 0, the
+  recomputation is non-zero (kept beside the others: such a cell can move a model's
+  level and rank);
 * ``unexplained``      -- none of the above (a descriptive category and the
   values every tested rule gives, i.e. what was ruled out, are kept).
 
-The rules, tried in this order; the first that reproduces a cell explains it
-(all computed from ``data/``, none typed in):
+Every rule is applied uniformly to every model as well as tried on the open cells
+(:attr:`Reproduction.rules`): ``fixed`` (open cells it reproduces), ``broken``
+(already-matched non-zero cells it no longer reproduces), ``broken_zero``
+(cells the paper prints as 0, recomputed 0, that it makes non-zero), ``models``
+(the models whose cells it is credited with), ``free_numbers`` (an integer
+searched over a range counts one; a yes/no switch chosen per model counts one per
+model; a sum fitted per model one per model) and the accounting ``class``
+(:data:`ACCOUNTING`): ``plain formula`` (uniform, breaks nothing, no free number),
+``transcription copy`` (another row, no free number), ``formula switched per
+model`` (breaks matched cells when applied to all), ``fitted constant``. A rule
+whose uniform application is undefined (a copied row, a sum fitted per model)
+has ``broken`` = ``None``.
 
-=================================  ======  ==================================================
-category                           kind    test
-=================================  ======  ==================================================
-duplicated rows                    strong  the model's other printed row (``scores_alternates.csv``)
-WER in percent                     strong  WER read the other way (percent <-> fraction)
-metric alias                       strong  the other metric-name matching (alias <-> exact)
-unsupported MS-SSIM read as 0      strong  a missing MS-SSIM cell scored as the value 0,
-                                           ``(0 + 1) / 2 * 100 = 50`` points
-one mean per modality              strong  Level-2/3 ``= sum_{t in m} s_t / |m|`` (all the
-                                           modality's tasks at once, no halves)
-pooled denominator                 strong  Level-2/3 ``= sum_{t in m} s_t / D`` with one integer
-                                           ``D`` shared by >= 3 cells of >= 2 models, every
-                                           model's cells predicted by its peers' integers
-pooled denominator, not predicted  weak    the same, where some model's peers do not predict it
-another model's row                strong  the published Level-2 *and* Level-3 of the model's
-                                           modality equal another model's recomputed pair
-pooled denominator, unseen wins    weak    ``(sum + X) / D`` fits Level-2 and Level-3 with
-                                           one unseen sum ``X`` of winning scores
-Level-3 not halved                 weak    Level-3 ``= mean_C(credit) + mean_G(credit)``
-Level-3 without synergy filter     weak    Level-3 ``=`` the model's recomputed Level-2
-=================================  ======  ==================================================
+The rules, tried in this order on the cells that do not reproduce; the first that
+reproduces a cell is credited with it (all computed from ``data/``, none typed in):
+
+=================================  =========  ==============================================
+category                           kind       test
+=================================  =========  ==============================================
+duplicated rows                    copy       the model's other printed row (``scores_alternates.csv``)
+WER in percent                     formula    WER read the other way (percent <-> fraction)
+metric alias                       formula    the other metric-name matching (alias <-> exact)
+unsupported MS-SSIM read as 0      formula    a missing MS-SSIM cell scored as the value 0,
+                                              ``(0 + 1) / 2 * 100 = 50`` points
+one mean per modality              formula    Level-2/3 ``= sum_{t in m} s_t / |m|`` (all the
+                                              modality's tasks at once, no halves)
+pooled denominator                 constant   Level-2/3 ``= sum_{t in m} s_t / D`` with one integer
+                                              ``D`` (searched over ``1..10 |m|``) shared by >= 3
+                                              cells of >= 2 models, each model's cells predicted
+                                              by its peers' integers
+pooled denominator, not predicted  constant   the same, where some model's peers do not predict it
+another model's row                copy       the published Level-2 *and* Level-3 of the model's
+                                              modality equal another model's recomputed pair
+pooled denominator, unseen wins    constant   ``(sum + X) / D`` fits Level-2 and Level-3 with
+                                              one unseen sum ``X`` of winning scores per model
+Level-3 not halved                 formula    Level-3 ``= mean_C(credit) + mean_G(credit)``
+Level-3 without synergy filter     formula    Level-3 ``=`` the model's recomputed Level-2
+=================================  =========  ==============================================
 
 Descriptive categories of unexplained cells: ``no win in the data``
 (published Level-3/4 > 0, no task of the modality beats SoTA), ``constant
@@ -50,17 +69,23 @@ ambiguity`` (the value equals another model's recomputed value on that level
 alone: rejected as an explanation, because as many as
 :meth:`Reproduction.chance` of the reproduced cells match another model's
 value that way too).
+
+Published against recomputed as rankings (levels, Kendall's tau-b, top-10) is
+:mod:`glscore.analysis.rankings`, reported under :attr:`Reproduction.rankings`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from glscore import paths
+from glscore.analysis import rankings
+from glscore.analysis.datastates import published_cells, rows_present
 from glscore.core import levels
 from glscore.core.benchmark import MODALITIES, Benchmark
 from glscore.core.profiles import PROFILES, Profile, get_profile
@@ -68,25 +93,32 @@ from glscore.core.scoring import Scores, Scoring, score, score_detailed
 from glscore.io.loaders import load_paper, read_data_csv
 
 TOLERANCE = 0.01
-#: Rules with no free number (or one integer predicted out of sample): status ``rule``.
-RULE_CATEGORIES: tuple[str, ...] = (
-    "duplicated rows", "WER in percent", "metric alias", "unsupported MS-SSIM read as 0",
-    "one mean per modality", "pooled denominator", "another model's row",
-)
-#: Rules that fit one cell only or need a free number: status ``weak rule``.
-WEAK_CATEGORIES: tuple[str, ...] = (
-    "pooled denominator, not predicted", "pooled denominator, unseen wins",
-    "Level-3 not halved", "Level-3 without synergy filter",
-)
+#: Every rule, in the order it is tried, with its kind: ``copy`` (a row printed
+#: elsewhere), ``formula`` (a computation) or ``constant`` (fits a number).
+RULE_KINDS: dict[str, str] = {
+    "duplicated rows": "copy", "WER in percent": "formula", "metric alias": "formula",
+    "unsupported MS-SSIM read as 0": "formula", "one mean per modality": "formula",
+    "pooled denominator": "constant", "pooled denominator, not predicted": "constant",
+    "another model's row": "copy", "pooled denominator, unseen wins": "constant",
+    "Level-3 not halved": "formula", "Level-3 without synergy filter": "formula",
+}
+RULE_CATEGORIES: tuple[str, ...] = tuple(RULE_KINDS)
 #: Descriptions of cells no rule reproduces: status ``unexplained``.
 DESCRIPTIVE_CATEGORIES: tuple[str, ...] = (
     "no win in the data", "constant offset", "constant ratio", "name ambiguity", "unexplained",
 )
-CATEGORIES: tuple[str, ...] = RULE_CATEGORIES + WEAK_CATEGORIES + DESCRIPTIVE_CATEGORIES
+PRINTED_AS_ZERO = "printed as 0"
+CATEGORIES: tuple[str, ...] = RULE_CATEGORIES + DESCRIPTIVE_CATEGORIES + (PRINTED_AS_ZERO,)
 STATUSES: tuple[str, ...] = ("reproduced", "rule", "weak rule", "no per-task data",
-                             "unexplained")
+                             PRINTED_AS_ZERO, "unexplained")
 #: Statuses that count as *explained*: reproduced, or by a strong rule.
 EXPLAINED: tuple[str, ...] = STATUSES[:2]
+#: The accounting classes of a cell (module docstring).
+ACCOUNTING: tuple[str, ...] = ("plain formula", "transcription copy",
+                               "formula switched per model", "fitted constant",
+                               "no per-task data", PRINTED_AS_ZERO, "unexplained")
+#: Classes of a rule that count as a strong explanation.
+STRONG_CLASSES: tuple[str, ...] = ACCOUNTING[:2]
 RATIO_TOLERANCE = 0.002
 OFFSET_TOLERANCE = 0.03
 MIN_GROUP = 3
@@ -101,10 +133,12 @@ _NO_DATA = "no per-task data"
 
 @dataclass(frozen=True)
 class Reproduction:
-    """The comparison: ``cells`` (one row per published non-zero modality cell, with
-    ``status``, ``category`` and ``evidence``), ``rules`` (each rule, its strength,
-    free numbers and the cells it explains), the Level-4/5 facts, the overall-column
-    check and the coincidence rates that grade single-value matches."""
+    """The comparison: ``cells`` (one row per published non-zero modality cell, and
+    per cell printed as 0 that recomputes non-zero, with ``status``, ``category``,
+    ``accounting`` class and ``evidence``), ``rules`` (each rule applied uniformly:
+    fixed, broken, free numbers, class, and the cells credited to it), the
+    Level-4/5 facts, the overall-column check, the coincidence rates that grade
+    single-value matches and the published-vs-recomputed ``rankings``."""
 
     profile: str
     tolerance: float
@@ -117,14 +151,15 @@ class Reproduction:
     overall_consistent: int
     zero_published_nonzero: int
     chance: pd.DataFrame
+    rankings: dict = field(default_factory=dict)
 
     @property
     def published_nonzero(self) -> int:
-        return len(self.cells)
+        return int((self.cells["status"] != PRINTED_AS_ZERO).sum())
 
     @property
     def with_data(self) -> int:
-        return int((self.cells["status"] != _NO_DATA).sum())
+        return int((~self.cells["status"].isin([_NO_DATA, PRINTED_AS_ZERO])).sum())
 
     @property
     def reproduced(self) -> int:
@@ -135,14 +170,31 @@ class Reproduction:
         """Cells reproduced or explained by a strong rule."""
         return int(self.cells["status"].isin(EXPLAINED).sum())
 
+    @property
+    def free_numbers(self) -> int:
+        """Free numbers over the rules credited with a cell."""
+        used = self.rules[self.rules["recovers"] > 0]
+        return int(used["free_numbers"].sum())
+
     def count(self, status: str) -> int:
         """Cells with ``status`` (one of :data:`STATUSES`)."""
         return int((self.cells["status"] == status).sum())
 
     def status_counts(self) -> pd.DataFrame:
-        """Cells per status, every status listed (the 231-cell accounting)."""
+        """Cells per status, every status listed (the published non-zero cells, then
+        the cells printed as 0 that recompute non-zero)."""
         counts = self.cells["status"].value_counts().reindex(list(STATUSES), fill_value=0)
         return counts.rename_axis("status").reset_index(name="cells")
+
+    def accounting_counts(self) -> pd.DataFrame:
+        """Cells per accounting class (:data:`ACCOUNTING`), every class listed, with the
+        free numbers the rules of that class use."""
+        counts = self.cells["accounting"].value_counts().reindex(list(ACCOUNTING), fill_value=0)
+        used = self.rules[self.rules["recovers"] > 0]
+        free = used.groupby("class")["free_numbers"].sum().reindex(list(ACCOUNTING),
+                                                                   fill_value=0)
+        return pd.DataFrame({"class": list(ACCOUNTING), "cells": counts.to_numpy(),
+                             "free_numbers": free.to_numpy().astype(int)})
 
     def category_counts(self) -> pd.DataFrame:
         """Cells with data that do not reproduce, per category (rules first)."""
@@ -151,20 +203,22 @@ class Reproduction:
         return counts[counts > 0].rename_axis("category").reset_index(name="cells")
 
     def deviations(self) -> pd.DataFrame:
-        """Cells with data that do not reproduce under the profile."""
+        """Cells with data that do not reproduce under the profile (printed-as-0 cells
+        included)."""
         cols = ["model", "level", "modality", "published", "recomputed", "status", "category",
                 "evidence"]
         keep = ~self.cells["status"].isin(["reproduced", _NO_DATA])
         return self.cells.loc[keep, cols].reset_index(drop=True)
 
     def explained_by(self, category: str) -> pd.DataFrame:
-        """The cells one rule explains, with its evidence."""
+        """The cells one rule is credited with, with its evidence."""
         cols = ["model", "level", "modality", "published", "recomputed", "evidence"]
         return self.cells.loc[self.cells["category"] == category, cols].reset_index(drop=True)
 
     def accounting(self) -> pd.DataFrame:
-        """Every published non-zero cell with its status: the final table."""
-        cols = ["table", "model", "modality", "published", "recomputed", "status", "category"]
+        """Every cell with its status and class: the final table."""
+        cols = ["table", "model", "modality", "published", "recomputed", "status", "accounting",
+                "category"]
         return self.cells[cols]
 
     def to_json(self) -> dict:
@@ -173,10 +227,16 @@ class Reproduction:
             rec = None if np.isnan(r.recomputed) else round(float(r.recomputed), 4)
             return {"table": int(r.table), "model": r.model, "level": int(r.level),
                     "modality": r.modality, "published": float(r.published),
-                    "recomputed": rec, "status": r.status, "category": r.category,
-                    "evidence": r.evidence}
+                    "recomputed": rec, "status": r.status, "accounting": r.accounting,
+                    "category": r.category, "evidence": r.evidence}
+
+        def rule(row: dict) -> dict:
+            return {k: (None if v is pd.NA or (isinstance(v, float) and np.isnan(v)) else
+                        int(v) if isinstance(v, np.integer) else v)
+                    for k, v in row.items()}
 
         dev = self.cells[~self.cells["status"].isin(["reproduced", _NO_DATA])]
+        classes = self.accounting_counts()
         return {
             "profile": self.profile,
             "tolerance": self.tolerance,
@@ -185,10 +245,14 @@ class Reproduction:
             "reproduced": self.reproduced,
             "explained": self.explained,
             "not_reproducible": self.count(_NO_DATA),
+            "free_numbers": self.free_numbers,
             "statuses": dict(zip(*self.status_counts().to_dict("list").values(), strict=True)),
+            "accounting": {r["class"]: {"cells": int(r["cells"]),
+                                        "free_numbers": int(r["free_numbers"])}
+                           for r in classes.to_dict("records")},
             "categories": dict(zip(*self.category_counts().to_dict("list").values(),
                                    strict=True)),
-            "rules": self.rules.to_dict("records"),
+            "rules": [rule(r) for r in self.rules.astype(object).to_dict("records")],
             "cells": [cell(r) for r in self.cells.itertuples()],
             "deviations": [cell(r) for r in dev.itertuples()],
             "level4_paper": self.level4_paper["model"].tolist(),
@@ -196,14 +260,15 @@ class Reproduction:
             "level5_models": self.level5,
             "overall_consistent": [self.overall_consistent, self.overall_rows],
             "published_zero_recomputed_nonzero": self.zero_published_nonzero,
+            "rankings": self.rankings,
         }
 
     def findings(self) -> list[str]:
         """The headline, the rules and the Level-4/5 facts, as sentences."""
         out = [reproduction_paragraph(self)]
-        for r in self.rules[self.rules["recovers"] > 0].itertuples():
-            out.append(f"Rule '{r.category}' ({r.strength}, {r.free_numbers} free number(s)) "
-                       f"explains {r.recovers} cell(s): {r.evidence}")
+        for r in self.rules[self.rules["recovers"] > 0].to_dict("records"):
+            out.append(f"Rule '{r['category']}': {_uniform_text(r)}; credited with "
+                       f"{r['recovers']} cell(s): {r['evidence']}")
         unexplained = self.cells[self.cells["status"] == "unexplained"]
         if len(unexplained):
             out.append("Unexplained: " + "; ".join(
@@ -214,9 +279,13 @@ class Reproduction:
             f"The printed overall column equals the mean of the four printed modality cells "
             f"(within 0.01) in {self.overall_consistent} of {self.overall_rows} non-zero rows; "
             "it is not compared separately.")
+        zero = self.cells[self.cells["status"] == PRINTED_AS_ZERO]
         out.append(
             f"{self.zero_published_nonzero} cells the paper prints as 0 are non-zero when "
-            "recomputed.")
+            "recomputed" + (": " + "; ".join(
+                f"{n} Level-{lv} {m} {v:.2f}" for n, lv, m, v in zip(
+                    zero["name"], zero["level"], zero["modality"], zero["recomputed"],
+                    strict=True)) if len(zero) else "") + ".")
         paper4 = ", ".join(f"{m} ({v:.2f})" for m, v in zip(
             self.level4_paper["name"], self.level4_paper["overall"], strict=True))
         rec4 = ", ".join(f"{m} ({v:.2f})" for m, v in zip(
@@ -224,56 +293,78 @@ class Reproduction:
         out.append(f"Level-4 in the paper (Table 16, overall): {paper4}.")
         out.append(f"Level-4 recomputed under '{self.profile}' (overall Level-4 > 0): "
                    f"{rec4 or 'none'}.")
-        out.append("Level-5 (a non-zero Level-5 score) is reached by " + "; ".join(
-            f"{len(n)} model(s) under '{p}'" + (f" ({', '.join(n)})" if n else "")
-            for p, n in self.level5.items()) + ".")
+        out.append("Level-5 (a non-zero Level-5 score, against the paper's printed SoTA table) "
+                   "is reached by " + "; ".join(
+                       f"{len(n)} model(s) under '{p}'" + (f" ({', '.join(n)})" if n else "")
+                       for p, n in self.level5.items()) + ".")
+        if self.rankings:
+            out.append(self.rankings["sentence"])
         return out
 
 
+def _applies(broken: object) -> bool:
+    """A rule row's ``broken`` is a count (the rule applies to every model), not missing."""
+    return broken is not None and broken is not pd.NA and not (
+        isinstance(broken, float) and np.isnan(broken))
+
+
+def _uniform_text(r: dict) -> str:
+    """What a rule does when applied to every model, as a phrase."""
+    if not _applies(r["broken"]):
+        uniform = "not a formula that applies to other cells"
+    else:
+        uniform = (f"applied to every model it fixes {int(r['fixed'])} and breaks "
+                   f"{int(r['broken'])} already-matched cell(s)"
+                   + (f" and makes {int(r['broken_zero'])} cell(s) printed as 0 non-zero"
+                      if r["broken_zero"] else ""))
+    return f"{r['class']}, {int(r['free_numbers'])} free number(s); {uniform}"
+
+
 def reproduction_paragraph(rep: Reproduction) -> str:
-    """The README's reproduction paragraph, built from the numbers of ``rep``."""
-    rules = rep.rules.set_index("category")["recovers"]
-    strong = rules.reindex(list(RULE_CATEGORIES)).fillna(0).astype(int)
-    weak = rules.reindex(list(WEAK_CATEGORIES)).fillna(0).astype(int)
-    n_strong = int((strong > 0).sum())
-    n_weak = int((weak > 0).sum())
-    unexplained = rep.count("unexplained")
+    """The README's reproduction paragraph, built from the numbers of ``rep``: the
+    cells by accounting class, each rule applied to every model."""
+    classes = rep.accounting_counts().set_index("class")
+    used = rep.rules[rep.rules["recovers"] > 0]
+
+    def rules_of(cls: str) -> str:
+        parts = []
+        for r in used[used["class"] == cls].to_dict("records"):
+            text = f"{r['category']} {r['recovers']}"
+            if _applies(r["broken"]):
+                text += (f" [applied to every model: fixes {int(r['fixed'])}, breaks "
+                         f"{int(r['broken'])}]")
+            parts.append(text)
+        return ", ".join(parts) or "none"
+
+    def n(cls: str) -> int:
+        return int(classes.at[cls, "cells"])
+
+    def free(cls: str) -> int:
+        return int(classes.at[cls, "free_numbers"])
+
+    plain_rules = int(used.loc[used["class"] == "plain formula", "recovers"].sum())
     return (
         f"Of {rep.published_nonzero} non-zero per-modality cells of Tables 12/14/16, "
-        f"{rep.with_data} have per-task data; {rep.reproduced} reproduce within "
-        f"{rep.tolerance:g}, {rep.count('rule')} more are reproduced exactly by "
-        f"{n_strong} computed rules with no free number or one integer that the other "
-        f"models' cells predict "
-        f"({', '.join(f'{c} {n}' for c, n in strong.items() if n)}), "
-        f"{rep.count('weak rule')} by {n_weak} weak rules (one cell each or one free number: "
-        f"{', '.join(f'{c} {n}' for c, n in weak.items() if n)}), and "
-        f"{unexplained} stay unexplained; {rep.count(_NO_DATA)} cannot be recomputed "
-        f"(no per-task data). In all, {rep.explained} of {rep.published_nonzero} cells are "
-        f"reproduced or explained by a strong rule (profile '{rep.profile}')."
+        f"{rep.with_data} have per-task data. By accounting class: {rep.reproduced} reproduce "
+        f"within {rep.tolerance:g} with the paper's formula"
+        + (f" and {plain_rules} more with another plain formula that breaks no matched cell "
+           f"({rules_of('plain formula')})" if plain_rules else "")
+        + f"; {n('transcription copy')} are transcription copies with no free number "
+        f"({rules_of('transcription copy')}); {n('formula switched per model')} reproduce only "
+        f"with a formula switched on per model, which breaks already-matched cells when "
+        f"applied to every model ({rules_of('formula switched per model')}; "
+        f"{free('formula switched per model')} free numbers, one per model switched); "
+        f"{n('fitted constant')} only with a fitted constant ({rules_of('fitted constant')}; "
+        f"{free('fitted constant')} free numbers); {n('unexplained')} stay unexplained; "
+        f"{rep.count(_NO_DATA)} cannot be recomputed (no per-task data). In all, "
+        f"{rep.explained} of {rep.published_nonzero} cells are reproduced by a plain formula "
+        f"or a transcription copy, {rep.explained + n('formula switched per model') + n('fitted constant')} "
+        f"with {rep.free_numbers} free numbers (profile '{rep.profile}'); "
+        f"{rep.count(PRINTED_AS_ZERO)} cells the paper prints as 0 recompute non-zero."
     )
 
 
 # ------------------------------------------------------------------ inputs
-
-def published_cells(data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
-    """Tables 12/14/16 as long cells: table, level, model, modality, published."""
-    pub = read_data_csv(Path(data_dir) / "published_levels.csv")
-    long = pub.melt(id_vars=["table", "level", "model_id", "model_printed", "row_in_table"],
-                    value_vars=list(MODALITIES), var_name="modality", value_name="published")
-    long = long.rename(columns={"model_id": "model"})
-    order = {m: k for k, m in enumerate(MODALITIES)}
-    long["_m"] = long["modality"].map(order)
-    return long.sort_values(["table", "row_in_table", "_m"]).drop(columns="_m").reset_index(
-        drop=True)
-
-
-def rows_present(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> pd.DataFrame:
-    """(model, modality) pairs with at least one Appendix B row (supported or not)."""
-    scores = read_data_csv(Path(data_dir) / "scores.csv")[["model_id", "task_id"]]
-    modality = bench.tasks.set_index("task_id")["modality"]
-    pairs = scores.assign(modality=scores["task_id"].map(modality))
-    return pairs[["model_id", "modality"]].drop_duplicates().rename(columns={"model_id": "model"})
-
 
 def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     """The benchmark with every cell the paper prints twice taken from its other row
@@ -407,9 +498,9 @@ def fit_denominator(lo: np.ndarray, hi: np.ndarray, models: np.ndarray,
     if counts.max(initial=0) < min_cells:
         return None
     best = None
-    for d in np.flatnonzero(counts == counts.max()):   # a handful of tied integers
+    for d in (int(x) for x in np.flatnonzero(counts == counts.max())):  # a few tied integers
         mask = ok & (lo <= d + 1e-9) & (hi >= d - 1e-9)
-        key = (int(mask.sum()), len(set(models[mask])), -int(d))
+        key = (int(mask.sum()), len(set(models[mask])), -d)
         if best is None or key > best[0]:
             best = (key, int(d), mask)
     assert best is not None
@@ -452,11 +543,8 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     allcells = published_cells(data_dir)
     names = dict(zip(base.models, base.model_names, strict=True))
 
-    published_zero = allcells[allcells["published"] == 0]
-    zero_nonzero = int((np.nan_to_num(_lookup(published_zero, rec)) > tolerance).sum())
-
     cells = allcells[allcells["published"] != 0].reset_index(drop=True)
-    present = rows_present(bench, data_dir).assign(_has=True)
+    present = rows_present(data_dir).assign(_has=True)
     cells = cells.merge(present, on=["model", "modality"], how="left")
     has = cells.pop("_has").fillna(False).astype(bool).to_numpy()
     cells["name"] = cells["model"].map(names).fillna(cells["model_printed"])
@@ -467,18 +555,26 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     cells["status"] = np.where(~has, _NO_DATA, np.where(ok, "reproduced", _OPEN))
     cells["category"] = ""
     cells["evidence"] = ""
+    # the cells printed as 0 with per-task data: recomputed 0 (matched) or not
+    zeros = allcells[allcells["published"] == 0].merge(present, on=["model", "modality"])
+    zeros = zeros.drop(columns="_has").reset_index(drop=True)
+    zero_value = _lookup(zeros, rec)
+    printed_zero = zeros[np.nan_to_num(zero_value) > tolerance].reset_index(drop=True)
+    zero_ok = zeros[_close(zero_value, 0.0, tolerance)].reset_index(drop=True)
 
     ctx = _Context(bench, prof, scoring, rec, pooled_sums(scoring), allcells, names,
                    tolerance, data_dir)
     rule_rows = []
     tried: dict[str, np.ndarray] = {}       # rule label -> value per cell (for "ruled out")
+    variants: dict[str, pd.DataFrame] = {}  # category -> its recomputed cells (every model)
     for category, label, value in _variants(ctx):
+        variants[category] = value
         tried[_short(category)] = _lookup(cells, value)
         hit = _open(cells) & _close(cells["published"], tried[_short(category)], tolerance)
         _claim(cells, hit, category, [f"{label}: {v:.2f}" for v in tried[_short(category)][hit]])
-        rule_rows.append(_rule_row(category, label, "strong", 0, int(hit.sum()),
-                                   "no free number"))
-    rule_rows += _pooled_denominator(cells, ctx, tried)
+        rule_rows.append(_rule_row(category, label, int(hit.sum()), label))
+    denominators: dict[str, dict[str, int]] = {}
+    rule_rows += _pooled_denominator(cells, ctx, tried, denominators)
     chance = _chance(cells, ctx)
     rule_rows.append(_another_row(cells, ctx, chance))
     rule_rows.append(_not_halved(cells, ctx))
@@ -493,9 +589,23 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     # evidence for cells without data: does another model's recomputation match?
     _another_row(cells, ctx, chance, status=_NO_DATA)
     _name_ambiguity(cells, rec, tolerance, chance, status=_NO_DATA)
-    strength = {c: "rule" for c in RULE_CATEGORIES} | {c: "weak rule" for c in WEAK_CATEGORIES}
+    rules = _finalise_rules(rule_rows, cells, ctx,
+                            _uniform(cells, ctx, variants, denominators),
+                            _uniform(zero_ok, ctx, variants, denominators))
+    strength = {r["category"]: ("rule" if r["class"] in STRONG_CLASSES else "weak rule")
+                for r in rules.to_dict("records")}
     still = cells["status"] == _OPEN
     cells.loc[still, "status"] = cells.loc[still, "category"].map(strength).fillna("unexplained")
+    cells = pd.concat([cells, _printed_as_zero(printed_zero, ctx)], ignore_index=True)
+    # the paper's order: table, row, modality (the printed-as-0 cells join their rows)
+    order = allcells.reset_index()[["table", "model", "modality", "index"]]
+    cells = (cells.merge(order, on=["table", "model", "modality"], how="left")
+             .sort_values("index", kind="stable").drop(columns="index").reset_index(drop=True))
+    rule_class = rules.set_index("category")["class"]
+    cells["accounting"] = np.select(
+        [cells["status"] == "reproduced", cells["status"].isin(["rule", "weak rule"])],
+        ["plain formula", cells["category"].map(rule_class).fillna("")],
+        default=cells["status"].where(cells["status"] != _OPEN, "unexplained"))
 
     pub = read_data_csv(Path(data_dir) / "published_levels.csv")
     mean4 = pub[list(MODALITIES)].mean(axis=1)
@@ -510,13 +620,14 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
         s5 = base if p == prof.name else score(bench, p)
         level5[p] = sorted(n for n, v in zip(s5.model_names, s5.level5, strict=True) if v > 0)
     columns = ["table", "level", "model", "name", "modality", "published", "recomputed",
-               "status", "category", "evidence", "wins"]
+               "status", "accounting", "category", "evidence", "wins"]
     return Reproduction(
         profile=prof.name, tolerance=tolerance, cells=cells[columns],
-        rules=pd.DataFrame(rule_rows), level4_paper=l4[["model", "name", "overall"]],
+        rules=rules, level4_paper=l4[["model", "name", "overall"]],
         level4_recomputed=rec4[["model", "name", "level4"]].reset_index(drop=True),
         level5=level5, overall_rows=int(nonzero_rows.sum()), overall_consistent=consistent,
-        zero_published_nonzero=zero_nonzero, chance=chance,
+        zero_published_nonzero=len(printed_zero), chance=chance,
+        rankings=rankings.compare(ctx.published, base, cells),
     )
 
 
@@ -542,10 +653,100 @@ def _claim(cells: pd.DataFrame, mask: np.ndarray, category: str, evidence: list[
     cells.loc[mask, "evidence"] = evidence
 
 
-def _rule_row(category: str, rule: str, strength: str, free: int, recovers: int,
-              evidence: str) -> dict:
-    return {"category": category, "rule": rule, "strength": strength, "free_numbers": free,
-            "recovers": recovers, "evidence": evidence}
+def _rule_row(category: str, rule: str, recovers: int, evidence: str) -> dict:
+    """A rule's row before :func:`_finalise_rules` adds what it does to every model."""
+    return {"category": category, "rule": rule, "recovers": recovers, "evidence": evidence}
+
+
+#: Level-3 rules: the value each gives for a Level-3 cell, from the recomputed halves.
+_LEVEL3_RULES: dict[str, str] = {"Level-3 not halved": "comp3 + gen3",
+                                 "Level-3 without synergy filter": "level2"}
+
+
+def _uniform(cellset: pd.DataFrame, ctx: _Context, variants: dict[str, pd.DataFrame],
+             denominators: dict[str, dict[str, int]]) -> dict[str, np.ndarray]:
+    """Each rule applied to every model: its value for every cell of ``cellset``
+    (NaN where the rule says nothing, e.g. a Level-4 cell under a denominator).
+    Rules without a uniform form (a copied row, a sum fitted per model) are absent."""
+    out = {category: _lookup(cellset, value) for category, value in variants.items()}
+    totals = _cell_sums(cellset, ctx.sums)["total"].to_numpy(float)
+    for category, by_modality in denominators.items():
+        d = cellset["modality"].map(by_modality).to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            out[category] = totals / d
+    halves = cellset[["model", "modality"]].merge(ctx.rec, on=["model", "modality"], how="left")
+    level3 = (cellset["level"] == 3).to_numpy()
+    for category, formula in _LEVEL3_RULES.items():
+        out[category] = np.where(level3, halves.eval(formula).to_numpy(float), np.nan)
+    return out
+
+
+def _finalise_rules(rows: list[dict], cells: pd.DataFrame, ctx: _Context,
+                    uniform: dict[str, np.ndarray], uniform_zero: dict[str, np.ndarray]
+                    ) -> pd.DataFrame:
+    """Every rule applied uniformly: ``fixed`` (open cells with data it reproduces),
+    ``broken`` (reproduced non-zero cells it does not), ``broken_zero`` (cells printed
+    as 0 and recomputed 0 that it makes non-zero), ``models`` (credited), the fitted
+    ``constants``, ``free_numbers`` and the accounting ``class`` (module docstring)."""
+    tol = ctx.tolerance
+    published = cells["published"].to_numpy(float)
+    reproduced = (cells["status"] == "reproduced").to_numpy()
+    open_ = ~reproduced & (cells["status"] != _NO_DATA).to_numpy()
+    out = []
+    for row in rows:
+        category = row["category"]
+        claimed = (cells["category"] == category).to_numpy()
+        models = int(cells.loc[claimed, "model"].nunique())
+        kind = RULE_KINDS[category]
+        constants = (0 if kind != "constant" or not models else
+                     models if category == "pooled denominator, unseen wins" else 1)
+        if category in uniform:
+            value = uniform[category]
+            fixed = int((open_ & _close(published, value, tol)).sum())
+            broken: int | None = int((reproduced & np.isfinite(value)
+                                      & ~_close(published, value, tol)).sum())
+            zero = uniform_zero[category]
+            broken_zero: int | None = int((np.isfinite(zero) & ~_close(zero, 0.0, tol)).sum())
+        else:
+            fixed, broken, broken_zero = row["recovers"], None, None
+        switched = bool(broken) or bool(broken_zero)
+        cls = ("fitted constant" if kind == "constant" else
+               "formula switched per model" if switched else
+               "transcription copy" if kind == "copy" else "plain formula")
+        free = constants + (models if switched else 0)
+        out.append({"category": category, "rule": row["rule"], "kind": kind, "class": cls,
+                    "strength": "strong" if cls in STRONG_CLASSES else "weak",
+                    "recovers": row["recovers"], "models": models, "fixed": fixed,
+                    "broken": broken, "broken_zero": broken_zero, "constants": constants,
+                    "free_numbers": free, "evidence": row["evidence"]})
+    frame = pd.DataFrame(out)
+    return frame.astype({"broken": "Int64", "broken_zero": "Int64"})
+
+
+def _printed_as_zero(zeros: pd.DataFrame, ctx: _Context) -> pd.DataFrame:
+    """The cells the paper prints as 0 that recompute non-zero, as rows of ``cells``
+    (status and category ``printed as 0``), with what the data hold for them."""
+    rec = ctx.rec.set_index(["model", "modality"])
+    pub = ctx.published
+    rows = []
+    for r in zeros.itertuples():   # a handful of cells
+        got = rec.loc[(r.model, r.modality)]
+        value = float(got[f"level{r.level}"])
+        row_printed = pub[(pub["table"] == r.table) & (pub["model"] == r.model)]
+        all_zero = bool((row_printed["published"] == 0).all())
+        name = ctx.names.get(r.model, r.model_printed)
+        rows.append({
+            "table": r.table, "level": r.level, "model": r.model, "name": name,
+            "modality": r.modality, "published": 0.0, "recomputed": value,
+            "status": PRINTED_AS_ZERO, "category": PRINTED_AS_ZERO, "wins": int(got["wins"]),
+            "evidence": (f"{int(got['supported'])} supported {r.modality} task(s), "
+                         f"{int(got['wins'])} win(s) over SoTA"
+                         + (f"; the whole Table {r.table} row is printed as 0 (unranked)"
+                            if all_zero else "")),
+        })
+    return pd.DataFrame(rows, columns=["table", "level", "model", "name", "modality",
+                                       "published", "recomputed", "status", "category",
+                                       "evidence", "wins"])
 
 
 _SHORT = {"duplicated rows": "other printed row", "WER in percent": "WER read the other way",
@@ -561,7 +762,7 @@ def _variants(ctx: _Context) -> list[tuple[str, str, pd.DataFrame]]:
     """Each single-rule alternative: (category, rule, its recomputed cells)."""
     bench, prof = ctx.bench, ctx.prof
     wer = "WER as a fraction (1 - x)" if prof.wer_percent else "WER in percent (1 - x/100)"
-    match = "alias" if prof.metric_matching == "exact" else "exact"
+    match: Literal["exact", "alias"] = "alias" if prof.metric_matching == "exact" else "exact"
     sums = ctx.sums
     one_mean = pd.DataFrame({"model": sums["model"], "modality": sums["modality"],
                              "level2": sums["sum2"] / sums["tasks"],
@@ -590,8 +791,8 @@ def _cell_sums(cells: pd.DataFrame, sums: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(total=total)
 
 
-def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
-                        tried: dict[str, np.ndarray]) -> list[dict]:
+def _pooled_denominator(cells: pd.DataFrame, ctx: _Context, tried: dict[str, np.ndarray],
+                        denominators: dict[str, dict[str, int]]) -> list[dict]:
     """Find integer denominators ``D`` shared by open cells (``sum / D`` reproduces
     them), per modality; strong when each model's peers predict ``D``. Then the weak
     extension: a model whose Level-2 and Level-3 both fit ``(sum + X) / D`` with one
@@ -622,6 +823,7 @@ def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
             confirmed = bool(check["predicts"].all())
             value = info["total"].to_numpy()[group] / d
             category = "pooled denominator" if confirmed else "pooled denominator, not predicted"
+            denominators.setdefault(category, {}).setdefault(m, d)
             _claim(cells, np.isin(np.arange(len(cells)), group), category, [
                 f"sum over the {n_tasks} {m} tasks / {d} = {t:.2f} / {d} = {v:.2f}"
                 for t, v in zip(info["total"].to_numpy()[group], value, strict=True)])
@@ -647,13 +849,13 @@ def _pooled_denominator(cells: pd.DataFrame, ctx: _Context,
             weak += w
             wins_texts += wt
     rows.append(_rule_row("pooled denominator", "Level-2/3 = pooled sum / a shared integer D",
-                          "strong", 1, strong, "; ".join(texts) or "no shared denominator"))
+                          strong, "; ".join(texts) or "no shared denominator"))
     rows.append(_rule_row("pooled denominator, not predicted",
                           "as 'pooled denominator', but the peers do not predict every model",
-                          "weak", 1, unpredicted, "; ".join(weak_texts) or "none"))
+                          unpredicted, "; ".join(weak_texts) or "none"))
     rows.append(_rule_row("pooled denominator, unseen wins",
-                          "Level-2 and Level-3 = (pooled sum + X) / D, X unseen wins", "weak",
-                          1, weak, "; ".join(wins_texts) or "no model fits"))
+                          "Level-2 and Level-3 = (pooled sum + X) / D, X unseen wins",
+                          weak, "; ".join(wins_texts) or "no model fits"))
     return rows
 
 
@@ -801,7 +1003,7 @@ def _another_row(cells: pd.DataFrame, ctx: _Context, chance: pd.DataFrame,
     n = int((cells["category"] == "another model's row").sum())
     return _rule_row("another model's row",
                      "the modality's Level-2 and Level-3 are another model's recomputed pair",
-                     "strong", 0, n if status == _OPEN else 0,
+                     n if status == _OPEN else 0,
                      ", ".join(texts) + (f": {text}" if texts else "") if texts else
                      "no model")
 
@@ -819,8 +1021,8 @@ def _not_halved(cells: pd.DataFrame, ctx: _Context) -> dict:
     _claim(cells, hit, "Level-3 not halved", ev)
     who = ", ".join(f"{n} {m}" for n, m in zip(cells.loc[hit, "name"], cells.loc[hit, "modality"],
                                                 strict=True))
-    return _rule_row("Level-3 not halved", "Level-3 = mean_C(credit) + mean_G(credit)", "weak",
-                     0, int(hit.sum()), f"{who or 'no cell'}: one cell, a single slip")
+    return _rule_row("Level-3 not halved", "Level-3 = mean_C(credit) + mean_G(credit)",
+                     int(hit.sum()), f"{who or 'no cell'}: one cell, a single slip")
 
 
 def _no_filter(cells: pd.DataFrame, ctx: _Context) -> dict:
@@ -844,7 +1046,7 @@ def _no_filter(cells: pd.DataFrame, ctx: _Context) -> dict:
     who = ", ".join(f"{n} {m}" for n, m in zip(cells.loc[hit, "name"], cells.loc[hit, "modality"],
                                                 strict=True))
     return _rule_row("Level-3 without synergy filter", "Level-3 = the recomputed Level-2",
-                     "weak", 0, int(hit.sum()),
+                     int(hit.sum()),
                      f"{who or 'no cell'}: one cell; {len(copies)} non-zero Table 14 cell(s) "
                      "equal the same model's Table 12 cell")
 

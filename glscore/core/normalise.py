@@ -91,8 +91,8 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
         mapped |= cols
         code, rule = _domain(metric, profile)
         forbid[cols] = code
-        for j in np.flatnonzero(cols):
-            rules[j] = rule
+        for k in np.flatnonzero(cols):
+            rules[k] = rule
         groups.append((metric, np.flatnonzero(cols)))
     raw_sota = bench.sota
     bad = _bad(raw_sota[None, :], forbid)[0]
@@ -121,6 +121,14 @@ def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
     saves deciding per task again; ``checked`` says :func:`check_values`
     already ran on the whole matrix). Every model row is normalised on its
     own, so a block gives the same bits as the whole matrix.
+
+    Under ``profile.win_test == "raw"`` (``paper``) a mapped cell whose raw
+    value is worse than the raw SoTA in the metric's direction, but which the
+    map saturates to the normalised SoTA or above, is placed at the largest
+    float below the normalised SoTA (:func:`below_sota_when_worse`): a
+    saturated tie is not a win for any rule that compares the normalised
+    score with the normalised SoTA. The shift is one unit in the last place
+    (about 1e-14 points on the 0-100 scale).
     """
     the_plan = plan(bench, profile) if the_plan is None else the_plan
     if not checked:
@@ -129,9 +137,45 @@ def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
     scores = np.array(bench.values[rows], dtype=float, copy=True)
     for metric, cols in the_plan.groups:
         scores[:, cols] = _map(metric, scores[:, cols], profile)
+    if profile.win_test == "raw":
+        below_sota_when_worse(scores, bench.values[rows], bench.sota, the_plan)
     if the_plan.rmse_column >= 0:
         _official_nlp_rmse(scores, the_plan.rmse_column)
     return Normalised(scores, the_plan.sota, the_plan.mapped)
+
+
+def below_sota_when_worse(scores: np.ndarray, raw: np.ndarray, raw_sota: np.ndarray,
+                          the_plan: Plan) -> None:
+    """In place: every mapped cell whose raw value is strictly worse than the
+    raw SoTA in its metric's direction (``x > SoTA`` for a lower-is-better
+    metric, ``x < SoTA`` for a higher-is-better one) but whose normalised
+    score is ``>=`` the normalised SoTA becomes ``nextafter(SoTA_norm, -inf)``.
+
+    The maps are monotone, so this only happens where one saturates (FID 0.6
+    against a SoTA of 0.23: ``2 / (1 + e^(-25/0.6)) - 1`` and
+    ``2 / (1 + e^(-25/0.23)) - 1`` are both 1.0 in floating point). Afterwards
+    ``score >= SoTA`` (normalised) holds exactly when the raw value is at
+    least as good as the raw SoTA. One pass over the mapped columns.
+
+    >>> from glscore.core.metrics import REGISTRY
+    >>> fid = REGISTRY["FID"]
+    >>> p = Plan(((fid, np.array([0])),), np.array([True]), np.zeros(1, np.int8), ("",), -1,
+    ...          fid.map(np.array([0.23])))
+    >>> s = fid.map(np.array([[0.6], [0.1]]))
+    >>> s.ravel().tolist(), float(p.sota[0])
+    ([100.0, 100.0], 100.0)
+    >>> below_sota_when_worse(s, np.array([[0.6], [0.1]]), np.array([0.23]), p)
+    >>> bool(s[0, 0] < 100.0), float(s[1, 0])
+    (True, 100.0)
+    """
+    for metric, cols in the_plan.groups:  # one group per special metric
+        x, limit = raw[:, cols], raw_sota[cols]
+        with np.errstate(invalid="ignore"):
+            worse = x > limit if metric.direction == "lower" else x < limit
+            tie = worse & (scores[:, cols] >= the_plan.sota[cols])
+        if tie.any():
+            below = np.nextafter(the_plan.sota[cols], -np.inf)
+            scores[:, cols] = np.where(tie, below, scores[:, cols])
 
 
 #: Rows per block when the checks scan the matrix.

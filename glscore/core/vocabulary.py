@@ -51,6 +51,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "overall_over": ("present", "all"),
     "scale": ("auto", "percent", "fraction"),
     "grid_design": ("one_at_a_time", "full"),
+    # how "beats the SoTA" is decided (glscore.core.profiles, glscore.core.normalise)
+    "win_test": ("normalised", "raw"),
 }
 AGGREGATIONS: tuple[str, ...] = CHOICES["aggregation"]
 LEVEL4_MEANS: tuple[str, ...] = CHOICES["level4_mean"]

@@ -13,18 +13,22 @@ from matplotlib.figure import Figure
 from glscore.analysis.distributions import (
     LEVEL_RANGE,
     NOT_LISTED,
+    OVERALL,
     Distances,
     _level_label,
-    breadth_synergy_finding,
+    coverage_win_rate_stats,
+    distance_chart_rows,
     distance_headline,
-    heatmap_finding,
     level_counts_headline,
-    score_distribution_finding,
     win_map_finding,
 )
 from glscore.core.benchmark import MODALITIES, SHEETS
 from glscore.core.scoring import Scores
 from glscore.figures import style as plots
+
+#: Print widths (inches): one column and the full text width of a paper.
+COLUMN_WIDTH = 3.25
+FULL_WIDTH = 6.75
 
 #: Grey for models a scope does not list.
 NOT_LISTED_COLOR = "#BBBBBB"
@@ -92,63 +96,64 @@ def _strip(ax, groups: list[np.ndarray], positions: np.ndarray, colors: list[str
                       linewidth=1.4, zorder=4)
 
 
-def score_distribution_figure(overall: pd.DataFrame, per_modality: pd.DataFrame):
-    """Every model as a point with the median as a black tick: the score at
-    the level reached, per level, overall (left) and per modality (right)."""
-    fig = Figure(figsize=(10.0, 4.4))
-    (ax0, ax1) = fig.subplots(1, 2, width_ratios=(1, 1.6))
-    present = [lv for lv in LEVEL_RANGE if (overall["level"] == lv).any()]
-    pos = np.arange(len(present), dtype=float)
-    _strip(ax0, [overall.loc[overall["level"] == lv, "score"].to_numpy() for lv in present],
-           pos, [plots.LEVEL_COLORS[_level_label(lv)] for lv in present], 0.8)
-    ax0.set_xticks(pos, [f"{_level_label(lv)}\n(n={int((overall['level'] == lv).sum())})"
-                         for lv in present])
-    ax0.set_ylabel("overall score at the level reached\n(points on the 0-100 scale)")
-    ax0.set_xlabel("level reached (overall)")
-    ax0.set_title("overall", fontsize=10)
-
-    mods = [m for m in MODALITIES if (per_modality["modality"] == m).any()]
-    lv_present = [lv for lv in LEVEL_RANGE if (per_modality["level"] == lv).any()]
-    width = 0.8 / max(len(mods), 1)
-    for k, m in enumerate(mods):
-        sub = per_modality[per_modality["modality"] == m]
-        positions = np.arange(len(lv_present)) + (k - (len(mods) - 1) / 2) * width
-        _strip(ax1, [sub.loc[sub["level"] == lv, "score"].to_numpy() for lv in lv_present],
-               positions, [plots.MODALITY_COLORS[m]] * len(lv_present), width, seed=k + 1)
-        ax1.scatter([], [], color=plots.MODALITY_COLORS[m], label=m, s=12)
-    ax1.set_xticks(np.arange(len(lv_present)), [
-        f"{_level_label(lv)}\n(n={int((per_modality['level'] == lv).sum())} pairs)"
-        for lv in lv_present])
-    ax1.set_xlim(-0.6, len(lv_present) - 0.4)
-    ax1.set_xlabel("level reached within the modality (model-modality pairs)")
-    ax1.set_ylabel("modality score at that level\n(points on the 0-100 scale)")
-    ax1.scatter([], [], marker="_", color="black", s=60, label="median")
-    ax1.legend(loc="upper right", ncols=3)
-    ax1.set_title("per modality", fontsize=10)
-    fig.suptitle(_wrap(score_distribution_finding(overall, per_modality), 110), fontsize=10,
-                 x=0.01, ha="left")
+def level_score_figure(table: pd.DataFrame):
+    """One panel per level score (Level-2, 3, 4; Level-5 when a model has one):
+    every non-zero score of :func:`~glscore.analysis.distributions.level_score_table`
+    as a point, overall and per modality, with the median as a black tick. Each
+    panel has its own y axis: the level scores are different quantities."""
+    present = [k for k in (2, 3, 4, 5) if (table["level_score"] == k).any()]
+    fig = Figure(figsize=(FULL_WIDTH, 2.9))
+    axes = np.atleast_1d(fig.subplots(1, max(len(present), 1)))
+    groups = [OVERALL, *[m for m in MODALITIES if (table["group"] == m).any()]]
+    colors = {OVERALL: "#444444", **plots.MODALITY_COLORS}
+    for ax, k in zip(axes, present, strict=False):
+        sub = table[table["level_score"] == k]
+        shown = [g for g in groups if (sub["group"] == g).any()]
+        pos = np.arange(len(shown), dtype=float)
+        _strip(ax, [sub.loc[sub["group"] == g, "score"].to_numpy() for g in shown], pos,
+               [colors[g] for g in shown], 0.8, seed=k)
+        ax.set_xticks(pos, [f"{g}\n{int((sub['group'] == g).sum())}" for g in shown],
+                      fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.set_xlim(-0.6, len(shown) - 0.4)
+        ax.set_ylim(bottom=0)
+        ax.set_title(f"Level-{k} score", fontsize=8)
+        ax.set_ylabel(f"Level-{k} (points, 0-100 scale)", fontsize=7)
+        ax.set_xlabel("group (models with a\nnon-zero score)", fontsize=7)
+    fig.suptitle("Level scores by modality, each on its own axis (medians as ticks; the "
+                 "scores are\ndifferent quantities and are not compared across panels)",
+                 fontsize=8, x=0.01, ha="left")
     return fig
 
 
-def level_heatmap_figure(scores: Scores, max_rows: int | None = None):
+def level_heatmap_figure(scores: Scores, no_data: np.ndarray | None = None,
+                         published: dict[str, np.ndarray] | None = None, headline: str = ""):
     """Models x modalities: Level-2 (left) and Level-3 (right), each panel on
-    its own colour scale, every cell printed; unsupported modalities are
-    hatched (a supported modality scoring 0 is the scale's lowest colour).
-    Models sorted by overall level, then Level-3, then Level-2; models with
-    Level-2 = 0 everywhere are left out."""
+    its own colour scale, every cell printed. Three states are drawn apart: a
+    scored modality (coloured, 0 included), a modality not supported (light
+    grey hatching) and a modality the paper scores without per-task data
+    (``no_data``, models x modalities: orange cross-hatching, the published
+    value of ``published["level2"]`` / ``["level3"]`` in brackets). Rows: the models with Level-2 in two
+    or more modalities or a modality without per-task data (the others, one
+    modality each, are counted in the title); sorted by overall level, then
+    Level-3, then Level-2."""
     from matplotlib.patches import Patch
 
-    keep = np.flatnonzero(scores.level2_m.sum(axis=1) > 0)
+    no_data = (np.zeros(scores.level2_m.shape, dtype=bool) if no_data is None
+               else np.asarray(no_data, dtype=bool))
+    scored = scores.level2_m > 0
+    broad = (scored.sum(axis=1) >= 2) | no_data.any(axis=1)
+    keep = np.flatnonzero(broad)
     order = keep[np.lexsort((np.array(scores.model_names, dtype=str)[keep],
                              -scores.level2[keep], -scores.level3[keep],
                              -scores.level[keep]))]
-    if max_rows is not None:
-        order = order[:max_rows]
     names = [f"{scores.model_names[i]} (L{scores.level[i]})" for i in order]
     supported = scores.supported_m[order] > 0
-    height = max(3.0, 0.125 * len(order) + 1.9)
-    fig = Figure(figsize=(7.5, height))
+    missing = no_data[order]
+    height = max(2.6, 0.15 * len(order) + 1.6)
+    fig = Figure(figsize=(FULL_WIDTH, height))
     axes = fig.subplots(1, 2, sharey=True)
+    hatch_colour = plots.OKABE_ITO["orange"]
     for ax, (label, data) in zip(axes, (("Level-2", scores.level2_m),
                                         ("Level-3", scores.level3_m)), strict=True):
         values = np.where(supported, data[order], np.nan)
@@ -156,25 +161,41 @@ def level_heatmap_figure(scores: Scores, max_rows: int | None = None):
         cmap = matplotlib.colormaps["viridis"].with_extremes(bad="white")
         image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=0, vmax=vmax,
                           interpolation="nearest")
-        rows, cols = np.nonzero(~supported)
+        rows, cols = np.nonzero(~supported & ~missing)
         ax.bar(cols, 1.0, bottom=rows - 0.5, width=1.0, color="none", edgecolor="#BBBBBB",
                hatch="////", linewidth=0)
+        rows, cols = np.nonzero(missing)
+        ax.bar(cols, 1.0, bottom=rows - 0.5, width=1.0, color="white", edgecolor=hatch_colour,
+               hatch="x", linewidth=0)
+        printed = None if published is None else published[label.lower().replace("-", "")]
         for (r, c), value in np.ndenumerate(values):
             if np.isfinite(value):
                 ax.text(c, r, f"{value:.1f}", ha="center", va="center", fontsize=7,
                         color="black" if value > 0.6 * vmax else "white")
-        ax.set_xticks(np.arange(len(scores.modalities)), scores.modalities)
-        ax.set_xlabel("modality")
-        ax.set_title(f"{label} (scale 0-{vmax:.0f})", fontsize=10)
+            elif missing[r, c] and printed is not None:
+                ax.text(c, r, f"({printed[order[r], c]:.1f})", ha="center", va="center",
+                        fontsize=7, color="black",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.3})
+        ax.set_xticks(np.arange(len(scores.modalities)), scores.modalities, fontsize=7)
+        ax.set_xlabel("modality", fontsize=7)
+        ax.set_title(f"{label} (scale 0-{vmax:.0f})", fontsize=8)
         ax.grid(False)
-        fig.colorbar(image, ax=ax, location="top", shrink=0.8, aspect=25, pad=0.01,
-                     label=f"{label} score (points)")
+        bar = fig.colorbar(image, ax=ax, location="top", shrink=0.8, aspect=25, pad=0.01)
+        bar.set_label(f"{label} score (points)", fontsize=7)
+        bar.ax.tick_params(labelsize=7)
     axes[0].set_yticks(np.arange(len(order)), names, fontsize=7)
-    axes[0].set_ylabel("model (overall level reached)")
+    axes[0].set_ylabel("model (overall level reached)", fontsize=7)
     fig.legend(handles=[Patch(facecolor="white", edgecolor="#BBBBBB", hatch="////",
-                              label="modality not supported")],
-               loc="outside lower center")
-    fig.suptitle(_wrap(heatmap_finding(scores), 90), fontsize=10, x=0.01, ha="left")
+                              label="modality not supported"),
+                        Patch(facecolor="white", edgecolor=hatch_colour, hatch="x",
+                              label="no per-task data published (the published value in "
+                                    "brackets)")],
+               loc="outside lower center", ncols=2, fontsize=7)
+    left = int((scored.sum(axis=1) == 1).sum() - (broad & (scored.sum(axis=1) == 1)).sum())
+    title = headline or (f"{len(order)} models scored in two or more modalities or with a "
+                         f"modality without per-task data ({left} models with one scored "
+                         "modality not shown)")
+    fig.suptitle(_wrap(title, 100), fontsize=8, x=0.01, ha="left")
     return fig
 
 
@@ -219,22 +240,28 @@ def win_map_figure(wmap: pd.DataFrame):
     return fig
 
 
+def _row_label(names: str, n: int, task: object, limit: int = 2) -> str:
+    shown = names.split(", ")
+    who = ", ".join(shown[:limit]) + (f" +{n - limit} more" if n > limit else "")
+    return f"{who} -> {task}" if isinstance(task, str) else who
+
+
 def distance_figure(dist: Distances, note: str = ""):
-    """Ranked chart: for every model below Level-5, the cheapest single-task
-    increase to the next level, coloured by the current level. Left: any task
-    may be raised (an unsupported one from 0); a bar with its value, or a
-    tick at 0 labelled "any > 0" where any positive change suffices. Right,
-    same rows: only supported tasks; a diamond at the increase, or "not
-    possible" where no supported task would lift the model. ``note`` is
-    appended to the title (e.g. which tasks were left out)."""
+    """Ranked chart of :func:`~glscore.analysis.distributions.distance_chart_rows`:
+    for every model below Level-5 (Level-1 models, for which "run any modality
+    task" is vacuous, left out and counted), the cheapest single-task increase
+    to the next level, coloured by the current level; identical rows share a
+    bar, labelled with the models' names (``+k more``) and their count. Left:
+    any task may be raised (an unsupported one from 0); a bar with its value,
+    or a tick at 0 labelled "any > 0" where any positive change suffices.
+    Right, same rows: only supported tasks; a diamond at the increase, or "not
+    possible". ``note`` is appended to the title."""
     from matplotlib.patches import Patch
 
-    frame = dist.combined()
-    frame = frame[frame["level"] < 5]
-    frame = frame.sort_values(["increase", "level", "name"], kind="stable").reset_index(drop=True)
+    frame, vacuous = distance_chart_rows(dist)
     n = len(frame)
-    fig = Figure(figsize=(8.0, max(3.0, 0.125 * n + 2.3)))
-    (ax, side) = fig.subplots(1, 2, sharey=True, width_ratios=[2.2, 1])
+    fig = Figure(figsize=(FULL_WIDTH, max(2.8, 0.16 * n + 2.1)))
+    (ax, side) = fig.subplots(1, 2, sharey=True, width_ratios=[2.0, 1])
     y = np.arange(n)
     colors = np.array([plots.LEVEL_COLORS[_level_label(lv)] for lv in frame["level"]])
     inc = frame["increase"].to_numpy(dtype=float)
@@ -244,63 +271,61 @@ def distance_figure(dist: Distances, note: str = ""):
     right = max(float(np.max(inc[np.isfinite(inc)], initial=0)), 1.0)
     ax.barh(y[positive], inc[positive], color=colors[positive], height=0.7)
     ax.scatter(np.zeros(int(zero.sum())), y[zero], marker="|", s=30, color=colors[zero])
-    for yi, v in zip(y[np.isfinite(inc)], inc[np.isfinite(inc)], strict=True):
-        ax.text(v + right * 0.01, yi, "any > 0" if v == 0 else f"{v:.2f}", va="center",
-                fontsize=7, color="#444444")
-    labels = [f"{r.name} -> {r.task_id}" if isinstance(r.task_id, str) else r.name
-              for r in frame.itertuples()]
+    for yi, v, k in zip(y[np.isfinite(inc)], inc[np.isfinite(inc)],
+                        frame["models"].to_numpy()[np.isfinite(inc)], strict=True):
+        count = f"  ({k} models)" if k > 1 else ""
+        ax.text(v + right * 0.01, yi, ("any > 0" if v == 0 else f"{v:.2f}") + count,
+                va="center", fontsize=7, color="#444444")
+    labels = [_row_label(r.names, int(r.models), r.task_id) for r in frame.itertuples()]
     ax.set_yticks(y, labels, fontsize=7)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlim(0, right * 1.15)
+    ax.set_xlim(0, right * 1.3)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel("any task: smallest increase\n(points on the 0-100 scale)")
-    ax.set_ylabel("model -> task to raise (any task)")
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("any task: smallest increase\n(points on the 0-100 scale)", fontsize=7)
+    ax.set_ylabel("models -> task to raise (any task)", fontsize=7)
     ok = np.isfinite(sup)
     side_right = max(float(np.max(sup[ok], initial=0)), 1.0)
     side.scatter(sup[ok], y[ok], marker="D", s=12, color=colors[ok], zorder=3)
     for yi in y[~ok]:
-        side.text(0, yi, "not possible", va="center", fontsize=7, color="#777777")
+        side.text(side_right * 0.03, yi, "not possible", va="center", fontsize=7,
+                  color="#777777")
     side.set_xlim(0, side_right * 1.1)
     side.grid(axis="y", visible=False)
     side.tick_params(axis="y", left=False)
-    side.set_xlabel("supported tasks only:\nsmallest increase (points)")
+    side.tick_params(axis="x", labelsize=7)
+    side.set_xlabel("supported tasks only:\nsmallest increase (points)", fontsize=7)
     handles = [Patch(color=plots.LEVEL_COLORS[_level_label(lv)], label=f"now {_level_label(lv)}")
                for lv in sorted(frame["level"].unique())]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
+    fig.legend(handles=handles, loc="outside lower center", ncols=max(len(handles), 1),
+               fontsize=7)
     title = distance_headline(dist) + (f" ({note})" if note else "")
-    fig.suptitle(_wrap(title, 90), fontsize=10, fontweight="bold")
+    title += f"; {vacuous} Level-1 models (no modality score) not shown"
+    fig.suptitle(_wrap(title, 100), fontsize=8, x=0.01, ha="left")
     return fig
 
 
-def breadth_synergy_figure(scores: Scores):
-    """Scatter of overall Level-3 against Level-2, coloured by level reached,
-    with the y = x line (Level-3 <= Level-2). Models at (0, 0) (Level-1) would
-    hide each other: one marker stands for them, their count in the legend."""
-    fig = Figure(figsize=(6.5, 4.6))
+def coverage_win_rate_figure(frame: pd.DataFrame):
+    """Coverage (share of tasks run) against the win rate on the tasks run, one
+    point per model, coloured by level reached; one column wide."""
+    r = coverage_win_rate_stats(frame)
+    fig = Figure(figsize=(COLUMN_WIDTH, 3.1))
     ax = fig.subplots()
-    origin = (scores.level2 == 0) & (scores.level3 == 0)
     for lv in LEVEL_RANGE:
-        sel = scores.level == lv
+        sel = (frame["level"] == lv).to_numpy()
         if not sel.any():
             continue
-        label = f"{_level_label(lv)} (n={int(sel.sum())})"
-        color = plots.LEVEL_COLORS[_level_label(lv)]
-        if origin[sel].all():
-            ax.scatter([0], [0], s=40, color=color, edgecolor="black", linewidth=0.6,
-                       label=f"{_level_label(lv)} (n={int(sel.sum())}, all at 0, 0: one marker)",
-                       zorder=5, clip_on=False)
-            continue
-        ax.scatter(scores.level2[sel], scores.level3[sel], s=18, color=color,
-                   edgecolor="white", linewidth=0.4, label=label, zorder=3, clip_on=False)
-    top = float(max(scores.level2.max(initial=0), 1.0)) * 1.05
-    ax.plot([0, top], [0, top], color="#999999", linewidth=0.8, linestyle="--",
-            label="Level-3 = Level-2")
-    ax.set_xlim(0, top)
-    ax.set_ylim(0, top)
-    ax.set_xlabel("overall Level-2 (breadth: mean score, points on 0-100)")
-    ax.set_ylabel("overall Level-3 (synergy credit, points on 0-100)")
-    ax.legend(loc="upper left", fontsize=8)
-    ax.set_title(_wrap(breadth_synergy_finding(scores), 76), fontsize=9)
+        ax.scatter(frame.loc[sel, "coverage"] * 100, frame.loc[sel, "win_rate"] * 100, s=12,
+                   color=plots.LEVEL_COLORS[_level_label(lv)], edgecolor="white", linewidth=0.3,
+                   label=f"{_level_label(lv)} ({int(sel.sum())})", zorder=3, clip_on=False)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, max(float(frame["win_rate"].max()) * 100 * 1.05, 10))
+    ax.set_xlabel("coverage (% of all tasks the model runs)", fontsize=7)
+    ax.set_ylabel("win rate (% of its tasks at or above SoTA)", fontsize=7)
+    ax.tick_params(labelsize=7)
+    ax.legend(loc="upper right", fontsize=7, handletextpad=0.2, borderpad=0.2)
+    ax.set_title(f"Coverage vs win rate: Spearman rho = {r['rho']:.2f}\n(n = {r['n']}); "
+                 f"{r['no_win']} models win nothing they run", fontsize=8)
     return fig
 
 

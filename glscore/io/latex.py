@@ -52,6 +52,8 @@ HEADERS: dict[str, str] = {
     "origin": "Origin", "low_coverage": "Low coverage", "variant": "Variant",
     "kendall_tau": r"Kendall's $\tau$", "spearman_rho": r"Spearman's $\rho$",
     "top10_overlap": "Top-10 kept", "moved_up": "Up", "moved_down": "Down",
+    "view": "View", "flagged_wins": "Flagged wins", "no_task_data": "No per-task data",
+    "filled_from_paper": "Filled from paper",
 }
 #: Columns holding a level reached (printed ``Level-k``).
 LEVEL_COLUMNS: tuple[str, ...] = ("level",)
@@ -128,7 +130,8 @@ def reproduction_latex(cells: pd.DataFrame, profile: str) -> str:
     ``table``, ``level``, ``name``, ``modality``, ``published``, ``recomputed``):
     one booktabs table per published table, a row per model in the paper's
     order, for each modality the published and the recomputed score (``--``
-    where the paper prints 0 or Appendix B has no per-task rows).
+    where the paper prints 0 or Appendix B has no per-task rows; the cells
+    printed as 0 that recompute non-zero are in ``cells`` and show ``0.00``).
     """
     parts = []
     for (table, level), part in cells.groupby(["table", "level"], sort=True):
@@ -140,6 +143,34 @@ def reproduction_latex(cells: pd.DataFrame, profile: str) -> str:
                 frame[f"{modality} ({label})"] = mine[kind].reindex(order).to_numpy(float)
         caption = (f"Table {table} (Level-{level}) as published beside the same cells recomputed "
                    f"from Appendix B (profile {profile}); -- where a cell is zero in the paper "
-                   "or has no per-task data")
+                   "and recomputed, or has no per-task data; a published 0.00 recomputes "
+                   "non-zero")
         parts.append(latex_table(frame, caption=caption, label=f"tab:reproduce-{table}"))
     return "\n".join(parts)
+
+
+def accounting_latex(classes: pd.DataFrame, rules: pd.DataFrame, profile: str) -> str:
+    """The reproduction's accounting as two booktabs tables: cells and free numbers
+    per class (:meth:`glscore.analysis.reproduce.Reproduction.accounting_counts`),
+    then every rule credited with a cell: its class, the cells credited, and what
+    it fixes and breaks when applied to every model (``--``: not a formula that
+    applies to other cells)."""
+    table = classes.rename(columns={"class": "Accounting class", "cells": "Cells",
+                                    "free_numbers": "Free numbers"})
+    used = rules[rules["recovers"] > 0]
+    per_rule = pd.DataFrame({
+        "Rule": used["category"].to_numpy(), "Class": used["class"].to_numpy(),
+        "Credited": used["recovers"].to_numpy(int),
+        "Fixed": used["fixed"].to_numpy(int),
+        "Broken": pd.array(used["broken"].to_list(), dtype="Int64"),
+        "Free numbers": used["free_numbers"].to_numpy(int),
+    })
+    return (latex_table(table, caption=f"Published non-zero cells of Tables 12/14/16 (and cells "
+                                       f"printed as 0 that recompute non-zero) by accounting "
+                                       f"class (profile {profile})",
+                        label="tab:reproduce-accounting")
+            + "\n"
+            + latex_table(per_rule, caption="Each rule applied to every model: the cells it is "
+                                            "credited with, the open cells it fixes and the "
+                                            "already-matched cells it breaks",
+                          label="tab:reproduce-rules"))

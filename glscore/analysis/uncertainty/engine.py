@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -446,8 +446,8 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
         np.put_along_axis(out_rank[j], ranked,
                           np.arange(1, ranked.shape[-1] + 1, dtype=np.int32)[None, :], -1)
         t = plan.table
-        table = t if plan.keep.all() else BoardTable(
-            t.board, t.table[plan.keep].reset_index(drop=True), t.left_off)
+        table = t if plan.keep.all() else replace(
+            t, table=t.table[plan.keep].reset_index(drop=True))
         boards.append(BoardDraws(table, plan.rows, out_levels[j], out_rank[j]))
     return Simulation(tuple(boards), settings, noise if settings.measurement else None,
                       time.perf_counter() - start)

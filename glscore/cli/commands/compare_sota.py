@@ -14,6 +14,13 @@ By default only the tasks that are not ``equal`` are printed (``--all`` prints
 every task). CSV goes to standard output; ``--format json`` prints an object
 with the inputs, the tolerance, the count per category and the rows. A
 one-line summary goes to standard error.
+
+``--levels`` also scores the paper data against A and against B (both
+profiles) and reports the models whose level or Level-5 changes: the CSV is
+then that table (``profile, model, name, level_a, level_b, level_change``,
+Level-2..5 under A and B), the JSON object gains ``level_changes`` and
+``levels_finding``, and the summary on standard error names who reaches Level-5
+under each table.
 """
 
 from __future__ import annotations
@@ -42,6 +49,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--tolerance", type=float, default=1e-6, metavar="X",
                         help="|B - A| <= X counts as equal (default 1e-6)")
     parser.add_argument("--all", action="store_true", help="also print the equal tasks")
+    parser.add_argument("--levels", action="store_true",
+                        help="score the paper data against A and against B and report the "
+                             "models whose level or Level-5 changes (both profiles)")
     parser.set_defaults(run=run)
 
 
@@ -57,9 +67,21 @@ def run(args: argparse.Namespace) -> int:
 
     if not math.isfinite(args.tolerance) or args.tolerance < 0:
         raise InputError(f"--tolerance {args.tolerance!r}: expected a number >= 0")
-    table = audit.compare_sota(load_sota(args.a), load_sota(args.b), tolerance=args.tolerance)
+    tasks_a, tasks_b = load_sota(args.a), load_sota(args.b)
+    table = audit.compare_sota(tasks_a, tasks_b, tolerance=args.tolerance)
     print(audit.sota_finding(table, "A", "B"), file=sys.stderr)
     shown = table if args.all else table[table["category"] != "equal"]
+    changes = finding = None
+    if args.levels:
+        bench = load_paper()
+        changes = audit.sota_level_changes(bench, tasks_b,
+                                           None if args.a == PAPER else tasks_a)
+        label_a, label_b = (f"A ({_label(args.a)})", f"B ({_label(args.b)})")
+        finding = audit.sota_levels_finding(changes, label_a, label_b)
+        five = audit.level5_by_table(bench, {label_a: None if args.a == PAPER else tasks_a,
+                                             label_b: tasks_b})
+        finding += " " + audit.level5_table_finding(five, [label_a, label_b])
+        print(finding, file=sys.stderr)
     if args.format == "json":
         counts = table["category"].value_counts()
         payload = {
@@ -67,10 +89,20 @@ def run(args: argparse.Namespace) -> int:
             "counts": {c: int(counts[c]) for c in audit.SOTA_CATEGORIES if c in counts},
             "rows": [_json_row(r) for r in shown.to_dict(orient="records")],
         }
+        if changes is not None:
+            payload["level_changes"] = [_json_row(r) for r in changes.to_dict(orient="records")]
+            payload["levels_finding"] = finding
         print(dumps(payload))
+    elif changes is not None:
+        sys.stdout.write(changes.to_csv(index=False, lineterminator="\n"))
     else:
         sys.stdout.write(shown.to_csv(index=False, lineterminator="\n"))  # full precision
     return 0
+
+
+def _label(spec: str) -> str:
+    """A SoTA table as a sentence names it: the paper's, or the file's name."""
+    return "the paper's printed SoTA table" if spec == PAPER else Path(spec).name
 
 
 def _json_row(row: dict) -> dict:

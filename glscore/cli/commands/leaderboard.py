@@ -7,16 +7,30 @@ the tie group with #1 and the distinguishable adjacent pairs
 ``--sources``, ``--pairwise N``). Without it a Markdown board ends with a
 one-line note of the models tied with #1 under a quick composition
 bootstrap (200 draws), when few boards are shown.
+
+Every row carries ``no_task_data`` (board modalities the paper scores without
+per-task data: counted as unsupported) and ``flagged_wins`` (wins on tasks whose
+SoTA the audit flags). ``--hybrid`` fills modalities without per-task data from
+the published Tables 12/14/16 (Scopes A and B; rows say ``filled_from_paper``,
+and models the paper prints without any per-task row, Mini-Gemini, appear);
+``--complete-case`` leaves out the models with such a modality on the board.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.leaderboard import LOW_COVERAGE, BoardTable, scope_tables, summary_frame
+from glscore.analysis.leaderboard import (
+    LOW_COVERAGE,
+    VIEW_LABELS,
+    BoardTable,
+    scope_tables,
+    summary_frame,
+)
 from glscore.analysis.scopes import SCOPES, boards, check_scope, find_board
 from glscore.cli.commands.common import (
     PROXY_NOTE,
@@ -72,6 +86,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--pairwise", type=int, metavar="N",
                         help="with --uncertainty: P(A ranks above B) for the top N of each board")
     add_uncertainty_options(parser)
+    views = parser.add_mutually_exclusive_group()
+    views.add_argument("--hybrid", dest="view", action="store_const", const="hybrid",
+                       default="recomputed",
+                       help="fill modalities without per-task data from the published "
+                            "Tables 12/14/16 (Scopes A and B; labelled filled_from_paper)")
+    views.add_argument("--complete-case", dest="view", action="store_const",
+                       const="complete-case",
+                       help="leave out models with a board modality the paper scores without "
+                            "per-task data")
     add_source_options(parser)
     add_scoring_options(parser)
     parser.set_defaults(run=run)
@@ -83,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--top {args.top}: expected a positive number")
     if args.pairwise is not None and (args.pairwise < 2 or not args.uncertainty):
         raise InputError(f"--pairwise {args.pairwise}: give --uncertainty and N >= 2")
+    if args.uncertainty and args.view == "hybrid":
+        raise InputError("--uncertainty resamples per-task data; the --hybrid view fills "
+                         "modalities from published per-modality cells, which cannot be "
+                         "resampled (use it without --hybrid)")
     settings = uncertainty_settings(args) if args.uncertainty else None
     bench = load_benchmark(args)
     if settings is not None:  # the standard errors are checked before the work starts
@@ -93,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
                                  ("level4_mean", args.level4_mean)) if v is not None}
     profile = get_profile(args.profile).with_options(**options)
     ctx = score_detailed(bench, profile, args.rule, rule_params(args.param))
-    tables = scope_tables(ctx, scope)
+    tables = scope_tables(ctx, scope, view=args.view)
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
@@ -123,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
             print(method_line(result.facts[0]))
         return 0
     notes = None
-    if result is None and args.format == "md" and len(tables) <= NOTE_MAX_BOARDS:
+    if (result is None and args.format == "md" and len(tables) <= NOTE_MAX_BOARDS
+            and args.view != "hybrid"):
         notes = tie_notes(ctx, tables)
     print(render_tables(tables, args.format, args.top, sota=sota_label(args), result=result,
                         pairwise=args.pairwise, notes=notes))
@@ -143,8 +171,8 @@ def with_proxy(table: BoardTable, bench: Benchmark) -> BoardTable:
     counts = dict(zip(bench.models, cells[:, mask].sum(axis=1).tolist(), strict=True))
     frame = table.table.copy()
     frame.insert(frame.columns.get_loc("origin") + 1, "proxy",
-                 [int(counts[m]) for m in frame["model"]])
-    return BoardTable(table.board, frame, table.left_off)
+                 [int(counts.get(m, 0)) for m in frame["model"]])
+    return replace(table, table=frame)
 
 
 def method_line(facts: dict) -> str:
@@ -177,8 +205,8 @@ def with_origin(table: BoardTable, origin: dict[str, str]) -> BoardTable:
     """The board with an ``origin`` column (``paper`` or ``input``) after ``name``."""
     frame = table.table.copy()
     frame.insert(frame.columns.get_loc("name") + 1, "origin",
-                 [origin[m] for m in frame["model"]])
-    return BoardTable(table.board, frame, table.left_off)
+                 [origin.get(m, "paper") for m in frame["model"]])
+    return replace(table, table=frame)
 
 
 def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
@@ -221,7 +249,10 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         objs = []
         for k, t in enumerate(tables):
             obj = {"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
-                   "tasks": t.board.n_tasks, "left_off": t.left_off,
+                   "tasks": t.board.n_tasks, "view": t.view, "view_label": VIEW_LABELS[t.view],
+                   "left_off": t.left_off, "left_off_no_task_data": t.left_off_no_task_data,
+                   "excluded": t.excluded, "filled": t.filled,
+                   "flagged_tasks": list(t.flagged_tasks),
                    **({"sota": sota} if sota is not None else {})}
             head = _head(t, top)
             if facts[k] is None:
@@ -245,8 +276,10 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     parts = []
     for k, t in enumerate(tables):
+        view = "" if t.view == "recomputed" else f"; {VIEW_LABELS[t.view]}"
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
-                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off)")
+                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off"
+                 f"{view})")
         board_facts, board_frame = facts[k], frames[k]
         if board_facts is not None and fmt == "latex":
             title += "; " + method_line(board_facts)
@@ -291,7 +324,7 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
         }
     for offset, (name, values) in enumerate(columns.items()):
         board.insert(at + offset, name, values)
-    return BoardTable(table.board, board, table.left_off)
+    return replace(table, table=board)
 
 
 def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:

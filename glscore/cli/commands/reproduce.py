@@ -6,7 +6,7 @@ import argparse
 
 from glscore.analysis.reproduce import TOLERANCE, reproduce
 from glscore.cli.commands.common import add_profile_option, dumps
-from glscore.io.latex import reproduction_latex
+from glscore.io.latex import accounting_latex, reproduction_latex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,8 +16,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help=f"largest |published - recomputed| that reproduces "
                              f"(default {TOLERANCE})")
     parser.add_argument("--json", action="store_true",
-                        help="print the comparison as JSON (counts, 'explained', the rules, "
-                             "and every published cell with its 'status'); same as --format json")
+                        help="print the comparison as JSON (counts, 'explained', the accounting "
+                             "classes, every rule applied to every model with 'fixed', 'broken', "
+                             "'free_numbers', every cell with its 'status', and 'rankings'); "
+                             "same as --format json")
     parser.add_argument("--format", choices=("text", "json", "latex"), default="text",
                         help="output format (default text; latex: Tables 12/14/16, published "
                              "beside recomputed)")
@@ -31,12 +33,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.format == "latex":
         print(reproduction_latex(rep.cells, rep.profile), end="")
+        print()
+        print(accounting_latex(rep.accounting_counts(), rep.rules, rep.profile), end="")
         return 0
     print("\n".join(rep.findings()))
     print()
-    print(rep.status_counts().to_string(index=False))
+    print(rep.accounting_counts().to_string(index=False))
     print()
-    print(rep.rules.drop(columns="evidence").to_string(index=False))
+    print(rep.rules.drop(columns=["evidence", "rule"]).to_string(index=False))
     print()
     print(rep.deviations().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     return 0
