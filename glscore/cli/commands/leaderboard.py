@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         print(render_frame(summary, args.format, title=None))
         if result is not None and args.format == "md":
             print()
-            print(method_line(result.facts[0]))
+            print(markdown.escape(method_line(result.facts[0])))
         return 0
     notes = None
     if (result is None and args.format == "md" and len(tables) <= NOTE_MAX_BOARDS
@@ -287,14 +287,14 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         if board_facts is not None and board_frame is not None and fmt == "md":
             from glscore.analysis.uncertainty.findings import finding_board
 
-            part += "\n\n" + finding_board(board_frame, board_facts)
-            part += "\n" + method_line(board_facts)
+            part += "\n\n" + markdown.escape(finding_board(board_frame, board_facts))
+            part += "\n" + markdown.escape(method_line(board_facts))
             if pairwise:
                 p = result.pairwise(t.board.name, pairwise)
                 part += "\n\nP(row ranks above column):\n\n" + render_frame(
                     p.reset_index(), "md", None)
         if notes is not None:
-            part += "\n\n" + notes[k]
+            part += "\n\n" + markdown.escape(notes[k])
         parts.append(part)
     if fmt == "md" and any("proxy" in t.table.columns for t in tables):
         parts.append(f"({PROXY_NOTE})")
