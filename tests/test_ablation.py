@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from glscore import Benchmark, load_paper, score
+from glscore import Benchmark, load_paper, score, score_detailed
 from glscore.analysis import ablation
 from glscore.analysis.ablation import PUBLISHED, Variant
 from glscore.cli import main
@@ -43,7 +43,7 @@ def tiny_bench() -> Benchmark:
 
 @pytest.fixture(scope="module")
 def prep():
-    return ablation.prepare(tiny_bench())
+    return score_detailed(tiny_bench())
 
 
 # ---------------------------------------------------------------- grid
@@ -161,7 +161,7 @@ def test_summary_on_tiny(prep):
 def test_bootstrap_identity_resample_reproduces_scores(variant):
     """All-ones counts (every task drawn once) give exactly the point scores,
     on the paper data with its uneven group sizes."""
-    prep = ablation.prepare()
+    prep = score_detailed(load_paper())
     ones = [np.ones((1, len(idx))) for _, idx in prep.groups]
     boot = ablation.bootstrap(prep, variant, counts=ones)
     point = ablation.evaluate(prep, variant)
@@ -234,7 +234,7 @@ def test_pair_stability_of_a_dominating_model():
     values[0] = best  # model 0: the best of everyone, task by task
     values[1] = np.nan  # model 1: supports nothing (Level-1, score 0)
     strong = Benchmark(bench.tasks, bench.models, values, bench.sheets, "dominated")
-    prep_strong = ablation.prepare(strong)
+    prep_strong = score_detailed(strong)
     boot = ablation.bootstrap(prep_strong, n_boot=200, seed=3)
     others = [j for j in range(len(bench.models)) if j not in (0, 1)]
     # pairs (0, j): the dominating model keeps its place above each j

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glscore.cli import main
+from glscore.cli.commands.rules import catalogue
+from glscore.cli.params import parse_params, parse_spec
 from glscore.core import synergy
-from glscore.core.synergy import Context
+from glscore.core.synergy import Context, registry
 from glscore.errors import InputError
 
 NAN = np.nan
@@ -55,7 +57,7 @@ def test_base_rows_by_tier():
 
 def test_beats_base_hand_checked():
     rule = synergy.resolve("beats_base", {"tier": 3})
-    out = rule.credit(SCORES, SOTA, TASKS, context())
+    out = rule.credit(context())
     expected = np.array([
         # N1: 60 > base 50 -> 60; N2: 30 > 30? no -> 0; IC: 55 >= 50 -> 55; IG: 35 < 40 -> 0
         [60.0, 0.0, 55.0, 0.0],
@@ -71,28 +73,33 @@ def test_beats_base_hand_checked():
 
 def test_beats_base_default_tier_and_margin():
     # default tier 2: mllm-b's sibling link does not count, so N2 gets nothing
-    out = synergy.resolve("beats_base").credit(SCORES, SOTA, TASKS, context())
+    out = synergy.resolve("beats_base").credit(context())
     assert out[1].tolist() == [0.0, 0.0, 0.0, 41.0]
     assert out[0].tolist() == [60.0, 0.0, 55.0, 0.0]
     # d = 10: 60 > 50 + 10? no -> mllm-a's N1 credit goes
-    out = synergy.resolve("beats_base", {"d": 10}).credit(SCORES, SOTA, TASKS, context())
+    out = synergy.resolve("beats_base", {"d": 10}).credit(context())
     assert out[0].tolist() == [0.0, 0.0, 55.0, 0.0]
     # d = 9.5: 60 > 59.5 -> back
-    out = synergy.resolve("beats_base", {"d": 9.5}).credit(SCORES, SOTA, TASKS, context())
+    out = synergy.resolve("beats_base", {"d": 9.5}).credit(context())
     assert out[0, 0] == 60.0
 
 
 def test_beats_base_never_below_strict_and_equals_it_without_links():
-    strict = synergy.resolve("strict").credit(SCORES, SOTA, TASKS)
+    strict = synergy.resolve("strict").credit(context())
     ctx = context()
-    out = synergy.resolve("beats_base", {"tier": 3}).credit(SCORES, SOTA, TASKS, ctx)
+    out = synergy.resolve("beats_base", {"tier": 3}).credit(ctx)
     assert (out >= strict).all()
     no_links = Context(TASKS, SCORES, SOTA, MODELS, pd.DataFrame({"model_id": list(MODELS)}))
     np.testing.assert_array_equal(
-        synergy.resolve("beats_base").credit(SCORES, SOTA, TASKS, no_links), strict)
-    # without a context (no model ids) it is strict too
-    np.testing.assert_array_equal(synergy.resolve("beats_base").credit(SCORES, SOTA, TASKS),
-                                  strict)
+        synergy.resolve("beats_base").credit(no_links), strict)
+    # without model ids it is an error, never a silent strict (the bug of issue 23)
+    with pytest.raises(InputError, match="needs the model ids"):
+        synergy.resolve("beats_base").credit(Context(TASKS, SCORES, SOTA))
+    # and so is crediting without a Context at all
+    with pytest.raises(TypeError):
+        synergy.resolve("beats_base").credit(SCORES, SOTA, TASKS)
+    with pytest.raises(InputError, match="credit takes a Context"):
+        synergy.resolve("beats_base").credit(SCORES)
 
 
 def test_group_noise_fills_by_group_then_overall():
@@ -107,7 +114,7 @@ def test_group_noise_fills_by_group_then_overall():
 def test_noise_margin_hand_checked():
     noise = np.array([2.0, NAN, 4.0, 1.0])  # N2 takes the NLP median: 2
     ctx = context(noise=noise)
-    out = synergy.resolve("noise_margin", {"z": 1}).credit(SCORES, SOTA, TASKS, ctx)
+    out = synergy.resolve("noise_margin", {"z": 1}).credit(ctx)
     # thresholds: N1 90 + 2 = 92, N2 80 + 2 = 82, IC 50 + 4 = 54, IG 40 + 1 = 41
     expected = np.array([
         [0.0, 0.0, 55.0, 0.0],    # 55 >= 54; 35 < 41
@@ -117,24 +124,25 @@ def test_noise_margin_hand_checked():
     ])
     np.testing.assert_array_equal(out, expected)
     # z = 2: IC needs 58, IG 42 -> nothing left
-    out2 = synergy.resolve("noise_margin", {"z": 2}).credit(SCORES, SOTA, TASKS, ctx)
+    out2 = synergy.resolve("noise_margin", {"z": 2}).credit(ctx)
     assert out2.sum() == 0.0
     # z = 0 is strict
-    out0 = synergy.resolve("noise_margin", {"z": 0}).credit(SCORES, SOTA, TASKS, ctx)
-    np.testing.assert_array_equal(out0, synergy.resolve("strict").credit(SCORES, SOTA, TASKS))
+    out0 = synergy.resolve("noise_margin", {"z": 0}).credit(ctx)
+    np.testing.assert_array_equal(out0, synergy.resolve("strict").credit(context()))
 
 
 def test_noise_margin_bad_noise():
     rule = synergy.resolve("noise_margin")
     with pytest.raises(InputError, match="noise has shape"):
-        rule.credit(SCORES, SOTA, TASKS, context(noise=np.ones(3)))
+        rule.credit(context(noise=np.ones(3)))
     with pytest.raises(InputError, match="finite and >= 0"):
-        rule.credit(SCORES, SOTA, TASKS, context(noise=np.array([1.0, -1.0, 1.0, 1.0])))
+        rule.credit(context(noise=np.array([1.0, -1.0, 1.0, 1.0])))
     with pytest.raises(InputError, match="no task has a measured noise"):
-        rule.credit(SCORES, SOTA, TASKS, context(noise=np.full(4, NAN)))
+        rule.credit(context(noise=np.full(4, NAN)))
     with pytest.raises(InputError, match="z must be >= 0"):
-        synergy.resolve("noise_margin", {"z": -1}).credit(SCORES, SOTA, TASKS,
-                                                          context(noise=np.ones(4)))
+        synergy.resolve("noise_margin", {"z": -1}).credit(context(noise=np.ones(4)))
+    with pytest.raises(InputError, match="c must be >= 0"):
+        synergy.resolve("noise_margin", {"c": -0.1}).credit(context())
 
 
 def test_a_user_context_rule_sees_the_whole_matrix():
@@ -145,7 +153,7 @@ def test_a_user_context_rule_sees_the_whole_matrix():
     rule = synergy.resolve(above_mean, {"k": 1})
     assert rule.takes_context and synergy.rule_parameters(above_mean) == {"k": 0.0}
     # IC column: mean(55, 45, 50) = 50, so only 55 > 51 counts
-    out = rule.credit(SCORES, SOTA, TASKS, context())
+    out = rule.credit(context())
     assert out[:, 2].tolist() == [55.0, 0.0, 0.0, 0.0]
 
 
@@ -165,13 +173,12 @@ def test_bad_parameters_name_the_rules_parameters(params, message):
 
 
 def test_parse_spec_and_params():
-    assert synergy.parse_spec("beats_base, d=1.5 ,tier=3") == ("beats_base",
-                                                              {"d": 1.5, "tier": 3.0})
-    assert synergy.parse_params(["k=5"]) == {"k": 5.0}
+    assert parse_spec("beats_base, d=1.5 ,tier=3") == ("beats_base", {"d": 1.5, "tier": 3.0})
+    assert parse_params(["k=5"]) == {"k": 5.0}
     with pytest.raises(InputError, match="'soft' takes: k=10"):
-        synergy.parse_spec("soft,k=inf")
+        parse_spec("soft,k=inf")
     with pytest.raises(InputError, match="expected NAME"):
-        synergy.parse_spec(",k=1")
+        parse_spec(",k=1")
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -213,13 +220,14 @@ def test_rules_json_lists_builtins_with_form_formula_and_defaults(capsys):
     assert listed["noise_margin"]["form"] == "context"
     assert "score >= SoTA" in listed["strict"]["formula"]
     assert listed["strict"]["target"] == "glscore.core.synergy:strict"
+    assert listed["noise_margin"]["params"] == {"z": 1.0, "c": synergy.PAPER_NOISE_SCALE}
 
 
 def test_rules_text(capsys):
     assert main(["rules"]) == 0
     out = capsys.readouterr().out
     assert "margin(tau=0.05)  [built-in, cell rule, glscore.core.synergy:margin]\n" in out
-    assert "noise_margin(z=1)  [built-in, context rule," in out
+    assert f"noise_margin(z=1, c={synergy.PAPER_NOISE_SCALE:g})  [built-in, context rule," in out
 
 
 def test_entry_points_broken_and_shadowed(monkeypatch):
@@ -231,8 +239,8 @@ def test_entry_points_broken_and_shadowed(monkeypatch):
         "halfway": EntryPoint("halfway", "glscore.core.synergy:ratio",
                               synergy.ENTRY_POINT_GROUP),
     }
-    monkeypatch.setattr(synergy, "_entry_points", lambda: fake)
-    listed = {(i.name, i.source): i for i in synergy.catalogue()}
+    monkeypatch.setattr(registry, "entry_point_rules", lambda: fake)
+    listed = {(i.name, i.source): i for i in catalogue()}
     assert listed[("broken", "entry point ?")].note.startswith(
         "not loadable: cannot load synergy rule 'broken' (entry point no_such_module_xyz:rule)")
     assert listed[("strict", "entry point ?")].note == "not used: a built-in rule has this name"
@@ -245,20 +253,24 @@ def test_entry_points_broken_and_shadowed(monkeypatch):
         synergy.resolve("nope")
 
 
-def test_noise_margin_default_noise_is_binomial_at_the_sota(monkeypatch):
-    monkeypatch.setattr(synergy, "measured_noise_scale", lambda: 0.1)
+def test_noise_margin_default_noise_is_binomial_at_the_sota():
     # sigma = 0.1 sqrt(S (100 - S)): N1 sqrt(900) / 10 = 3, N2 sqrt(1600) / 10 = 4,
     # IC sqrt(2500) / 10 = 5, IG sqrt(2400) / 10 = 4.899
-    np.testing.assert_allclose(context().task_noise, [3.0, 4.0, 5.0, 0.1 * 2400 ** 0.5])
-    out = synergy.resolve("noise_margin").credit(SCORES, SOTA, TASKS, context())
+    np.testing.assert_allclose(context().task_noise(0.1), [3.0, 4.0, 5.0, 0.1 * 2400 ** 0.5])
+    out = synergy.resolve("noise_margin", {"c": 0.1}).credit(context())
     # IC: 55 >= 50 + 5 -> 55 (mllm-a); IG: 41 < 44.9 -> 0 (mllm-b); NLP: nobody near 93 / 84
     assert out.tolist() == [[0.0, 0.0, 55.0, 0.0], [0.0] * 4, [0.0] * 4, [0.0] * 4]
 
 
-def test_measured_noise_scale_is_a_plausible_sd():
-    c = synergy.measured_noise_scale()
-    # the SD at 50 points, c * 50, lies between 0 and 50 points
-    assert 0.0 < c < 1.0
+def test_noise_margin_scale_is_a_parameter_with_the_paper_default():
+    assert synergy.rule_parameters(synergy.noise_margin) == {
+        "z": 1.0, "c": synergy.PAPER_NOISE_SCALE}
+    # the default c is the constant: the same credit as passing it
+    default = synergy.resolve("noise_margin").credit(context())
+    given = synergy.resolve("noise_margin", {"c": synergy.PAPER_NOISE_SCALE}).credit(context())
+    np.testing.assert_array_equal(default, given)
+    # a larger c raises every threshold: credit can only go
+    assert (synergy.resolve("noise_margin", {"c": 0.3}).credit(context()) <= default).all()
 
 
 # ---------------------------------------------------------------- on the paper data
@@ -302,12 +314,12 @@ cells = st.one_of(st.just(NAN), st.floats(0, 100))
 def test_context_rules_credit_a_cell_with_its_score_or_nothing(rows, sota, noise, z, d):
     scores, sota = np.array(rows), np.array(sota)
     ctx = Context(TASKS, scores, sota, MODELS, META, noise=np.array(noise))
-    strict = synergy.resolve("strict").credit(scores, sota, TASKS)
-    based = synergy.resolve("beats_base", {"d": d, "tier": 3}).credit(scores, sota, TASKS, ctx)
+    strict = synergy.resolve("strict").credit(ctx)
+    based = synergy.resolve("beats_base", {"d": d, "tier": 3}).credit(ctx)
     assert (based >= strict).all()
     outs = [based]
     if np.isfinite(noise).any():
-        outs.append(synergy.resolve("noise_margin", {"z": z}).credit(scores, sota, TASKS, ctx))
+        outs.append(synergy.resolve("noise_margin", {"z": z}).credit(ctx))
         assert (outs[-1] <= strict).all()  # a margin above the SoTA never adds credit
     known = np.nan_to_num(scores, nan=0.0)
     for out in outs:

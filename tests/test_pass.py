@@ -8,6 +8,7 @@ from glscore import Benchmark, InputError, score, score_blocks, score_detailed
 from glscore.analysis import leaderboard
 from glscore.analysis.ablation import Variant
 from glscore.core import levels, scoring
+from glscore.errors import UnknownModelError
 
 NAN = np.nan
 
@@ -25,9 +26,37 @@ def test_a_model_by_id_or_name(paper_bench):
     s = score(paper_bench)
     i = paper_bench.models.index("vitron-v1")
     assert s["vitron-v1"] == s.record(i) == s["Vitron-V1"] == s[i]
-    assert s.frame().loc["vitron-v1", "name"] == "Vitron-V1"
+    assert s.to_frame().loc["vitron-v1", "name"] == "Vitron-V1"
+    # like a pandas index: `in` by id (or display name), iteration over ids, KeyError
+    assert "vitron-v1" in s and "Vitron-V1" in s and "nope" not in s
+    assert list(s) == list(paper_bench.models)
+    with pytest.raises(KeyError):
+        s["nope"]
     with pytest.raises(InputError, match="unknown model 'nope'"):
         s["nope"]
+    with pytest.raises(UnknownModelError) as exc:
+        s["vitron-v2"]
+    assert str(exc.value).startswith("unknown model 'vitron-v2' (did you mean 'vitron-v1'")  # no quotes
+
+
+def test_to_frame_is_the_one_table(paper_bench):
+    s = score(paper_bench)
+    frame = s.to_frame()
+    assert frame.index.name == "model" and list(frame.index) == list(s)
+    assert list(frame.columns) == ["name", "level", "level2", "level3", "level4", "level5",
+                                   "s_l"]
+    for column in ("level", "level2", "level3", "level4", "level5", "s_l"):
+        np.testing.assert_array_equal(frame[column].to_numpy(), getattr(s, column))
+    assert not hasattr(s, "frame") and not hasattr(s, "overall")
+
+
+def test_html_repr_escapes_names(make_bench):
+    bench = make_bench([("IC-001", "Acc", "higher", 50.0)], [[60.0], [40.0]],
+                       ("<b>bold</b>", "a&b"))
+    page = score(bench)._repr_html_()
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "a&amp;b" in page and "<table" in page
+    assert "<table" in score_detailed(bench)._repr_html_()
 
 
 def test_arrays_are_read_only(paper_bench):
@@ -102,7 +131,8 @@ def test_option_choices_raise_input_errors():
         levels.level4(np.array([1.0]), np.array([1.0]), mean="median")
     with pytest.raises(InputError, match="unknown level4_mean 'median'"):
         Variant.of("strict", level4_mean="median")
-    with pytest.raises(InputError, match="unknown aggregation 'sum'"):
+    with pytest.raises(InputError, match=r"profile 'paper': aggregation 'sum' is not one of "
+                                         r"\['per_modality', 'pooled'\]"):
         glscore.PAPER.with_options(aggregation="sum")
 
 

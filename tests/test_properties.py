@@ -35,7 +35,7 @@ def benchmarks(draw):
 
 
 def as_frame(s):
-    return s.overall().set_index("model")[["level", "level2", "level3", "level4", "level5"]]
+    return s.to_frame()[["level", "level2", "level3", "level4", "level5"]]
 
 
 @settings(max_examples=60, deadline=None)

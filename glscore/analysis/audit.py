@@ -43,24 +43,17 @@ Example (hand-made benchmark: one WER task printed in percent)::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from glscore.analysis._passes import Source, bench_of, pass_for, passes
 from glscore.core import metrics
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import Normalised, official_rmse_column, special_metrics
 from glscore.core.profiles import OFFICIAL, PAPER
-from glscore.core.scoring import (
-    LEVEL_COLUMNS,
-    Scores,
-    Scoring,
-    Source,
-    bench_of,
-    pass_for,
-    passes,
-    score,
-)
+from glscore.core.scoring import LEVEL_COLUMNS, Scores, Scoring, score
 
 PROFILE_PAIR: tuple[str, str] = ("official", "paper")
 TASK_KEYS: tuple[str, ...] = ("task_id", "sheet", "task_name", "metric", "direction")
@@ -118,7 +111,7 @@ def normalisation_differences(source: Source, atol: float = 1e-9,
     causes, reasons = [], []
     for j in np.flatnonzero(keep):
         cause, reason = _reason(tasks.iloc[j], spec_off[j], spec_pap[j], off, pap,
-                                j, bool(is_nlp[j]), j == rmse_quirk,
+                                int(j), bool(is_nlp[j]), j == rmse_quirk,
                                 bool(sota_diff[j] or cell_diff[:, j].any()))
         causes.append(cause)
         reasons.append(reason)
@@ -501,7 +494,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
     tasks = bench.tasks
     metric = tasks["metric"].astype(str)
     direction = tasks["direction"].to_numpy()
-    alias = special_metrics(tasks, PAPER)
+    alias: list[Any] = special_metrics(tasks, PAPER)  # None where not in the registry
     exact = special_metrics(tasks, OFFICIAL)
     reg_dir = np.array([s.direction if s else "" for s in alias], dtype=object)
     in_reg = reg_dir != ""

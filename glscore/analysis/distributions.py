@@ -12,7 +12,7 @@ the numbers into the sentence a notebook prints.
   at the level it reaches, overall and per modality;
 * :func:`win_map` -- per skill group, how many models beat the SoTA on at
   least one of its tasks (normalised ``score >= SoTA``);
-* :func:`distance_table` -- :func:`glscore.core.levels.distance_to_next_level`
+* :func:`distance_table` -- :func:`glscore.analysis.distance.distance_to_next_level`
   for a benchmark under a profile (strict rule, normalised scale);
 * :func:`breadth_synergy` -- Spearman's rho between Level-2 and Level-3.
 """
@@ -26,18 +26,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from glscore.analysis._passes import Source, bench_of, pass_for, passes
+from glscore.analysis.distance import distance_to_next_level
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import (
-    Scores,
-    Scoring,
-    Source,
-    bench_of,
-    pass_for,
-    passes,
-    score_detailed,
-)
+from glscore.core.scoring import Scores, Scoring, score_detailed
 
 NOT_LISTED = "not listed"
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -170,7 +164,7 @@ def heatmap_finding(scores: Scores) -> str:
     listed = l2 > 0
     one = int((l2[listed] == 1).sum())
     cover = {m: int((scores.level3_m[:, k] > 0).sum()) for k, m in enumerate(scores.modalities)}
-    best = max(cover, key=cover.get)
+    best = max(cover, key=lambda m: cover[m])
     return (f"Breadth is rare: {one} of {int(listed.sum())} scored models have Level-2 in one "
             f"modality only, {int((l2 >= 3).sum())} in three or more; Level-3 credit is most "
             f"common in {best} ({cover[best]} models) and {int((l3 >= 2).sum())} models have "
@@ -227,7 +221,7 @@ def win_map_finding(wmap: pd.DataFrame) -> str:
 
 def distance_table(source: Source, profile: str | Profile = "paper",
                    raise_unsupported: bool = True) -> pd.DataFrame:
-    """:func:`glscore.core.levels.distance_to_next_level` for the pass of
+    """:func:`glscore.analysis.distance.distance_to_next_level` for the pass of
     ``profile`` (its normalisation, modalities and aggregation; strict rule),
     with the model's display name and the chosen task's modality, paradigm
     and name. ``increase`` is in points of the normalised 0-100 scale."""
@@ -235,10 +229,11 @@ def distance_table(source: Source, profile: str | Profile = "paper",
     bench, norm, prof = run.bench, run.norm, run.profile
     comp, gen, names = run.comp_mask, run.gen_mask, run.modalities
     if prof.aggregation == "pooled":
-        comp, gen, names = comp.any(axis=1)[:, None], gen.any(axis=1)[:, None], ("pooled",)
+        comp, gen = np.asarray(comp.any(axis=1))[:, None], np.asarray(gen.any(axis=1))[:, None]
+        names = ("pooled",)
     nlp = run.nlp_mask
-    out = levels.distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
-                                        tuple(bench.tasks["task_id"]), names, raise_unsupported)
+    out = distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
+                                 tuple(bench.tasks["task_id"]), names, raise_unsupported)
     info = bench.tasks.set_index("task_id")[["modality", "paradigm", "task_name"]]
     out = out.join(info, on="task_id")
     out.insert(1, "name", bench.model_names)
@@ -340,10 +335,10 @@ def distance_finding(dist: Distances) -> str:
         parts.append(f"Level-{lv} -> {lv + 1} ({_models(len(sub))}): median "
                      f"{sub['increase'].median():.2f} points{top}; supported tasks only: "
                      f"{stuck} impossible{sup_text}")
-    top = int((frame["level"] >= 5).sum())
+    at_top = int((frame["level"] >= 5).sum())
     return ("Smallest single-task increase to the next level (strict rule, normalised scale, "
             "any task, unsupported from 0): " + "; ".join(parts)
-            + f"; {_models(top)} already at Level-5.")
+            + f"; {_models(at_top)} already at Level-5.")
 
 
 def _models(n: int) -> str:

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from glscore.analysis._passes import as_pass
 from glscore.analysis.scopes import Board, boards, check_scope
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import Scoring, as_pass
+from glscore.core.scoring import Scoring
 from glscore.core.synergy import Rule
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")

@@ -47,7 +47,6 @@ from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scores, score_blocks, score_detailed, supported_cells
-from glscore.core.synergy import register_noise_scale
 from glscore.errors import InputError
 
 DEFAULT_CHUNK = 50
@@ -231,9 +230,10 @@ def board_specs(bench: Benchmark, base: Scores, keep_cells: np.ndarray,
     out = []
     for scope in ("A", "B"):
         for b in boards(bench.tasks, scope, combined):
-            mask = np.asarray(b.mask, dtype=bool) | (nlp if scope == "A" else False)
+            mask = np.asarray(b.mask, dtype=bool) | np.asarray(nlp if scope == "A" else False)
             cols = tuple(k for k, m in enumerate(base.modalities) if m in b.modalities)
-            out.append(BoardSpec(scope, b.name, cols, b.cap, keep_cells[:, mask].any(axis=1)))
+            out.append(BoardSpec(scope, b.name, cols, b.cap,
+                                 np.asarray(keep_cells[:, mask].any(axis=1))))
     return out
 
 
@@ -373,13 +373,13 @@ def finding_noise_shift(mc: MonteCarlo, summary: pd.DataFrame, board: str = "ful
             f"higher level than recomputed without noise in at least {share:.0%} of draws.")
 
 
-@register_noise_scale
 @lru_cache(maxsize=1)
 def measured_noise_scale() -> float:
     """``c`` of the noise model fitted on the paper's repeated cells (the rows
     printed twice, near-identical models; :func:`fit_noise`), computed once per
-    process. Registered as the default scale of
-    :attr:`glscore.core.synergy.Context.task_noise` (used by ``noise_margin``)."""
+    process. The default ``c`` of the ``noise_margin`` rule,
+    :data:`glscore.core.synergy.PAPER_NOISE_SCALE`, is this number written down
+    (``tests/test_paper_noise_scale.py`` keeps the two equal)."""
     from glscore.analysis import natural
 
     nat = natural.prepare()

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -407,11 +408,11 @@ def fit_denominator(lo: np.ndarray, hi: np.ndarray, models: np.ndarray,
     if counts.max(initial=0) < min_cells:
         return None
     best = None
-    for d in np.flatnonzero(counts == counts.max()):   # a handful of tied integers
-        mask = ok & (lo <= d + 1e-9) & (hi >= d - 1e-9)
-        key = (int(mask.sum()), len(set(models[mask])), -int(d))
+    for tied in np.flatnonzero(counts == counts.max()):   # a handful of tied integers
+        mask = ok & (lo <= tied + 1e-9) & (hi >= tied - 1e-9)
+        key = (int(mask.sum()), len(set(models[mask])), -int(tied))
         if best is None or key > best[0]:
-            best = (key, int(d), mask)
+            best = (key, int(tied), mask)
     assert best is not None
     _, d, mask = best
     if len(set(models[mask])) < min_models:
@@ -503,7 +504,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     consistent = int(((mean4 - pub["overall"]).abs() <= 0.01)[nonzero_rows].sum())
     l4 = pub[pub["table"] == 16].rename(columns={"model_id": "model"})
     l4 = l4.assign(name=l4["model"].map(names).fillna(l4["model_printed"]))
-    overall = base.overall()
+    overall = base.to_frame().reset_index()
     rec4 = overall[overall["level4"] > 0].sort_values(["level4", "name"], ascending=[False, True])
     level5 = {}
     for p in PROFILES:
@@ -561,7 +562,7 @@ def _variants(ctx: _Context) -> list[tuple[str, str, pd.DataFrame]]:
     """Each single-rule alternative: (category, rule, its recomputed cells)."""
     bench, prof = ctx.bench, ctx.prof
     wer = "WER as a fraction (1 - x)" if prof.wer_percent else "WER in percent (1 - x/100)"
-    match = "alias" if prof.metric_matching == "exact" else "exact"
+    match: Literal["exact", "alias"] = "alias" if prof.metric_matching == "exact" else "exact"
     sums = ctx.sums
     one_mean = pd.DataFrame({"model": sums["model"], "modality": sums["modality"],
                              "level2": sums["sum2"] / sums["tasks"],

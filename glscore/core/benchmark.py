@@ -16,12 +16,12 @@ Loaders that build a Benchmark from files live in :mod:`glscore.io.loaders`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
+from glscore.core.vocabulary import (
     DIRECTIONS,
     MODALITIES,
     PARADIGMS,
@@ -33,6 +33,10 @@ from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
 )
 from glscore.errors import InputError, did_you_mean
 
+# The vocabulary is re-exported here (older imports read it from this module).
+__all__ = ["DIRECTIONS", "MODALITIES", "PARADIGMS", "SHEETS", "SHEET_NAMES", "TASK_COLUMNS",
+           "TASK_MODALITIES", "TASK_PARADIGMS", "Benchmark", "validate_tasks"]
+
 
 @dataclass(frozen=True)
 class Benchmark:
@@ -41,6 +45,11 @@ class Benchmark:
     ``sheets`` names the sheets the source had (a modality is *present* when
     one of its sheets is, even with no rows: the reference scorer averages
     over present modalities). ``source`` says where the data came from.
+    ``metadata`` is the model-metadata table the loader knows (``model_id``
+    plus, where known, ``base_model_id`` and ``base_tier``: what context
+    rules such as ``beats_base`` read; ``None``: nothing known). The loaders
+    of :mod:`glscore.io.loaders` fill it from ``data/models.csv``; set your
+    own with :meth:`with_metadata`.
     """
 
     tasks: pd.DataFrame
@@ -49,6 +58,7 @@ class Benchmark:
     sheets: tuple[str, ...] = SHEET_NAMES
     source: str = ""
     model_names: tuple[str, ...] = field(default=())
+    metadata: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _read_only(self.values))
@@ -63,6 +73,10 @@ class Benchmark:
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
         validate_tasks(self.tasks, self.models, self.source)
+        if self.metadata is not None and (not isinstance(self.metadata, pd.DataFrame)
+                                          or "model_id" not in self.metadata.columns):
+            raise InputError(f"{self.source}: model metadata must be a table with a "
+                             "'model_id' column")
 
     def __repr__(self) -> str:
         supported = int(np.isfinite(self.values).sum())
@@ -122,7 +136,7 @@ class Benchmark:
     @property
     def sota(self) -> np.ndarray:
         """The SoTA specialist's raw score per task (``NaN`` where missing)."""
-        return self.tasks["sota"].to_numpy(dtype=float)
+        return np.asarray(self.tasks["sota"].to_numpy(dtype=float))
 
     @property
     def modalities_present(self) -> tuple[str, ...]:
@@ -143,7 +157,7 @@ class Benchmark:
         rows = [index[m] for m in models]
         return Benchmark(
             self.tasks, tuple(models), self.values[rows], self.sheets, self.source,
-            tuple(self.model_names[i] for i in rows),
+            tuple(self.model_names[i] for i in rows), self.metadata,
         )
 
     def select_tasks(self, mask: np.ndarray | pd.Series) -> Benchmark:
@@ -151,17 +165,16 @@ class Benchmark:
         keep = np.asarray(mask, dtype=bool)
         return Benchmark(
             self.tasks.loc[keep].reset_index(drop=True), self.models,
-            self.values[:, keep], self.sheets, self.source, self.model_names,
+            self.values[:, keep], self.sheets, self.source, self.model_names, self.metadata,
         )
 
-    def long(self) -> pd.DataFrame:
-        """Tidy view: one row per (model, task) with the raw value."""
-        n_models, n_tasks = self.values.shape
-        return pd.DataFrame({
-            "model": np.repeat(np.array(self.models, dtype=object), n_tasks),
-            "task_id": np.tile(self.tasks["task_id"].to_numpy(dtype=object), n_models),
-            "value": self.values.ravel(),
-        })
+    def with_values(self, values: np.ndarray) -> Benchmark:
+        """The same benchmark (tasks, models, metadata) with another score matrix."""
+        return replace(self, values=values)
+
+    def with_metadata(self, metadata: pd.DataFrame | None) -> Benchmark:
+        """The same benchmark with another model-metadata table (see the class)."""
+        return replace(self, metadata=metadata)
 
 
 def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "") -> None:

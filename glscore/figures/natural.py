@@ -7,10 +7,15 @@ than :data:`MIN_FONT` points.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from glscore.analysis.natural import MODES, TIERS, beyond_band
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
 
 MIN_FONT = 7.0
 """Smallest font size used (points)."""
@@ -81,8 +86,8 @@ def plot_forest(table: pd.DataFrame, band: float, pool: pd.DataFrame | None = No
     down = int((beyond & (usable["mean_diff"] < 0)).sum())
     ax.set_title(f"{down} of {len(usable)} generalists score below their base LLM on NLP\n"
                  f"beyond the noise band; {up} score above it", fontsize=10)
-    handles = [ax.plot([], [], color=colors[t], lw=2.2, label=t)[0] for t in TIERS
-               if (usable["tier"] == t).any()]
+    handles: list[Artist] = [ax.plot([], [], color=colors[t], lw=2.2, label=t)[0]
+                             for t in TIERS if (usable["tier"] == t).any()]
     if np.isfinite(band):
         from matplotlib.patches import Patch
 
@@ -113,7 +118,7 @@ def plot_skill_groups(groups: pd.DataFrame, band: float):
     ax.set_xticks(x, [f"{g} {short[g]}" for g in order], rotation=60, ha="right",
                   fontsize=MIN_FONT)
     ax.set_ylabel("mean difference, MLLM - base (points)")
-    worst = max(below, key=below.get) if below else "none"
+    worst = max(below, key=lambda k: below[k]) if below else "none"
     ax.set_title(f"The {worst}-tier generalists fall below the noise band on "
                  f"{below.get(worst, 0)} of {len(order)} NLP skill groups", fontsize=10)
     ax.legend(fontsize=MIN_FONT + 1, loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -701,7 +702,8 @@ def build_scores(
     records = []
     for row in rows:
         record = score_record(row, by_id, alias)
-        key = (str(record["task_id"]), str(record["model_printed"]), int(record["occurrence"]))
+        key = (str(record["task_id"]), str(record["model_printed"]),
+               int(cast(int, record["occurrence"])))
         if key in keys:
             raise CurationError(
                 f"{row.where('occurrence')}: {key[1]!r} occurrence {key[2]} "

@@ -156,8 +156,9 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
     arr = np.asarray(values) if not isinstance(values, list) else None
     if arr is not None and arr.dtype.kind in "fiu" and arr.dtype.itemsize == 8:
         return _check_numeric(arr.astype(float))
-    out = np.empty(len(values), dtype=float)  # type: ignore[arg-type]
-    for i, cell in enumerate(values):  # type: ignore[arg-type]
+    cells_list: Sequence[object] = values  # type: ignore[assignment]
+    out = np.empty(len(cells_list), dtype=np.float64)
+    for i, cell in enumerate(cells_list):
         try:
             out[i] = parse_cell(cell)
         except CellError as exc:
@@ -280,7 +281,23 @@ def load_paper(data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     return Benchmark(
         tasks, model_ids, values, SHEET_NAMES, _paper_source_label(data_dir),
         tuple(str(names.get(m, m)) for m in model_ids),
+        read_model_metadata(data_dir / "models.csv"),
     )
+
+
+def read_model_metadata(path: Path | str = paths.MODELS_CSV) -> pd.DataFrame:
+    """The model metadata of ``data/models.csv`` (``model_id``, ``base_model_id``,
+    ``base_tier``, ...) as text columns, an empty cell as ``""``; an empty table
+    if the file is absent. Every loader attaches it to the benchmark it builds
+    (:attr:`~glscore.core.benchmark.Benchmark.metadata`): what context rules
+    such as ``beats_base`` read."""
+    path = Path(path)
+    if not path.is_file():
+        return pd.DataFrame({"model_id": pd.Series([], dtype=str)})
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"'{path}': not a readable CSV ({_first_line(exc)})") from exc
 
 
 def _paper_source_label(data_dir: Path) -> str:
@@ -562,7 +579,8 @@ def load_workbooks(
     if not names:
         raise InputError(f"'{result_paths[0]}': no model column after 'Metrics'")
     values = np.vstack(rows)
-    bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})")
+    bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})",
+                      metadata=read_model_metadata())
     files = [str(p) for p in result_paths]
     _check_has_scores(bench, files)
     return check_scale(bench, scale, files)
@@ -828,7 +846,8 @@ def load_tidy(
     values = np.full((len(model_names), len(tasks)), np.nan)
     values[pd.Index(model_names).get_indexer(names), task_pos] = parsed
     bench = Benchmark(tasks.reset_index(drop=True), model_names, values,
-                      tuple(tasks["sheet"].unique()), f"tidy ({path.name}; SoTA: {sota_label})")
+                      tuple(tasks["sheet"].unique()), f"tidy ({path.name}; SoTA: {sota_label})",
+                      metadata=read_model_metadata())
     _check_has_scores(bench, [str(path)])
     return check_scale(bench, scale, [str(path)])
 
@@ -908,8 +927,7 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
     if scale == "fraction":
         values = bench.values.copy()
         values[:, plain_metric] *= 100.0
-        return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
-                         bench.model_names)
+        return bench.with_values(values)
     with np.errstate(invalid="ignore"):
         deciding = plain_metric & (bench.sota > 1.0)
         seen = deciding[None, :] & np.isfinite(bench.values)
@@ -924,9 +942,9 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
             "SoTA is above 1 lie within 0-1 while the SoTA is on 0-100; pass --scale fraction "
             "to multiply them by 100, or --scale percent to take them as they are"
         )
-    for i in np.flatnonzero(small & (nonzero > 0) & (nonzero < MIN_CELLS_FOR_SCALE_CHECK)):
+    for k in np.flatnonzero(small & (nonzero > 0) & (nonzero < MIN_CELLS_FOR_SCALE_CHECK)):
         warnings.warn(
-            f"{origin}model '{bench.models[i]}': only {int(nonzero[i])} value(s) on tasks whose "
+            f"{origin}model '{bench.models[k]}': only {int(nonzero[k])} value(s) on tasks whose "
             "SoTA is above 1, all within 0-1: too few to tell a 0-1 scale from low scores; "
             "pass --scale fraction if they are fractions", InputWarning, stacklevel=2)
     return bench
@@ -1023,7 +1041,8 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
                           f"'{new}'", InputWarning, stacklevel=2)
     values = np.vstack([bench.values, paper.values[:, by_id]])
     return Benchmark(bench.tasks, ids + paper.models, values, bench.sheets,
-                     f"{bench.source} + {paper.source}", names + paper.model_names)
+                     f"{bench.source} + {paper.source}", names + paper.model_names,
+                     paper.metadata)
 
 
 def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:

@@ -135,7 +135,7 @@ def workbook_readers(runs: int) -> dict[str, object]:
         "pandas_calamine": lambda: pd.read_excel(result, sheet_name=None, engine="calamine"),
         "glscore_calamine_direct": lambda: _read_workbook(result),
     }
-    out = {}
+    out: dict[str, object] = {}
     for name, read in readers.items():
         timings = []
         for _ in range(max(runs, 1)):

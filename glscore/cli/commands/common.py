@@ -14,13 +14,15 @@ import math
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from glscore.core import synergy
+from glscore.cli.params import load_rule, parse_params
 from glscore.core.benchmark import Benchmark
-from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.core.profiles import DEFAULT_PROFILE, PROFILES, get_profile
+from glscore.core.synergy import Rule
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
 from glscore.errors import InputError
 from glscore.io.loaders import COMMITTED_SOTA_LABEL, SCALES, InputWarning, load_source, origins
@@ -69,18 +71,19 @@ def add_scoring_options(parser: argparse.ArgumentParser) -> None:
                         help="the mean of Level-4 (published: harmonic)")
 
 
-def rule_params(pairs: list[str], rule: str | None = None) -> dict[str, float]:
-    """``["tau=0.1", "k=5"]`` -> ``{"tau": 0.1, "k": 5.0}`` (:func:`synergy.parse_params`:
-    finite numbers only; an error lists the parameters of ``rule``)."""
-    return synergy.parse_params(pairs, rule)
+def rule_option(args: argparse.Namespace) -> Rule:
+    """The rule of ``--rule`` (default: the profile's) with its ``--param`` values,
+    resolved with the command line's rule folders (:func:`glscore.cli.params.load_rule`)."""
+    name = args.rule or get_profile(args.profile).rule
+    return load_rule(name, parse_params(args.param, name))
 
 
-def scoring_kwargs(args: argparse.Namespace) -> dict:
-    """Keyword arguments of :func:`glscore.score` from the parsed options."""
+def scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of :func:`glscore.score` from the parsed options (the
+    rule resolved, its parameters in it)."""
     return {
         "profile": args.profile,
-        "rule": args.rule,
-        "rule_params": rule_params(args.param, args.rule or "strict"),
+        "rule": rule_option(args),
         "aggregation": args.aggregation,
         "level4_mean": args.level4_mean,
     }
@@ -124,7 +127,7 @@ def frame_records(frame) -> list[dict]:
     numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round."""
     out = []
     for row in frame.astype(object).to_dict(orient="records"):
-        clean = {}
+        clean: dict[str, object] = {}
         for key, value in row.items():
             if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
                 clean[str(key)] = None

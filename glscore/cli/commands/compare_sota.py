@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _json_row(row: dict) -> dict:
-    out = {}
+    out: dict[str, object] = {}
     for key, value in row.items():
         if value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
             out[key] = None

@@ -16,7 +16,7 @@ from glscore.cli.commands.common import (
     frame_records,
     load_benchmark,
     model_origins,
-    rule_params,
+    rule_option,
     sota_label,
     warn,
 )
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("aggregation", args.aggregation),
                                  ("level4_mean", args.level4_mean)) if v is not None}
     profile = get_profile(args.profile).with_options(**options)
-    tables = scope_tables(bench, scope, profile, args.rule, rule_params(args.param))
+    tables = scope_tables(bench, scope, profile, rule_option(args))
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
