@@ -106,7 +106,7 @@ def soft(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
     array([[25.  , 40.21]])
     """
     ok = known(scores, sota)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # a huge gap: weight 0 or 1
         weight = _logistic(float(k) * _relative_gap(scores, sota))
     return np.where(ok, scores * weight, 0.0)
 
