@@ -1,14 +1,18 @@
 """The scoring pass and its result objects (glscore.core.scoring)."""
 
+from collections import Counter
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import glscore
-from glscore import Benchmark, InputError, score, score_blocks, score_detailed
+from glscore import Benchmark, InputError, paths, score, score_blocks, score_detailed
 from glscore.analysis import leaderboard
 from glscore.analysis.ablation import Variant
 from glscore.core import levels, scoring
 from glscore.errors import UnknownModelError
+from tests.reference_scorer import reference_of
 
 NAN = np.nan
 
@@ -17,9 +21,23 @@ def test_reprs_are_one_line(paper_bench):
     s = score(paper_bench)
     for text in (repr(paper_bench), repr(s), repr(score_detailed(paper_bench))):
         assert "\n" not in text and len(text) < 200
-    # 102 models: 12 + 11 + 76 + 3 + 0 by level (README, "What the analyses find")
-    assert "L1: 12, L2: 11, L3: 76, L4: 3, L5: 0" in repr(s)
-    assert len(s) == len(paper_bench) == 102
+    # the counts per level reached, from the plain-loop reference implementation
+    reached = Counter(row["level"] for row in reference_of(paper_bench))
+    expected = ", ".join(f"L{k}: {reached.get(k, 0)}" for k in range(1, 6))
+    assert f"level reached {expected})" in repr(s)
+    assert len(s) == len(paper_bench) == len(set(
+        pd.read_csv(paths.DATA_DIR / "scores.csv")["model_id"]))
+
+
+def test_the_paper_data_scores_as_the_plain_loop_reference(paper_bench):
+    """Every model of the paper data, every level, against the independent
+    plain-loop implementation of the paper's definitions."""
+    s = score(paper_bench, "paper")
+    ref = reference_of(paper_bench)
+    for k in (2, 3, 4, 5):
+        np.testing.assert_allclose(getattr(s, f"level{k}"), [r[f"level{k}"] for r in ref],
+                                   rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(s.level, [r["level"] for r in ref])
 
 
 def test_a_model_by_id_or_name(paper_bench):
