@@ -3,7 +3,8 @@
 #   make venv       create/refresh .venv from requirements.txt (only when stale)
 #   make notebooks  execute every notebooks/NN_*.ipynb in order, in place
 #                   (regenerates figures/); ONLY=pattern runs a subset
-#   make test       ruff, unit tests, nbval over the notebooks, figure check
+#   make test       ruff, mypy, unit tests, nbval over the notebooks, figure check
+#   make test-pythons  the unit tests under Python 3.12 and 3.13 (each found one)
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
 #   make bench      glscore bench
 #   make report     static HTML report in report/ (boards, models, notebooks)
@@ -32,6 +33,9 @@ NB_TIMEOUT ?= 600
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ONLY ?=
 PYTEST_PARALLEL ?= -n 2 --dist loadscope
+# The unit tests: tests/ and the doctests, without nbval, the figure check, the browser.
+UNIT_ARGS := tests glscore --doctest-modules $(PYTEST_PARALLEL) \
+	--ignore=tests/test_figures_reproducible.py --ignore=tests/browser
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 # Hashes of figures/ taken before anything re-runs a notebook (see `test`).
 FIG_BASELINE := $(VENV)/.figures-baseline.json
@@ -47,11 +51,11 @@ endif
 # Use the platformdirs locations and silence jupyter_core's migration warning.
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: help venv notebooks test unit nbval figures-check lint lab bench report browser-test \
-	clean distclean
+.PHONY: help venv notebooks test unit nbval figures-check lint typecheck lab bench report \
+	browser-test test-pythons clean distclean
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # ------------------------------------------------------------------ venv
 # The stamp is newer than requirements.txt and pyproject.toml once the venv
@@ -82,12 +86,13 @@ notebooks: venv
 # The browser checks run when a Chromium is on PATH (.ci/run installs one).
 test: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python tests/test_figures_reproducible.py --snapshot $(FIG_BASELINE)
 	$(MAKE) --no-print-directory unit nbval figures-check $(if $(CHROMIUM),browser-test) USE_FIG_BASELINE=1
 	$(if $(CHROMIUM),,@echo "browser-test: skipped, no chromium on PATH (apt-get install chromium)")
 
 unit: venv
-	$(BIN)/python -m pytest tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py --ignore=tests/browser
+	$(BIN)/python -m pytest $(UNIT_ARGS)
 
 # nbval re-executes each notebook and compares with its stored outputs.
 # No notebooks (or none collected, pytest exit 5) is not a failure.
@@ -111,9 +116,57 @@ figures-check: venv
 	GLSCORE_FIGURES_BASELINE=$(if $(USE_FIG_BASELINE),$(FIG_BASELINE)) \
 	  $(BIN)/python -m pytest tests/test_figures_reproducible.py
 
+# ----------------------------------------------------- other Pythons
+# The unit tests (not nbval) under each further supported Python this machine
+# has: a venv .venv-X.Y per version from the same pinned requirements.txt
+# (rebuilt when requirements.txt or pyproject.toml changes). An interpreter is
+# looked for in pyenv's versions, then as pythonX.Y on PATH; a missing one is a
+# skip line, not a failure. `make venv` stays on 3.11.
+OTHER_PYTHONS ?= 3.12 3.13
+
+test-pythons:
+	@failed=""; \
+	for version in $(OTHER_PYTHONS); do \
+	  py=""; \
+	  root=$$(pyenv root 2>/dev/null || true); \
+	  if [ -n "$$root" ]; then \
+	    py=$$(ls -d "$$root"/versions/$$version.*/bin/python 2>/dev/null | sort -V | tail -n 1 \
+	          || true); \
+	  fi; \
+	  if [ -z "$$py" ] && command -v python$$version >/dev/null 2>&1 \
+	     && python$$version -c 'import sys' >/dev/null 2>&1; then \
+	    py=$$(command -v python$$version); \
+	  fi; \
+	  if [ -z "$$py" ]; then \
+	    echo "test-pythons: Python $$version skipped: no interpreter (not in pyenv's versions, no working python$$version on PATH)"; \
+	    continue; \
+	  fi; \
+	  venv=.venv-$$version; \
+	  if [ ! -f $$venv/.stamp ] || [ requirements.txt -nt $$venv/.stamp ] \
+	     || [ pyproject.toml -nt $$venv/.stamp ]; then \
+	    echo "test-pythons: building $$venv with $$py from requirements.txt"; \
+	    rm -rf $$venv; \
+	    if ! { "$$py" -m venv $$venv \
+	           && $$venv/bin/python -m pip --disable-pip-version-check --no-input install -q \
+	                --root-user-action=ignore -r requirements.txt \
+	           && $$venv/bin/python -m pip --disable-pip-version-check --no-input install -q \
+	                --root-user-action=ignore --no-deps -e .; }; then \
+	      echo "test-pythons: Python $$version: the pinned requirements do not install"; \
+	      failed="$$failed $$version"; continue; \
+	    fi; \
+	    touch $$venv/.stamp; \
+	  fi; \
+	  echo "test-pythons: unit tests under $$($$venv/bin/python -V)"; \
+	  $$venv/bin/python -m pytest $(UNIT_ARGS) || failed="$$failed $$version"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-pythons: failed under Python$$failed"; exit 1; fi
+
 # ------------------------------------------------------------ the rest
 lint: venv
 	$(BIN)/ruff check .
+
+typecheck: venv
+	$(BIN)/mypy
 
 # Interactive use: the inline backend (MPLBACKEND unset). Commit notebooks
 # via `make notebooks`, not from Lab, so their outputs match nbval's Agg runs.
@@ -142,7 +195,7 @@ report: venv
 clean:
 	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \
 	  | xargs -0 rm -rf
-	rm -rf .pytest_cache .ruff_cache .hypothesis build dist *.egg-info $(FIG_BASELINE) report screenshots
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis build dist *.egg-info $(FIG_BASELINE) report screenshots
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) .venv-3.*

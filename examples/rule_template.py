@@ -48,9 +48,9 @@ def within(scores, sota, tasks, d=2.0):
 #   context.scores       the whole normalised matrix (models x tasks)
 #   context.sota         the normalised SoTA row (tasks)
 #   context.models       the model ids, one per row of scores
-#   context.model_table  the model metadata (data/models.csv), one row per model
+#   context.model_table  the model metadata (the benchmark's, from data/models.csv)
 #   context.base_rows()  the row of each model's base language model (-1: none)
-#   context.task_noise   the measured noise per task (if the caller gave one)
+#   context.task_noise(c) the noise per task: the caller's, else c*sqrt(SoTA(100-SoTA))
 # so a rule may compare a model with other models, not only with the SoTA.
 # --------------------------------------------------------------------------
 

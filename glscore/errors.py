@@ -6,12 +6,26 @@ fault, so that the command line can print it as it is and exit with 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class InputError(ValueError):
     """Bad input: a one-line message naming where the problem is."""
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(str(message).split()))
+
+
+class UnknownModelError(InputError, KeyError):
+    """An unknown model id or name: an :class:`InputError` (the command line
+    prints one line) and a ``KeyError`` (as a pandas user expects of a lookup).
+
+    >>> str(UnknownModelError("unknown model 'x'"))
+    "unknown model 'x'"
+    """
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
 
 
 def where(file: object = None, sheet: str | None = None, row: int | None = None,
@@ -29,7 +43,7 @@ def where(file: object = None, sheet: str | None = None, row: int | None = None,
     return ", ".join(parts) + ": " if parts else ""
 
 
-def did_you_mean(value: object, choices: object, n: int = 3) -> str:
+def did_you_mean(value: object, choices: Iterable[object], n: int = 3) -> str:
     """`` (did you mean 'a', 'b'?)`` for the choices most similar to ``value``, or ``""``.
 
     Similarity is :func:`difflib.get_close_matches` on lower-cased text, so a

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from glscore import Benchmark, load_paper, score
+from glscore import Benchmark, load_paper, score, score_detailed
 from glscore.analysis import ablation
 from glscore.analysis.ablation import PUBLISHED, Variant
 from glscore.cli import main
@@ -43,7 +43,7 @@ def tiny_bench() -> Benchmark:
 
 @pytest.fixture(scope="module")
 def prep():
-    return ablation.prepare(tiny_bench())
+    return score_detailed(tiny_bench())
 
 
 # ---------------------------------------------------------------- grid
@@ -162,7 +162,7 @@ def test_summary_on_tiny(prep):
 def test_bootstrap_identity_resample_reproduces_scores(variant):
     """All-ones counts (every task drawn once) give exactly the point scores,
     on the paper data with its uneven group sizes."""
-    prep = ablation.prepare()
+    prep = score_detailed(load_paper())
     ones = [np.ones((1, len(idx))) for _, idx in prep.groups]
     boot = ablation.bootstrap(prep, variant, counts=ones)
     point = ablation.evaluate(prep, variant)
@@ -202,7 +202,7 @@ def test_resample_counts_keep_group_sizes(prep):
 def test_skill_group_resampling_moves_whole_groups():
     """On the paper data: within a stratum every task of one skill group is drawn as often
     as its group, and the stratum draws as many groups as it has."""
-    prep = ablation.prepare()
+    prep = score_detailed(load_paper())
     labels = ablation.skill_groups(prep)
     counts = ablation.resample_counts(prep, 50, seed=1)
     for (_, idx), c in zip(prep.groups, counts, strict=True):
@@ -213,7 +213,7 @@ def test_skill_group_resampling_moves_whole_groups():
             assert (c[:, names == g] == drawn[:, [g_col]]).all()
         assert (drawn.sum(axis=1) == len(groups)).all()
     # the tiny benchmark has no skill groups: every task is its own group
-    tiny = ablation.prepare(tiny_bench())
+    tiny = score_detailed(tiny_bench())
     assert (ablation.skill_groups(tiny) == tiny.bench.tasks["task_id"].to_numpy()).all()
 
 
@@ -222,7 +222,7 @@ def test_bootstrap_of_one_resample_by_hand():
     a group mean is sum(count * score) / sum(count) over the stratum's tasks."""
     from glscore.core import levels
 
-    prep = ablation.prepare()
+    prep = score_detailed(load_paper())
     counts = ablation.resample_counts(prep, 1, seed=11)
     boot = ablation.bootstrap(prep, PUBLISHED, counts=counts)
     scores = np.nan_to_num(prep.norm.scores)
@@ -297,14 +297,14 @@ def test_pair_stability_of_a_dominating_model():
     values = bench.values.copy()
     # the best raw value of every task is the one with the highest normalised score
     # (the largest FID is the worst): copy it from that model; unsupported tasks stay NaN
-    norm = ablation.prepare(bench).norm.scores
+    norm = score_detailed(bench).norm.scores
     known = np.isfinite(norm).any(axis=0)
     best_row = np.argmax(np.where(np.isfinite(norm), norm, -np.inf), axis=0)
     best = np.where(known, values[best_row, np.arange(values.shape[1])], np.nan)
     values[0] = best  # model 0: the best of everyone, task by task
     values[1] = np.nan  # model 1: supports nothing (Level-1, score 0)
     strong = Benchmark(bench.tasks, bench.models, values, bench.sheets, "dominated")
-    prep_strong = ablation.prepare(strong)
+    prep_strong = score_detailed(strong)
     boot = ablation.bootstrap(prep_strong, n_boot=200, seed=3)
     others = [j for j in range(len(bench.models)) if j not in (0, 1)]
     # pairs (0, j): the dominating model keeps its place above each j

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from glscore import load_paper, score
+from glscore.analysis import distance as dist
 from glscore.analysis.distributions import distance_table
 from glscore.core import levels
 
@@ -31,14 +32,14 @@ SCORES = np.array(list(MODELS.values()))
 
 
 def distance(raise_unsupported=True, comp=COMP, gen=GEN, names=("Image", "Video")):
-    frame = levels.distance_to_next_level(SCORES, SOTA, comp, gen, NLP, tuple(MODELS), TASKS,
+    frame = dist.distance_to_next_level(SCORES, SOTA, comp, gen, NLP, tuple(MODELS), TASKS,
                                           names, raise_unsupported)
     return frame.set_index("model")
 
 
 def test_columns_and_levels():
     d = distance()
-    assert list(d.reset_index().columns) == list(levels.DISTANCE_COLUMNS)
+    assert list(d.reset_index().columns) == list(dist.DISTANCE_COLUMNS)
     assert d["level"].tolist() == [1, 1, 2, 3, 3, 3, 4, 4, 5]
 
 
@@ -121,7 +122,7 @@ def test_brute_force_minimal_on_random_matrices(raise_unsupported):
         sota = rng.uniform(5, 60, len(TASKS)).round()
         scores = rng.uniform(0, 70, (6, len(TASKS))).round()
         scores[rng.random(scores.shape) < 0.5] = np.nan
-        d = levels.distance_to_next_level(scores, sota, COMP, GEN, NLP, None, TASKS,
+        d = dist.distance_to_next_level(scores, sota, COMP, GEN, NLP, None, TASKS,
                                           None, raise_unsupported)
         for i, row in d.iterrows():
             base = levels.levels_strict(scores[i:i + 1], sota, COMP, GEN, NLP)[0]

@@ -1,13 +1,18 @@
 """The scoring pass and its result objects (glscore.core.scoring)."""
 
+from collections import Counter
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import glscore
-from glscore import Benchmark, InputError, score, score_blocks, score_detailed
+from glscore import Benchmark, InputError, paths, score, score_blocks, score_detailed
 from glscore.analysis import leaderboard
 from glscore.analysis.ablation import Variant
 from glscore.core import levels, scoring
+from glscore.errors import UnknownModelError
+from tests.reference_scorer import reference_of
 
 NAN = np.nan
 
@@ -16,19 +21,60 @@ def test_reprs_are_one_line(paper_bench):
     s = score(paper_bench)
     for text in (repr(paper_bench), repr(s), repr(score_detailed(paper_bench))):
         assert "\n" not in text and len(text) < 200
-    # 102 models: 12 + 13 + 74 + 3 + 0 by level (README, "What the analyses find"; the two
-    # MotionGPT models are at Level-2 because a saturated FID tie is no win, test_wins.py)
-    assert "L1: 12, L2: 13, L3: 74, L4: 3, L5: 0" in repr(s)
-    assert len(s) == len(paper_bench) == 102
+    # the counts per level reached, from the plain-loop reference implementation
+    reached = Counter(row["level"] for row in reference_of(paper_bench))
+    expected = ", ".join(f"L{k}: {reached.get(k, 0)}" for k in range(1, 6))
+    assert f"level reached {expected})" in repr(s)
+    assert len(s) == len(paper_bench) == len(set(
+        pd.read_csv(paths.DATA_DIR / "scores.csv")["model_id"]))
+
+
+def test_the_paper_data_scores_as_the_plain_loop_reference(paper_bench):
+    """Every model of the paper data, every level, against the independent
+    plain-loop implementation of the paper's definitions."""
+    s = score(paper_bench, "paper")
+    ref = reference_of(paper_bench)
+    for k in (2, 3, 4, 5):
+        np.testing.assert_allclose(getattr(s, f"level{k}"), [r[f"level{k}"] for r in ref],
+                                   rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(s.level, [r["level"] for r in ref])
 
 
 def test_a_model_by_id_or_name(paper_bench):
     s = score(paper_bench)
     i = paper_bench.models.index("vitron-v1")
     assert s["vitron-v1"] == s.record(i) == s["Vitron-V1"] == s[i]
-    assert s.frame().loc["vitron-v1", "name"] == "Vitron-V1"
+    assert s.to_frame().loc["vitron-v1", "name"] == "Vitron-V1"
+    # like a pandas index: `in` by id (or display name), iteration over ids, KeyError
+    assert "vitron-v1" in s and "Vitron-V1" in s and "nope" not in s
+    assert list(s) == list(paper_bench.models)
+    with pytest.raises(KeyError):
+        s["nope"]
     with pytest.raises(InputError, match="unknown model 'nope'"):
         s["nope"]
+    with pytest.raises(UnknownModelError) as exc:
+        s["vitron-v2"]
+    assert str(exc.value).startswith("unknown model 'vitron-v2' (did you mean 'vitron-v1'")  # no quotes
+
+
+def test_to_frame_is_the_one_table(paper_bench):
+    s = score(paper_bench)
+    frame = s.to_frame()
+    assert frame.index.name == "model" and list(frame.index) == list(s)
+    assert list(frame.columns) == ["name", "level", "level2", "level3", "level4", "level5",
+                                   "s_l"]
+    for column in ("level", "level2", "level3", "level4", "level5", "s_l"):
+        np.testing.assert_array_equal(frame[column].to_numpy(), getattr(s, column))
+    assert not hasattr(s, "frame") and not hasattr(s, "overall")
+
+
+def test_html_repr_escapes_names(make_bench):
+    bench = make_bench([("IC-001", "Acc", "higher", 50.0)], [[60.0], [40.0]],
+                       ("<b>bold</b>", "a&b"))
+    page = score(bench)._repr_html_()
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert "a&amp;b" in page and "<table" in page
+    assert "<table" in score_detailed(bench)._repr_html_()
 
 
 def test_arrays_are_read_only(paper_bench):
@@ -103,7 +149,8 @@ def test_option_choices_raise_input_errors():
         levels.level4(np.array([1.0]), np.array([1.0]), mean="median")
     with pytest.raises(InputError, match="unknown level4_mean 'median'"):
         Variant.of("strict", level4_mean="median")
-    with pytest.raises(InputError, match="unknown aggregation 'sum'"):
+    with pytest.raises(InputError, match=r"profile 'paper': aggregation 'sum' is not one of "
+                                         r"\['per_modality', 'pooled'\]"):
         glscore.PAPER.with_options(aggregation="sum")
 
 

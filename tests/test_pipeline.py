@@ -406,9 +406,6 @@ def test_make_lab_registers_the_kernel_the_notebooks_name() -> None:
     install = re.search(r"ipykernel install .*--name (\S+) --display-name \"([^\"]+)\"", makefile)
     assert install, "make lab does not register a kernel"
     assert install.groups() == (pipeline.KERNELSPEC["name"], pipeline.KERNELSPEC["display_name"])
-    # 02 is regenerated on main by the lead after the merge (branch `repro` owns it).
-    stale = {"02_paper_reproduction.ipynb"}
     for path in pipeline.list_notebooks(paths.NOTEBOOKS_DIR):
         spec = json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]
-        if path.name not in stale or spec["name"] == pipeline.KERNELSPEC["name"]:
-            assert spec["name"] == pipeline.KERNELSPEC["name"], path.name
+        assert spec["name"] == pipeline.KERNELSPEC["name"], path.name

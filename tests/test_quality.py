@@ -123,9 +123,13 @@ def test_shared_values_by_hand():
 
 def test_shared_values_on_paper_data_are_floor_or_copied():
     shared = shared_values(load_paper(), min_models=15)
-    # VC-011 prints 100.00 for 16 of its 18 supporting models: a ceiling value
+    # VC-011 prints 100.00 for most of its supporting models: a ceiling value
+    # (counted here from data/scores.csv, not by the code under test)
+    cells = pd.read_csv(paths.DATA_DIR / "scores.csv")
+    cells = cells[(cells["task_id"] == "VC-011") & cells["value"].notna()]
     row = shared[shared["task_id"] == "VC-011"].iloc[0]
-    assert row["value"] == 100.0 and row["n_models"] == 16 and row["n_supported"] == 18
+    assert row["value"] == 100.0 and row["n_supported"] == len(cells)
+    assert row["n_models"] == int((cells["value"] == 100.0).sum()) >= 15
     assert shared["n_models"].is_monotonic_decreasing
 
 

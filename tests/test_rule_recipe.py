@@ -26,7 +26,10 @@ import pandas as pd
 import pytest
 
 from glscore import load_paper, paths, score
+from glscore.cli.params import load_rule
 from glscore.core import synergy
+from glscore.errors import InputError
+from glscore.pipeline import rules_path
 
 README = paths.REPO_ROOT / "README.md"
 BIN = Path(sys.executable).parent
@@ -65,7 +68,7 @@ def shell_lines(block: str) -> list[str]:
 def env_for(extra_path: Path | None = None) -> dict[str, str]:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PYTHONPATH", None)
-    env.pop(synergy.RULES_PATH_ENV, None)
+    env.pop(rules_path.RULES_PATH_ENV, None)
     if extra_path is not None:
         env["PYTHONPATH"] = str(extra_path)
     return env
@@ -150,29 +153,49 @@ def test_fork_recipe_verbatim(tmp_path):
     assert not np.allclose(d1.level3, d2.level3)
 
 
-def test_rule_module_from_the_current_folder_in_process(tmp_path, monkeypatch):
-    """The API finds ``module:function`` in the current folder, as the console
-    script does, even when that folder is not on ``sys.path``."""
-    (tmp_path / "cwdrules.py").write_text(
+def test_rule_module_from_explicit_folders_leaves_sys_path_alone(tmp_path, monkeypatch):
+    """The core finds ``module:function`` in the folders its caller names (the
+    command line names the current folder), never changing ``sys.path``; once
+    loaded, the module is found by name alone (``sys.modules``)."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "cwdrules_explicit.py").write_text(
         "import numpy as np\n\n"
         "def half(scores, sota, tasks, f=0.5):\n"
         "    return np.nan_to_num(scores, nan=0.0) * f\n")
-    monkeypatch.chdir(tmp_path)
-    assert str(tmp_path) not in sys.path
-    rule = synergy.resolve("cwdrules:half", {"f": 0.25})
+    monkeypatch.delitem(sys.modules, "cwdrules_explicit", raising=False)
+    path_before = list(sys.path)
+    with pytest.raises(InputError, match="cannot load synergy rule 'cwdrules_explicit:half'"):
+        synergy.resolve("cwdrules_explicit:half")  # not on the import path
+    rule = synergy.resolve("cwdrules_explicit:half", {"f": 0.25}, search_path=[str(folder)])
+    assert sys.path == path_before
     # credit = score x 0.25, NaN -> 0
-    out = rule.credit(np.array([[40.0, np.nan]]), np.array([1.0, 1.0]), None)
-    assert out.tolist() == [[10.0, 0.0]]
-    assert str(tmp_path) not in sys.path  # the search path is not left changed
+    context = synergy.Context(pd.DataFrame(index=range(2)), np.array([[40.0, np.nan]]),
+                              np.array([1.0, 1.0]))
+    assert rule.credit(context).tolist() == [[10.0, 0.0]]
+    assert synergy.resolve("cwdrules_explicit:half").function is rule.function
+    # the command line's folders: $GLSCORE_RULES_PATH, then the current folder
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(rules_path.RULES_PATH_ENV, str(folder))
+    assert rules_path.search_folders() == [str(folder), str(tmp_path)]
+    assert load_rule("cwdrules_explicit:half", {"f": 0.5}).label == "cwdrules_explicit:half(f=0.5)"
+
+
+def test_a_failing_rule_module_is_one_line(tmp_path):
+    (tmp_path / "brokenrules_x.py").write_text("raise RuntimeError('no')\n")
+    with pytest.raises(InputError, match=r"cannot load synergy rule 'brokenrules_x:f': "
+                                         r"RuntimeError: no"):
+        synergy.resolve("brokenrules_x:f", search_path=[str(tmp_path)])
+    assert "brokenrules_x" not in sys.modules
 
 
 def test_rules_path_env_for_a_kernel(tmp_path, monkeypatch):
     """A notebook kernel runs in the repository root; the runner hands it the
     caller's folder first, then the caller's own $GLSCORE_RULES_PATH."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(synergy.RULES_PATH_ENV, "/somewhere/else")
-    env = synergy.kernel_environment()
-    assert env == {synergy.RULES_PATH_ENV: os.pathsep.join([str(tmp_path), "/somewhere/else"])}
+    monkeypatch.setenv(rules_path.RULES_PATH_ENV, "/somewhere/else")
+    env = rules_path.kernel_environment()
+    assert env == {rules_path.RULES_PATH_ENV: os.pathsep.join([str(tmp_path), "/somewhere/else"])}
 
 
 def test_installed_rule_package_through_the_entry_point(tmp_path):

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,9 +20,10 @@ RULES = {
 
 
 def credit(name, scores, sota, **params):
-    """Through Rule.credit, as the scorer calls it."""
+    """Through Rule.credit on a Context, as the scorer calls it."""
     rule = synergy.resolve(name, params)
-    return rule.credit(np.asarray(scores, float), np.asarray(sota, float), None)
+    scores, sota = np.asarray(scores, float), np.asarray(sota, float)
+    return rule.credit(synergy.Context(pd.DataFrame(index=range(len(sota))), scores, sota))
 
 
 def test_registry_has_every_rule():

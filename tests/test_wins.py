@@ -65,9 +65,9 @@ def test_official_keeps_the_reference_tie(paper_bench):
 
 
 def test_win_test_is_a_validated_option():
-    with pytest.raises(InputError, match="unknown win_test 'loose'"):
+    with pytest.raises(InputError, match="win_test 'loose' is not one of"):
         PAPER.with_options(win_test="loose")
-    with pytest.raises(InputError, match="unknown win_test 'loose'"):
+    with pytest.raises(InputError, match="win_test 'loose' is not one of"):
         Profile("x", "alias", True, False, 0.0, "all", "normalised", "present",
                 win_test="loose")  # type: ignore[arg-type]
     assert PAPER.win_test == "raw" and OFFICIAL.win_test == "normalised"

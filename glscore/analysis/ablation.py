@@ -47,11 +47,10 @@ import numpy as np
 import pandas as pd
 
 from glscore.analysis.scopes import multimodal
-from glscore.core import levels, scoring
-from glscore.core.benchmark import Benchmark
+from glscore.core import levels
 from glscore.core.profiles import Profile
-from glscore.core.scoring import Scores, Scoring, aggregate
-from glscore.core.synergy import Context, parse_spec, resolve
+from glscore.core.scoring import Scores, Scoring, score_detailed
+from glscore.core.synergy import resolve
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS, check_choice
 from glscore.errors import InputError
 from glscore.io.loaders import load_paper
@@ -112,35 +111,42 @@ class Variant:
 PUBLISHED = Variant()
 
 
-def _rule_specs(rules: Mapping | Iterable | None) -> list[tuple[str, dict[str, float]]]:
+#: A rule in a grid: its name, or ``(name, params)``.
+RuleSpec = str | Sequence[object]
+
+
+def _rule_spec(item: RuleSpec) -> tuple[str, dict[str, float]]:
+    """``name`` or ``(name, params)`` as ``(name, params)``."""
+    if isinstance(item, str):
+        return item, {}
+    name, params = item
+    return str(name), dict(params or {})  # type: ignore[call-overload]
+
+
+def _rule_specs(rules: Mapping[str, Mapping[str, float] | None] | Iterable[RuleSpec] | None
+                ) -> list[tuple[str, dict[str, float]]]:
     """``{name: params}``, ``[[name, params], ...]`` or ``[name, ...]`` as pairs."""
     if rules is None:
         return [(n, dict(p)) for n, p in DEFAULT_RULES]
     if isinstance(rules, Mapping):
         return [(str(n), dict(p or {})) for n, p in rules.items()]
-    specs: list[tuple[str, dict[str, float]]] = []
-    for item in rules:
-        if isinstance(item, str):
-            specs.append((item, {}))
-        else:
-            name, params = item
-            specs.append((str(name), dict(params or {})))
-    return specs
+    return [_rule_spec(item) for item in rules]
 
 
 def make_grid(
-    rules: Mapping | Iterable | None = None,
+    rules: Mapping[str, Mapping[str, float] | None] | Iterable[RuleSpec] | None = None,
     margins: Iterable[float] = DEFAULT_MARGINS,
     aggregations: Iterable[str] = AGGREGATIONS,
     level4_means: Iterable[str] = LEVEL4_MEANS,
-    extra_rule: str | None = None,
+    extra_rule: RuleSpec | None = None,
     design: str = "one_at_a_time",
 ) -> list[Variant]:
     """The variants to evaluate, the published one first, without duplicates.
 
     ``one_at_a_time`` (default) varies one factor from the published
     variant: every rule (``rules``, ``margin`` at each of ``margins``,
-    ``extra_rule``) with the published aggregation and mean, then ``strict``
+    ``extra_rule``, a name or ``(name, params)`` like the items of ``rules``)
+    with the published aggregation and mean, then ``strict``
     with each other aggregation and each other mean. ``full`` takes the
     product of all rules, aggregations and means.
 
@@ -149,7 +155,7 @@ def make_grid(
     """
     specs = _rule_specs(rules) + [("margin", {"tau": float(t)}) for t in margins]
     if extra_rule:
-        specs.append(parse_spec(extra_rule, where="extra_rule"))
+        specs.append(_rule_spec(extra_rule))
     aggregations, level4_means = list(aggregations), list(level4_means)
     if design == "full":
         grid = [Variant.of(r, p, a, m) for (r, p), a, m in
@@ -171,39 +177,29 @@ def make_grid(
 
 # --------------------------------------------------------------------------- evaluation
 
-#: The pass the ablation starts from: a :class:`~glscore.core.scoring.Scoring`
-#: (normalised once; ``groups`` are the bootstrap strata).
-Prepared = Scoring
-
-
-def prepare(bench: Benchmark | None = None, profile: str | Profile = "paper") -> Scoring:
-    """The scoring pass of ``bench`` (default: the paper data) under ``profile``."""
-    return scoring.prepare(load_paper() if bench is None else bench, profile)
+def variant_pass(prep: Scoring, variant: Variant) -> Scoring:
+    """The pass under ``variant``: ``prep``'s normalisation re-credited and
+    re-aggregated (:meth:`~glscore.core.scoring.Scoring.with_rule`)."""
+    return prep.with_rule(variant.rule, dict(variant.params), aggregation=variant.aggregation,
+                          level4_mean=variant.level4_mean)
 
 
 def credit_of(prep: Scoring, variant: Variant) -> np.ndarray:
-    """Per-cell credit of the variant's rule (models x tasks); the pass's own
-    credit when the rule is the pass's."""
-    rule = resolve(variant.rule, dict(variant.params))
-    if rule.function is prep.rule.function and dict(rule.params) == dict(prep.rule.params):
-        return prep.credit
-    norm, bench = prep.norm, prep.bench
-    context = (Context(bench.tasks, norm.scores, norm.sota, bench.models)
-               if rule.takes_context else None)
-    return rule.credit(norm.scores, norm.sota, bench.tasks, context)
+    """Per-cell credit of the variant's rule (models x tasks), through the one
+    credit path (:meth:`~glscore.core.scoring.Scoring.credit_for`): the pass's
+    own credit when the rule is the pass's."""
+    return prep.credit_for(resolve(variant.rule, dict(variant.params)))
 
 
 def variant_profile(prep: Scoring, variant: Variant) -> Profile:
-    options = {k: v for k, v in (("aggregation", variant.aggregation),
-                                 ("level4_mean", variant.level4_mean))
-               if v != getattr(prep.profile, k)}
-    return prep.profile.with_options(**options)
+    """``prep``'s profile with the variant's aggregation and Level-4 mean."""
+    return prep.profile.with_options(aggregation=variant.aggregation,
+                                     level4_mean=variant.level4_mean)
 
 
 def evaluate(prep: Scoring, variant: Variant) -> Scores:
     """:class:`Scores` of every model under ``variant`` (no re-normalisation)."""
-    return aggregate(prep.bench, prep.norm, credit_of(prep, variant),
-                     variant_profile(prep, variant), variant.label)
+    return variant_pass(prep, variant).scores
 
 
 def ranking_key(scores: Scores) -> np.ndarray:
@@ -330,10 +326,6 @@ class AblationResult:
         return pd.DataFrame(counts, index=pd.Index(self.labels, name="variant"),
                             columns=[f"level{k}" for k in LEVEL_RANGE])
 
-    def level4_club(self, i: int) -> list[str]:
-        """Names of the models at Level-4 or above under variant ``i``."""
-        return [self.names[j] for j in np.flatnonzero(self.levels[i] >= 4)]
-
     def summary(self) -> pd.DataFrame:
         """One row per variant: counts per level, agreement, Level-4 changes."""
         base_key, base_level = self.keys[0], self.levels[0]
@@ -396,7 +388,7 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
     (for printing; never put it in a notebook output).
     """
     start = time.perf_counter()
-    prep = prepare() if prep is None else prep
+    prep = score_detailed(load_paper()) if prep is None else prep
     variants = list(variants or make_grid())
     if variants[0] != PUBLISHED:
         variants = [PUBLISHED] + [v for v in variants if v != PUBLISHED]
@@ -492,7 +484,7 @@ def skill_groups(prep: Scoring) -> np.ndarray:
 
 def resample_counts(prep: Scoring, n_boot: int, seed: int,
                     unit: str = "skill_group") -> list[np.ndarray]:
-    """Per stratum (:attr:`Prepared.groups`): resample counts, ``n_boot x n_stratum``.
+    """Per stratum (:attr:`~glscore.core.scoring.Scoring.groups`): resample counts, ``n_boot x n_stratum``.
 
     Row ``b`` says how often each task of the stratum is in resample ``b``.
     ``task``: a multinomial with ``n_stratum`` draws over the tasks (the

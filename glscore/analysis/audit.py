@@ -45,26 +45,19 @@ Example (hand-made benchmark: one WER task printed in percent)::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from glscore.analysis._passes import Source, bench_of, pass_for, passes
 from glscore.core import metrics
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import Normalised, official_rmse_column, special_metrics
 from glscore.core.profiles import OFFICIAL, PAPER
-from glscore.core.scoring import (
-    LEVEL_COLUMNS,
-    Scores,
-    Scoring,
-    Source,
-    bench_of,
-    pass_for,
-    passes,
-    score,
-)
+from glscore.core.scoring import LEVEL_COLUMNS, Scores, Scoring, score
 from glscore.errors import InputError
 from glscore.paths import official_dir
 
@@ -124,7 +117,7 @@ def normalisation_differences(source: Source, atol: float = 1e-9,
     causes, reasons = [], []
     for j in (int(x) for x in np.flatnonzero(keep)):
         cause, reason = _reason(tasks.iloc[j], spec_off[j], spec_pap[j], off, pap,
-                                j, bool(is_nlp[j]), j == rmse_quirk,
+                                int(j), bool(is_nlp[j]), j == rmse_quirk,
                                 bool(sota_diff[j] or cell_diff[:, j].any()))
         causes.append(cause)
         reasons.append(reason)
@@ -539,7 +532,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
     tasks = bench.tasks
     metric = tasks["metric"].astype(str)
     direction = tasks["direction"].to_numpy()
-    alias = special_metrics(tasks, PAPER)
+    alias: list[Any] = special_metrics(tasks, PAPER)  # None where not in the registry
     exact = special_metrics(tasks, OFFICIAL)
     reg_dir = np.array([s.direction if s else "" for s in alias], dtype=object)
     in_reg = reg_dir != ""
@@ -764,8 +757,7 @@ def with_sota_table(bench: Benchmark, tasks: pd.DataFrame, tolerance: float = 1e
     new = value.reindex(bench.tasks["task_id"].to_numpy()).to_numpy(float)
     sota = np.where(np.isfinite(new), new, bench.sota)
     rebased = bench.tasks.assign(sota=sota)
-    return (Benchmark(rebased, bench.models, bench.values, bench.sheets, bench.source,
-                      bench.model_names), table)
+    return replace(bench, tasks=rebased), table
 
 
 def sota_level_changes(bench: Benchmark, tasks_b: pd.DataFrame,

@@ -14,7 +14,7 @@ the numbers into the sentence a notebook prints.
   per-task data and with the published cells that have none;
 * :func:`win_map` -- per skill group, how many models beat the SoTA on at
   least one of its tasks (normalised ``score >= SoTA``);
-* :func:`distance_table` -- :func:`glscore.core.levels.distance_to_next_level`
+* :func:`distance_table` -- :func:`glscore.analysis.distance.distance_to_next_level`
   for a benchmark under a profile (strict rule, normalised scale);
   :func:`distance_chart_rows` its rows worth drawing;
 * :func:`coverage_win_rate` -- coverage against the win rate on supported tasks,
@@ -31,19 +31,12 @@ import pandas as pd
 from scipy import stats
 
 from glscore.analysis import datastates
+from glscore.analysis._passes import Source, bench_of, pass_for, passes
 from glscore.analysis.audit import flagged_sota
-from glscore.core import levels
+from glscore.analysis.distance import distance_to_next_level
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import (
-    Scores,
-    Scoring,
-    Source,
-    bench_of,
-    pass_for,
-    passes,
-    score_detailed,
-)
+from glscore.core.scoring import Scores, Scoring, score_detailed
 
 NOT_LISTED = "not listed"
 LEVEL_RANGE: tuple[int, ...] = (1, 2, 3, 4, 5)
@@ -280,7 +273,7 @@ def win_map_finding(wmap: pd.DataFrame) -> str:
 
 def distance_table(source: Source, profile: str | Profile = "paper",
                    raise_unsupported: bool = True) -> pd.DataFrame:
-    """:func:`glscore.core.levels.distance_to_next_level` for the pass of
+    """:func:`glscore.analysis.distance.distance_to_next_level` for the pass of
     ``profile`` (its normalisation, modalities and aggregation; strict rule),
     with the model's display name and the chosen task's modality, paradigm
     and name. ``increase`` is in points of the normalised 0-100 scale."""
@@ -288,12 +281,11 @@ def distance_table(source: Source, profile: str | Profile = "paper",
     bench, norm, prof = run.bench, run.norm, run.profile
     comp, gen, names = run.comp_mask, run.gen_mask, run.modalities
     if prof.aggregation == "pooled":
-        comp = np.asarray(np.any(comp, axis=1))[:, None]
-        gen = np.asarray(np.any(gen, axis=1))[:, None]
+        comp, gen = np.asarray(comp.any(axis=1))[:, None], np.asarray(gen.any(axis=1))[:, None]
         names = ("pooled",)
     nlp = run.nlp_mask
-    out = levels.distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
-                                        tuple(bench.tasks["task_id"]), names, raise_unsupported)
+    out = distance_to_next_level(norm.scores, norm.sota, comp, gen, nlp, bench.models,
+                                 tuple(bench.tasks["task_id"]), names, raise_unsupported)
     info = bench.tasks.set_index("task_id")[["modality", "paradigm", "task_name"]]
     out = out.join(info, on="task_id")
     out.insert(1, "name", bench.model_names)

@@ -22,7 +22,7 @@ Keys of the dict:
   its share of the overall score (``level_k_m / n_modalities`` under the
   published per-modality aggregation; ``None`` under ``pooled``), plus
   ``level5 = level4 * S_L / 100``;
-* ``next_level``: :func:`glscore.core.levels.distance_to_next_level` for the
+* ``next_level``: :func:`glscore.analysis.distance.distance_to_next_level` for the
   model: ``level`` (the next one, ``None`` at Level-5), ``feasible``,
   ``from_level`` (the level it starts from), ``task_id``, ``task_name``,
   ``modality``, ``paradigm``, ``from_score``,

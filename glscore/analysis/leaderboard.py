@@ -48,12 +48,13 @@ import numpy as np
 import pandas as pd
 
 from glscore.analysis import datastates
+from glscore.analysis._passes import as_pass
 from glscore.analysis.audit import flagged_sota
 from glscore.analysis.scopes import Board, boards, check_scope
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import Scoring, as_pass
+from glscore.core.scoring import Scoring
 from glscore.core.synergy import Rule
 from glscore.errors import InputError
 

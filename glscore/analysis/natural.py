@@ -119,7 +119,7 @@ def with_alternates(bench: Benchmark, path: Path | str | None = None) -> Benchma
     models = bench.models + tuple(m + ALT_SUFFIX for m in ids)
     names = bench.model_names + tuple(m + " (2nd row)" for m in ids)
     return Benchmark(bench.tasks, models, np.vstack([bench.values, extra]), bench.sheets,
-                     bench.source, names)
+                     bench.source, names, metadata=bench.metadata)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,6 @@ from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.scoring import Scores, score_blocks, score_detailed, supported_cells
-from glscore.core.synergy import register_noise_scale
 from glscore.errors import InputError
 
 DEFAULT_CHUNK = 50
@@ -343,7 +342,7 @@ def board_specs(bench: Benchmark, base: Scores, keep_cells: np.ndarray,
     out = []
     for scope in ("A", "B"):
         for b in boards(bench.tasks, scope, combined):
-            mask = np.asarray(b.mask, dtype=bool) | (nlp if scope == "A" else False)
+            mask = np.asarray(b.mask, dtype=bool) | np.asarray(nlp if scope == "A" else False)
             cols = tuple(k for k, m in enumerate(base.modalities) if m in b.modalities)
             keep = np.asarray(keep_cells[:, mask].any(axis=1), dtype=bool)
             out.append(BoardSpec(scope, b.name, cols, b.cap, keep))
@@ -683,14 +682,13 @@ def study_json(fit: NoiseFit, studies: Mapping[str, MonteCarlo], summary: pd.Dat
     }
 
 
-@register_noise_scale
 @lru_cache(maxsize=1)
 def measured_noise_scale() -> float:
     """The robust ``c`` (:func:`noise_fit`) of the paper's repeated cells (the
     comparisons :mod:`glscore.analysis.floor` accepts), computed once per
-    process. Registered as the default scale of
-    :attr:`glscore.core.synergy.Context.task_noise` (used by ``noise_margin``
-    and ``beats_base``)."""
+    process. The default ``c`` of the ``noise_margin`` and ``beats_base`` rules,
+    :data:`glscore.core.synergy.PAPER_NOISE_SCALE`, is this number written down
+    (``tests/test_paper_noise_scale.py`` keeps the two equal)."""
     from glscore.analysis import floor, natural
 
     nat = natural.prepare()

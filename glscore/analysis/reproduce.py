@@ -375,8 +375,7 @@ def with_alternates(bench: Benchmark, data_dir: Path | str = paths.DATA_DIR) -> 
     keep = (rows >= 0) & (cols >= 0)
     values = bench.values.copy()
     values[rows[keep], cols[keep]] = alt["value"].to_numpy(float)[keep]
-    return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
-                     bench.model_names)
+    return bench.with_values(values)
 
 
 def recomputed_cells(scores: Scores) -> pd.DataFrame:
@@ -423,8 +422,7 @@ def unsupported_as_zero(bench: Benchmark, metric: str) -> Benchmark:
     columns = (bench.tasks["metric"] == metric).to_numpy()
     values = bench.values.copy()
     values[:, columns] = np.nan_to_num(values[:, columns], nan=0.0)
-    return Benchmark(bench.tasks, bench.models, values, bench.sheets, bench.source,
-                     bench.model_names)
+    return bench.with_values(values)
 
 
 def _lookup(cells: pd.DataFrame, recomputed: pd.DataFrame) -> np.ndarray:
@@ -498,11 +496,11 @@ def fit_denominator(lo: np.ndarray, hi: np.ndarray, models: np.ndarray,
     if counts.max(initial=0) < min_cells:
         return None
     best = None
-    for d in (int(x) for x in np.flatnonzero(counts == counts.max())):  # a few tied integers
-        mask = ok & (lo <= d + 1e-9) & (hi >= d - 1e-9)
-        key = (int(mask.sum()), len(set(models[mask])), -d)
+    for tied in np.flatnonzero(counts == counts.max()):   # a handful of tied integers
+        mask = ok & (lo <= tied + 1e-9) & (hi >= tied - 1e-9)
+        key = (int(mask.sum()), len(set(models[mask])), -int(tied))
         if best is None or key > best[0]:
-            best = (key, int(d), mask)
+            best = (key, int(tied), mask)
     assert best is not None
     _, d, mask = best
     if len(set(models[mask])) < min_models:
@@ -613,7 +611,7 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
     consistent = int(((mean4 - pub["overall"]).abs() <= 0.01)[nonzero_rows].sum())
     l4 = pub[pub["table"] == 16].rename(columns={"model_id": "model"})
     l4 = l4.assign(name=l4["model"].map(names).fillna(l4["model_printed"]))
-    overall = base.overall()
+    overall = base.to_frame().reset_index()
     rec4 = overall[overall["level4"] > 0].sort_values(["level4", "name"], ascending=[False, True])
     level5 = {}
     for p in PROFILES:

@@ -117,8 +117,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in words
     try:
         args = build_parser(command.name if command else None).parse_args(words)
-        # registers the measured noise scale (the default noise of context rules)
-        importlib.import_module("glscore.analysis")
         return int(args.run(args) or 0)
     except InputError as exc:
         if debug:

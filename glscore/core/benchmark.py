@@ -28,12 +28,12 @@ Loaders that build a Benchmark from files live in :mod:`glscore.io.loaders`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
+from glscore.core.vocabulary import (
     DIRECTIONS,
     MODALITIES,
     PARADIGMS,
@@ -45,6 +45,10 @@ from glscore.core.vocabulary import (  # noqa: F401  (re-exported)
 )
 from glscore.errors import InputError, did_you_mean, plain
 
+# The vocabulary is re-exported here (older imports read it from this module).
+__all__ = ["DIRECTIONS", "MODALITIES", "PARADIGMS", "SHEETS", "SHEET_NAMES", "TASK_COLUMNS",
+           "TASK_MODALITIES", "TASK_PARADIGMS", "Benchmark", "validate_tasks"]
+
 
 @dataclass(frozen=True)
 class Benchmark:
@@ -53,6 +57,11 @@ class Benchmark:
     ``sheets`` names the sheets the source had (a modality is *present* when
     one of its sheets is, even with no rows: the reference scorer averages
     over present modalities). ``source`` says where the data came from.
+    ``metadata`` is the model-metadata table the loader knows (``model_id``
+    plus, where known, ``base_model_id`` and ``base_tier``: what context
+    rules such as ``beats_base`` read; ``None``: nothing known). The loaders
+    of :mod:`glscore.io.loaders` fill it from ``data/models.csv``; set your
+    own with :meth:`with_metadata`.
     """
 
     tasks: pd.DataFrame
@@ -61,8 +70,11 @@ class Benchmark:
     sheets: tuple[str, ...] = SHEET_NAMES
     source: str = ""
     model_names: tuple[str, ...] = field(default=())
-    se: np.ndarray | None = field(default=None, repr=False, compare=False)
-    proxy: np.ndarray | None = field(default=None, repr=False, compare=False)
+    # keyword-only: optional companions of the matrix, never mistaken for one another
+    se: np.ndarray | None = field(default=None, repr=False, compare=False, kw_only=True)
+    proxy: np.ndarray | None = field(default=None, repr=False, compare=False, kw_only=True)
+    metadata: pd.DataFrame | None = field(default=None, repr=False, compare=False,
+                                          kw_only=True)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _read_only(self.values))
@@ -82,6 +94,10 @@ class Benchmark:
         if self.proxy is not None:
             object.__setattr__(self, "proxy",
                                _read_only(_check_proxy(self.proxy, shape, self.source)))
+        if self.metadata is not None and (not isinstance(self.metadata, pd.DataFrame)
+                                          or "model_id" not in self.metadata.columns):
+            raise InputError(f"{self.source}: model metadata must be a table with a "
+                             "'model_id' column")
 
     def __repr__(self) -> str:
         supported = int(np.isfinite(self.values).sum())
@@ -141,7 +157,7 @@ class Benchmark:
     @property
     def sota(self) -> np.ndarray:
         """The SoTA specialist's raw score per task (``NaN`` where missing)."""
-        return self.tasks["sota"].to_numpy(dtype=float)
+        return np.asarray(self.tasks["sota"].to_numpy(dtype=float))
 
     @property
     def modalities_present(self) -> tuple[str, ...]:
@@ -160,37 +176,33 @@ class Benchmark:
         if unknown:
             raise InputError(f"{self.source}: unknown model(s) {unknown}")
         rows = [index[m] for m in models]
-        return Benchmark(
-            self.tasks, tuple(models), self.values[rows], self.sheets, self.source,
-            tuple(self.model_names[i] for i in rows),
-            None if self.se is None else self.se[rows],
-            None if self.proxy is None else self.proxy[rows],
-        )
+        return replace(self, models=tuple(models), values=self.values[rows],
+                       model_names=tuple(self.model_names[i] for i in rows),
+                       se=None if self.se is None else self.se[rows],
+                       proxy=None if self.proxy is None else self.proxy[rows])
 
     def select_tasks(self, mask: np.ndarray | pd.Series) -> Benchmark:
         """The same benchmark restricted to the tasks where ``mask`` is true."""
         keep = np.asarray(mask, dtype=bool)
-        return Benchmark(
-            self.tasks.loc[keep].reset_index(drop=True), self.models,
-            self.values[:, keep], self.sheets, self.source, self.model_names,
-            None if self.se is None else self.se[:, keep],
-            None if self.proxy is None else self.proxy[:, keep],
-        )
+        return replace(self, tasks=self.tasks.loc[keep].reset_index(drop=True),
+                       values=self.values[:, keep],
+                       se=None if self.se is None else self.se[:, keep],
+                       proxy=None if self.proxy is None else self.proxy[:, keep])
 
     def proxy_cells(self) -> np.ndarray:
         """Models x tasks: a supported value that is a proxy (all ``False`` without a mask)."""
         if self.proxy is None:
             return np.zeros(self.values.shape, dtype=bool)
-        return self.proxy & np.isfinite(self.values)
+        return np.asarray(self.proxy & np.isfinite(self.values))
 
-    def long(self) -> pd.DataFrame:
-        """Tidy view: one row per (model, task) with the raw value."""
-        n_models, n_tasks = self.values.shape
-        return pd.DataFrame({
-            "model": np.repeat(np.array(self.models, dtype=object), n_tasks),
-            "task_id": np.tile(self.tasks["task_id"].to_numpy(dtype=object), n_models),
-            "value": self.values.ravel(),
-        })
+    def with_values(self, values: np.ndarray) -> Benchmark:
+        """The same benchmark (tasks, models, metadata) with another score matrix
+        (standard errors and proxy marks, which belong to the old values, dropped)."""
+        return replace(self, values=values, se=None, proxy=None)
+
+    def with_metadata(self, metadata: pd.DataFrame | None) -> Benchmark:
+        """The same benchmark with another model-metadata table (see the class)."""
+        return replace(self, metadata=metadata)
 
 
 def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "") -> None:

@@ -21,9 +21,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from glscore.core.vocabulary import check_choice
+from glscore.errors import InputError
 
 
 def group_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -43,7 +43,8 @@ def group_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     # that copy, in place, so the matrix is neither copied nor scanned again.
     # (Boolean indexing always copies, so zeroing in place is safe.)
     selected = np.ascontiguousarray(values[:, mask])
-    return np.nan_to_num(selected, copy=False, nan=0.0).sum(axis=1) / n
+    out: np.ndarray = np.nan_to_num(selected, copy=False, nan=0.0).sum(axis=1) / n
+    return out
 
 
 def group_means(values: np.ndarray, groups: np.ndarray, clean: bool = False) -> np.ndarray:
@@ -134,12 +135,14 @@ def level2(comp: np.ndarray, gen: np.ndarray) -> np.ndarray:
     >>> level2(np.array([40.0]), np.array([20.0]))
     array([30.])
     """
-    return (comp + gen) / 2.0
+    out: np.ndarray = (comp + gen) / 2.0
+    return out
 
 
 def level3(comp_credit: np.ndarray, gen_credit: np.ndarray) -> np.ndarray:
     """Level-3 of a modality: ``(mean_C(credit) + mean_G(credit)) / 2``."""
-    return (comp_credit + gen_credit) / 2.0
+    out: np.ndarray = (comp_credit + gen_credit) / 2.0
+    return out
 
 
 def level4(comp_credit: np.ndarray, gen_credit: np.ndarray, eps: float = 0.0,
@@ -159,8 +162,10 @@ def level4(comp_credit: np.ndarray, gen_credit: np.ndarray, eps: float = 0.0,
             value = 2.0 * c * g / (c + g + eps)
         elif mean == "geometric":
             value = np.sqrt(c * g)
-        else:  # arithmetic
+        elif mean == "arithmetic":
             value = (c + g) / 2.0
+        else:
+            raise InputError(f"unknown level4_mean '{mean}'")
     return np.where((c == 0) | (g == 0), 0.0, value)
 
 
@@ -170,7 +175,8 @@ def level5(overall_level4: np.ndarray, nlp_credit_mean: np.ndarray) -> np.ndarra
     >>> level5(np.array([20.0]), np.array([50.0]))
     array([10.])
     """
-    return overall_level4 * nlp_credit_mean / 100.0
+    out: np.ndarray = overall_level4 * nlp_credit_mean / 100.0
+    return out
 
 
 def score_at_level(level: np.ndarray, l2: np.ndarray, l3: np.ndarray, l4: np.ndarray,
@@ -182,7 +188,8 @@ def score_at_level(level: np.ndarray, l2: np.ndarray, l3: np.ndarray, l4: np.nda
     array([0., 2.])
     """
     stacked = np.stack([np.zeros_like(l2, dtype=float), l2, l3, l4, l5])
-    return np.take_along_axis(stacked, (np.asarray(level) - 1)[None, ...], axis=0)[0]
+    out: np.ndarray = np.take_along_axis(stacked, (np.asarray(level) - 1)[None, ...], axis=0)[0]
+    return out
 
 
 def level_reached(l2: np.ndarray, l3: np.ndarray, l4: np.ndarray, l5: np.ndarray) -> np.ndarray:
@@ -235,14 +242,7 @@ def aggregate(comp2: np.ndarray, gen2: np.ndarray, comp3: np.ndarray, gen3: np.n
     return Levels(l2_m, l3_m, l4_m, l2, l3, l4, l5, level_reached(l2, l3, l4, l5))
 
 
-# --------------------------------------------------------------------------- distance to next level
-
-#: Columns of :func:`distance_to_next_level`.
-DISTANCE_COLUMNS: tuple[str, ...] = (
-    "model", "level", "next_level", "task_id", "supported", "from_score", "to_score",
-    "increase", "feasible", "reason",
-)
-
+# --------------------------------------------------------------------------- wins
 
 def beats_sota(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
     """``score >= SoTA`` where both are known, False elsewhere (``sota`` per task).
@@ -251,7 +251,8 @@ def beats_sota(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
     array([[ True, False, False]])
     """
     with np.errstate(invalid="ignore"):
-        return np.isfinite(scores) & np.isfinite(sota) & (scores >= sota)
+        out: np.ndarray = np.isfinite(scores) & np.isfinite(sota) & (scores >= sota)
+    return out
 
 
 def strict_credit(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
@@ -268,159 +269,10 @@ def levels_strict(scores: np.ndarray, sota: np.ndarray, comp: np.ndarray, gen: n
     """The level reached under the strict rule, for task groups ``comp``/``gen``
     (tasks x groups, one column per modality, or one pooled column) and ``nlp``.
 
-    ``Level-k`` overall is the mean over the group columns, as in
-    :func:`glscore.core.scoring.aggregate`; only whether it is 0 matters here.
+    ``Level-k`` overall is the mean over the group columns (:func:`aggregate`),
+    as in the scoring pass; only whether it is 0 matters here.
     """
     credit = strict_credit(scores, sota)
     return aggregate(group_means(scores, comp), group_means(scores, gen),
                      group_means(credit, comp), group_means(credit, gen),
                      group_mean(credit, nlp)).level
-
-
-def distance_to_next_level(
-    scores: np.ndarray,
-    sota: np.ndarray,
-    comp: np.ndarray,
-    gen: np.ndarray,
-    nlp: np.ndarray,
-    models: tuple[str, ...] | None = None,
-    task_ids: tuple[str, ...] | None = None,
-    group_names: tuple[str, ...] | None = None,
-    raise_unsupported: bool = True,
-) -> pd.DataFrame:
-    """The smallest single-task score increase that lifts each model one level up.
-
-    Inputs are *normalised* (the profile's 0-100 higher-is-better scale):
-    ``scores`` (models x tasks, NaN = not supported), ``sota`` (tasks), the
-    comprehension and generation masks ``comp``/``gen`` (tasks x groups: one
-    column per modality, or a single pooled column) and the ``nlp`` mask. The
-    rule is the strict one (credit = ``s`` where ``s >= SoTA``). A model's
-    current score on a task is ``s`` (0 if unsupported); winning task ``t``
-    costs ``max(SoTA_t - s_t, 0)`` points of the normalised scale. Per level:
-
-    * 1 -> 2: Level-2 > 0 needs any non-zero score on a group task: the
-      infimum increase is 0 (any ``epsilon > 0``), reported as ``increase = 0``,
-      ``to_score = from_score`` and a reason saying ``epsilon``; the task is
-      the first candidate in task order;
-    * 2 -> 3: Level-3 > 0 needs one win on a group task:
-      ``min_t (SoTA_t - s_t)``;
-    * 3 -> 4: Level-4 > 0 needs a group with credit on both sides; one win
-      lifts only in a group whose other side already has credit, so the
-      candidates are the generation tasks of groups with comprehension
-      credit only and the comprehension tasks of groups with generation
-      credit only (a group with no credit would need two wins);
-    * 4 -> 5: Level-5 > 0 needs ``S_L > 0``: the cheapest NLP win;
-    * 5: already at the top (``next_level`` missing, not feasible).
-
-    Ties go to the first task in task order. With ``raise_unsupported=False``
-    only supported tasks may be raised (a model cannot gain a task it does
-    not run). A task without a SoTA cannot be won. Where no candidate exists
-    the row is ``feasible=False`` with ``increase = inf`` and a reason. The
-    computation assumes that scores do not cancel in a mean (exact when all
-    normalised values are >= 0, as under the ``paper`` profile).
-
-    >>> comp = np.array([[1], [0]], bool); gen = ~comp; nlp = np.zeros(2, bool)
-    >>> d = distance_to_next_level(np.array([[60.0, 30.0]]), np.array([50.0, 40.0]),
-    ...                            comp, gen, nlp, task_ids=("C1", "G1"))
-    >>> print(d.loc[0, "level"], d.loc[0, "task_id"], d.loc[0, "increase"])
-    3 G1 10.0
-    """
-    scores = np.asarray(scores, dtype=float)
-    sota = np.asarray(sota, dtype=float)
-    comp = np.asarray(comp, dtype=bool).reshape(len(sota), -1)
-    gen = np.asarray(gen, dtype=bool).reshape(len(sota), -1)
-    nlp = np.asarray(nlp, dtype=bool)
-    n_models, n_tasks = scores.shape
-    models = tuple(models) if models is not None else tuple(str(i) for i in range(n_models))
-    task_ids = (tuple(task_ids) if task_ids is not None
-                else tuple(str(j) for j in range(n_tasks)))
-    group_names = (tuple(group_names) if group_names is not None
-                   else tuple(f"group {k + 1}" for k in range(comp.shape[1])))
-
-    level = levels_strict(scores, sota, comp, gen, nlp)
-    supported = np.isfinite(scores)
-    current = np.where(supported, scores, 0.0)
-    winnable = np.isfinite(sota)[None, :] & (supported | raise_unsupported)
-    with np.errstate(invalid="ignore"):
-        cost = np.maximum(sota[None, :] - current, 0.0)
-
-    credit = strict_credit(scores, sota)
-    c3, g3 = group_means(credit, comp) != 0, group_means(credit, gen) != 0
-    comp_only, gen_only = c3 & ~g3, g3 & ~c3                      # models x groups
-    needs_gen = (comp_only.astype(int) @ gen.T.astype(int)) > 0    # models x tasks
-    needs_comp = (gen_only.astype(int) @ comp.T.astype(int)) > 0
-    any_group = (comp | gen).any(axis=1)
-
-    candidate = np.zeros_like(scores, dtype=bool)
-    at = level[:, None]
-    candidate |= (at == 1) & any_group[None, :] & (supported | raise_unsupported)
-    candidate |= (at == 2) & any_group[None, :] & winnable
-    candidate |= (at == 3) & (needs_gen | needs_comp) & winnable
-    candidate |= (at == 4) & nlp[None, :] & winnable
-    cost = np.where(at == 1, 0.0, cost)
-    masked = np.where(candidate, cost, np.inf)
-    best = np.argmin(masked, axis=1)
-    rows = np.arange(n_models)
-    increase = masked[rows, best]
-    feasible = np.isfinite(increase)
-    top = level >= 5
-    from_score = np.where(feasible, current[rows, best], np.nan)
-    to_score = np.where(feasible, np.where(level == 1, from_score, sota[best]), np.nan)
-    # a win needs a non-zero credit: a SoTA at or below the current score still costs epsilon
-    epsilon = feasible & ((level == 1) | (increase == 0))
-    reason = np.where(
-        level == 1, "Level-2 > 0: any score above the current one (epsilon) on a task",
-        np.where(level == 2, "Level-3 > 0: the cheapest win on a task",
-                 np.where(level == 3, "Level-4 > 0: the cheapest win on the missing side "
-                          "of a group with one-sided credit",
-                          np.where(level == 4, "Level-5 > 0: the cheapest NLP win",
-                                   "already at Level-5")))).astype(object)
-    reason[epsilon & (level > 1)] = reason[epsilon & (level > 1)] + " (epsilon: SoTA reached)"
-    for i in np.flatnonzero(~feasible & ~top):
-        reason[i] = _infeasible_reason(int(level[i]), comp, gen, nlp, supported[i], sota,
-                                       comp_only[i], gen_only[i], group_names,
-                                       raise_unsupported)
-    return pd.DataFrame({
-        "model": list(models),
-        "level": level.astype(int),
-        "next_level": pd.Series(level + 1, dtype="Int64").mask(top),
-        "task_id": np.where(feasible, np.array(task_ids, dtype=object)[best], None),
-        "supported": np.where(feasible, supported[rows, best], False),
-        "from_score": from_score,
-        "to_score": to_score,
-        "increase": np.where(top, np.nan, increase),
-        "feasible": feasible,
-        "reason": reason,
-    }, columns=list(DISTANCE_COLUMNS))
-
-
-def _infeasible_reason(level: int, comp: np.ndarray, gen: np.ndarray, nlp: np.ndarray,
-                       supported: np.ndarray, sota: np.ndarray, comp_only: np.ndarray,
-                       gen_only: np.ndarray, group_names: tuple[str, ...],
-                       raise_unsupported: bool) -> str:
-    """Why no single-task increase lifts a model (one model, for the message)."""
-    has_sota = np.isfinite(sota)
-    usable = has_sota & (supported | raise_unsupported)
-    qualifier = "" if raise_unsupported else "supported "
-
-    def lack(mask: np.ndarray) -> str:
-        if not mask.any():
-            return "no task"
-        if not (mask & has_sota).any():
-            return "no task with a SoTA"
-        return f"no {qualifier}task"
-
-    if level == 1:
-        return f"cannot reach Level-2: {lack(comp.any(axis=1) | gen.any(axis=1))} in any group"
-    if level == 2:
-        return f"cannot reach Level-3: {lack(comp.any(axis=1) | gen.any(axis=1))} to win"
-    if level == 4:
-        return f"cannot reach Level-5: {lack(nlp)} on the NLP side"
-    parts = []
-    for k, name in enumerate(group_names):
-        if comp_only[k] and not (gen[:, k] & usable).any():
-            parts.append(f"{name} has comprehension credit but {lack(gen[:, k])} on generation")
-        if gen_only[k] and not (comp[:, k] & usable).any():
-            parts.append(f"{name} has generation credit but {lack(comp[:, k])} on comprehension")
-    return ("cannot reach Level-4 with one win: " + "; ".join(parts)
-            + "; any other group would need two wins")

@@ -67,17 +67,29 @@ class SpecialMetric:
         """
         x = np.asarray(values, dtype=float)
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            if self.family == "sigmoid":
-                y = 2.0 / (1.0 + np.exp(-self.temperature / x)) - 1.0
-            elif self.family == "tanh":
-                y = np.tanh(x / self.temperature)
-            elif self.family == "wer":
-                y = 1.0 - (x / 100.0 if wer_percent else x)
-            elif self.family == "ms-ssim":
-                y = (x + 1.0) / 2.0
-            else:  # mos
-                y = (x - 1.0) / 4.0
-        return y * 100.0
+            match self.family:
+                case "sigmoid":
+                    y = 2.0 / (1.0 + np.exp(-self._temperature / x)) - 1.0
+                case "tanh":
+                    y = np.tanh(x / self._temperature)
+                case "wer":
+                    y = 1.0 - (x / 100.0 if wer_percent else x)
+                case "ms-ssim":
+                    y = (x + 1.0) / 2.0
+                case "mos":
+                    y = (x - 1.0) / 4.0
+                case _:
+                    raise ValueError(f"special metric {self.name}: unknown family "
+                                     f"{self.family!r}")
+        out: np.ndarray = y * 100.0
+        return out
+
+    @property
+    def _temperature(self) -> float:
+        if self.temperature is None:
+            raise ValueError(f"special metric {self.name}: family {self.family} needs a "
+                             "temperature")
+        return self.temperature
 
 
 def _lower(name: str, t: float, *aliases: str) -> SpecialMetric:

@@ -16,6 +16,7 @@ import pandas as pd
 from glscore.core import metrics
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
+from glscore.core.vocabulary import unreachable
 from glscore.errors import InputError, plain
 
 #: The reference scorer's transformation of the model's NLP RMSE value.
@@ -35,8 +36,14 @@ class Normalised:
 
 def special_metrics(tasks: pd.DataFrame, profile: Profile) -> list[metrics.SpecialMetric | None]:
     """The special metric of every task under the profile's matching rule."""
-    match = metrics.match_exact if profile.metric_matching == "exact" else metrics.match_alias
-    return [match(m) for m in tasks["metric"].tolist()]
+    match profile.metric_matching:
+        case "exact":
+            matcher = metrics.match_exact
+        case "alias":
+            matcher = metrics.match_alias
+        case _:
+            unreachable("metric_matching", profile.metric_matching)
+    return [matcher(m) for m in tasks["metric"].tolist()]
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,21 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
     SoTA's domain errors and a lower-is-better task without a mapping."""
     tasks = bench.tasks
     specials = special_metrics(tasks, profile)
-    if profile.metric_matching == "alias":
-        _check_unmapped_lower(bench, specials)
+    match profile.metric_matching:
+        case "alias":  # the paper: a lower-is-better metric needs a mapping
+            _check_unmapped_lower(bench, specials)
+        case "exact":  # the reference takes an unmatched metric as printed
+            pass
+        case _:
+            unreachable("metric_matching", profile.metric_matching)
     is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
+    match profile.nlp_mode:
+        case "official":  # the reference maps no NLP value (its RMSE quirk aside)
+            maps_nlp, rmse = False, official_rmse_column(tasks)
+        case "normalised":
+            maps_nlp, rmse = True, -1
+        case _:
+            unreachable("nlp_mode", profile.nlp_mode)
     n = len(tasks)
     mapped = np.zeros(n, dtype=bool)
     forbid = np.zeros(n, dtype=np.int8)
@@ -84,7 +103,7 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
     groups = []
     for metric in dict.fromkeys(s for s in specials if s is not None):
         cols = np.array([s is metric for s in specials], dtype=bool)
-        if profile.nlp_mode == "official":
+        if not maps_nlp:
             cols &= ~is_nlp
         if not cols.any():
             continue
@@ -102,7 +121,6 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
     sota = raw_sota.astype(float, copy=True)
     for metric, cols in groups:
         sota[cols] = _map(metric, sota[cols], profile)
-    rmse = official_rmse_column(tasks) if profile.nlp_mode == "official" else -1
     return Plan(tuple(groups), mapped, forbid, tuple(rules), rmse, sota)
 
 
@@ -137,8 +155,13 @@ def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
     scores = np.array(bench.values[rows], dtype=float, copy=True)
     for metric, cols in the_plan.groups:
         scores[:, cols] = _map(metric, scores[:, cols], profile)
-    if profile.win_test == "raw":
-        below_sota_when_worse(scores, bench.values[rows], bench.sota, the_plan)
+    match profile.win_test:
+        case "raw":
+            below_sota_when_worse(scores, bench.values[rows], bench.sota, the_plan)
+        case "normalised":
+            pass
+        case _:
+            unreachable("win_test", profile.win_test)
     if the_plan.rmse_column >= 0:
         _official_nlp_rmse(scores, the_plan.rmse_column)
     return Normalised(scores, the_plan.sota, the_plan.mapped)
@@ -231,11 +254,15 @@ def _domain(metric: metrics.SpecialMetric, profile: Profile) -> tuple[int, str]:
     if profile.missing_special_as_zero:
         # The reference asserts ``score > 0`` for every mapped value it maps.
         return 1, "is negative: the reference scorer stops on it (assert score > 0)"
-    if metric.family == "sigmoid":
-        return 2, f"must be > 0 for the lower-is-better metric {metric.name}"
-    if metric.family == "wer":
-        return 1, "must be >= 0 for WER"
-    return 0, ""
+    match metric.family:
+        case "sigmoid":
+            return 2, f"must be > 0 for the lower-is-better metric {metric.name}"
+        case "wer":
+            return 1, "must be >= 0 for WER"
+        case "tanh" | "ms-ssim" | "mos":  # defined on every real value
+            return 0, ""
+        case _:
+            unreachable("metric family", metric.family)
 
 
 def _map(metric: metrics.SpecialMetric, values: np.ndarray, profile: Profile) -> np.ndarray:
@@ -245,7 +272,8 @@ def _map(metric: metrics.SpecialMetric, values: np.ndarray, profile: Profile) ->
     return out
 
 
-def _check_unmapped_lower(bench: Benchmark, specials: list) -> None:
+def _check_unmapped_lower(bench: Benchmark,
+                          specials: list[metrics.SpecialMetric | None]) -> None:
     lower = (bench.tasks["direction"] == "lower").to_numpy()
     unmapped = lower & np.array([s is None for s in specials], dtype=bool)
     if unmapped.any():

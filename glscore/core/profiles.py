@@ -43,11 +43,13 @@ reference scorer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+import math
+from dataclasses import dataclass, fields, replace
+from functools import cache
+from numbers import Real
+from typing import Literal, get_args, get_origin, get_type_hints
 
-from glscore.core.vocabulary import CHOICES, check_choice
-from glscore.errors import InputError
+from glscore.errors import InputError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -85,18 +87,75 @@ class Profile:
     win_test: Literal["normalised", "raw"] = "normalised"
 
     def __post_init__(self) -> None:
-        """Every option with a vocabulary (``core.vocabulary.CHOICES``) holds one of its values."""
-        for key in CHOICES:
-            if hasattr(self, key):
-                check_choice(key, getattr(self, key))
+        for f in fields(self):
+            check_field(self.name, f.name, getattr(self, f.name))
 
-    def with_options(self, **changes: Any) -> Profile:
-        """A copy with some attributes changed (the name says so); option values
-        are checked by :meth:`__post_init__`."""
+    def with_options(self, **changes: object) -> Profile:
+        """A copy with some attributes changed (the name says so).
+
+        Every value is checked (:func:`check_field`); an unknown option or a
+        bad value is an :class:`InputError`. Options given their current
+        value change nothing.
+
+        >>> PAPER.with_options(aggregation="pooled").name
+        'paper[aggregation=pooled]'
+        >>> PAPER.with_options(metric_matching="Alias")
+        Traceback (most recent call last):
+        ...
+        glscore.errors.InputError: profile 'paper': metric_matching 'Alias' is not one of ['exact', 'alias'] (did you mean 'alias'?)
+        """
+        options = [f.name for f in fields(self) if f.name != "name"]
+        for key, value in changes.items():
+            if key not in options:
+                raise InputError(f"profile '{self.name}': unknown option '{key}'"
+                                 f"{did_you_mean(key, options, 1)}; options: {options}")
+            check_field(self.name, key, value)
+        changes = {k: v for k, v in changes.items() if v != getattr(self, k)}
         if not changes:
             return self
         suffix = ",".join(f"{k}={v}" for k, v in sorted(changes.items()))
-        return replace(self, name=f"{self.name}[{suffix}]", **changes)
+        return replace(self, name=f"{self.name}[{suffix}]", **changes)  # type: ignore[arg-type]
+
+
+@cache
+def _field_types() -> dict[str, object]:
+    """The (resolved) type annotation of every :class:`Profile` field."""
+    return dict(get_type_hints(Profile))
+
+
+def field_choices(name: str) -> tuple[str, ...] | None:
+    """The choices of a ``Literal`` field of :class:`Profile` (``None`` otherwise).
+
+    >>> field_choices("nlp_mode")
+    ('official', 'normalised')
+    """
+    kind = _field_types()[name]
+    return tuple(get_args(kind)) if get_origin(kind) is Literal else None
+
+
+def check_field(profile: str, name: str, value: object) -> None:
+    """An :class:`InputError` unless ``value`` fits the type of the field ``name``:
+    one of the choices of a ``Literal``, a ``bool`` for a flag, a finite number
+    >= 0 for a number, a non-empty string for a string."""
+    kind = _field_types()[name]
+    where = f"profile '{profile}': {name}"
+    choices = field_choices(name)
+    if choices is not None:
+        if not isinstance(value, str) or value not in choices:
+            raise InputError(f"{where} {value!r} is not one of {list(choices)}"
+                             f"{did_you_mean(value, choices, 1)}")
+    elif kind is bool:
+        if not isinstance(value, bool):
+            raise InputError(f"{where} {value!r} is not a bool (True or False)")
+    elif kind is float:
+        if (isinstance(value, bool) or not isinstance(value, Real)
+                or not math.isfinite(float(value)) or float(value) < 0):
+            raise InputError(f"{where} {value!r} is not a finite number >= 0")
+    elif kind is str:
+        if not isinstance(value, str) or not value:
+            raise InputError(f"{where} {value!r} is not a non-empty string")
+    else:
+        raise InputError(f"{where}: no check for the type {kind!r}")
 
 
 OFFICIAL = Profile(

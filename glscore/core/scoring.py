@@ -12,24 +12,29 @@ Monte-Carlo perturbations) without building a :class:`Benchmark` each time.
 
 >>> from glscore import load_paper, score            # doctest: +SKIP
 >>> scores = score(load_paper(), profile="paper")   # doctest: +SKIP
->>> scores.frame().head()                           # doctest: +SKIP
+>>> scores.to_frame().head()                        # doctest: +SKIP
 >>> scores["vitron-v1"]["level"]                    # doctest: +SKIP
+>>> "vitron-v1" in scores, list(scores)[:2]         # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from glscore.core import levels
-from glscore.core.benchmark import MODALITIES, PARADIGMS, Benchmark
+from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import Normalised, Plan, check_values, normalise, plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.synergy import Context, Rule, resolve
-from glscore.errors import InputError, did_you_mean
+from glscore.core.vocabulary import MODALITIES, PARADIGMS, unreachable
+from glscore.errors import InputError, UnknownModelError, did_you_mean
 
 #: Cells per block of models (about 4 MB of float64 per block matrix).
 BLOCK_CELLS = 1 << 19
@@ -85,22 +90,38 @@ class Scores:
         return (f"Scores(profile={self.profile!r}, rule={self.rule!r}, {len(self)} models, "
                 f"modalities {'/'.join(self.modalities)}; level reached {reached})")
 
+    def _repr_html_(self) -> str:
+        """The summary line and :meth:`to_frame` as an HTML table (JupyterLab);
+        every model id and name is escaped."""
+        table = self.to_frame().to_html(escape=True, max_rows=20, float_format="{:.2f}".format)
+        return f"<p>{html.escape(repr(self))}</p>\n{table}"
+
     def __len__(self) -> int:
         return len(self.models)
 
-    def __getitem__(self, model: str | int) -> dict:
-        """The record (:meth:`record`) of a model, by id (or display name) or position."""
-        if isinstance(model, (int, np.integer)):
+    def __iter__(self) -> Iterator[str]:
+        """The model ids, in row order (as iterating a DataFrame's index)."""
+        return iter(self.models)
+
+    def __contains__(self, model: object) -> bool:
+        """Whether ``model`` is one of the models, by id or by display name."""
+        return model in self.models or model in self.model_names
+
+    def __getitem__(self, model: str | int) -> dict[str, Any]:
+        """The record (:meth:`record`) of a model, by id (or display name) or
+        position; an unknown model raises :class:`~glscore.errors.UnknownModelError`
+        (a ``KeyError`` and an ``InputError``)."""
+        if isinstance(model, int | np.integer):
             return self.record(int(model))
         return self.record(self.index_of(model))
 
     def index_of(self, model: str) -> int:
         """The row of ``model`` (its id, else its display name); an
-        :class:`InputError` if unknown."""
+        :class:`~glscore.errors.UnknownModelError` if unknown."""
         for names in (self.models, self.model_names):
             if model in names:
                 return names.index(model)
-        raise InputError(f"unknown model '{model}'{did_you_mean(model, self.models)}")
+        raise UnknownModelError(f"unknown model '{model}'{did_you_mean(model, self.models)}")
 
     def select(self, models: Sequence[str]) -> Scores:
         """The same scores restricted to ``models`` (ids or display names), in that order."""
@@ -110,14 +131,11 @@ class Scores:
         return replace(self, models=tuple(self.models[i] for i in rows),
                        model_names=tuple(self.model_names[i] for i in rows), **per_model)
 
-    def frame(self) -> pd.DataFrame:
-        """:meth:`overall` indexed by model id (the display name as a column)."""
-        return self.overall().set_index("model")
-
-    def overall(self) -> pd.DataFrame:
-        """One row per model: level reached, Level-2..5, S_L, sorted as given."""
+    def to_frame(self) -> pd.DataFrame:
+        """One row per model, indexed by model id (``model``), in row order:
+        the display ``name``, the ``level`` reached, ``level2`` .. ``level5`` and
+        ``s_l``. (``to_frame().reset_index()`` has the id as a column.)"""
         return pd.DataFrame({
-            "model": self.models,
             "name": self.model_names,
             "level": self.level,
             "level2": self.level2,
@@ -125,7 +143,7 @@ class Scores:
             "level4": self.level4,
             "level5": self.level5,
             "s_l": self.s_l,
-        })
+        }, index=pd.Index(self.models, name="model"))
 
     def per_modality(self) -> pd.DataFrame:
         """Long table: one row per (model, modality) with levels and counts."""
@@ -145,9 +163,10 @@ class Scores:
         """Per model: supported tasks / tasks, over the modalities and NLP
         (``(sum_m supported_m + nlp_supported) / (sum_m tasks_m + nlp_tasks)``, 0 if no task)."""
         total = int(self.tasks_m.sum()) + int(self.nlp_tasks)
-        return (self.supported_m.sum(axis=1) + self.nlp_supported) / max(total, 1)
+        out: np.ndarray = (self.supported_m.sum(axis=1) + self.nlp_supported) / max(total, 1)
+        return out
 
-    def record(self, i: int) -> dict:
+    def record(self, i: int) -> dict[str, Any]:
         """The JSON object of model ``i`` (full-precision floats); ``coverage`` =
         supported tasks / tasks (overall, per modality, NLP)."""
         return {
@@ -179,7 +198,7 @@ class Scores:
             },
         }
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[dict[str, Any]]:
         return [self.record(i) for i in range(len(self.models))]
 
 
@@ -218,7 +237,13 @@ class TaskGroups:
 
     @classmethod
     def of(cls, bench: Benchmark, prof: Profile) -> TaskGroups:
-        modalities = bench.modalities_present if prof.overall_over == "present" else MODALITIES
+        match prof.overall_over:
+            case "present":  # the reference: the modalities whose sheets the source has
+                modalities = bench.modalities_present
+            case "all":
+                modalities = MODALITIES
+            case _:
+                unreachable("overall_over", prof.overall_over)
         comp, gen = modality_masks(bench.tasks, tuple(modalities))
         nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
         for array in (comp, gen, nlp):
@@ -227,7 +252,8 @@ class TaskGroups:
 
     @property
     def either(self) -> np.ndarray:
-        return self.comp | self.gen
+        out: np.ndarray = self.comp | self.gen
+        return out
 
 
 @dataclass(frozen=True, repr=False)
@@ -292,17 +318,34 @@ class Scoring:
         """Which cells beat the SoTA (normalised, :func:`glscore.core.levels.beats_sota`)."""
         return levels.beats_sota(self.norm.scores, self.norm.sota)
 
+    @cached_property
+    def context(self) -> Context:
+        """What a synergy rule sees of this pass (:func:`rule_context`)."""
+        return rule_context(self.bench, self.norm)
+
+    def credit_for(self, rule: Rule) -> np.ndarray:
+        """Per-cell credit of ``rule`` on this pass's normalised matrix
+        (:meth:`Rule.credit` on :attr:`context`); the pass's own credit when
+        ``rule`` is the pass's rule with the same parameters."""
+        if rule.same_as(self.rule):
+            return self.credit
+        credit = rule.credit(self.context)
+        credit.flags.writeable = False
+        return credit
+
     def with_rule(self, rule: str | Rule | None, rule_params: Mapping[str, float] | None = None,
                   **options: str) -> Scoring:
         """The same normalisation under another rule and/or aggregation options
-        (no re-normalisation)."""
+        (``aggregation``, ``level4_mean``; no re-normalisation)."""
         prof = _with_options(self.profile, options)
         syn = resolve(rule if rule is not None else prof.rule, rule_params)
-        credit = syn.credit(self.norm.scores, self.norm.sota, self.bench.tasks)
-        scores = aggregate(self.bench, self.norm, credit, prof, syn.label)
-        credit.flags.writeable = False
+        credit = self.credit_for(syn)
+        scores = _aggregate(self.bench, self.norm, credit, prof, syn.label)
         return Scoring(self.bench, prof, self.norm, credit, scores, syn,
                        TaskGroups.of(self.bench, prof))
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(repr(self))}</p>\n{self.scores._repr_html_()}"
 
 
 def score_detailed(
@@ -317,62 +360,16 @@ def score_detailed(
     analysis (boards, audits, ablation, distributions) takes."""
     prof, syn = _configure(bench, profile, rule, rule_params, aggregation, level4_mean)
     scores, norm, credit, groups = _run(bench, prof, syn, keep=True)
+    assert norm is not None and credit is not None  # keep=True assembles them
     return Scoring(bench, prof, norm, credit, scores, syn, groups)
 
 
-def prepare(bench: Benchmark, profile: str | Profile = "paper") -> Scoring:
-    """The pass under ``profile``'s own rule without :func:`score`'s
-    source checks (a benchmark without NLP or modality sheets is accepted)."""
-    prof = get_profile(profile)
-    syn = resolve(prof.rule)
-    scores, norm, credit, groups = _run(bench, prof, syn, keep=True)
-    return Scoring(bench, prof, norm, credit, scores, syn, groups)
-
-
-def as_pass(source: Benchmark | Scoring, profile: str | Profile | None = None,
-            rule: str | Rule | None = None,
-            rule_params: Mapping[str, float] | None = None) -> Scoring:
-    """A scoring pass: ``source`` itself if it is one, else
-    :func:`score_detailed` of the benchmark (``profile`` default ``paper``).
-
-    The thin convenience that lets analyses accept a :class:`Benchmark`; the
-    options apply only to a benchmark (a pass is taken as it is).
-    """
-    if isinstance(source, Scoring):
-        return source
-    return score_detailed(source, "paper" if profile is None else profile, rule, rule_params)
-
-
-#: What an analysis accepts: a benchmark, one pass, or a mapping profile -> pass.
-Source = Benchmark | Scoring | Mapping[str, Scoring]
-
-
-def pass_for(source: Source, profile: str, rule: str | Rule | None = None) -> Scoring:
-    """The pass of ``profile``: from a mapping profile -> pass, a pass of that
-    profile as given, else :func:`score_detailed` of the benchmark (or of
-    the pass's benchmark under ``profile``)."""
-    if isinstance(source, Mapping):
-        if profile not in source:
-            raise InputError(f"no scoring pass for profile '{profile}'; have {sorted(source)}")
-        return source[profile]
-    if isinstance(source, Scoring):
-        if source.profile.name == profile:
-            return source
-        source = source.bench
-    return score_detailed(source, profile, rule)
-
-
-def passes(source: Source, profiles: Iterable[str],
-           rule: str | Rule | None = None) -> dict[str, Scoring]:
-    """One pass per profile name (:func:`pass_for`)."""
-    return {p: pass_for(source, p, rule) for p in profiles}
-
-
-def bench_of(source: Source) -> Benchmark:
-    """The benchmark behind a source (a benchmark, a pass, or passes)."""
-    if isinstance(source, Mapping):
-        source = next(iter(source.values()))
-    return source.bench if isinstance(source, Scoring) else source
+def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None) -> Context:
+    """The :class:`~glscore.core.synergy.Context` of the models ``rows`` of
+    ``bench`` (default all), ``norm`` holding their normalised scores: the
+    tasks, the model ids and the benchmark's model metadata."""
+    models = bench.models if rows is None else bench.models[rows]
+    return Context(bench.tasks, norm.scores, norm.sota, models, bench.metadata)
 
 
 def score_blocks(
@@ -399,20 +396,21 @@ def score_blocks(
     >>> levels = [s.level for s in score_blocks(bench.tasks, noisy)]  # doctest: +SKIP
     """
     sheets = tuple(dict.fromkeys(tasks["sheet"])) if sheets is None else sheets
-    prof = syn = the_plan = groups = None
-    for values in matrices:
-        values = np.asarray(values, dtype=float)
+    setup: tuple[Profile, Rule, Plan, TaskGroups] | None = None
+    for matrix in matrices:
+        values = np.asarray(matrix, dtype=float)
         models = tuple(str(i) for i in range(values.shape[0]))
         bench = Benchmark(tasks, models, values, sheets, source)
-        if prof is None:
+        if setup is None:
             prof, syn = _configure(bench, profile, rule, rule_params, None, None)
-            the_plan, groups = plan(bench, prof), TaskGroups.of(bench, prof)
+            setup = (prof, syn, plan(bench, prof), TaskGroups.of(bench, prof))
+        prof, syn, the_plan, groups = setup
         yield _run(bench, prof, syn, False, the_plan, groups)[0]
 
 
 def _with_options(prof: Profile, options: Mapping[str, str | None]) -> Profile:
-    changes = {k: v for k, v in options.items() if v is not None and v != getattr(prof, k)}
-    return prof.with_options(**changes)
+    """``prof`` with the options that are given (not None)."""
+    return prof.with_options(**{k: v for k, v in options.items() if v is not None})
 
 
 def _configure(bench: Benchmark, profile: str | Profile, rule: str | Rule | None,
@@ -421,12 +419,18 @@ def _configure(bench: Benchmark, profile: str | Profile, rule: str | Rule | None
     prof = _with_options(get_profile(profile),
                          {"aggregation": aggregation, "level4_mean": level4_mean})
     syn = resolve(rule if rule is not None else prof.rule, rule_params)
-    if prof.overall_over == "present":
-        if not bench.modalities_present:
-            raise InputError(f"{bench.source}: no modality sheet (Image/Video/Audio/3D) found")
-        if not bench.has_nlp:
-            raise InputError(f"{bench.source}: no NLP sheet: the reference scorer needs it "
-                             "for Level-5")
+    match prof.overall_over:
+        case "present":  # the reference averages over the sheets the source has
+            if not bench.modalities_present:
+                raise InputError(f"{bench.source}: no modality sheet (Image/Video/Audio/3D) "
+                                 "found")
+            if not bench.has_nlp:
+                raise InputError(f"{bench.source}: no NLP sheet: the reference scorer needs "
+                                 "it for Level-5")
+        case "all":  # the four modalities always; a missing sheet scores 0
+            pass
+        case _:
+            unreachable("overall_over", prof.overall_over)
     return prof, syn
 
 
@@ -447,7 +451,8 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     # so it is credited in one block; a cell rule in blocks of rows.
     step = n_models if syn.takes_context else max(1, BLOCK_CELLS // max(n_tasks, 1))
     starts = range(0, max(n_models, 1), step)
-    full_scores = full_credit = None
+    full_scores: np.ndarray | None = None
+    full_credit: np.ndarray | None = None
     if keep and len(starts) > 1:
         full_scores = np.empty((n_models, n_tasks))
         full_credit = np.empty((n_models, n_tasks))
@@ -455,17 +460,15 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
-        context = (Context(bench.tasks, norm.scores, norm.sota, bench.models)
-                   if syn.takes_context else None)
-        credit = syn.credit(norm.scores, norm.sota, bench.tasks, context)
+        credit = syn.credit(rule_context(bench, norm, rows))
         parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups))
-        if full_scores is not None:
+        if full_scores is not None and full_credit is not None:
             full_scores[rows], full_credit[rows] = norm.scores, credit
         elif keep:
             full_scores, full_credit = norm.scores, credit
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     scores = _scores(bench, prof, syn.label, groups, arrays)
-    if not keep:
+    if not keep or full_scores is None or full_credit is None:
         return scores, None, None, groups
     full_scores.flags.writeable = False
     full_credit.flags.writeable = False
@@ -490,21 +493,34 @@ def supported_cells(norm: Normalised, prof: Profile) -> np.ndarray:
     valid and non-zero after normalisation, as the reference counts them.
     """
     scores, sota = norm.scores, norm.sota
-    if prof.supported_count == "official":
-        return np.isfinite(scores) & np.isfinite(sota) & (scores != 0) & (sota != 0)
-    return np.isfinite(scores)
+    match prof.supported_count:
+        case "official":
+            out: np.ndarray = (np.isfinite(scores) & np.isfinite(sota) & (scores != 0)
+                               & (sota != 0))
+        case "present":
+            out = np.isfinite(scores)
+        case _:
+            unreachable("supported_count", prof.supported_count)
+    return out
 
 
 def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
            prof: Profile, groups: TaskGroups) -> dict[str, np.ndarray]:
-    """The per-model numbers of one block of rows (see :func:`aggregate`)."""
+    """The per-model numbers of one block of rows (see :func:`_aggregate`)."""
     scores = norm.scores
     comp_mask, gen_mask, nlp = groups.comp, groups.gen, groups.nlp
     n_mod = len(groups.modalities)
     columns = [comp_mask, gen_mask, nlp[:, None]]
-    pooled = prof.aggregation == "pooled"
+    match prof.aggregation:
+        case "pooled":
+            pooled = True
+        case "per_modality":
+            pooled = False
+        case _:
+            unreachable("aggregation", prof.aggregation)
     if pooled:
-        columns += [comp_mask.any(axis=1)[:, None], gen_mask.any(axis=1)[:, None]]
+        columns += [np.asarray(comp_mask.any(axis=1))[:, None],
+                    np.asarray(gen_mask.any(axis=1))[:, None]]
     table = np.concatenate(columns, axis=1)
     # credit is finite (Rule.credit), the scores are made so once per block
     means2 = levels.group_means(levels.finite_copy(scores), table, clean=True)
@@ -525,13 +541,15 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     supported = supported_cells(norm, prof)
     either = np.concatenate([groups.either, nlp[:, None]], axis=1)
     wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
-    if prof.supported_count == "official":
-        # The reference's NLP line counts on the raw values.
-        raw_nlp, sota_nlp = raw[:, nlp], raw_sota[nlp]
-        nlp_supported = (np.isfinite(raw_nlp) & np.isfinite(sota_nlp)).sum(axis=1)
-        nlp_wins = levels.beats_sota(raw_nlp, sota_nlp).sum(axis=1)
-    else:
-        nlp_supported, nlp_wins = supported_g[:, n_mod], wins_g[:, n_mod]
+    match prof.supported_count:
+        case "official":  # the reference's NLP line counts on the raw values
+            raw_nlp, sota_nlp = raw[:, nlp], raw_sota[nlp]
+            nlp_supported = (np.isfinite(raw_nlp) & np.isfinite(sota_nlp)).sum(axis=1)
+            nlp_wins = levels.beats_sota(raw_nlp, sota_nlp).sum(axis=1)
+        case "present":
+            nlp_supported, nlp_wins = supported_g[:, n_mod], wins_g[:, n_mod]
+        case _:
+            unreachable("supported_count", prof.supported_count)
     return {
         "comp2": comp2, "gen2": gen2, "comp3": comp3, "gen3": gen3,
         "level2_m": per.level2_m, "level3_m": per.level3_m, "level4_m": per.level4_m,
@@ -550,8 +568,8 @@ def _scores(bench: Benchmark, prof: Profile, rule_label: str, groups: TaskGroups
                   **arrays)
 
 
-def aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Profile,
-              rule_label: str) -> Scores:
+def _aggregate(bench: Benchmark, norm: Normalised, credit: np.ndarray, prof: Profile,
+               rule_label: str) -> Scores:
     """Aggregate normalised scores and credit into :class:`Scores`.
 
     Per modality ``m``: the group means ``C2, G2`` (scores) and ``C3, G3``

@@ -14,6 +14,8 @@ glscore.errors.InputError: unknown aggregation 'mean'; choose one of ['per_modal
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from glscore.errors import InputError
 
 #: Sheets in canonical order: (sheet name, modality, paradigm, task-id prefix).
@@ -65,3 +67,15 @@ def check_choice(option: str, value: str) -> str:
     if value not in allowed:
         raise InputError(f"unknown {option} '{value}'; choose one of {list(allowed)}")
     return value
+
+
+def unreachable(option: str, value: object) -> NoReturn:
+    """Raise for an option value no branch handles (a validated profile never
+    has one): every branch on an option names its choice, none falls through.
+
+    >>> unreachable("nlp_mode", "offical")
+    Traceback (most recent call last):
+    ...
+    glscore.errors.InputError: impossible nlp_mode 'offical': no branch handles it
+    """
+    raise InputError(f"impossible {option} {value!r}: no branch handles it")

@@ -8,12 +8,17 @@ Each function takes those modules' frames and returns a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from glscore.analysis.natural import DEFAULT_CALL, EXTERNAL, MODES, TIERS
 from glscore.figures.style import FULL_WIDTH
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
 
 MIN_FONT = 7.0
 """Smallest font size used (points)."""
@@ -48,7 +53,6 @@ def plot_forest(table: pd.DataFrame, band: float, pool: pd.DataFrame | None = No
     line through it. The external-tier pair is drawn apart, as a sensitivity.
     The band shaded grey holds 95% of re-runs of one model (``band``).
     """
-    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 

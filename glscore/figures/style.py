@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from glscore.core.profiles import PROFILES as _PROFILES
 from glscore.core.vocabulary import TASK_MODALITIES
@@ -184,7 +184,7 @@ class _Style(contextlib.AbstractContextManager):
         self._saved = mpl.rcParams.copy()
         rc = house_rc()
         rc.update(overrides or {})
-        mpl.rcParams.update(rc)
+        mpl.rcParams.update(cast(Any, rc))
 
     def __exit__(
         self,
@@ -288,7 +288,7 @@ def _render(fig: Any, fmt: str, dpi: int) -> bytes:
         "savefig.bbox": "standard",
         "savefig.transparent": False,
     }
-    with mpl.rc_context(fixed):
+    with mpl.rc_context(cast(Any, fixed)):
         # A layout pass first: constrained layout settles over successive
         # draws, so without it the bytes would depend on earlier renders.
         fig.draw_without_rendering()

@@ -274,7 +274,23 @@ def load_paper(data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     return Benchmark(
         tasks, model_ids, values, SHEET_NAMES, _paper_source_label(data_dir),
         tuple(str(names.get(m, m)) for m in model_ids),
+        metadata=read_model_metadata(data_dir / "models.csv"),
     )
+
+
+def read_model_metadata(path: Path | str = paths.MODELS_CSV) -> pd.DataFrame:
+    """The model metadata of ``data/models.csv`` (``model_id``, ``base_model_id``,
+    ``base_tier``, ...) as text columns, an empty cell as ``""``; an empty table
+    if the file is absent. Every loader attaches it to the benchmark it builds
+    (:attr:`~glscore.core.benchmark.Benchmark.metadata`): what context rules
+    such as ``beats_base`` read."""
+    path = Path(path)
+    if not path.is_file():
+        return pd.DataFrame({"model_id": pd.Series([], dtype=str)})
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"'{path}': not a readable CSV ({_first_line(exc)})") from exc
 
 
 def _paper_source_label(data_dir: Path) -> str:
@@ -552,7 +568,8 @@ def load_workbooks(
     if not names:
         raise InputError(f"'{result_paths[0]}': no model column after 'Metrics'")
     values = np.vstack(rows)
-    bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})")
+    bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})",
+                      metadata=read_model_metadata())
     files = [str(p) for p in result_paths]
     _check_has_scores(bench, files)
     return check_scale(bench, scale, files)
@@ -876,7 +893,8 @@ def tidy_benchmark(
         proxy[cells] = text == "proxy"
     source = label if label is not None else f"tidy ({path.name})"
     bench = Benchmark(tasks.reset_index(drop=True), model_names, values,
-                      tuple(tasks["sheet"].unique()), source, se=se, proxy=proxy)
+                      tuple(tasks["sheet"].unique()), source, se=se, proxy=proxy,
+                      metadata=read_model_metadata())
     _check_has_scores(bench, [str(path)])
     return check_scale(bench, scale, [str(path)])
 
@@ -1134,7 +1152,8 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
     se = None if bench.se is None else np.vstack([bench.se, none + np.nan])
     proxy = None if bench.proxy is None else np.vstack([bench.proxy, none.astype(bool)])
     return Benchmark(bench.tasks, ids + paper.models, values, bench.sheets,
-                     f"{bench.source} + {paper.source}", names + paper.model_names, se, proxy)
+                     f"{bench.source} + {paper.source}", names + paper.model_names, se=se,
+                     proxy=proxy, metadata=paper.metadata)
 
 
 def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:

@@ -6,6 +6,7 @@
 display (so the committed notebook shows exactly the file in ``figures/``).
 ``write_table(frame, name)`` writes a CSV next to the figures, deterministically
 (and, with ``latex=True``, the same table as a booktabs ``.tex``).
+``rule_spec(text)`` reads a rule parameter written ``NAME[,KEY=VALUE...]``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,23 @@ def format_float(value: float) -> str:
     if value != 0 and abs(value) < 0.01:
         return f"{value:.3g}"
     return f"{value:.{DISPLAY_PRECISION}f}"
+
+
+def rule_spec(spec: str | None) -> tuple[str, dict[str, float]] | None:
+    """A notebook parameter ``NAME[,KEY=VALUE...]`` as ``(name, params)`` (``None``
+    stays ``None``), the rule loaded from the pipeline's rule folders (the
+    runner's folder and ``$GLSCORE_RULES_PATH``: :mod:`glscore.pipeline.rules_path`),
+    so that analyses taking it by name find a ``module:function`` rule.
+
+    >>> rule_spec("soft,k=5"), rule_spec(None)
+    (('soft', {'k': 5.0}), None)
+    """
+    if spec is None:
+        return None
+    from glscore.cli.params import load_spec
+
+    rule = load_spec(spec, where="extra_rule")
+    return rule.name, dict(rule.params)
 
 
 def setup(out_dir: Path | str = "figures") -> Path:

@@ -59,10 +59,10 @@ from typing import Any
 
 import nbformat
 
-from glscore.core.synergy import kernel_environment
 from glscore.io.files import write_text_if_changed
 from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
 from glscore.pipeline import DEFAULT_TIMEOUT
+from glscore.pipeline.rules_path import kernel_environment
 
 __all__ = [
     "KERNEL_ENV",

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from glscore.analysis._passes import as_pass
 from glscore.analysis.leaderboard import BoardTable, scope_tables
 from glscore.analysis.scopes import SCOPES, check_scope, find_board
 from glscore.analysis.uncertainty.engine import (
@@ -57,7 +58,7 @@ from glscore.analysis.uncertainty.summary import (
 )
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
-from glscore.core.scoring import Scoring, as_pass
+from glscore.core.scoring import Scoring
 from glscore.core.synergy import Rule
 from glscore.errors import InputError
 

@@ -278,10 +278,9 @@ class _Sampler:
                        self.sota_high[None], zs)
         rule = self.ctx.rule
         credit = np.empty_like(noisy)
+        metadata = self.ctx.bench.metadata
         for d in range(k):  # one SoTA per draw: the rule sees one draw at a time
-            context = (Context(self.tasks, noisy[d], sota[d], self.models)
-                       if rule.takes_context else None)
-            credit[d] = rule.credit(noisy[d], sota[d], self.tasks, context)
+            credit[d] = rule.credit(Context(self.tasks, noisy[d], sota[d], self.models, metadata))
         return np.nan_to_num(noisy, copy=False), credit
 
     def chunk(self, k: int) -> _Cells:

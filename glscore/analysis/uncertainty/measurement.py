@@ -11,10 +11,11 @@ scale on which wins are decided and levels averaged.
 * **Assumed**: elsewhere (no ``se``, or a NaN in it) the noise model of the
   data gives it: ``se_norm = c * sqrt(x (100 - x))``
   (:func:`glscore.core.synergy.binomial_noise`, the shape the paper's
-  repeated cells show), with ``c`` from
-  :func:`glscore.analysis.noise.measured_noise_scale`, the one function that
-  says how large the noise is. The SoTA is a measurement too and gets the
-  same treatment.
+  repeated cells show), with ``c`` by default
+  :data:`glscore.core.synergy.PAPER_NOISE_SCALE`, the robust scale that
+  :func:`glscore.analysis.noise.measured_noise_scale` estimates on the paper's
+  repeat measurements (a test keeps the two equal). The SoTA is a measurement
+  too and gets the same treatment.
 
 A draw perturbs every cell and every SoTA independently with Gaussian noise
 of that size (kept within ``[0, 100]`` unless the value is outside already),
@@ -34,7 +35,7 @@ import numpy as np
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import normalise, plan
 from glscore.core.scoring import Scoring
-from glscore.core.synergy import binomial_noise
+from glscore.core.synergy import PAPER_NOISE_SCALE, binomial_noise
 from glscore.errors import InputError
 
 #: Kinds of measurement noise an output can rest on.
@@ -159,11 +160,7 @@ def noise_for(ctx: Scoring, se: np.ndarray | None = None, sota_se: np.ndarray | 
     need_model = measured_cells < cells or measured_sota < sota_tasks
     c = None
     if need_model:
-        if scale is None:
-            from glscore.analysis.noise import measured_noise_scale
-
-            scale = measured_noise_scale()
-        c = float(scale)
+        c = float(PAPER_NOISE_SCALE if scale is None else scale)
         cell_norm = np.where(have_cell, cell_norm, binomial_noise(ctx.norm.scores, c))
         sota_norm = np.where(have_sota, sota_norm, binomial_noise(ctx.norm.sota, c))
     kind = ("assumed" if measured_cells + measured_sota == 0 else

@@ -17,7 +17,7 @@ import pandas as pd
 
 from glscore.analysis import ablation
 from glscore.cli.commands.common import dumps
-from glscore.core import synergy
+from glscore.cli.params import load_spec
 from glscore.errors import InputError
 
 
@@ -50,8 +50,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def parse_rule(spec: str) -> tuple[str, dict[str, float]]:
-    """``"soft,k=5"`` -> ``("soft", {"k": 5.0})`` (:func:`synergy.parse_spec`)."""
-    return synergy.parse_spec(spec, where="--rules")
+    """``"soft,k=5"`` -> ``("soft", {"k": 5.0})``, the rule loaded (a
+    ``module:function`` from the command line's rule folders: :func:`load_spec`)."""
+    rule = load_spec(spec, where="--rules")
+    return rule.name, dict(rule.params)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,14 +15,15 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from glscore.core import synergy
+from glscore.cli.params import load_rule, parse_params
 from glscore.core.benchmark import Benchmark
-from glscore.core.profiles import DEFAULT_PROFILE, PROFILES
+from glscore.core.profiles import DEFAULT_PROFILE, PROFILES, get_profile
+from glscore.core.synergy import Rule
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
 from glscore.errors import InputError
 from glscore.io.harness.detect import FORMATS as HARNESS_FORMATS
@@ -150,18 +151,19 @@ def progress_bar(total: int, what: str = "draws"):
                 dynamic_ncols=True)
 
 
-def rule_params(pairs: list[str], rule: str | None = None) -> dict[str, float]:
-    """``["tau=0.1", "k=5"]`` -> ``{"tau": 0.1, "k": 5.0}`` (:func:`synergy.parse_params`:
-    finite numbers only; an error lists the parameters of ``rule``)."""
-    return synergy.parse_params(pairs, rule)
+def rule_option(args: argparse.Namespace) -> Rule:
+    """The rule of ``--rule`` (default: the profile's) with its ``--param`` values,
+    resolved with the command line's rule folders (:func:`glscore.cli.params.load_rule`)."""
+    name = args.rule or get_profile(args.profile).rule
+    return load_rule(name, parse_params(args.param, name))
 
 
-def scoring_kwargs(args: argparse.Namespace) -> dict:
-    """Keyword arguments of :func:`glscore.score` from the parsed options."""
+def scoring_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments of :func:`glscore.score` from the parsed options (the
+    rule resolved, its parameters in it)."""
     return {
         "profile": args.profile,
-        "rule": args.rule,
-        "rule_params": rule_params(args.param, args.rule or "strict"),
+        "rule": rule_option(args),
         "aggregation": args.aggregation,
         "level4_mean": args.level4_mean,
     }

@@ -42,7 +42,7 @@ from glscore.cli.commands.common import (
     load_benchmark,
     model_origins,
     progress_bar,
-    rule_params,
+    rule_option,
     sota_label,
     uncertainty_inputs,
     uncertainty_settings,
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     options = {k: v for k, v in (("aggregation", args.aggregation),
                                  ("level4_mean", args.level4_mean)) if v is not None}
     profile = get_profile(args.profile).with_options(**options)
-    ctx = score_detailed(bench, profile, args.rule, rule_params(args.param))
+    ctx = score_detailed(bench, profile, rule_option(args))
     tables = scope_tables(ctx, scope, view=args.view)
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)

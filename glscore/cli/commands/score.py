@@ -20,10 +20,9 @@ from glscore.cli.commands.common import (
     sota_label,
     warn,
 )
-from glscore.core import synergy
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
-from glscore.core.scoring import LEVEL_COLUMNS, Scores, score
+from glscore.core.scoring import LEVEL_COLUMNS, Scores, score, score_detailed
 from glscore.errors import InputError
 from glscore.io.latex import latex_table
 from glscore.io.loaders import load_source
@@ -55,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
                          "resamples")
     bench = load_benchmark(args)
     kwargs = scoring_kwargs(args)
-    if (args.model and not args.results
-            and synergy.resolve(args.rule or "strict", kwargs["rule_params"]).takes_context):
+    if args.model and not args.results and kwargs["rule"].takes_context:
         # A context rule compares a model with others (its base model, say): score
         # every model of the paper data, then keep the one asked for.
         scores = score(load_source("paper"), **kwargs).select(bench.models)
@@ -116,10 +114,11 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
     from glscore.analysis import ablation
 
     prof = get_profile(kwargs["profile"])
-    variant = ablation.Variant.of(kwargs["rule"] or prof.rule, kwargs["rule_params"],
+    rule = kwargs["rule"]
+    variant = ablation.Variant.of(rule.name, dict(rule.params),
                                   kwargs["aggregation"] or prof.aggregation,
                                   kwargs["level4_mean"] or prof.level4_mean)
-    boot = ablation.bootstrap(ablation.prepare(bench, prof), variant, n_boot=n_boot, seed=seed,
+    boot = ablation.bootstrap(score_detailed(bench, prof), variant, n_boot=n_boot, seed=seed,
                               unit="task")
     q = [BOOTSTRAP_ALPHA / 2, 1 - BOOTSTRAP_ALPHA / 2]
     bounds = {name: np.quantile(getattr(boot, name), q, axis=1) for name in LEVEL_COLUMNS}
@@ -138,7 +137,7 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
 def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "table") -> str:
     """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
     Level-2/3/4 per modality."""
-    table = scores.overall().drop(columns=["model"]).set_index("name")
+    table = scores.to_frame().set_index("name")
     table["coverage"] = scores.coverage()
     if records is not None and any(r.get("origin") == "input" for r in records) and any(
             r.get("origin") == "paper" for r in records):

@@ -50,7 +50,7 @@ def observations(doc: Document, harness: str = NAME) -> list[Observation]:
                          "values")
     model = model_name(doc)
     out: list[Observation] = []
-    for task, entry in doc.content["results"].items():  # type: ignore[index,union-attr]
+    for task, entry in doc.content["results"].items():  # type: ignore[index]
         for key, value in entry.items():
             if "," in key:
                 out.append((model, str(task), key, value, json_key("results", task, key)))
