@@ -39,6 +39,7 @@ import pandas as pd
 
 from glscore import paths
 from glscore.core import metrics
+from glscore.core import names as naming
 from glscore.core.benchmark import (
     SHEET_NAMES,
     SHEETS,
@@ -515,7 +516,8 @@ def _model_columns(path: Path, sheet_name: str, sheet: _Sheet,
     candidates = [h for h in sheet.header if h not in key and h not in ("", "None")]
     if model is None:
         return candidates
-    return [h for h in candidates if h.lower() == model.strip().lower()]
+    wanted = naming.key(model)
+    return [h for h in candidates if naming.key(h) == wanted]
 
 
 def load_workbooks(
@@ -559,9 +561,9 @@ def load_workbooks(
         book = _read_workbook(result_path)
         _check_sheets(label, set(sheets), result_path, book)
         for column, vector in _result_columns(result_path, book, tasks, model):
-            same = [n for n in names if n.lower() == column.lower()]
+            same = [n for n in names if naming.key(n) == naming.key(column)]
             if same:
-                raise InputError(f"'{result_path}': {_case_clash(column, same[0])}, read "
+                raise InputError(f"'{result_path}': {naming.clash(column, same[0])}, read "
                                  "from an earlier file")
             names.append(column)
             rows.append(vector)
@@ -617,15 +619,16 @@ def _result_columns(
             what = (f"no column for model '{model}'{did_you_mean(model, candidates)}"
                     if model else "no model column")
             raise InputError(f"{where(path, sheet_name)}{what}; columns found: {sheet.header}")
-        lowered = [w.lower() for w in wanted]
-        twice = [w for w in wanted if lowered.count(w.lower()) > 1]
-        if twice:
-            raise InputError(f"{where(path, sheet_name)}{_case_clash(twice[1], twice[0])}")
+        spelled = [naming.canonical(w, f"{where(path, sheet_name, 1)}column '{w}': ")
+                   for w in wanted]
+        hit = naming.first_clash(spelled)
+        if hit is not None:
+            raise InputError(f"{where(path, sheet_name)}{naming.clash(hit[1], hit[2])}")
         if columns is None:
-            columns = wanted
-        elif lowered != [c.lower() for c in columns]:
+            columns = spelled
+        elif [naming.key(w) for w in spelled] != [naming.key(c) for c in columns]:
             raise InputError(
-                f"{where(path, sheet_name)}model columns {wanted} differ from {columns}"
+                f"{where(path, sheet_name)}model columns {spelled} differ from {columns}"
             )
         for name, col_name in zip(columns, wanted, strict=True):
             blocks.setdefault(name, []).append(_sheet_values(sheet, col_name, path, sheet_name))
@@ -645,14 +648,6 @@ def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -
                 f"{where(path, sheet, i + 2, 'Task Name')}task '{got}' does not match "
                 f"the SoTA table's '{want}'"
             )
-
-
-def _case_clash(name: str, other: str) -> str:
-    """The one message for two model names that differ only by case (any source)."""
-    if name == other:
-        return f"model '{name}' appears twice"
-    return (f"model '{name}' differs only by case from '{other}' (model names are compared "
-            "case-insensitively)")
 
 
 def _check_has_scores(bench: Benchmark, files: Sequence[str]) -> None:
@@ -690,6 +685,7 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in TIDY_SUFFIXES:
         raise InputError(f"'{path}': unknown file type '{suffix}' (expected .csv or .parquet)")
+    header: list[str] = []
     try:
         if suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
@@ -703,6 +699,7 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
                                         skiprows=skip)
                 except pd.errors.ParserWarning:
                     raise InputError(_ragged_line(path, sep, skip)) from None
+            header = _raw_header(path, sep, skip)
             frame = frame.reset_index(drop=True)
             frame.index = frame.index + skip
             if frame.apply(lambda c: c.str.contains("\n", regex=False)).to_numpy().any():
@@ -713,10 +710,16 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
         raise
     except Exception as exc:  # pyarrow and the csv parser raise many types
         raise InputError(f"'{path}': not a readable table ({_first_line(exc)})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    lowered = [c.lower() for c in frame.columns]
-    if len(set(lowered)) == len(lowered):  # column names are matched case-insensitively
-        frame.columns = lowered
+    written = header if suffix not in (".parquet", ".pq") and len(header) == len(
+        frame.columns) else list(frame.columns)
+    names = [str(c).strip() for c in written]
+    lowered = [c.lower() for c in names]
+    twice = [c for k, c in enumerate(names) if lowered.index(c.lower()) < k]
+    if twice:
+        first = names[lowered.index(twice[0].lower())]
+        raise InputError(f"'{path}': columns '{first}' and '{twice[0]}' have the same name "
+                         "(column names are matched case-insensitively): keep one")
+    frame.columns = lowered
     if frame.empty:
         raise InputError(f"'{path}': a header but no rows (columns {list(frame.columns)})")
     if suffix != ".tsv" and len(frame.columns) == 1:
@@ -726,6 +729,16 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
                                  f"separated by {other!r}? glscore reads comma-separated "
                                  ".csv and tab-separated .tsv")
     return frame
+
+
+def _raw_header(path: Path, sep: str, skip: int = 0) -> list[str]:
+    """The header row of a CSV as written (pandas renames a repeated name ``x.1``)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        for _ in range(skip):
+            handle.readline()
+        return next(csv.reader(handle, delimiter=sep), [])
 
 
 def _record_lines(path: Path, sep: str, skip: int = 0) -> np.ndarray:
@@ -767,8 +780,19 @@ def _place_of(path: Path) -> _Place:
 
 def _text_column(frame: pd.DataFrame, column: str, place: _Place,
                  what: str) -> np.ndarray:
-    """A column of names/ids as stripped text; an empty or null cell is an error."""
+    """A column of names/ids as stripped text; an empty or null cell, and a cell
+    that is not text or a number (a boolean, a date, a Parquet struct or list, bytes),
+    are errors."""
     raw = frame[column]
+    if raw.dtype == object or pd.api.types.is_bool_dtype(raw) or \
+            pd.api.types.is_datetime64_any_dtype(raw):
+        odd = raw.map(_not_text).to_numpy(dtype=bool)
+        if odd.any():
+            k = int(np.flatnonzero(odd)[0])
+            value = raw.iloc[k]
+            raise InputError(f"{place.at(int(frame.index[k]), column)}a "
+                             f"{type(value).__name__} ({str(value)[:60]}) is not a {what}: "
+                             "write text")
     if pd.api.types.is_string_dtype(raw) and raw.dtype != object:
         text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
     elif raw.dtype == object:
@@ -781,6 +805,13 @@ def _text_column(frame: pd.DataFrame, column: str, place: _Place,
         k = int(np.flatnonzero(empty)[0])
         raise InputError(f"{place.at(int(frame.index[k]), column)}empty {what}")
     return text
+
+
+def _not_text(value: object) -> bool:
+    """A cell that cannot stand for a name or an id (numbers and text can)."""
+    return (value is not None and value is not pd.NA and not isinstance(
+        value, str | int | float | np.integer | np.floating | decimal.Decimal)) or isinstance(
+        value, bool | np.bool_)
 
 
 #: Where a value comes from (tidy column ``provenance``, mapping column of the same
@@ -835,16 +866,10 @@ def tidy_benchmark(
     names = _text_column(frame, "model", place, "model name")
     task_ids = _text_column(frame, "task_id", place, "task_id")
     lines = frame.index.to_numpy()
-    distinct = pd.Series(pd.unique(names), dtype=object)
-    lowered = distinct.str.lower()
-    clash = lowered.duplicated(keep="first").to_numpy()
-    if clash.any():
-        b = str(distinct[int(np.flatnonzero(clash)[0])])
-        a = str(distinct[int(np.flatnonzero((lowered == b.lower()).to_numpy())[0])])
-        k = int(np.flatnonzero(names == b)[0])
-        raise InputError(f"{place.at(int(lines[k]), 'model')}{_case_clash(b, a)}")
+    names = _canonical_names(names, place, lines)
     if model is not None:
-        keep = np.char.lower(names.astype(str)) == model.strip().lower()
+        wanted = naming.key(model)
+        keep = np.array([naming.key(n) == wanted for n in names], dtype=bool)
         if not keep.any():
             found = list(dict.fromkeys(names))
             raise InputError(f"'{path}': no rows for model '{model}'"
@@ -897,6 +922,21 @@ def tidy_benchmark(
                       metadata=read_model_metadata())
     _check_has_scores(bench, [str(path)])
     return check_scale(bench, scale, [str(path)])
+
+
+def _canonical_names(names: np.ndarray, place: _Place, lines: np.ndarray) -> np.ndarray:
+    """The model column in canonical spelling (:func:`glscore.core.names.canonical`:
+    NFC, something visible); two distinct spellings of one name are an error
+    naming the line of the second. Each distinct name is looked at once."""
+    column = pd.Series(names, dtype=object)
+    firsts = column[~column.duplicated()]  # distinct names, indexed by first position
+    spelled = {name: naming.canonical(name, place.at(int(lines[k]), "model"))
+               for k, name in firsts.items()}
+    hit = naming.first_clash(dict.fromkeys(spelled.values()))
+    if hit is not None:
+        k = next(k for k, name in firsts.items() if spelled[name] == hit[1])
+        raise InputError(f"{place.at(int(lines[k]), 'model')}{naming.clash(hit[1], hit[2])}")
+    return column.map(spelled).to_numpy(dtype=object)
 
 
 def _parse_rows(cells: pd.Series, place: _Place, lines: np.ndarray, column: str) -> np.ndarray:
@@ -1139,9 +1179,9 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
                          f"{int(row['sheet_row'])}{named}) is '{names_paper[j]}' in the paper "
                          "data; --with-paper needs the same task rows (the paper's task ids, "
                          "or the same sheet, row and task name)")
-    taken = {n.lower() for n in paper.models + paper.model_names}
-    ids = tuple(m + INPUT_SUFFIX if m.lower() in taken else m for m in bench.models)
-    names = tuple(n + INPUT_SUFFIX if (n.lower() in taken or m.lower() in taken) else n
+    taken = {naming.key(n) for n in paper.models + paper.model_names}
+    ids = tuple(m + INPUT_SUFFIX if naming.key(m) in taken else m for m in bench.models)
+    names = tuple(n + INPUT_SUFFIX if (naming.key(n) in taken or naming.key(m) in taken) else n
                   for m, n in zip(bench.models, bench.model_names, strict=True))
     for old, new in zip(bench.models, ids, strict=True):
         if old != new:
@@ -1168,9 +1208,9 @@ def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:
 
 def select_model(bench: Benchmark, model: str) -> Benchmark:
     """Restrict to one model, by id or display name, case-insensitive."""
-    wanted = model.strip().lower()
+    wanted = naming.key(model)
     hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
-            if wanted in (m.lower(), n.lower())]
+            if wanted in (naming.key(m), naming.key(n))]
     if not hits:
         hint = did_you_mean(model, bench.models + bench.model_names) or (
             f"; e.g. {list(bench.models[:5])}")
