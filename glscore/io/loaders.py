@@ -48,6 +48,7 @@ from glscore.core.benchmark import (
 )
 from glscore.core.vocabulary import SCALES
 from glscore.errors import InputError, did_you_mean, plain, where
+from glscore.io.guard import check_table, check_workbook
 
 #: Header of an official workbook sheet, before the score columns.
 WORKBOOK_KEY_COLUMNS: tuple[str, ...] = ("No", "Task Name", "Task Short Name", "Metrics")
@@ -346,6 +347,7 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
         raise InputError(f"'{path}': file not found")
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty, not an Excel workbook")
+    check_workbook(path)  # dimensions and inflated size, before calamine lays a sheet out
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = {}
@@ -685,6 +687,7 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in TIDY_SUFFIXES:
         raise InputError(f"'{path}': unknown file type '{suffix}' (expected .csv or .parquet)")
+    check_table(path)
     header: list[str] = []
     try:
         if suffix in (".parquet", ".pq"):
