@@ -196,7 +196,7 @@ def check_table(path: Path) -> None:
     if path.suffix.lower() not in (".parquet", ".pq"):
         return
     try:
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
         meta = pq.ParquetFile(path).metadata
     except Exception:  # not Parquet: pandas reports it as unreadable
