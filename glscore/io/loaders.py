@@ -30,7 +30,7 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -485,6 +485,13 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
     tasks = pd.concat(frames, ignore_index=True)
     if tasks.empty:
         raise InputError(f"'{path}': the task sheets have a header but no task rows")
+
+    def locate(j: int) -> str:
+        sheet = str(tasks["sheet"].iloc[j])
+        at = book[sheet].header.index(SOTA_COLUMN)
+        return _Place(path, "sheet", sheet).at(int(tasks["sheet_row"].iloc[j]) - 1, SOTA_COLUMN, at)
+
+    check_sota_domains(tasks, locate)
     return tasks
 
 
@@ -559,10 +566,12 @@ def load_workbooks(
     rows: list[np.ndarray] = []
     if not result_paths:
         raise InputError("no result workbook given")
+    origin: list[tuple[Path, dict[str, tuple[str, int]]]] = []
     for result_path in map(Path, result_paths):
         book = _read_workbook(result_path)
         _check_sheets(label, set(sheets), result_path, book)
-        for column, vector in _result_columns(result_path, book, tasks, model):
+        for column, vector, at in _result_columns(result_path, book, tasks, model):
+            origin.append((result_path, at))
             same = [n for n in names if naming.key(n) == naming.key(column)]
             if same:
                 raise InputError(f"'{result_path}': {naming.clash(column, same[0])}, read "
@@ -576,7 +585,15 @@ def load_workbooks(
                       metadata=read_model_metadata())
     files = [str(p) for p in result_paths]
     _check_has_scores(bench, files)
-    return check_scale(bench, scale, files)
+    bench = check_scale(bench, scale, files)
+
+    def locate(i: int, j: int) -> str:
+        sheet, row = str(tasks["sheet"].iloc[j]), int(tasks["sheet_row"].iloc[j])
+        header, letter = origin[i][1][sheet]
+        return _Place(origin[i][0], "sheet", sheet).at(row - 1, header, letter)
+
+    check_value_domains(bench, locate)
+    return bench
 
 
 def _sheet_order(column: pd.Series) -> pd.Series:
@@ -602,10 +619,12 @@ def _check_sheets(sota_label: str, expected: set[str], result_path: Path, book: 
 
 def _result_columns(
     path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame, model: str | None
-) -> list[tuple[str, np.ndarray]]:
-    """Per model column of one result workbook, its values in task order."""
+) -> list[tuple[str, np.ndarray, dict[str, tuple[str, int]]]]:
+    """Per model column of one result workbook, its values in task order and,
+    per sheet, the column's header and index (to name a cell in messages)."""
     columns: list[str] | None = None
     blocks: dict[str, list[np.ndarray]] = {}
+    found_at: dict[str, dict[str, tuple[str, int]]] = {}
     for sheet_name in tasks["sheet"].unique():
         sheet = book[sheet_name]
         expected = tasks.loc[tasks["sheet"] == sheet_name, "task_name"].tolist()
@@ -634,9 +653,10 @@ def _result_columns(
             )
         for name, col_name in zip(columns, wanted, strict=True):
             blocks.setdefault(name, []).append(_sheet_values(sheet, col_name, path, sheet_name))
+            found_at.setdefault(name, {})[sheet_name] = (col_name, sheet.header.index(col_name))
     if columns is None:
         return []
-    return [(name, np.concatenate(blocks[name])) for name in columns]
+    return [(name, np.concatenate(blocks[name]), found_at[name]) for name in columns]
 
 
 def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -> None:
@@ -852,11 +872,14 @@ def tidy_benchmark(
     scale: str = "auto",
     model: str | None = None,
     label: str | None = None,
+    located: bool = False,
 ) -> Benchmark:
     """The :class:`Benchmark` of a tidy table (the body of :func:`load_tidy`).
 
     ``place`` names the rows in messages (the file and its lines or rows);
-    the harness readers build their tidy table and come through here too.
+    the harness readers build their tidy table and come through here too
+    (``located``: the table's ``source`` column says where each value was read,
+    and a value outside its metric's domain is named by it).
     ``se`` becomes :attr:`Benchmark.se` (``None`` without the column),
     ``provenance == "proxy"`` :attr:`Benchmark.proxy` (``None`` without the
     column). A standard error is a number >= 0 or a marker (unknown); one
@@ -924,7 +947,18 @@ def tidy_benchmark(
                       tuple(tasks["sheet"].unique()), source, se=se, proxy=proxy,
                       metadata=read_model_metadata())
     _check_has_scores(bench, [str(path)])
-    return check_scale(bench, scale, [str(path)])
+    bench = check_scale(bench, scale, [str(path)])
+    rows_of = cells[0]
+    where_column = frame["source"].astype(str).to_numpy() if located else None
+
+    def locate(i: int, j: int) -> str:
+        k = int(np.flatnonzero((rows_of == i) & (task_pos == j))[0])
+        if where_column is not None:
+            return f"'{where_column[k]}' (model '{names[k]}', task {task_ids[k]}): "
+        return place.at(int(lines[k]), "value")
+
+    check_value_domains(bench, locate)
+    return bench
 
 
 def _canonical_names(names: np.ndarray, place: _Place, lines: np.ndarray) -> np.ndarray:
@@ -982,6 +1016,14 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
         frame["sheet"])
     frame["direction"] = np.where(frame["direction"] == "",
                                   [_direction(m) for m in frame["metric"]], frame["direction"])
+    for k, (metric, direction) in enumerate(zip(frame["metric"], frame["direction"],
+                                                strict=True)):
+        special = metrics.match_alias(metric)
+        if special is not None and direction != special.direction:
+            raise InputError(f"{place.at(int(frame.index[k]), 'direction')}'{direction}' "
+                             f"disagrees with the metric '{metric}': {special.name} is "
+                             f"{special.direction}-is-better (leave the cell empty, or write "
+                             f"'{special.direction}')")
     if "sheet_row" in frame.columns:
         rows = _parse_column(frame["sheet_row"], place, "sheet_row")
         if np.isnan(rows).any() or (rows != np.round(rows)).any():
@@ -992,6 +1034,7 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
     else:
         frame["sheet_row"] = frame.groupby("sheet").cumcount().to_numpy() + 1
     frame["sota"] = _parse_column(frame["sota"], place, "sota")
+    check_sota_domains(frame, lambda j: place.at(int(frame.index[j]), "sota"))
     for column in frame.columns.difference(TASK_COLUMNS):  # extra columns: typed as pandas would
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             numbers = pd.to_numeric(frame[column], errors="coerce")
@@ -999,6 +1042,46 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
                 whole = numbers.notna().all() and (numbers == numbers.round()).all()
                 frame[column] = numbers.astype("int64") if whole else numbers
     return frame.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- domains
+
+def check_value_domains(bench: Benchmark, locate: Callable[[int, int], str]) -> None:
+    """The first model value outside its metric's domain
+    (:func:`glscore.core.metrics.domain_of`) is an :class:`InputError` that
+    ``locate(model row, task column)`` places in the file. A value of exactly 0
+    of a special metric is left to the profile (``official`` reads it as
+    missing; under ``paper`` the scoring pass refuses it where the map cannot
+    take it)."""
+    hit = metrics.first_outside(_zero_special_as_missing(bench.values, bench.tasks),
+                                bench.tasks["metric"].tolist())
+    if hit is not None:
+        i, j = hit
+        raise InputError(f"{locate(i, j)}{_domain_reason(bench.tasks, j, bench.values[i, j])}")
+
+
+def check_sota_domains(tasks: pd.DataFrame, locate: Callable[[int], str]) -> None:
+    """The first SoTA outside its metric's domain is an :class:`InputError`
+    placed by ``locate(task row)`` (a 0 of a special metric as in
+    :func:`check_value_domains`)."""
+    sota = tasks["sota"].to_numpy(dtype=float)[None, :]
+    hit = metrics.first_outside(_zero_special_as_missing(sota, tasks), tasks["metric"].tolist())
+    if hit is not None:
+        j = hit[1]
+        raise InputError(f"{locate(j)}SoTA: {_domain_reason(tasks, j, sota[0, j])}")
+
+
+def _zero_special_as_missing(values: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+    special = np.array([metrics.match_alias(m) is not None for m in tasks["metric"]], dtype=bool)
+    if not special.any():
+        return values
+    return np.where(special & (values == 0), np.nan, values)
+
+
+def _domain_reason(tasks: pd.DataFrame, j: int, value: float) -> str:
+    metric = str(tasks["metric"].iloc[j])
+    return (f"task {tasks['task_id'].iloc[j]}: "
+            f"{metrics.domain_of(metric).reason(float(value), metric)}")
 
 
 # --------------------------------------------------------------------------- scale
@@ -1009,19 +1092,20 @@ MIN_CELLS_FOR_SCALE_CHECK = 3
 def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benchmark:
     """Guard against results on a 0-1 scale where the SoTA is on 0-100.
 
-    Only plain (non-special) metrics on tasks whose SoTA is above 1 decide,
+    Only percent-like metrics (plain scores and WER:
+    :attr:`glscore.core.metrics.Domain.percent_like`) on tasks whose SoTA is above 1 decide,
     so that a few small SoTA values (an accuracy of 1.0, a depth error) cannot
     disable the guard. ``auto``: for each model, ``n`` = its non-zero values
     on those tasks; when all of them lie in [-1, 1], ``n >= 3`` is an error
     and ``n`` of 1 or 2 a warning (:class:`InputWarning`: too few values to
     tell a 0-1 scale from low scores). ``percent``: values as given.
-    ``fraction``: every plain-metric value times 100 (and its standard error).
+    ``fraction``: every percent-like value times 100 (and its standard error).
     """
     if scale not in SCALES:
         raise InputError(f"unknown scale '{scale}'; choose one of {list(SCALES)}")
     if scale == "percent":
         return bench
-    plain_metric = np.array([metrics.match_alias(m) is None for m in bench.tasks["metric"]],
+    plain_metric = np.array([metrics.domain_of(m).percent_like for m in bench.tasks["metric"]],
                             dtype=bool)
     if scale == "fraction":
         values = bench.values.copy()

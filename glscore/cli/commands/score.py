@@ -161,6 +161,11 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
         text = header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+    filled = int(scores.filled_m.sum() + scores.nlp_filled.sum())
+    if filled:
+        text += (f"\n(profile {scores.profile}: {filled:,} missing or zero values of mapped "
+                 "metrics are scored 0.0, as the reference scorer does; they are neither "
+                 "supported nor wins (JSON: zero_filled))")
     return text + (f"\n({PROXY_NOTE})" if any(proxies) else "")
 
 
