@@ -10,22 +10,23 @@ import unicodedata
 from collections.abc import Iterable
 
 
-def visible(text: object) -> str:
+def visible(text: object, keep: str = "") -> str:
     """``text`` with every character a terminal would act on or hide shown as
     an escape: controls (``\\x1b``, ``\\n``, ``\\x7f``, C1 controls), line and
     paragraph separators, and formatting characters (zero-width spaces,
     direction overrides such as ``\\u202e``; the zero-width joiner of emoji
     sequences is kept). Everything else is unchanged. The one escape for text
     bound for a terminal: error messages, warnings, tables printed by the
-    command line.
+    command line. ``keep`` lists characters left as they are (``"\\n\\t"`` for
+    whole pages of output, where a line break is a line break).
 
     >>> visible("red\\x1b[31m"), visible("a\\nb"), visible("\\u202egnp.exe"), visible("Café")
     ('red\\\\x1b[31m', 'a\\\\nb', '\\\\u202egnp.exe', 'Café')
     """
     out = str(text)
-    if out.isprintable() and "\u200b" not in out:  # the common case: nothing to escape
+    if out.isprintable():  # the common case: nothing to escape
         return out
-    return "".join(_escape_char(c) for c in out)
+    return "".join(c if c in keep else _escape_char(c) for c in out)
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -67,6 +67,18 @@ def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True)
                  "(same profile, rule and SoTA table); rows say their origin")
 
 
+def output_option(option: str) -> Callable[[str], Path]:
+    """An argparse ``type`` for an output path: an empty or blank path is a usage
+    error (``Path("")`` is the current folder, where a build would write)."""
+    def parse(text: str) -> Path:
+        if not str(text).strip():
+            raise argparse.ArgumentTypeError(f"empty path (name a file or folder for {option})")
+        return Path(text)
+
+    parse.__name__ = "path"
+    return parse
+
+
 def add_profile_option(parser: argparse.ArgumentParser) -> None:
     """``--profile NAME`` (one of :data:`glscore.core.profiles.PROFILES`)."""
     parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
