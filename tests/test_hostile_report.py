@@ -100,7 +100,7 @@ def test_a_failed_build_leaves_nothing(tmp_path, monkeypatch):
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing)
-    with pytest.raises(InputError, match="cannot write the output .*nothing was changed"):
+    with pytest.raises(InputError, match=r"cannot write the output .*nothing was changed"):
         build(out, bench=hostile_bench(), notebooks_dir=nb_dir)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nb"]     # no out, no staging
 
