@@ -64,5 +64,5 @@ TABLE_ROWS = Limit("GLSCORE_MAX_TABLE_ROWS", 20_000_000, "rows")
 FILE_BYTES = Limit("GLSCORE_MAX_FILE_BYTES", 2 * 1024 * 1024 * 1024, "bytes")
 #: Draws or resamples of one Monte-Carlo or bootstrap run.
 DRAWS = Limit("GLSCORE_MAX_DRAWS", 100_000, "draws")
-#: Models scored together in one run.
-MODELS = Limit("GLSCORE_MAX_MODELS", 1_000_000, "models")
+#: Values a simulation holds at once (``--chunk`` draws x models x tasks; 8 bytes each).
+HELD_VALUES = Limit("GLSCORE_MAX_HELD_VALUES", 2**27, "values held at once")

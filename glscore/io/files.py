@@ -101,7 +101,7 @@ def publish_folder(out: Path, files: Mapping[str, bytes | str],
                 os.chmod(staging, 0o755)
                 os.rename(staging, out)
             else:
-                _move_into(staging, out, files, stale_in)
+                move_into(staging, out, sorted(files), stale_in)
     except OSError as exc:
         raise InputError(f"'{out}': cannot write the output ({exc.strerror or exc}: "
                          f"{exc.filename or ''}); nothing was changed") from None
@@ -111,9 +111,13 @@ def publish_folder(out: Path, files: Mapping[str, bytes | str],
     return [out / name for name in sorted(files)]
 
 
-def _move_into(staging: Path, out: Path, files: Mapping[str, bytes | str],
-               stale_in: Sequence[str]) -> None:
-    for name in sorted(files):
+def move_into(staging: Path, out: Path, names: Sequence[str],
+              stale_in: Sequence[str] = ()) -> None:
+    """Move the files ``names`` (relative paths) of ``staging`` into ``out``, each
+    replacing its target atomically (an identical target is kept, timestamp and
+    all), then drop the ``*.html`` pages of ``out``'s ``stale_in`` subfolders that
+    ``names`` lacks. Run it under :func:`deferred_interrupt`."""
+    for name in names:
         source, target = staging / name, out / name
         if target.is_file() and target.read_bytes() == source.read_bytes():
             continue
@@ -121,5 +125,5 @@ def _move_into(staging: Path, out: Path, files: Mapping[str, bytes | str],
         os.replace(source, target)
     for folder in stale_in:
         for stale in sorted((out / folder).glob("*.html")):
-            if f"{folder}/{stale.name}" not in files:
+            if f"{folder}/{stale.name}" not in names:
                 stale.unlink()

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-from glscore.cli.commands.common import add_profile_option, output_option
+from glscore.cli.commands.common import add_profile_option
+from glscore.cli.options import output_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
