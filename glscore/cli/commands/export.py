@@ -46,6 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.to[1].strip():
+        raise InputError("--to: empty path (name the output file)")
     kind, out = args.to[0], Path(args.to[1])
     if not args.results:
         raise InputError("glscore export needs --results (the files to export)")
