@@ -140,3 +140,25 @@ def test_parquet_rows_are_bounded_from_the_footer(tmp_path, capsys, monkeypatch)
     monkeypatch.setenv("GLSCORE_MAX_TABLE_ROWS", "49")
     code, _, err = run_cli(capsys, "score", "--results", path)
     assert_one_line_error(code, err, "r.parquet", "50 rows", "GLSCORE_MAX_TABLE_ROWS")
+
+
+@pytest.mark.parametrize("error", ["#DIV/0!", "#N/A", "#VALUE!", "#REF!"])
+def test_excel_error_cells_are_not_read_as_not_supported(tmp_path, capsys, error):
+    # calamine reads an error cell as empty; the archive scan finds it
+    sota = write_sota(tmp_path / "sota.xlsx", TINY)
+    cells = {**TINY_MODEL, "Image-Comprehension": [60.0, error]}
+    result = write_result(tmp_path / "r.xlsx", TINY, {"ModelA": cells})
+    with zipfile.ZipFile(result) as archive:
+        assert b't="e"' in archive.read("xl/worksheets/sheet1.xml")   # stored as an error
+    code, _, err = run_cli(capsys, "score", "--results", result, "--sota", sota)
+    assert_one_line_error(code, err, "r.xlsx", "sheet 'Image-Comprehension'", "row 3",
+                          "column 'ModelA' (E)", f"Excel error '{error}' is not a score")
+
+
+def test_an_excel_error_in_the_sota_table(tmp_path, capsys):
+    sota = write_sota(tmp_path / "sota.xlsx", {**TINY, "NLP": [("qa", "Acc", "#N/A"),
+                                                               ("sum", "Acc", 80.0)]})
+    result = write_result(tmp_path / "r.xlsx", TINY, {"ModelA": TINY_MODEL})
+    code, _, err = run_cli(capsys, "score", "--results", result, "--sota", sota)
+    assert_one_line_error(code, err, "sota.xlsx", "sheet 'NLP'", "row 2",
+                          "column 'SoTA Performance'", "Excel error '#N/A'")

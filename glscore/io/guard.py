@@ -38,6 +38,10 @@ CHUNK = 1 << 20
 OVERLAP = 256
 #: A cell reference of ``<c r="AB12"``, with or without a namespace prefix.
 _CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,9})"')
+#: A cell of error type and its cached value: ``<c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c>``.
+_ERROR_CELL = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\st="e"[^>]*(?<!/)>'
+                         rb'(?:(?!</(?:[A-Za-z_][\w.-]*:)?c>).){0,2000}?'
+                         rb'<(?:[A-Za-z_][\w.-]*:)?v>([^<]{0,40})</', re.DOTALL)
 _ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="([0-9]{1,9})"')
 #: An OpenDocument row or cell with its repetition count.
 _ODS_REPEAT = re.compile(rb'number-(?:rows|columns)-repeated="([0-9]{1,12})"')
@@ -45,18 +49,28 @@ _SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet\b[^>]*>')
 _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
 
 
-def check_workbook(path: Path) -> None:
+#: Excel error cells found while scanning: sheet -> {(data row, column): error text},
+#: rows counted from 0 after the header row, columns from 0.
+ErrorCells = dict[str, dict[tuple[int, int], str]]
+
+
+def check_workbook(path: Path) -> ErrorCells:
     """Raise an :class:`InputError` when ``path`` (a workbook) exceeds a bound
     (see the module docstring); return quietly otherwise, and for a file that
-    is not an archive at all (the reader then says it is not a workbook)."""
+    is not an archive at all (the reader then says it is not a workbook).
+
+    Returns the error cells of an ``.xlsx`` (``#DIV/0!``, ``#N/A``, ...), which
+    the reader sees as empty: the scan finds them on the way, so the loader can
+    refuse them instead of reading "not supported"."""
     limits.FILE_BYTES.check(path.stat().st_size, f"'{path}'")
     suffix = path.suffix.lower()
+    errors: ErrorCells = {}
     if suffix not in (".xlsx", ".xlsm", ".ods"):
-        return
+        return errors
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return
+        return errors
     with archive:
         parts = [i for i in archive.infolist() if i.filename.lower().endswith((".xml", ".rels"))]
         declared = sum(i.file_size for i in parts)
@@ -68,10 +82,13 @@ def check_workbook(path: Path) -> None:
                 _check_ods_content(path, _stream(archive, info, inflated))
             elif suffix != ".ods" and info.filename.startswith("xl/worksheets/"):
                 sheet = names.get(info.filename, info.filename)
-                _check_xlsx_sheet(path, sheet, _stream(archive, info, inflated))
+                found = _check_xlsx_sheet(path, sheet, _stream(archive, info, inflated))
+                if found:
+                    errors[sheet] = found
             else:
                 for _ in _stream(archive, info, inflated):
                     pass
+    return errors
 
 
 class _Budget:
@@ -123,16 +140,25 @@ def _column_letters(number: int) -> str:
     return letters
 
 
-def _check_xlsx_sheet(path: Path, sheet: str, chunks: Iterator[tuple[bytes, int]]) -> None:
+def _check_xlsx_sheet(path: Path, sheet: str, chunks: Iterator[tuple[bytes, int]]
+                      ) -> dict[tuple[int, int], str]:
     rows = cols = 0
+    errors: dict[tuple[int, int], str] = {}
     for chunk, _ in chunks:
         for letters, digits in _CELL_REF.findall(chunk):
             cols = max(cols, _column_number(letters))
             rows = max(rows, int(digits))
         for digits in _ROW_REF.findall(chunk):
             rows = max(rows, int(digits))
+        if b't="e"' in chunk:
+            for match in _ERROR_CELL.finditer(chunk):
+                ref = _CELL_REF.match(match.group(0))
+                if ref is not None:
+                    key = (int(ref.group(2)) - 2, _column_number(ref.group(1)) - 1)
+                    errors[key] = match.group(1).decode("utf-8", "replace")
     limits.SHEET_CELLS.check(
         rows * cols, f"'{path}': sheet '{sheet}' spans A1:{_column_letters(cols)}{rows}")
+    return errors
 
 
 def _check_ods_content(path: Path, chunks: Iterator[tuple[bytes, int]]) -> None:

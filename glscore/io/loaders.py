@@ -30,8 +30,8 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -337,6 +337,9 @@ class _Sheet:
     rows: list[list[object]]
     #: (data row index, column index) of formula cells (empty in ``rows``: no saved value)
     formulas: frozenset[tuple[int, int]] = frozenset()
+    #: (data row index, column index) -> the Excel error of an error cell (``#N/A``,
+    #: ``#DIV/0!``, ...), which calamine reads as empty
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _read_workbook(path: Path) -> dict[str, _Sheet]:
@@ -347,7 +350,7 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
         raise InputError(f"'{path}': file not found")
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty, not an Excel workbook")
-    check_workbook(path)  # dimensions and inflated size, before calamine lays a sheet out
+    errors = check_workbook(path)  # dimensions and inflated size, before calamine reads
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = {}
@@ -360,7 +363,8 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
             f"'{path}': not a readable Excel workbook ({_first_line(exc)})"
         ) from exc
     unsaved = _unsaved_formulas(path)
-    return {name: _Sheet(s.header, s.rows, frozenset(unsaved.get(name, ())))
+    return {name: _Sheet(s.header, s.rows, frozenset(unsaved.get(name, ())),
+                         errors.get(name, {}))
             for name, s in sheets.items()}
 
 
@@ -436,6 +440,12 @@ def _sheet_values(sheet: _Sheet, name: str, path: Path, sheet_name: str) -> np.n
     cells = _column(sheet, name, path, sheet_name)
     place = _Place(path, "sheet", sheet_name)
     for i, cell in enumerate(cells):
+        if (i, j) in sheet.errors and cell in ("", None):
+            raise InputError(
+                f"{place.at(i, name, j)}Excel error '{sheet.errors[(i, j)]}' is not a score: "
+                "fix the formula, or leave the cell empty (or write a marker) for 'not "
+                "supported'"
+            )
         if (i, j) in sheet.formulas and cell in ("", None):
             raise InputError(
                 f"{place.at(i, name, j)}formula without a saved value: open and save the "
