@@ -454,8 +454,29 @@ def _sheet_values(sheet: _Sheet, name: str, path: Path, sheet_name: str) -> np.n
     return _parse_column(cells, place, name, j)
 
 
+#: Suffix of the sheet that holds the standard errors of a task sheet (``NLP SE``).
+SE_SUFFIX = " SE"
+
+
 def _data_sheets(book: dict[str, _Sheet]) -> list[str]:
-    return [s for s in book if s.lower() not in IGNORED_SHEETS]
+    """The task sheets: every sheet but the ignored ones and the standard-error
+    sheets of a task sheet (``<sheet> SE``)."""
+    return [s for s in book if s.lower() not in IGNORED_SHEETS
+            and not (s.endswith(SE_SUFFIX) and s[:-len(SE_SUFFIX)] in book)]
+
+
+def _se_sheets(path: Path, book: dict[str, _Sheet]) -> dict[str, _Sheet]:
+    """The standard-error sheets of a workbook, by the task sheet they belong to;
+    a ``... SE`` sheet without its task sheet is an error."""
+    out = {}
+    for name, sheet in book.items():
+        if name.endswith(SE_SUFFIX):
+            base = name[:-len(SE_SUFFIX)]
+            if base not in book:
+                raise InputError(f"'{path}': sheet '{name}' holds standard errors, but the "
+                                 f"workbook has no sheet '{base}'")
+            out[base] = sheet
+    return out
 
 
 def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
@@ -469,6 +490,7 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
             f"{hint}"
         )
     frames = []
+    se_sheets = _se_sheets(path, book)
     for sheet_name, modality, paradigm, prefix in SHEETS:
         if sheet_name not in book:
             continue
@@ -477,6 +499,7 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
         short = _column(sheet, "Task Short Name", path, sheet_name)
         metric = _column(sheet, "Metrics", path, sheet_name)
         sota = _sheet_values(sheet, SOTA_COLUMN, path, sheet_name)
+        sota_se = _sota_se(path, sheet_name, se_sheets, [_text(x) for x in task_names])
         n = len(sheet.rows)
         frames.append(pd.DataFrame({
             "task_id": [f"{prefix}-{i:03d}" for i in range(1, n + 1)],
@@ -489,6 +512,7 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
             "metric": [_text(x) for x in metric],
             "direction": [_direction(_text(x)) for x in metric],
             "sota": sota,
+            **({} if sota_se is None else {"sota_se": sota_se}),
         }))
     if not frames:
         raise InputError(f"'{path}': no task sheets; expected some of {list(SHEET_NAMES)}")
@@ -503,6 +527,26 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
 
     check_sota_domains(tasks, locate)
     return tasks
+
+
+def _sota_se(path: Path, sheet_name: str, se_sheets: Mapping[str, _Sheet],
+             task_names: list[str]) -> np.ndarray | None:
+    """The SoTA's standard errors of a task sheet from its ``<sheet> SE`` sheet (the
+    same task rows, a ``SoTA Performance`` column), ``None`` without one."""
+    sheet = se_sheets.get(sheet_name)
+    if sheet is None:
+        return None
+    name = f"{sheet_name}{SE_SUFFIX}"
+    _check_rows(path, name, task_names, [_text(x) for x in _column(sheet, "Task Name", path,
+                                                                     name)])
+    values = _sheet_values(sheet, SOTA_COLUMN, path, name)
+    with np.errstate(invalid="ignore"):
+        negative = values < 0
+    if negative.any():
+        i = int(np.flatnonzero(negative)[0])
+        raise InputError(f"{_Place(path, 'sheet', name).at(i, SOTA_COLUMN)}standard error "
+                         f"{plain(values[i])} is negative")
+    return values
 
 
 def _text(cell: object) -> str:
@@ -574,13 +618,17 @@ def load_workbooks(
     sheets = tuple(s for s in SHEET_NAMES if s in present)
     names: list[str] = []
     rows: list[np.ndarray] = []
+    errors: list[np.ndarray] = []
     if not result_paths:
         raise InputError("no result workbook given")
     origin: list[tuple[Path, dict[str, tuple[str, int]]]] = []
     for result_path in map(Path, result_paths):
         book = _read_workbook(result_path)
+        _se_sheets(result_path, book)  # an SE sheet names its task sheet
         _check_sheets(label, set(sheets), result_path, book)
-        for column, vector, at in _result_columns(result_path, book, tasks, model):
+        read = _result_columns(result_path, book, tasks, model)
+        errors += _result_se(result_path, book, tasks, [(c, at) for c, _, at in read])
+        for column, vector, at in read:
             origin.append((result_path, at))
             same = [n for n in names if naming.key(n) == naming.key(column)]
             if same:
@@ -591,8 +639,9 @@ def load_workbooks(
     if not names:
         raise InputError(f"'{result_paths[0]}': no model column after 'Metrics'")
     values = np.vstack(rows)
+    se = np.where(np.isfinite(values), np.vstack(errors), np.nan)  # no error without a value
     bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})",
-                      metadata=read_model_metadata())
+                      se=se if np.isfinite(se).any() else None, metadata=read_model_metadata())
     files = [str(p) for p in result_paths]
     _check_has_scores(bench, files)
     bench = check_scale(bench, scale, files)
@@ -667,6 +716,50 @@ def _result_columns(
     if columns is None:
         return []
     return [(name, np.concatenate(blocks[name]), found_at[name]) for name in columns]
+
+
+def _result_se(path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame,
+               columns: list[tuple[str, dict[str, tuple[str, int]]]]) -> list[np.ndarray]:
+    """Per model column (``columns``: name and, per sheet, its header), the standard
+    errors in task order from the ``<sheet> SE`` sheets, NaN where a sheet has none.
+
+    An SE sheet repeats its task sheet's layout: the same task rows (checked by
+    ``Task Name``) and the same model columns; each cell is the standard error
+    of the value beside it, in the value's unit (empty or a marker: unknown; a
+    number >= 0, else an error naming the cell)."""
+    se_sheets = _se_sheets(path, book)
+    out = [np.full(len(tasks), np.nan) for _ in columns]
+    for base, sheet in se_sheets.items():
+        name = f"{base}{SE_SUFFIX}"
+        if base not in set(tasks["sheet"]):
+            continue
+        task_rows = np.flatnonzero((tasks["sheet"] == base).to_numpy())
+        expected = tasks["task_name"].iloc[task_rows].tolist()
+        _check_rows(path, name, expected, [_text(x) for x in _column(sheet, "Task Name", path,
+                                                                     name)])
+        given = {naming.key(h): h for h in sheet.header
+                 if h not in set(WORKBOOK_KEY_COLUMNS) | {SOTA_COLUMN} and h not in ("", "None")}
+        wanted = {naming.key(c): c for c, _ in columns}
+        extra = [h for k, h in given.items() if k not in wanted]
+        missing = [c for k, c in wanted.items() if k not in given]
+        if extra or missing:
+            detail = "; ".join(p for p in (f"model column(s) {extra} not in '{base}'" if extra
+                                           else "", f"no column for {missing}" if missing
+                                           else "") if p)
+            raise InputError(f"{where(path, name)}the standard errors must have the model "
+                             f"columns of '{base}': {detail}")
+        for k, (column, _) in enumerate(columns):
+            header = given[naming.key(column)]
+            values = _sheet_values(sheet, header, path, name)
+            with np.errstate(invalid="ignore"):
+                negative = values < 0
+            if negative.any():
+                i = int(np.flatnonzero(negative)[0])
+                place = _Place(path, "sheet", name)
+                raise InputError(f"{place.at(i, header, sheet.header.index(header))}standard "
+                                 f"error {plain(values[i])} is negative")
+            out[k][task_rows] = values
+    return out
 
 
 def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -> None:
