@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import decimal
+import functools
 import math
 import re
 import warnings
@@ -540,13 +541,18 @@ def _sota_se(path: Path, sheet_name: str, se_sheets: Mapping[str, _Sheet],
     _check_rows(path, name, task_names, [_text(x) for x in _column(sheet, "Task Name", path,
                                                                      name)])
     values = _sheet_values(sheet, SOTA_COLUMN, path, name)
+    _check_standard_errors(values, lambda i: _Place(path, "sheet", name).at(i, SOTA_COLUMN))
+    return values
+
+
+def _check_standard_errors(values: np.ndarray, locate: Callable[[int], str]) -> None:
+    """Standard errors are numbers >= 0 (NaN: unknown); the first negative one is an
+    :class:`InputError` placed by ``locate(index)``."""
     with np.errstate(invalid="ignore"):
         negative = values < 0
     if negative.any():
         i = int(np.flatnonzero(negative)[0])
-        raise InputError(f"{_Place(path, 'sheet', name).at(i, SOTA_COLUMN)}standard error "
-                         f"{plain(values[i])} is negative")
-    return values
+        raise InputError(f"{locate(i)}standard error {plain(values[i])} is negative")
 
 
 def _text(cell: object) -> str:
@@ -751,13 +757,8 @@ def _result_se(path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame,
         for k, (column, _) in enumerate(columns):
             header = given[naming.key(column)]
             values = _sheet_values(sheet, header, path, name)
-            with np.errstate(invalid="ignore"):
-                negative = values < 0
-            if negative.any():
-                i = int(np.flatnonzero(negative)[0])
-                place = _Place(path, "sheet", name)
-                raise InputError(f"{place.at(i, header, sheet.header.index(header))}standard "
-                                 f"error {plain(values[i])} is negative")
+            _check_standard_errors(values, functools.partial(
+                _Place(path, "sheet", name).at, column=header, letter=sheet.header.index(header)))
             out[k][task_rows] = values
     return out
 
@@ -1025,12 +1026,7 @@ def tidy_benchmark(
     se = proxy = None
     if "se" in frame.columns:
         errors = _parse_rows(frame["se"], place, lines, "se")
-        with np.errstate(invalid="ignore"):
-            negative = errors < 0
-        if negative.any():
-            k = int(np.flatnonzero(negative)[0])
-            raise InputError(f"{place.at(int(lines[k]), 'se')}standard error "
-                             f"{plain(errors[k])} is negative")
+        _check_standard_errors(errors, lambda k: place.at(int(lines[k]), "se"))
         se = np.full(shape, np.nan)
         se[cells] = np.where(np.isfinite(parsed), errors, np.nan)
     if "provenance" in frame.columns:

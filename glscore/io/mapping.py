@@ -74,8 +74,6 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("se_metric", "note")
 INFO_COLUMNS: tuple[str, ...] = ("sheet", "task_name", "task_metric", "direction")
 #: The columns that make a row "filled in" (the rest may be pre-filled by the template).
 _FILLED = ("harness", "task", "metric", "scale", "provenance")
-#: Special metrics whose task-table unit is a percentage (``fraction``/``percent`` apply).
-PERCENT_SPECIALS: tuple[str, ...] = ("WER",)
 
 
 @dataclass(frozen=True)
@@ -244,8 +242,8 @@ def _check_scales(text: pd.DataFrame, tasks: pd.DataFrame, place: _Place) -> np.
     returns per row whether the task's metric is a percentage."""
     metric_of = tasks.set_index(tasks["task_id"].astype(str))["metric"]
     task_metric = metric_of.loc[text["task_id"]].to_numpy()
-    special = [metrics.match_alias(m) for m in task_metric]
-    not_percent = np.array([s is not None and s.name not in PERCENT_SPECIALS for s in special],
+    # fraction/percent apply to percent-like metrics (plain scores, WER): the metric registry
+    not_percent = np.array([not metrics.domain_of(m).percent_like for m in task_metric],
                            dtype=bool)
     conflict = not_percent & (text["scale"] != "raw").to_numpy()
     if conflict.any():

@@ -153,7 +153,7 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
     Level-2/3/4 per modality."""
     table = scores.to_frame().set_index("name")
     if fmt != "latex":  # the terminal: control characters of names as escapes
-        table.index = [visible(n) for n in table.index]
+        table.index = pd.Index([visible(n) for n in table.index], name=table.index.name)
     table["coverage"] = scores.coverage()
     if records is not None and any(r.get("origin") == "input" for r in records) and any(
             r.get("origin") == "paper" for r in records):
