@@ -2,6 +2,7 @@
 sizes are checked before a reader lays a sheet out, draw counts before a
 simulation starts, and repeated warnings are summarised."""
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -10,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from glscore import paths
 from glscore.io import guard
 from tests.test_bad_input import assert_one_line_error, run_cli
 from tests.workbooks import TINY, TINY_MODEL, write_result, write_sota
@@ -162,3 +164,15 @@ def test_an_excel_error_in_the_sota_table(tmp_path, capsys):
     code, _, err = run_cli(capsys, "score", "--results", result, "--sota", sota)
     assert_one_line_error(code, err, "sota.xlsx", "sheet 'NLP'", "row 2",
                           "column 'SoTA Performance'", "Excel error '#N/A'")
+
+
+def test_a_device_a_pipe_or_a_folder_is_no_input_file(tmp_path, capsys):
+    fifo = tmp_path / "results.csv"
+    os.mkfifo(fifo)                        # reading it would wait for ever
+    for path, what in ((fifo, "is not a regular file (a device, a pipe or a socket)"),
+                       ("/dev/zero", "is not a regular file"),
+                       (tmp_path, "evaluation-harness output: pass --mapping")):
+        code, _, err = run_cli(capsys, "score", "--results", path, "--sota", paths.TASKS_CSV)
+        assert_one_line_error(code, err, what)
+    code, _, err = run_cli(capsys, "score", "--results", "/dev/zero.xlsx")
+    assert_one_line_error(code, err, "file not found")

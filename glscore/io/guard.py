@@ -54,6 +54,17 @@ _ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
 ErrorCells = dict[str, dict[tuple[int, int], str]]
 
 
+def require_file(path: Path) -> None:
+    """``path`` is a regular file (a device such as ``/dev/zero`` or a pipe would
+    never end, a folder is no table); else one line saying what it is."""
+    if path.is_file():
+        return
+    if not path.exists():
+        raise InputError(f"'{path}': file not found")
+    what = "a folder" if path.is_dir() else "not a regular file (a device, a pipe or a socket)"
+    raise InputError(f"'{path}': is {what}; give a file")
+
+
 def check_workbook(path: Path) -> ErrorCells:
     """Raise an :class:`InputError` when ``path`` (a workbook) exceeds a bound
     (see the module docstring); return quietly otherwise, and for a file that

@@ -49,7 +49,7 @@ from glscore.core.benchmark import (
 )
 from glscore.core.vocabulary import SCALES
 from glscore.errors import InputError, did_you_mean, plain, where
-from glscore.io.guard import check_table, check_workbook
+from glscore.io.guard import check_table, check_workbook, require_file
 
 #: Header of an official workbook sheet, before the score columns.
 WORKBOOK_KEY_COLUMNS: tuple[str, ...] = ("No", "Task Name", "Task Short Name", "Metrics")
@@ -347,8 +347,7 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
     """All sheets of a workbook (header row + data rows), via calamine."""
     import python_calamine
 
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty, not an Excel workbook")
     errors = check_workbook(path)  # dimensions and inflated size, before calamine reads
@@ -804,8 +803,7 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
     error.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty")
     suffix = path.suffix.lower()

@@ -54,6 +54,7 @@ import pandas as pd
 from glscore import paths
 from glscore.core import metrics
 from glscore.errors import InputError, did_you_mean
+from glscore.io.guard import require_file
 from glscore.io.loaders import PROVENANCES, _Place, _text, load_tasks, read_table
 
 #: The format version this glscore reads and writes.
@@ -188,8 +189,7 @@ def value_range(scale: str, percentage: bool) -> tuple[float, float]:
 
 def _preamble(path: Path) -> tuple[int, int]:
     """Leading ``#`` lines to skip and the format version they state (default 1)."""
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     skip, version = 0, MAPPING_VERSION
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
