@@ -121,3 +121,17 @@ def test_uncertainty_and_explain_say_measured(tmp_path, sota, capsys):
     code, out, err = run_cli(capsys, "explain", "ModelA", "--results", result, "--sota", sota,
                              "--draws", "50")
     assert "measured noise (se given)" in out
+
+
+@pytest.mark.parametrize(("cell", "fragment"), [("-2", "-2 is not a standard error"),
+                                                ("inf", "inf is not a standard error")])
+def test_a_tasks_table_sota_se_is_checked(tmp_path, capsys, cell, fragment):
+    tasks = tmp_path / "tasks.csv"
+    tasks.write_text("task_id,modality,paradigm,metric,sota,sota_se\n"
+                     f"IC-001,Image,comprehension,Acc,50,{cell}\n"
+                     "IG-001,Image,generation,Acc,50,1\nNLP-001,NLP,nlp,Acc,50,1\n")
+    results = tmp_path / "r.csv"
+    results.write_text("model,task_id,value\nm,IC-001,60\nm,IG-001,60\nm,NLP-001,60\n")
+    code, _, err = run_cli(capsys, "leaderboard", "--scope", "A", "--uncertainty", "--draws",
+                           "20", "--unit", "task", "--results", results, "--sota", tasks)
+    assert_one_line_error(code, err, "tasks.csv", "column 'sota_se', task 'IC-001'", fragment)

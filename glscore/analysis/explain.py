@@ -72,6 +72,7 @@ from glscore.analysis.audit import flagged_sota
 from glscore.analysis.distributions import Distances, distances, distances_without
 from glscore.analysis.uncertainty.per_model import model_uncertainty
 from glscore.core import levels
+from glscore.core import names as naming
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import Normalised
 from glscore.core.profiles import Profile
@@ -88,9 +89,9 @@ def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
             sota_se: np.ndarray | None = None) -> dict:
     """The explanation of one model of ``bench`` (by id or display name, any
     case); ``draws``, ``seed``, ``se`` and ``sota_se`` set the noise study."""
-    wanted = model.strip().lower()
+    wanted = naming.key(model)  # any case, any Unicode spelling of the name
     hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
-            if wanted in (m.lower(), n.lower())]
+            if wanted in (naming.key(m), naming.key(n))]
     if not hits:
         raise InputError(f"{bench.source}: no model '{model}'"
                          f"{did_you_mean(model, bench.models + bench.model_names)}")

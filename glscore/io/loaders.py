@@ -1136,7 +1136,7 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             numbers = pd.to_numeric(frame[column], errors="coerce")
             if numbers.notna().sum() == (frame[column].astype(str).str.strip() != "").sum():
-                whole = numbers.notna().all() and (numbers == numbers.round()).all()
+                whole = bool(np.isfinite(numbers).all() and (numbers == numbers.round()).all())
                 frame[column] = numbers.astype("int64") if whole else numbers
     return frame.reset_index(drop=True)
 

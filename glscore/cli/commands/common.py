@@ -165,6 +165,13 @@ def uncertainty_inputs(bench: Benchmark, sota: str) -> tuple[np.ndarray | None,
                              f": '{column.iloc[k]}' is not a number (leave it empty when not "
                              "measured)")
         sota_se = numbers.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(sota_se) & ((sota_se < 0) | np.isinf(sota_se))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{sota}: column 'sota_se', task '{bench.tasks['task_id'].iloc[k]}'"
+                             f": {column.iloc[k]} is not a standard error (a finite number "
+                             ">= 0; empty when not measured)")
     return (None if se is None else np.asarray(se, dtype=float)), sota_se
 
 
