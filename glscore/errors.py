@@ -6,14 +6,50 @@ fault, so that the command line can print it as it is and exit with 2.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 
+def visible(text: object, keep: str = "") -> str:
+    """``text`` with every character a terminal would act on or hide shown as
+    an escape: controls (``\\x1b``, ``\\n``, ``\\x7f``, C1 controls), line and
+    paragraph separators, and formatting characters (zero-width spaces,
+    direction overrides such as ``\\u202e``; the zero-width joiner of emoji
+    sequences is kept). Everything else is unchanged. The one escape for text
+    bound for a terminal: error messages, warnings, tables printed by the
+    command line. ``keep`` lists characters left as they are (``"\\n\\t"`` for
+    whole pages of output, where a line break is a line break).
+
+    >>> visible("red\\x1b[31m"), visible("a\\nb"), visible("\\u202egnp.exe"), visible("Café")
+    ('red\\\\x1b[31m', 'a\\\\nb', '\\\\u202egnp.exe', 'Café')
+    """
+    out = str(text)
+    if out.isprintable():  # the common case: nothing to escape
+        return out
+    return "".join(c if c in keep else _escape_char(c) for c in out)
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(char: str) -> str:
+    if char == " " or char == "\u200d":
+        return char
+    if char in _NAMED:
+        return _NAMED[char]
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+            else f"\\U{code:08x}"
+    return char
+
+
 class InputError(ValueError):
-    """Bad input: a one-line message naming where the problem is."""
+    """Bad input: a one-line message naming where the problem is; characters a
+    terminal would act on are shown as escapes (:func:`visible`)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+        super().__init__(visible(" ".join(str(message).split())))
 
 
 class UnknownModelError(InputError, KeyError):

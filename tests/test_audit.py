@@ -8,6 +8,7 @@ import pytest
 
 from glscore.analysis import audit
 from glscore.core.benchmark import Benchmark
+from glscore.core.metrics import match_alias
 from glscore.figures import audit as audit_figures
 
 
@@ -17,13 +18,18 @@ def sig(x, t):
 
 
 def make_bench(rows, values, models=None):
-    """rows: (task_id, sheet, metric, direction, sota); the sheet row is the id's number."""
+    """rows: (task_id, sheet, metric, direction, sota); the sheet row is the id's number.
+    ``direction`` is as printed; scored, a special metric takes its own (as ``data/tasks.csv``
+    keeps the print in ``direction_printed``)."""
     ids = [r[0] for r in rows]
+    scored = [(s.direction if (s := match_alias(metric)) else direction)
+              for _, _, metric, direction, _ in rows]
     return Benchmark.from_rows(
-        [(t, metric, direction, sota) for t, _, metric, direction, sota in rows], values,
-        models or tuple("ABCDEFG"[: len(values)]),
+        [(t, metric, d, sota) for (t, _, metric, _, sota), d in zip(rows, scored, strict=True)],
+        values, models or tuple("ABCDEFG"[: len(values)]),
         sheets=tuple(dict.fromkeys(r[1] for r in rows)),
-        task_name=["task " + t for t in ids], sheet_row=[int(t.split("-")[1]) for t in ids])
+        task_name=["task " + t for t in ids], sheet_row=[int(t.split("-")[1]) for t in ids],
+        direction_printed=[r[3] for r in rows])
 
 
 ROWS = [

@@ -113,11 +113,14 @@ def test_non_positive_lower_is_better_under_paper(books, capsys):
     result = write_result(tmp / "neg.xlsx", sheets,
                           {"ModelA": {**TINY_MODEL, "Image-Generation": [-3.0]}})
     code, _, err = run_cli(capsys, "score", "--results", result, "--sota", sota)
-    assert_one_line_error(code, err, "Image-Generation", "ModelA", "-3.0", "must be > 0", "FID")
-    # official: the reference asserts score > 0 and stops; we say so
+    # a negative FID is no distance at all: refused while loading, under every profile,
+    # with the cell named (the reference would stop on its assertion under official)
+    assert_one_line_error(code, err, "neg.xlsx", "Image-Generation", "row 2", "ModelA", "(E)",
+                          "FID value -3.0 is outside its domain >= 0")
     code, _, err = run_cli(capsys, "score", "--results", result, "--sota", sota,
                            "--profile", "official")
-    assert_one_line_error(code, err, "Image-Generation", "is negative", "reference scorer")
+    assert_one_line_error(code, err, "Image-Generation", "outside its domain >= 0")
+
     # official: a zero is defined there (mapped to 0.0): no error
     zero = write_result(tmp / "zero.xlsx", sheets,
                         {"ModelA": {**TINY_MODEL, "Image-Generation": [0]}})

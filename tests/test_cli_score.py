@@ -16,7 +16,9 @@ def test_json_for_one_model_matches_the_api(capsys):
     assert set(record["scores"]) == {"level2", "level3", "level4", "level5"}
     assert set(record["modalities"]) == {"Image", "Video", "Audio", "3D"}
     assert set(record["modalities"]["Image"]) == {"level2", "level3", "level4", "supported",
-                                                  "tasks", "wins", "coverage"}
+                                                  "tasks", "wins", "coverage", "zero_filled"}
+    for part in (*record["modalities"].values(), record["nlp"]):
+        assert part["wins"] <= part["supported"] <= part["tasks"]
     assert (record["model"], record["name"]) == ("vitron-v1", "Vitron-V1")
     assert (record["origin"], record["sota"]) == ("paper", "data/tasks.csv")
     bench = load_paper()

@@ -316,7 +316,7 @@ def test_numbers_in_messages_are_plain(tmp_path, capsys):
     result = write_result(tmp_path / "neg.xlsx", sheets,
                           {"ModelA": {**TINY_MODEL, "Image-Generation": [-3.0]}})
     assert_error(capsys, [sota, result], ["score", "--results", result, "--sota", sota],
-                 "value -3.0 must be > 0")
+                 "FID value -3.0 is outside its domain >= 0")
     assert plain(np.float64(-3.0)) == "-3.0" and plain(np.int64(7)) == "7"
 
 

@@ -43,9 +43,10 @@ def test_paper_profile_by_hand():
         "level2": pytest.approx(47.5), "level3": pytest.approx(40.0),
         "level4": pytest.approx(37.5), "supported": 3, "tasks": 3, "wins": 2,
         "coverage": 1.0,  # 3 of 3 Image tasks
+        "zero_filled": 0,  # paper scores no missing cell as 0.0
     }
     assert rec["nlp"] == {"supported": 1, "tasks": 2, "wins": 1, "coverage": 0.5,
-                          "s_l": pytest.approx(37.5)}
+                          "s_l": pytest.approx(37.5), "zero_filled": 0}
     assert rec["coverage"] == (3 + 1) / (3 + 2)  # 4 of the 5 tasks
 
 

@@ -409,8 +409,8 @@ def test_cli_table_and_bad_option(capsys):
     text = capsys.readouterr().out
     assert "CogVLM-Chat" in text and "95% band" in text and "HKSJ" in text
     assert main(["natural", "--n-boot", "-1"]) == 2
-    assert capsys.readouterr().err.strip() == ("glscore: error: --n-boot must lie in "
-                                               "0..100,000, got -1")
+    assert capsys.readouterr().err.strip() == ("glscore: error: --n-boot -1: expected a whole "
+                                               "number >= 0")
 
 
 def test_ladders_are_one_recipe_and_skip_doubtful_rows():

@@ -27,11 +27,13 @@ import math
 import random
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
 import glscore
 from glscore import paths
+from glscore.core.metrics import domain_of
 
 TOL = 1e-6
 EPS = 1e-6
@@ -214,7 +216,9 @@ def random_row(rng: random.Random, nlp: bool):
         sota = rng.choice([None, 0])
     u = rng.random()
     if u < 0.45:
-        model = round(rng.uniform(low * 0.5, high * 1.2), 3)
+        # within the metric's value domain: glscore refuses what lies outside (the reference
+        # scores it); the cases outside are below (a negative FID, an RMSE of -1.5)
+        model = min(round(rng.uniform(low * 0.5, high * 1.2), 3), domain_of(metric).high)
     elif u < 0.6 and sota:
         factor = rng.uniform(1.0, 1.3)
         model = round(sota / factor if lower_better else sota * factor, 4)
@@ -257,6 +261,13 @@ def random_sheets(seed: int):
 @pytest.mark.parametrize("seed", range(60))
 def test_random_workbooks_match_oracle(tmp_path, seed):
     sheets = random_sheets(seed)
+    if any(isinstance(cell_value(model), float) and domain_of(metric).outside(
+            np.array([cell_value(model)]))[0]
+           for rows in sheets.values() for metric, _, model in rows):
+        # outside the metric's domain (an RMSE of -1.5): stricter than the reference
+        with pytest.raises(glscore.InputError, match="outside its domain"):
+            glscore_record(tmp_path, sheets)
+        return
     try:
         oracle(sheets)
     except OracleStopError:
@@ -330,8 +341,11 @@ def test_missing_fid_becomes_zero_and_counts(tmp_path):
     assert image["level2"] == pytest.approx((50 + g) / 2, abs=TOL)
     assert image["level3"] == pytest.approx((50 + g) / 2, abs=TOL)
     assert image["level4"] == pytest.approx(2 * 50 * g / (50 + g + 1e-6), abs=TOL)
-    assert image["wins"] == 3  # Acc, FID row 2 and the 0.0 >= 0.0 row
-    assert image["tasks"] == 4
+    # wins: Acc and FID row 2; the 0.0 >= 0.0 row (both missing) is credited 0 as the
+    # reference does, but it is no supported cell, so no win: wins <= supported (2 of 4)
+    assert (image["wins"], image["supported"], image["tasks"]) == (2, 2, 4)
+    # rows 1 and 3: the model's missing FID scored 0.0 by the profile
+    assert image["zero_filled"] == 2
 
 
 def test_wer_is_one_minus_value_as_given(tmp_path):
@@ -471,14 +485,18 @@ def test_negative_special_value_raises(tmp_path, sheet, row):
         glscore_record(tmp_path, sheets)
 
 
-def test_negative_special_value_in_nlp_is_raw(tmp_path):
+def test_negative_special_value_in_nlp_is_refused(tmp_path):
+    # the reference leaves NLP raw and would credit -1 (-1 >= -5); a negative MAE is no
+    # error size at all, so glscore refuses it, SoTA first, under every profile
     sheets = {
         "Image-Comprehension": [("Acc", 50.0, 80.0)],
         "Image-Generation": [("Acc", 50.0, 60.0)],
-        "NLP": [("MAE", -5.0, -1.0)],  # raw in NLP: -1 >= -5, credit -1
+        "NLP": [("MAE", -5.0, -1.0)],
     }
-    record = glscore_record(tmp_path, sheets)
-    assert record["nlp"]["s_l"] == pytest.approx(-1.0, abs=TOL)
+    with pytest.raises(glscore.InputError,
+                       match=r"sheet 'NLP', row 2, column 'SoTA Performance' \(E\): SoTA: task "
+                             r"NLP-001: MAE value -5.0 is outside its domain >= 0"):
+        glscore_record(tmp_path, sheets)
 
 
 # --------------------------------------------------------------------------- real workbook

@@ -238,11 +238,11 @@ def test_every_notebook_rendered_with_its_figures(report):
 
 def test_writes_only_in_its_folder_and_drops_stale_pages(tmp_path):
     out = tmp_path / "out"
-    (out / "models").mkdir(parents=True)
-    (out / "models" / "gone.html").write_text("stale")
-    (out / "mine.txt").write_text("kept")
     nb_dir = tmp_path / "no-notebooks"
     nb_dir.mkdir()
+    build(out, notebooks_dir=nb_dir)           # a report is there: its stale pages may go
+    (out / "models" / "gone.html").write_text("stale")
+    (out / "mine.txt").write_text("kept")
     build(out, notebooks_dir=nb_dir)
     assert not (out / "models" / "gone.html").exists()
     assert (out / "mine.txt").read_text() == "kept"

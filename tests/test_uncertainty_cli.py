@@ -82,8 +82,9 @@ def test_markdown_and_csv_with_uncertainty(capsys):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--draws", "100001"], "--draws 100001: expected a number from 1 to 100,000 (the limit)"),
-    (["--draws", "0"], "--draws 0: expected a number from 1 to 100,000"),
+    (["--draws", "100001"], "--draws: 100,001 draws, above the limit of 100,000; set the "
+                            "environment variable GLSCORE_MAX_DRAWS to a larger number"),
+    (["--draws", "0"], "--draws 0: expected a whole number >= 1"),
     (["--pairwise", "3"], "--pairwise 3: give --uncertainty"),
 ])
 def test_bad_uncertainty_options(capsys, argv, message):

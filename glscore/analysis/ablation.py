@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -380,9 +380,11 @@ class AblationResult:
 
 def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None = None,
                  n_boot: int = 1000, seed: int = 0, chunk: int = 250,
-                 unit: str = "skill_group") -> AblationResult:
+                 unit: str = "skill_group",
+                 progress: Callable[[int], None] | None = None) -> AblationResult:
     """Score every variant, then bootstrap each (same resamples for all,
-    resampling ``unit``: skill groups within strata by default, or tasks).
+    resampling ``unit``: skill groups within strata by default, or tasks;
+    ``progress(k)`` after each chunk of ``k`` resamples of a variant).
 
     ``timing`` holds the seconds of the grid, the bootstrap and the total
     (for printing; never put it in a notebook output).
@@ -399,8 +401,8 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
     grid_done = time.perf_counter()
     if n_boot > 0:
         counts = resample_counts(prep, n_boot, seed, unit)
-        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk, unit=unit)
-                       for v in variants]
+        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk, unit=unit,
+                                 progress=progress) for v in variants]
     end = time.perf_counter()
     result.timing = {"grid_s": grid_done - start, "bootstrap_s": end - grid_done,
                      "total_s": end - start}
@@ -514,12 +516,14 @@ def resample_counts(prep: Scoring, n_boot: int, seed: int,
 
 def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
               counts: list[np.ndarray] | None = None, chunk: int = 250,
-              unit: str = "skill_group") -> BootResult:
+              unit: str = "skill_group",
+              progress: Callable[[int], None] | None = None) -> BootResult:
     """Bootstrap replicates of every model's levels under ``variant``.
 
     With ``counts`` (from :func:`resample_counts`, made with ``unit``) the
     same resamples are reused; all-ones counts reproduce :func:`evaluate`
-    exactly.
+    exactly. ``progress(k)`` is called after each chunk of ``k`` resamples (a
+    progress bar).
     """
     counts = resample_counts(prep, n_boot, seed, unit) if counts is None else counts
     n_boot = counts[0].shape[0]
@@ -560,6 +564,8 @@ def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, s
         for name, arr in (("l2", l2), ("l3", l3), ("l4", l4), ("l5", l5),
                           ("level", reached)):
             parts[name].append(arr)
+        if progress is not None:
+            progress(b1 - b0)
     cat = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
     return BootResult(variant, prep.bench.models, prep.bench.model_names,
                       cat["l2"], cat["l3"], cat["l4"], cat["l5"], cat["level"], check_unit(unit))

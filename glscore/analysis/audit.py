@@ -158,8 +158,9 @@ def _reason(row: pd.Series, s_off, s_pap, off: Normalised, pap: Normalised, j: i
             text += (f"; official maps the model's {row['metric']} x to "
                      "(2/(1+e^(-5/x))-1)*100 but keeps the SoTA raw (one-sided)")
         parts.append(text)
-        if s_pap.direction != row["direction"]:
-            parts.append(f"printed {row['direction']}-is-better, but {s_pap.name} is "
+        printed = row.get("direction_printed", row["direction"])
+        if s_pap.direction != printed:
+            parts.append(f"printed {printed}-is-better, but {s_pap.name} is "
                          f"{s_pap.direction}-is-better")
     elif s_off is None and s_pap is not None:
         causes.append("alias")
@@ -516,12 +517,22 @@ def all_beaten_tasks(source: Source, profile: str = "paper", min_supported: int 
     return out
 
 
+def printed_direction(tasks: pd.DataFrame) -> np.ndarray:
+    """The direction as the paper prints it: ``direction_printed`` where the
+    tasks table keeps it (``data/tasks.csv``: the scored ``direction`` follows the
+    metric), else ``direction``."""
+    column = "direction_printed" if "direction_printed" in tasks.columns else "direction"
+    return np.asarray(tasks[column].astype(str).to_numpy(dtype=object))
+
+
 def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
                      ) -> pd.DataFrame:
     """Tasks whose metric direction is unclear, one row per (task, issue).
 
-    Issues: ``printed-vs-registry`` (the printed arrow contradicts the
-    special-metric registry, e.g. RMSE printed higher-is-better);
+    Issues (on the printed direction, :func:`printed_direction`):
+    ``printed-vs-registry`` (the printed arrow contradicts the special-metric
+    registry, e.g. RMSE printed higher-is-better; a tasks table used for
+    scoring must give the registry's direction);
     ``lower-unmapped`` (printed lower-is-better, metric not in the registry);
     ``error-like-higher`` (not in the registry, printed higher-is-better, but
     the name contains one of ``error_words``, e.g. "L1 distance");
@@ -531,7 +542,7 @@ def direction_issues(source: Source, error_words: Sequence[str] = ERROR_WORDS
     bench = bench_of(source)
     tasks = bench.tasks
     metric = tasks["metric"].astype(str)
-    direction = tasks["direction"].to_numpy()
+    direction = printed_direction(tasks)
     alias: list[Any] = special_metrics(tasks, PAPER)  # None where not in the registry
     exact = special_metrics(tasks, OFFICIAL)
     reg_dir = np.array([s.direction if s else "" for s in alias], dtype=object)

@@ -72,9 +72,11 @@ from glscore.analysis.audit import flagged_sota
 from glscore.analysis.distributions import Distances, distances, distances_without
 from glscore.analysis.uncertainty.per_model import model_uncertainty
 from glscore.core import levels
+from glscore.core import names as naming
 from glscore.core.benchmark import Benchmark
+from glscore.core.normalise import Normalised
 from glscore.core.profiles import Profile
-from glscore.core.scoring import LEVEL_COLUMNS, Scoring, score_detailed
+from glscore.core.scoring import LEVEL_COLUMNS, Scoring, score_detailed, supported_cells
 from glscore.core.synergy import Rule
 from glscore.errors import InputError, did_you_mean
 from glscore.io import markdown as md
@@ -87,9 +89,9 @@ def explain(bench: Benchmark, model: str, profile: str | Profile = "paper",
             sota_se: np.ndarray | None = None) -> dict:
     """The explanation of one model of ``bench`` (by id or display name, any
     case); ``draws``, ``seed``, ``se`` and ``sota_se`` set the noise study."""
-    wanted = model.strip().lower()
+    wanted = naming.key(model)  # any case, any Unicode spelling of the name
     hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
-            if wanted in (m.lower(), n.lower())]
+            if wanted in (naming.key(m), naming.key(n))]
     if not hits:
         raise InputError(f"{bench.source}: no model '{model}'"
                          f"{did_you_mean(model, bench.models + bench.model_names)}")
@@ -135,8 +137,10 @@ def _explain_one(ctx: Scoring, i: int, distance: Distances, flags: Mapping[str, 
     tasks = bench.tasks
     scores_i = ctx.norm.scores[i]
     credit_i = ctx.credit[i]
-    wins_i = levels.beats_sota(ctx.norm.scores[i:i + 1], ctx.norm.sota)[0]
-    supported_i = np.isfinite(scores_i)
+    # the pass's own tests, on this model's row: a win is a supported cell beating the SoTA
+    row = Normalised(ctx.norm.scores[i:i + 1], ctx.norm.sota, ctx.norm.mapped)
+    supported_i = supported_cells(row, ctx.profile)[0]
+    wins_i = levels.beats_sota(row.scores, row.sota)[0] & supported_i
     modality = tasks["modality"].to_numpy()
     paradigm = tasks["paradigm"].to_numpy()
     ids = tasks["task_id"].astype(str).to_numpy()

@@ -28,12 +28,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from glscore import __version__
-from glscore.errors import InputError
+from glscore.errors import InputError, visible
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,39 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 
 
+class StoreOnce(argparse._StoreAction):
+    """``store``, but an option given twice is a usage error: ``--seed 1 --seed 2``
+    or ``--results a.csv --results b.csv`` would otherwise keep the last one in
+    silence. (Repeatable options say so: ``--param``, ``-p`` append.)"""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the namespaces this option was set in (a Namespace is unhashable: by id, checked
+        # against a weak reference so that a reused id is not taken for a repeat)
+        self._seen: dict[int, weakref.ref[argparse.Namespace]] = {}
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        earlier = self._seen.get(id(namespace))
+        if option_string is not None and earlier is not None and earlier() is namespace:
+            parser.error(f"{'/'.join(self.option_strings)} given twice: give it once"
+                         + (" (list every value after one option)" if self.nargs in ("+", "*")
+                            else ""))
+        self._seen[id(namespace)] = weakref.ref(namespace)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line and exit 2."""
+    """An argument parser whose usage errors are one line and exit 2, and whose
+    single-valued options may be given once (:class:`StoreOnce`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, StoreOnce)
+        self.register("action", "store", StoreOnce)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {visible(message)} (see --help)\n")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -115,6 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = command_name(words)
     command = BY_NAME.get(name or "")
     debug = "--debug" in words
+    stdout = sys.stdout
+    if _is_terminal(stdout):  # what reaches a terminal cannot act on it (names are data)
+        sys.stdout = VisibleStream(stdout)
     try:
         args = build_parser(command.name if command else None).parse_args(words)
         return int(args.run(args) or 0)
@@ -141,9 +173,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # an unexpected failure: one line unless --debug
         if debug:
             raise
-        print(f"glscore: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
-              file=sys.stderr)
+        print(f"glscore: internal error: {type(exc).__name__}: {visible(exc)} (rerun with "
+              "--debug)", file=sys.stderr)
         return 1
+    finally:
+        sys.stdout = stdout
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class VisibleStream:
+    """Standard output bound for a terminal: every write has its control and
+    formatting characters shown as escapes (:func:`glscore.errors.visible`; line
+    breaks and tabs kept), so an escape sequence in a model name printed in a
+    CSV or a table is text. Output to a file or a pipe is left as it is."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible(text, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":

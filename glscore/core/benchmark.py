@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from glscore.core import names as naming
 from glscore.core.vocabulary import (
     DIRECTIONS,
     MODALITIES,
@@ -78,6 +79,10 @@ class Benchmark:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _read_only(self.values))
+        object.__setattr__(self, "models", _canonical_ids(self.models, self.source))
+        if self.model_names:
+            object.__setattr__(self, "model_names", tuple(
+                naming.canonical(n, f"{self.source}: ") for n in self.model_names))
         missing = [c for c in TASK_COLUMNS if c not in self.tasks.columns]
         if missing:
             raise InputError(f"{self.source}: tasks table lacks column(s) {missing}")
@@ -247,6 +252,22 @@ def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "")
             j = int(np.flatnonzero(bad)[0])
             raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': SoTA "
                              f"'{sota.iloc[j]}' is not a number")
+
+
+def _canonical_ids(models: Sequence[str], source: str) -> tuple[str, ...]:
+    """Model ids in their canonical spelling (:mod:`glscore.core.names`), each a
+    string with something visible, no two the same name once normalised."""
+    where = f"{source}: " if source else ""
+    bad = [m for m in models if not isinstance(m, str)]
+    if bad:
+        raise InputError(f"{where}model id {bad[0]!r} is not a string")
+    ids = tuple(naming.canonical(m, where) for m in models)
+    hit = naming.first_clash(ids)
+    if hit is not None:
+        what = (f"model id '{hit[1]}' appears twice" if hit[1] == hit[2]
+                else naming.clash(hit[1], hit[2]))
+        raise InputError(f"{where}{what}")
+    return ids
 
 
 def _check_se(se: object, shape: tuple[int, int], source: str) -> np.ndarray:

@@ -26,6 +26,37 @@ paper disagree (see :mod:`glscore.core.profiles`):
 * :func:`match_alias` -- the paper's semantics: the name before any
   parenthesis, upper-cased, looked up among names and aliases.
 
+Value domains
+-------------
+Every metric has a :class:`Domain`: the values its definition allows, in the
+unit the benchmark prints it (:func:`domain_of`). A value or SoTA outside it
+is a unit mistake (an MS-SSIM of 95 is 0.95 written in percent; a MOS of 75
+is a 0-100 rating), and is rejected with a hint before anything is scored:
+
+============================  ==========  =============================================
+metrics                       domain      why
+============================  ==========  =============================================
+errors and distances (MAE,    >= 0        a norm or a count; the paper's map needs x > 0
+RMSE, FID, FVD, CD, EPE, ...)
+PSNR                          >= 0 dB     ``10 log10(MAX^2 / MSE)``, MSE <= MAX^2 for
+                                          signals within range
+WER                           0-100 %     percent, as the paper prints it (``1 - x/100``
+                                          maps 100% to 0; more errors than words cannot
+                                          be placed on the 0-100 scale)
+MS-SSIM                       -1 to 1     a product of SSIM terms; ``(x + 1) / 2`` maps
+                                          -1..1 onto 0..1
+MOS                           1 to 5      the opinion scale; ``(x - 1) / 4``
+CIDEr                         0-1000      CIDEr-D x 100, each sentence's score capped at 10
+correlations (PCC, SRCC,      -100 to 100 a correlation x 100
+Pearson, Spearman, Kendall)
+every other metric            0-100       accuracies, F1, BLEU, ROUGE, CLIP-like
+                                          similarities x 100, ...: General-Level averages
+                                          them as 0-100 scores
+============================  ==========  =============================================
+
+The paper's own data keep within these domains (``tests/test_value_domains.py``
+checks every SoTA and every value of ``data/``).
+
 Example
 -------
 >>> import numpy as np
@@ -35,14 +66,102 @@ Example
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from glscore.errors import plain
+
 Direction = Literal["higher", "lower"]
 Family = Literal["sigmoid", "tanh", "wer", "ms-ssim", "mos"]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The values a metric can take, in the unit the benchmark prints it.
+
+    ``low``/``high`` are inclusive bounds (``inf`` for none); ``unit`` names it
+    in messages; ``hint_high``/``hint_low`` say what a value beyond the bound
+    usually is; ``percent_like``: a plain score on 0-100 (or a multiple of
+    one), which ``--scale fraction`` multiplies by 100.
+
+    >>> MS_SSIM_DOMAIN.describe()
+    '-1 to 1'
+    >>> [bool(b) for b in MS_SSIM_DOMAIN.outside(np.array([0.5, 95.0, np.nan]))]
+    [False, True, False]
+    """
+
+    low: float
+    high: float
+    unit: str
+    hint_high: str = ""
+    hint_low: str = ""
+    percent_like: bool = False
+
+    def describe(self) -> str:
+        """``"0 to 100"``, ``">= 0"``, ``"-1 to 1"``."""
+        if self.high == math.inf:
+            return f">= {_number(self.low)}"
+        return f"{_number(self.low)} to {_number(self.high)}"
+
+    def outside(self, values: np.ndarray) -> np.ndarray:
+        """Cells outside the domain (NaN, "not supported", never is)."""
+        x = np.asarray(values, dtype=float)
+        with np.errstate(invalid="ignore"):
+            out: np.ndarray = (x < self.low) | (x > self.high)
+        return out
+
+    def reason(self, value: float, metric: str) -> str:
+        """Why ``value`` of ``metric`` is refused: the domain and the hint."""
+        hint = self.hint_high if value > self.high else self.hint_low
+        return (f"{metric} value {plain(value)} is outside its domain {self.describe()} "
+                f"({self.unit}){': ' + hint if hint else ''}")
+
+
+def _number(value: float) -> str:
+    """``100.0`` -> ``"100"``, ``0.5`` -> ``"0.5"``."""
+    return f"{value:g}" if abs(value) < 1e15 else repr(value)
+
+
+#: Errors and distances: a norm, a count or a divergence, never negative.
+DISTANCE_DOMAIN = Domain(0.0, math.inf, "an error or distance",
+                         hint_low="an error or a distance cannot be negative")
+PSNR_DOMAIN = Domain(0.0, math.inf, "decibels",
+                     hint_low="PSNR in dB is >= 0 for signals within their range")
+WER_DOMAIN = Domain(0.0, 100.0, "percent",
+                    hint_high="WER is read in percent (0-100) and 1 - x/100 cannot place more "
+                              "errors than words on the 0-100 scale",
+                    hint_low="an error rate cannot be negative", percent_like=True)
+MS_SSIM_DOMAIN = Domain(-1.0, 1.0, "a similarity of at most 1",
+                        hint_high="MS-SSIM is at most 1: did you write percent? (write 0.95 "
+                                  "for 95%)")
+MOS_DOMAIN = Domain(1.0, 5.0, "a mean opinion score on 1-5",
+                    hint_high="MOS is on 1-5: did you write a 0-100 or 0-10 rating? (rescale "
+                              "it to 1-5)",
+                    hint_low="MOS is on 1-5: did you write a 0-4 or 0-1 rating?")
+#: Every metric that is not special: a 0-100 score General-Level averages as it is.
+PLAIN_DOMAIN = Domain(0.0, 100.0, "a 0-100 score",
+                      hint_high="a plain metric is averaged as a 0-100 score: is the value "
+                                "per mille, a count, or a metric on another scale?",
+                      hint_low="a 0-100 score cannot be negative", percent_like=True)
+CIDER_DOMAIN = Domain(0.0, 1000.0, "CIDEr x 100",
+                      hint_low="CIDEr cannot be negative", percent_like=True)
+CORRELATION_DOMAIN = Domain(-100.0, 100.0, "a correlation x 100",
+                            hint_high="a correlation x 100 lies within -100..100",
+                            hint_low="a correlation x 100 lies within -100..100",
+                            percent_like=True)
+#: Plain metrics whose definition allows another range (name before any parenthesis,
+#: upper-cased; see the module docstring).
+PLAIN_DOMAINS: dict[str, Domain] = {
+    "CIDER": CIDER_DOMAIN, "CIDER-D": CIDER_DOMAIN,
+    **{name: CORRELATION_DOMAIN for name in (
+        "PCC", "SRCC", "PLCC", "KRCC", "PEARSON", "SPEARMAN", "KENDALL", "PEARSON CORRELATION",
+        "SPEARMAN CORRELATION")},
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +177,7 @@ class SpecialMetric:
     direction: Direction
     temperature: float | None = None
     aliases: tuple[str, ...] = ()
+    domain: Domain = DISTANCE_DOMAIN
 
     def map(self, values: np.ndarray, *, wer_percent: bool = False) -> np.ndarray:
         """Map raw values onto 0-100 (``y * 100``); NaN stays NaN.
@@ -113,10 +233,11 @@ REGISTRY: dict[str, SpecialMetric] = {
         _lower("RTE", 0.5, "RELATIVE TRANSLATION ERROR"),
         _lower("CD", 1.0, "CHAMFER DISTANCE"),
         _lower("MCD", 5.0),
-        SpecialMetric("PSNR", "tanh", "higher", 20.0),
-        SpecialMetric("WER", "wer", "lower", None, ("WORD ERROR RATE",)),
-        SpecialMetric("MS-SSIM", "ms-ssim", "higher", None, ("MSSSIM", "MS_SSIM")),
-        SpecialMetric("MOS", "mos", "higher", None, ("MEAN OPINION SCORE",)),
+        SpecialMetric("PSNR", "tanh", "higher", 20.0, domain=PSNR_DOMAIN),
+        SpecialMetric("WER", "wer", "lower", None, ("WORD ERROR RATE",), WER_DOMAIN),
+        SpecialMetric("MS-SSIM", "ms-ssim", "higher", None, ("MSSSIM", "MS_SSIM"),
+                      MS_SSIM_DOMAIN),
+        SpecialMetric("MOS", "mos", "higher", None, ("MEAN OPINION SCORE",), MOS_DOMAIN),
     )
 }
 
@@ -154,3 +275,40 @@ def match_alias(printed: object) -> SpecialMetric | None:
     key = " ".join(_PAREN.sub("", printed).split()).upper()
     name = _ALIASES.get(key)
     return REGISTRY[name] if name else None
+
+
+def domain_of(printed: object) -> Domain:
+    """The :class:`Domain` of a printed metric name: a special metric's (by
+    :func:`match_alias`), a plain metric's from :data:`PLAIN_DOMAINS`, else
+    :data:`PLAIN_DOMAIN` (0-100).
+
+    >>> domain_of("MS-SSIM").describe(), domain_of("Acc").describe(), domain_of("FID").describe()
+    ('-1 to 1', '0 to 100', '>= 0')
+    """
+    special = match_alias(printed)
+    if special is not None:
+        return special.domain
+    key = " ".join(_PAREN.sub("", str(printed)).split()).upper()
+    return PLAIN_DOMAINS.get(key, PLAIN_DOMAIN)
+
+
+def domain_bounds(printed: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Per metric of ``printed``, the low and high bound of its domain (one
+    lookup per distinct name)."""
+    found = {m: domain_of(m) for m in dict.fromkeys(printed)}
+    low = np.array([found[m].low for m in printed], dtype=float)
+    high = np.array([found[m].high for m in printed], dtype=float)
+    return low, high
+
+
+def first_outside(values: np.ndarray, printed: Sequence[object]) -> tuple[int, int] | None:
+    """``(row, column)`` of the first cell (row-major) of ``values`` (rows x metrics)
+    outside its metric's domain, or ``None``; one vectorised scan."""
+    low, high = domain_bounds(printed)
+    x = np.asarray(values, dtype=float).reshape(-1, len(printed))
+    with np.errstate(invalid="ignore"):
+        bad = (x < low) | (x > high)
+    if not bad.any():
+        return None
+    i, j = (int(k[0]) for k in np.nonzero(bad))
+    return i, j

@@ -55,7 +55,8 @@ class Plan:
     task 0 (no domain check), 1 (a negative value is an error) or 2 (a zero
     or negative value is an error), with ``rules`` the reason per task;
     ``rmse_column``: the task of the official NLP RMSE quirk (-1 if none);
-    ``sota``: the normalised SoTA.
+    ``sota``: the normalised SoTA; ``low``/``high``: the bounds of each task's
+    value domain (whatever the profile: a unit mistake is one under every profile).
     """
 
     groups: tuple[tuple[metrics.SpecialMetric, np.ndarray], ...]
@@ -64,6 +65,11 @@ class Plan:
     rules: tuple[str, ...]
     rmse_column: int
     sota: np.ndarray
+    #: per task, the bounds of its metric's value domain (:func:`glscore.core.metrics.domain_of`)
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+    #: per task, a value of exactly 0 means "missing" (``official`` on mapped metrics)
+    zero_missing: np.ndarray | None = None
 
 
 def official_rmse_column(tasks: pd.DataFrame) -> int:
@@ -80,6 +86,8 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
     """The :class:`Plan` of ``bench``'s tasks under ``profile``; raises the
     SoTA's domain errors and a lower-is-better task without a mapping."""
     tasks = bench.tasks
+    check_directions(bench)
+    low, high = metrics.domain_bounds(tasks["metric"].tolist())
     specials = special_metrics(tasks, profile)
     match profile.metric_matching:
         case "alias":  # the paper: a lower-is-better metric needs a mapping
@@ -114,6 +122,9 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
             rules[k] = rule
         groups.append((metric, np.flatnonzero(cols)))
     raw_sota = bench.sota
+    zero_missing = mapped & profile.missing_special_as_zero
+    check_domain(bench, np.where(zero_missing & (raw_sota == 0), np.nan, raw_sota)[None, :],
+                 low, high, "SoTA")
     bad = _bad(raw_sota[None, :], forbid)[0]
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
@@ -121,7 +132,42 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
     sota = raw_sota.astype(float, copy=True)
     for metric, cols in groups:
         sota[cols] = _map(metric, sota[cols], profile)
-    return Plan(tuple(groups), mapped, forbid, tuple(rules), rmse, sota)
+    return Plan(tuple(groups), mapped, forbid, tuple(rules), rmse, sota, low, high, zero_missing)
+
+
+def check_directions(bench: Benchmark) -> None:
+    """A task whose ``direction`` disagrees with its metric's (a special metric,
+    by :func:`glscore.core.metrics.match_alias`) is an :class:`InputError`: a
+    tasks table that says ``higher`` for FID would otherwise be overridden in
+    silence."""
+    names = bench.tasks["metric"].tolist()
+    specials = {m: metrics.match_alias(m) for m in dict.fromkeys(names)}
+    expected = np.array([s.direction if (s := specials[m]) else "" for m in names], dtype=object)
+    given = bench.tasks["direction"].to_numpy(dtype=object)
+    bad = (expected != "") & (given != expected)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        special = specials[names[j]]
+        assert special is not None
+        raise InputError(f"{_task_where(bench, j)}direction '{given[j]}' disagrees with the "
+                         f"metric: {special.name} is {special.direction}-is-better (correct the "
+                         "tasks table's direction column)")
+
+
+def check_domain(bench: Benchmark, values: np.ndarray, low: np.ndarray, high: np.ndarray,
+                 what: str, rows: int = 0) -> None:
+    """The first cell of ``values`` (rows x tasks; model rows from ``rows``, or the
+    SoTA when ``what == "SoTA"``) outside its metric's domain is an :class:`InputError`
+    with the domain and the hint (:meth:`glscore.core.metrics.Domain.reason`)."""
+    with np.errstate(invalid="ignore"):
+        bad = (values < low) | (values > high)
+    if not bad.any():
+        return
+    i, j = (int(k[0]) for k in np.nonzero(bad))
+    metric = bench.tasks["metric"].iloc[j]
+    who = "SoTA" if what == "SoTA" else f"model '{bench.models[rows + i]}'"
+    reason = metrics.domain_of(metric).reason(float(values[i, j]), str(metric))
+    raise InputError(f"{_task_where(bench, j)}{who}: {reason}")
 
 
 def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
@@ -206,22 +252,34 @@ CHECK_ROWS = 16384
 
 
 def check_values(bench: Benchmark, the_plan: Plan) -> None:
-    """The domain checks of the model cells: one scan of the checked columns
-    (in blocks of rows), the first bad cell in row-major order reported; then
-    the reference's NLP RMSE failures (a zero value, an ``exp`` overflow)."""
+    """The domain checks of the model cells: every value within its metric's
+    domain (one scan, in blocks of rows), then the profile's own rules on the
+    mapped columns (a zero or negative value a map cannot take), the first bad
+    cell in row-major order reported; then the reference's NLP RMSE failures
+    (a zero value, an ``exp`` overflow)."""
     cols = np.flatnonzero(the_plan.forbid)
     n_models = len(bench.models)
-    if len(cols):
-        forbid = the_plan.forbid[cols]
-        for start in range(0, n_models, CHECK_ROWS):
-            bad = _bad(bench.values[start:start + CHECK_ROWS, cols], forbid)
-            if bad.any():
-                i, k = (int(x[0]) for x in np.nonzero(bad))
-                i, j = i + start, int(cols[k])
-                raise InputError(
-                    f"{_task_where(bench, j)}model '{bench.models[i]}' value "
-                    f"{plain(bench.values[i, j])} {the_plan.rules[j]}"
-                )
+    forbid = the_plan.forbid[cols]
+    low = np.full(len(bench.tasks), -np.inf) if the_plan.low is None else the_plan.low
+    high = np.full(len(bench.tasks), np.inf) if the_plan.high is None else the_plan.high
+    for start in range(0, n_models, CHECK_ROWS):
+        block = bench.values[start:start + CHECK_ROWS]
+        with np.errstate(invalid="ignore"):
+            outside = (block < low) | (block > high)
+        if the_plan.zero_missing is not None and the_plan.zero_missing.any():
+            outside &= ~((block == 0) & the_plan.zero_missing)  # "missing", not a value
+        bad = outside.copy()
+        if len(cols):
+            bad[:, cols] |= _bad(block[:, cols], forbid)
+        if not bad.any():
+            continue
+        i, j = (int(x[0]) for x in np.nonzero(bad))
+        if outside[i, j]:
+            check_domain(bench, block[i:i + 1], low, high, "values", start + i)
+        raise InputError(
+            f"{_task_where(bench, j)}model '{bench.models[start + i]}' value "
+            f"{plain(bench.values[start + i, j])} {the_plan.rules[j]}"
+        )
     j = the_plan.rmse_column
     if j < 0:
         return

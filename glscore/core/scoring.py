@@ -49,8 +49,11 @@ class Scores:
     Per modality (models x modalities): the comprehension/generation means
     of scores (``comp2``, ``gen2``) and of credit (``comp3``, ``gen3``),
     ``level2_m``, ``level3_m``, ``level4_m`` and the counts ``supported_m``,
-    ``wins_m`` (``tasks_m`` per modality). Overall (models): ``level2`` ..
-    ``level5``, ``s_l`` (NLP credit mean), NLP counts and ``level`` reached.
+    ``wins_m`` (a win is a supported cell that beats the SoTA, so ``wins_m <=
+    supported_m``), ``filled_m`` (cells the profile scores 0.0 without a value:
+    :func:`zero_filled`) and ``tasks_m`` per modality. Overall (models):
+    ``level2`` .. ``level5``, ``s_l`` (NLP credit mean), NLP counts and ``level``
+    reached.
     """
 
     models: tuple[str, ...]
@@ -77,6 +80,9 @@ class Scores:
     nlp_wins: np.ndarray
     nlp_tasks: int
     level: np.ndarray
+    #: cells scored 0.0 without a value (``official``: missing or 0 of a mapped metric)
+    filled_m: np.ndarray
+    nlp_filled: np.ndarray
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -186,6 +192,7 @@ class Scores:
                     "tasks": int(self.tasks_m[k]),
                     "wins": int(self.wins_m[i, k]),
                     "coverage": float(self.supported_m[i, k] / max(int(self.tasks_m[k]), 1)),
+                    "zero_filled": int(self.filled_m[i, k]),
                 }
                 for k, m in enumerate(self.modalities)
             },
@@ -195,6 +202,7 @@ class Scores:
                 "wins": int(self.nlp_wins[i]),
                 "coverage": float(self.nlp_supported[i] / max(int(self.nlp_tasks), 1)),
                 "s_l": float(self.s_l[i]),
+                "zero_filled": int(self.nlp_filled[i]),
             },
         }
 
@@ -315,8 +323,12 @@ class Scoring:
         return supported_cells(self.norm, self.profile)
 
     def wins(self) -> np.ndarray:
-        """Which cells beat the SoTA (normalised, :func:`glscore.core.levels.beats_sota`)."""
-        return levels.beats_sota(self.norm.scores, self.norm.sota)
+        """Which supported cells beat the SoTA (normalised,
+        :func:`glscore.core.levels.beats_sota`): under ``official`` a missing value
+        scored 0.0 against a negative normalised SoTA (a WER read as a fraction) is
+        no win."""
+        out: np.ndarray = levels.beats_sota(self.norm.scores, self.norm.sota) & self.supported()
+        return out
 
     @cached_property
     def context(self) -> Context:
@@ -504,6 +516,21 @@ def supported_cells(norm: Normalised, prof: Profile) -> np.ndarray:
     return out
 
 
+def zero_filled(raw: np.ndarray, norm: Normalised, prof: Profile) -> np.ndarray:
+    """Cells the profile scores as 0.0 although the input has no value there: a
+    missing value that normalises to a number (``official``: a missing value of
+    a mapped metric, the NLP RMSE cell), or a 0 of a mapped metric read as
+    missing (``official``). Such a cell is neither supported nor a win; the
+    counts (``filled_m``, ``nlp_filled``) say how many there are. None under
+    ``paper``."""
+    if not prof.missing_special_as_zero:
+        return np.zeros(raw.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        out: np.ndarray = ((np.isnan(raw) & np.isfinite(norm.scores))
+                           | (norm.mapped[None, :] & (raw == 0)))
+    return out
+
+
 def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
            prof: Profile, groups: TaskGroups) -> dict[str, np.ndarray]:
     """The per-model numbers of one block of rows (see :func:`_aggregate`)."""
@@ -537,10 +564,12 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     else:
         total = per
 
-    wins = levels.beats_sota(scores, norm.sota)
     supported = supported_cells(norm, prof)
+    wins = levels.beats_sota(scores, norm.sota) & supported  # a win is a supported cell
+    filled = zero_filled(raw, norm, prof)
     either = np.concatenate([groups.either, nlp[:, None]], axis=1)
     wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
+    filled_g = levels.group_counts(filled, either)
     match prof.supported_count:
         case "official":  # the reference's NLP line counts on the raw values
             raw_nlp, sota_nlp = raw[:, nlp], raw_sota[nlp]
@@ -554,6 +583,7 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
         "comp2": comp2, "gen2": gen2, "comp3": comp3, "gen3": gen3,
         "level2_m": per.level2_m, "level3_m": per.level3_m, "level4_m": per.level4_m,
         "supported_m": supported_g[:, :n_mod], "wins_m": wins_g[:, :n_mod],
+        "filled_m": filled_g[:, :n_mod], "nlp_filled": filled_g[:, n_mod],
         "level2": total.level2, "level3": total.level3, "level4": total.level4,
         "level5": total.level5, "s_l": s_l, "level": total.level,
         "nlp_supported": nlp_supported, "nlp_wins": nlp_wins,

@@ -4,15 +4,23 @@ Every file the package writes (figures, tables, notebooks, curated data)
 goes through :func:`write_if_changed`: the bytes land in a temporary file in
 the same folder and replace the target in one step, so a reader never sees a
 half-written file; a file whose bytes are already right is left untouched
-(its timestamp too).
+(its timestamp too). A folder of outputs (the report) goes through
+:func:`publish_folder`: all of it or nothing; a folder option never names
+a file (:func:`check_folder_target`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+
+from glscore.errors import InputError
 
 
 def write_if_changed(path: Path | str, data: bytes) -> bool:
@@ -40,3 +48,82 @@ def write_if_changed(path: Path | str, data: bytes) -> bool:
 def write_text_if_changed(path: Path | str, text: str) -> bool:
     """:func:`write_if_changed` for UTF-8 text with ``\\n`` line endings."""
     return write_if_changed(path, text.encode("utf-8"))
+
+
+def check_folder_target(out: Path, option: str = "--out") -> None:
+    """``out`` can receive a folder of outputs: it is not an existing file."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{option} '{out}': exists and is a file, not a folder")
+
+
+@contextlib.contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Ctrl-C during the block is held back and raised when the block ends, so a
+    step that must finish (renaming files into place) is not cut in two."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def publish_folder(out: Path, files: Mapping[str, bytes | str],
+                   stale_in: Sequence[str] = ()) -> list[Path]:
+    """Write ``files`` (relative path -> bytes or text) into the folder ``out``,
+    all or nothing.
+
+    Every file is first written into a staging folder beside ``out``
+    (``.<name>.partial-*``); a failure or an interrupt there removes it and
+    leaves ``out`` as it was. Then the files are moved into place with
+    interrupts held back (:func:`deferred_interrupt`): a new ``out`` is the
+    staging folder renamed, an existing one gets each changed file replaced
+    atomically (an unchanged file keeps its timestamp) and loses the ``*.html``
+    pages of its ``stale_in`` subfolders that ``files`` no longer has. Nothing
+    outside ``out`` is written but the staging folder. Returns the paths.
+    """
+    check_folder_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        for name, data in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+            os.chmod(target, 0o644)
+        with deferred_interrupt():
+            if not out.exists():
+                os.chmod(staging, 0o755)
+                os.rename(staging, out)
+            else:
+                move_into(staging, out, sorted(files), stale_in)
+    except OSError as exc:
+        raise InputError(f"'{out}': cannot write the output ({exc.strerror or exc}: "
+                         f"{exc.filename or ''}); nothing was changed") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in sorted(files)]
+
+
+def move_into(staging: Path, out: Path, names: Sequence[str],
+              stale_in: Sequence[str] = ()) -> None:
+    """Move the files ``names`` (relative paths) of ``staging`` into ``out``, each
+    replacing its target atomically (an identical target is kept, timestamp and
+    all), then drop the ``*.html`` pages of ``out``'s ``stale_in`` subfolders that
+    ``names`` lacks. Run it under :func:`deferred_interrupt`."""
+    for name in names:
+        source, target = staging / name, out / name
+        if target.is_file() and target.read_bytes() == source.read_bytes():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+    for folder in stale_in:
+        for stale in sorted((out / folder).glob("*.html")):
+            if f"{folder}/{stale.name}" not in names:
+                stale.unlink()

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from glscore.core.vocabulary import MODALITIES
+from glscore.errors import visible
 
 #: Display headers of the columns glscore's tables use.
 HEADERS: dict[str, str] = {
@@ -65,12 +66,16 @@ _SPECIAL_RE = re.compile("|".join(re.escape(k) for k in _SPECIAL))
 
 
 def escape(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped.
+    """``text`` with LaTeX's special characters escaped; control characters and
+    line breaks first shown as escapes (:func:`glscore.errors.visible`), so a
+    name can neither break a table row nor reach the terminal that compiles it.
 
     >>> escape("GPT-4o_4096 & 50%")
     'GPT-4o\\\\_4096 \\\\& 50\\\\%'
+    >>> escape("a\\nb")
+    'a\\\\textbackslash{}nb'
     """
-    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], str(text))
+    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], visible(text))
 
 
 def header(column: str) -> str:

@@ -26,12 +26,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import decimal
+import functools
 import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ import pandas as pd
 
 from glscore import paths
 from glscore.core import metrics
+from glscore.core import names as naming
 from glscore.core.benchmark import (
     SHEET_NAMES,
     SHEETS,
@@ -47,6 +49,7 @@ from glscore.core.benchmark import (
 )
 from glscore.core.vocabulary import SCALES
 from glscore.errors import InputError, did_you_mean, plain, where
+from glscore.io.guard import check_table, check_workbook, require_file
 
 #: Header of an official workbook sheet, before the score columns.
 WORKBOOK_KEY_COLUMNS: tuple[str, ...] = ("No", "Task Name", "Task Short Name", "Metrics")
@@ -335,16 +338,19 @@ class _Sheet:
     rows: list[list[object]]
     #: (data row index, column index) of formula cells (empty in ``rows``: no saved value)
     formulas: frozenset[tuple[int, int]] = frozenset()
+    #: (data row index, column index) -> the Excel error of an error cell (``#N/A``,
+    #: ``#DIV/0!``, ...), which calamine reads as empty
+    errors: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _read_workbook(path: Path) -> dict[str, _Sheet]:
     """All sheets of a workbook (header row + data rows), via calamine."""
     import python_calamine
 
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty, not an Excel workbook")
+    errors = check_workbook(path)  # dimensions and inflated size, before calamine reads
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
         sheets = {}
@@ -357,7 +363,8 @@ def _read_workbook(path: Path) -> dict[str, _Sheet]:
             f"'{path}': not a readable Excel workbook ({_first_line(exc)})"
         ) from exc
     unsaved = _unsaved_formulas(path)
-    return {name: _Sheet(s.header, s.rows, frozenset(unsaved.get(name, ())))
+    return {name: _Sheet(s.header, s.rows, frozenset(unsaved.get(name, ())),
+                         errors.get(name, {}))
             for name, s in sheets.items()}
 
 
@@ -433,6 +440,12 @@ def _sheet_values(sheet: _Sheet, name: str, path: Path, sheet_name: str) -> np.n
     cells = _column(sheet, name, path, sheet_name)
     place = _Place(path, "sheet", sheet_name)
     for i, cell in enumerate(cells):
+        if (i, j) in sheet.errors and cell in ("", None):
+            raise InputError(
+                f"{place.at(i, name, j)}Excel error '{sheet.errors[(i, j)]}' is not a score: "
+                "fix the formula, or leave the cell empty (or write a marker) for 'not "
+                "supported'"
+            )
         if (i, j) in sheet.formulas and cell in ("", None):
             raise InputError(
                 f"{place.at(i, name, j)}formula without a saved value: open and save the "
@@ -441,8 +454,29 @@ def _sheet_values(sheet: _Sheet, name: str, path: Path, sheet_name: str) -> np.n
     return _parse_column(cells, place, name, j)
 
 
+#: Suffix of the sheet that holds the standard errors of a task sheet (``NLP SE``).
+SE_SUFFIX = " SE"
+
+
 def _data_sheets(book: dict[str, _Sheet]) -> list[str]:
-    return [s for s in book if s.lower() not in IGNORED_SHEETS]
+    """The task sheets: every sheet but the ignored ones and the standard-error
+    sheets of a task sheet (``<sheet> SE``)."""
+    return [s for s in book if s.lower() not in IGNORED_SHEETS
+            and not (s.endswith(SE_SUFFIX) and s[:-len(SE_SUFFIX)] in book)]
+
+
+def _se_sheets(path: Path, book: dict[str, _Sheet]) -> dict[str, _Sheet]:
+    """The standard-error sheets of a workbook, by the task sheet they belong to;
+    a ``... SE`` sheet without its task sheet is an error."""
+    out = {}
+    for name, sheet in book.items():
+        if name.endswith(SE_SUFFIX):
+            base = name[:-len(SE_SUFFIX)]
+            if base not in book:
+                raise InputError(f"'{path}': sheet '{name}' holds standard errors, but the "
+                                 f"workbook has no sheet '{base}'")
+            out[base] = sheet
+    return out
 
 
 def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
@@ -456,6 +490,7 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
             f"{hint}"
         )
     frames = []
+    se_sheets = _se_sheets(path, book)
     for sheet_name, modality, paradigm, prefix in SHEETS:
         if sheet_name not in book:
             continue
@@ -464,6 +499,7 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
         short = _column(sheet, "Task Short Name", path, sheet_name)
         metric = _column(sheet, "Metrics", path, sheet_name)
         sota = _sheet_values(sheet, SOTA_COLUMN, path, sheet_name)
+        sota_se = _sota_se(path, sheet_name, se_sheets, [_text(x) for x in task_names])
         n = len(sheet.rows)
         frames.append(pd.DataFrame({
             "task_id": [f"{prefix}-{i:03d}" for i in range(1, n + 1)],
@@ -476,13 +512,46 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
             "metric": [_text(x) for x in metric],
             "direction": [_direction(_text(x)) for x in metric],
             "sota": sota,
+            **({} if sota_se is None else {"sota_se": sota_se}),
         }))
     if not frames:
         raise InputError(f"'{path}': no task sheets; expected some of {list(SHEET_NAMES)}")
     tasks = pd.concat(frames, ignore_index=True)
     if tasks.empty:
         raise InputError(f"'{path}': the task sheets have a header but no task rows")
+
+    def locate(j: int) -> str:
+        sheet = str(tasks["sheet"].iloc[j])
+        at = book[sheet].header.index(SOTA_COLUMN)
+        return _Place(path, "sheet", sheet).at(int(tasks["sheet_row"].iloc[j]) - 1, SOTA_COLUMN, at)
+
+    check_sota_domains(tasks, locate)
     return tasks
+
+
+def _sota_se(path: Path, sheet_name: str, se_sheets: Mapping[str, _Sheet],
+             task_names: list[str]) -> np.ndarray | None:
+    """The SoTA's standard errors of a task sheet from its ``<sheet> SE`` sheet (the
+    same task rows, a ``SoTA Performance`` column), ``None`` without one."""
+    sheet = se_sheets.get(sheet_name)
+    if sheet is None:
+        return None
+    name = f"{sheet_name}{SE_SUFFIX}"
+    _check_rows(path, name, task_names, [_text(x) for x in _column(sheet, "Task Name", path,
+                                                                     name)])
+    values = _sheet_values(sheet, SOTA_COLUMN, path, name)
+    _check_standard_errors(values, lambda i: _Place(path, "sheet", name).at(i, SOTA_COLUMN))
+    return values
+
+
+def _check_standard_errors(values: np.ndarray, locate: Callable[[int], str]) -> None:
+    """Standard errors are numbers >= 0 (NaN: unknown); the first negative one is an
+    :class:`InputError` placed by ``locate(index)``."""
+    with np.errstate(invalid="ignore"):
+        negative = values < 0
+    if negative.any():
+        i = int(np.flatnonzero(negative)[0])
+        raise InputError(f"{locate(i)}standard error {plain(values[i])} is negative")
 
 
 def _text(cell: object) -> str:
@@ -515,7 +584,8 @@ def _model_columns(path: Path, sheet_name: str, sheet: _Sheet,
     candidates = [h for h in sheet.header if h not in key and h not in ("", "None")]
     if model is None:
         return candidates
-    return [h for h in candidates if h.lower() == model.strip().lower()]
+    wanted = naming.key(model)
+    return [h for h in candidates if naming.key(h) == wanted]
 
 
 def load_workbooks(
@@ -553,26 +623,41 @@ def load_workbooks(
     sheets = tuple(s for s in SHEET_NAMES if s in present)
     names: list[str] = []
     rows: list[np.ndarray] = []
+    errors: list[np.ndarray] = []
     if not result_paths:
         raise InputError("no result workbook given")
+    origin: list[tuple[Path, dict[str, tuple[str, int]]]] = []
     for result_path in map(Path, result_paths):
         book = _read_workbook(result_path)
+        _se_sheets(result_path, book)  # an SE sheet names its task sheet
         _check_sheets(label, set(sheets), result_path, book)
-        for column, vector in _result_columns(result_path, book, tasks, model):
-            same = [n for n in names if n.lower() == column.lower()]
+        read = _result_columns(result_path, book, tasks, model)
+        errors += _result_se(result_path, book, tasks, [(c, at) for c, _, at in read])
+        for column, vector, at in read:
+            origin.append((result_path, at))
+            same = [n for n in names if naming.key(n) == naming.key(column)]
             if same:
-                raise InputError(f"'{result_path}': {_case_clash(column, same[0])}, read "
+                raise InputError(f"'{result_path}': {naming.clash(column, same[0])}, read "
                                  "from an earlier file")
             names.append(column)
             rows.append(vector)
     if not names:
         raise InputError(f"'{result_paths[0]}': no model column after 'Metrics'")
     values = np.vstack(rows)
+    se = np.where(np.isfinite(values), np.vstack(errors), np.nan)  # no error without a value
     bench = Benchmark(tasks, tuple(names), values, sheets, f"workbooks (SoTA: {label})",
-                      metadata=read_model_metadata())
+                      se=se if np.isfinite(se).any() else None, metadata=read_model_metadata())
     files = [str(p) for p in result_paths]
     _check_has_scores(bench, files)
-    return check_scale(bench, scale, files)
+    bench = check_scale(bench, scale, files)
+
+    def locate(i: int, j: int) -> str:
+        sheet, row = str(tasks["sheet"].iloc[j]), int(tasks["sheet_row"].iloc[j])
+        header, letter = origin[i][1][sheet]
+        return _Place(origin[i][0], "sheet", sheet).at(row - 1, header, letter)
+
+    check_value_domains(bench, locate)
+    return bench
 
 
 def _sheet_order(column: pd.Series) -> pd.Series:
@@ -598,10 +683,12 @@ def _check_sheets(sota_label: str, expected: set[str], result_path: Path, book: 
 
 def _result_columns(
     path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame, model: str | None
-) -> list[tuple[str, np.ndarray]]:
-    """Per model column of one result workbook, its values in task order."""
+) -> list[tuple[str, np.ndarray, dict[str, tuple[str, int]]]]:
+    """Per model column of one result workbook, its values in task order and,
+    per sheet, the column's header and index (to name a cell in messages)."""
     columns: list[str] | None = None
     blocks: dict[str, list[np.ndarray]] = {}
+    found_at: dict[str, dict[str, tuple[str, int]]] = {}
     for sheet_name in tasks["sheet"].unique():
         sheet = book[sheet_name]
         expected = tasks.loc[tasks["sheet"] == sheet_name, "task_name"].tolist()
@@ -617,21 +704,62 @@ def _result_columns(
             what = (f"no column for model '{model}'{did_you_mean(model, candidates)}"
                     if model else "no model column")
             raise InputError(f"{where(path, sheet_name)}{what}; columns found: {sheet.header}")
-        lowered = [w.lower() for w in wanted]
-        twice = [w for w in wanted if lowered.count(w.lower()) > 1]
-        if twice:
-            raise InputError(f"{where(path, sheet_name)}{_case_clash(twice[1], twice[0])}")
+        spelled = [naming.canonical(w, f"{where(path, sheet_name, 1)}column '{w}': ")
+                   for w in wanted]
+        hit = naming.first_clash(spelled)
+        if hit is not None:
+            raise InputError(f"{where(path, sheet_name)}{naming.clash(hit[1], hit[2])}")
         if columns is None:
-            columns = wanted
-        elif lowered != [c.lower() for c in columns]:
+            columns = spelled
+        elif [naming.key(w) for w in spelled] != [naming.key(c) for c in columns]:
             raise InputError(
-                f"{where(path, sheet_name)}model columns {wanted} differ from {columns}"
+                f"{where(path, sheet_name)}model columns {spelled} differ from {columns}"
             )
         for name, col_name in zip(columns, wanted, strict=True):
             blocks.setdefault(name, []).append(_sheet_values(sheet, col_name, path, sheet_name))
+            found_at.setdefault(name, {})[sheet_name] = (col_name, sheet.header.index(col_name))
     if columns is None:
         return []
-    return [(name, np.concatenate(blocks[name])) for name in columns]
+    return [(name, np.concatenate(blocks[name]), found_at[name]) for name in columns]
+
+
+def _result_se(path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame,
+               columns: list[tuple[str, dict[str, tuple[str, int]]]]) -> list[np.ndarray]:
+    """Per model column (``columns``: name and, per sheet, its header), the standard
+    errors in task order from the ``<sheet> SE`` sheets, NaN where a sheet has none.
+
+    An SE sheet repeats its task sheet's layout: the same task rows (checked by
+    ``Task Name``) and the same model columns; each cell is the standard error
+    of the value beside it, in the value's unit (empty or a marker: unknown; a
+    number >= 0, else an error naming the cell)."""
+    se_sheets = _se_sheets(path, book)
+    out = [np.full(len(tasks), np.nan) for _ in columns]
+    for base, sheet in se_sheets.items():
+        name = f"{base}{SE_SUFFIX}"
+        if base not in set(tasks["sheet"]):
+            continue
+        task_rows = np.flatnonzero((tasks["sheet"] == base).to_numpy())
+        expected = tasks["task_name"].iloc[task_rows].tolist()
+        _check_rows(path, name, expected, [_text(x) for x in _column(sheet, "Task Name", path,
+                                                                     name)])
+        given = {naming.key(h): h for h in sheet.header
+                 if h not in set(WORKBOOK_KEY_COLUMNS) | {SOTA_COLUMN} and h not in ("", "None")}
+        wanted = {naming.key(c): c for c, _ in columns}
+        extra = [h for k, h in given.items() if k not in wanted]
+        missing = [c for k, c in wanted.items() if k not in given]
+        if extra or missing:
+            detail = "; ".join(p for p in (f"model column(s) {extra} not in '{base}'" if extra
+                                           else "", f"no column for {missing}" if missing
+                                           else "") if p)
+            raise InputError(f"{where(path, name)}the standard errors must have the model "
+                             f"columns of '{base}': {detail}")
+        for k, (column, _) in enumerate(columns):
+            header = given[naming.key(column)]
+            values = _sheet_values(sheet, header, path, name)
+            _check_standard_errors(values, functools.partial(
+                _Place(path, "sheet", name).at, column=header, letter=sheet.header.index(header)))
+            out[k][task_rows] = values
+    return out
 
 
 def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -> None:
@@ -645,14 +773,6 @@ def _check_rows(path: Path, sheet: str, expected: list[str], found: list[str]) -
                 f"{where(path, sheet, i + 2, 'Task Name')}task '{got}' does not match "
                 f"the SoTA table's '{want}'"
             )
-
-
-def _case_clash(name: str, other: str) -> str:
-    """The one message for two model names that differ only by case (any source)."""
-    if name == other:
-        return f"model '{name}' appears twice"
-    return (f"model '{name}' differs only by case from '{other}' (model names are compared "
-            "case-insensitively)")
 
 
 def _check_has_scores(bench: Benchmark, files: Sequence[str]) -> None:
@@ -683,13 +803,14 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
     error.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     if path.stat().st_size == 0:
         raise InputError(f"'{path}': file is empty")
     suffix = path.suffix.lower()
     if suffix not in TIDY_SUFFIXES:
         raise InputError(f"'{path}': unknown file type '{suffix}' (expected .csv or .parquet)")
+    check_table(path)
+    header: list[str] = []
     try:
         if suffix in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
@@ -703,6 +824,7 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
                                         skiprows=skip)
                 except pd.errors.ParserWarning:
                     raise InputError(_ragged_line(path, sep, skip)) from None
+            header = _raw_header(path, sep, skip)
             frame = frame.reset_index(drop=True)
             frame.index = frame.index + skip
             if frame.apply(lambda c: c.str.contains("\n", regex=False)).to_numpy().any():
@@ -713,10 +835,16 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
         raise
     except Exception as exc:  # pyarrow and the csv parser raise many types
         raise InputError(f"'{path}': not a readable table ({_first_line(exc)})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    lowered = [c.lower() for c in frame.columns]
-    if len(set(lowered)) == len(lowered):  # column names are matched case-insensitively
-        frame.columns = lowered
+    written = header if suffix not in (".parquet", ".pq") and len(header) == len(
+        frame.columns) else list(frame.columns)
+    names = [str(c).strip() for c in written]
+    lowered = [c.lower() for c in names]
+    twice = [c for k, c in enumerate(names) if lowered.index(c.lower()) < k]
+    if twice:
+        first = names[lowered.index(twice[0].lower())]
+        raise InputError(f"'{path}': columns '{first}' and '{twice[0]}' have the same name "
+                         "(column names are matched case-insensitively): keep one")
+    frame.columns = lowered
     if frame.empty:
         raise InputError(f"'{path}': a header but no rows (columns {list(frame.columns)})")
     if suffix != ".tsv" and len(frame.columns) == 1:
@@ -726,6 +854,16 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
                                  f"separated by {other!r}? glscore reads comma-separated "
                                  ".csv and tab-separated .tsv")
     return frame
+
+
+def _raw_header(path: Path, sep: str, skip: int = 0) -> list[str]:
+    """The header row of a CSV as written (pandas renames a repeated name ``x.1``)."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        for _ in range(skip):
+            handle.readline()
+        return next(csv.reader(handle, delimiter=sep), [])
 
 
 def _record_lines(path: Path, sep: str, skip: int = 0) -> np.ndarray:
@@ -767,8 +905,19 @@ def _place_of(path: Path) -> _Place:
 
 def _text_column(frame: pd.DataFrame, column: str, place: _Place,
                  what: str) -> np.ndarray:
-    """A column of names/ids as stripped text; an empty or null cell is an error."""
+    """A column of names/ids as stripped text; an empty or null cell, and a cell
+    that is not text or a number (a boolean, a date, a Parquet struct or list, bytes),
+    are errors."""
     raw = frame[column]
+    if raw.dtype == object or pd.api.types.is_bool_dtype(raw) or \
+            pd.api.types.is_datetime64_any_dtype(raw):
+        odd = raw.map(_not_text).to_numpy(dtype=bool)
+        if odd.any():
+            k = int(np.flatnonzero(odd)[0])
+            value = raw.iloc[k]
+            raise InputError(f"{place.at(int(frame.index[k]), column)}a "
+                             f"{type(value).__name__} ({str(value)[:60]}) is not a {what}: "
+                             "write text")
     if pd.api.types.is_string_dtype(raw) and raw.dtype != object:
         text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
     elif raw.dtype == object:
@@ -781,6 +930,13 @@ def _text_column(frame: pd.DataFrame, column: str, place: _Place,
         k = int(np.flatnonzero(empty)[0])
         raise InputError(f"{place.at(int(frame.index[k]), column)}empty {what}")
     return text
+
+
+def _not_text(value: object) -> bool:
+    """A cell that cannot stand for a name or an id (numbers and text can)."""
+    return (value is not None and value is not pd.NA and not isinstance(
+        value, str | int | float | np.integer | np.floating | decimal.Decimal)) or isinstance(
+        value, bool | np.bool_)
 
 
 #: Where a value comes from (tidy column ``provenance``, mapping column of the same
@@ -818,11 +974,14 @@ def tidy_benchmark(
     scale: str = "auto",
     model: str | None = None,
     label: str | None = None,
+    located: bool = False,
 ) -> Benchmark:
     """The :class:`Benchmark` of a tidy table (the body of :func:`load_tidy`).
 
     ``place`` names the rows in messages (the file and its lines or rows);
-    the harness readers build their tidy table and come through here too.
+    the harness readers build their tidy table and come through here too
+    (``located``: the table's ``source`` column says where each value was read,
+    and a value outside its metric's domain is named by it).
     ``se`` becomes :attr:`Benchmark.se` (``None`` without the column),
     ``provenance == "proxy"`` :attr:`Benchmark.proxy` (``None`` without the
     column). A standard error is a number >= 0 or a marker (unknown); one
@@ -835,16 +994,10 @@ def tidy_benchmark(
     names = _text_column(frame, "model", place, "model name")
     task_ids = _text_column(frame, "task_id", place, "task_id")
     lines = frame.index.to_numpy()
-    distinct = pd.Series(pd.unique(names), dtype=object)
-    lowered = distinct.str.lower()
-    clash = lowered.duplicated(keep="first").to_numpy()
-    if clash.any():
-        b = str(distinct[int(np.flatnonzero(clash)[0])])
-        a = str(distinct[int(np.flatnonzero((lowered == b.lower()).to_numpy())[0])])
-        k = int(np.flatnonzero(names == b)[0])
-        raise InputError(f"{place.at(int(lines[k]), 'model')}{_case_clash(b, a)}")
+    names = _canonical_names(names, place, lines)
     if model is not None:
-        keep = np.char.lower(names.astype(str)) == model.strip().lower()
+        wanted = naming.key(model)
+        keep = np.array([naming.key(n) == wanted for n in names], dtype=bool)
         if not keep.any():
             found = list(dict.fromkeys(names))
             raise InputError(f"'{path}': no rows for model '{model}'"
@@ -871,12 +1024,7 @@ def tidy_benchmark(
     se = proxy = None
     if "se" in frame.columns:
         errors = _parse_rows(frame["se"], place, lines, "se")
-        with np.errstate(invalid="ignore"):
-            negative = errors < 0
-        if negative.any():
-            k = int(np.flatnonzero(negative)[0])
-            raise InputError(f"{place.at(int(lines[k]), 'se')}standard error "
-                             f"{plain(errors[k])} is negative")
+        _check_standard_errors(errors, lambda k: place.at(int(lines[k]), "se"))
         se = np.full(shape, np.nan)
         se[cells] = np.where(np.isfinite(parsed), errors, np.nan)
     if "provenance" in frame.columns:
@@ -896,7 +1044,33 @@ def tidy_benchmark(
                       tuple(tasks["sheet"].unique()), source, se=se, proxy=proxy,
                       metadata=read_model_metadata())
     _check_has_scores(bench, [str(path)])
-    return check_scale(bench, scale, [str(path)])
+    bench = check_scale(bench, scale, [str(path)])
+    rows_of = cells[0]
+    where_column = frame["source"].astype(str).to_numpy() if located else None
+
+    def locate(i: int, j: int) -> str:
+        k = int(np.flatnonzero((rows_of == i) & (task_pos == j))[0])
+        if where_column is not None:
+            return f"'{where_column[k]}' (model '{names[k]}', task {task_ids[k]}): "
+        return place.at(int(lines[k]), "value")
+
+    check_value_domains(bench, locate)
+    return bench
+
+
+def _canonical_names(names: np.ndarray, place: _Place, lines: np.ndarray) -> np.ndarray:
+    """The model column in canonical spelling (:func:`glscore.core.names.canonical`:
+    NFC, something visible); two distinct spellings of one name are an error
+    naming the line of the second. Each distinct name is looked at once."""
+    column = pd.Series(names, dtype=object)
+    firsts = column[~column.duplicated()]  # distinct names, indexed by first position
+    spelled = {name: naming.canonical(name, place.at(int(lines[k]), "model"))
+               for k, name in firsts.items()}
+    hit = naming.first_clash(dict.fromkeys(spelled.values()))
+    if hit is not None:
+        k = next(k for k, name in firsts.items() if spelled[name] == hit[1])
+        raise InputError(f"{place.at(int(lines[k]), 'model')}{naming.clash(hit[1], hit[2])}")
+    return column.map(spelled).to_numpy(dtype=object)
 
 
 def _parse_rows(cells: pd.Series, place: _Place, lines: np.ndarray, column: str) -> np.ndarray:
@@ -939,6 +1113,14 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
         frame["sheet"])
     frame["direction"] = np.where(frame["direction"] == "",
                                   [_direction(m) for m in frame["metric"]], frame["direction"])
+    for k, (metric, direction) in enumerate(zip(frame["metric"], frame["direction"],
+                                                strict=True)):
+        special = metrics.match_alias(metric)
+        if special is not None and direction != special.direction:
+            raise InputError(f"{place.at(int(frame.index[k]), 'direction')}'{direction}' "
+                             f"disagrees with the metric '{metric}': {special.name} is "
+                             f"{special.direction}-is-better (leave the cell empty, or write "
+                             f"'{special.direction}')")
     if "sheet_row" in frame.columns:
         rows = _parse_column(frame["sheet_row"], place, "sheet_row")
         if np.isnan(rows).any() or (rows != np.round(rows)).any():
@@ -949,13 +1131,54 @@ def load_tasks(path: Path | str) -> pd.DataFrame:
     else:
         frame["sheet_row"] = frame.groupby("sheet").cumcount().to_numpy() + 1
     frame["sota"] = _parse_column(frame["sota"], place, "sota")
+    check_sota_domains(frame, lambda j: place.at(int(frame.index[j]), "sota"))
     for column in frame.columns.difference(TASK_COLUMNS):  # extra columns: typed as pandas would
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             numbers = pd.to_numeric(frame[column], errors="coerce")
             if numbers.notna().sum() == (frame[column].astype(str).str.strip() != "").sum():
-                whole = numbers.notna().all() and (numbers == numbers.round()).all()
+                whole = bool(np.isfinite(numbers).all() and (numbers == numbers.round()).all())
                 frame[column] = numbers.astype("int64") if whole else numbers
     return frame.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- domains
+
+def check_value_domains(bench: Benchmark, locate: Callable[[int, int], str]) -> None:
+    """The first model value outside its metric's domain
+    (:func:`glscore.core.metrics.domain_of`) is an :class:`InputError` that
+    ``locate(model row, task column)`` places in the file. A value of exactly 0
+    of a special metric is left to the profile (``official`` reads it as
+    missing; under ``paper`` the scoring pass refuses it where the map cannot
+    take it)."""
+    hit = metrics.first_outside(_zero_special_as_missing(bench.values, bench.tasks),
+                                bench.tasks["metric"].tolist())
+    if hit is not None:
+        i, j = hit
+        raise InputError(f"{locate(i, j)}{_domain_reason(bench.tasks, j, bench.values[i, j])}")
+
+
+def check_sota_domains(tasks: pd.DataFrame, locate: Callable[[int], str]) -> None:
+    """The first SoTA outside its metric's domain is an :class:`InputError`
+    placed by ``locate(task row)`` (a 0 of a special metric as in
+    :func:`check_value_domains`)."""
+    sota = tasks["sota"].to_numpy(dtype=float)[None, :]
+    hit = metrics.first_outside(_zero_special_as_missing(sota, tasks), tasks["metric"].tolist())
+    if hit is not None:
+        j = hit[1]
+        raise InputError(f"{locate(j)}SoTA: {_domain_reason(tasks, j, sota[0, j])}")
+
+
+def _zero_special_as_missing(values: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+    special = np.array([metrics.match_alias(m) is not None for m in tasks["metric"]], dtype=bool)
+    if not special.any():
+        return values
+    return np.where(special & (values == 0), np.nan, values)
+
+
+def _domain_reason(tasks: pd.DataFrame, j: int, value: float) -> str:
+    metric = str(tasks["metric"].iloc[j])
+    return (f"task {tasks['task_id'].iloc[j]}: "
+            f"{metrics.domain_of(metric).reason(float(value), metric)}")
 
 
 # --------------------------------------------------------------------------- scale
@@ -966,19 +1189,20 @@ MIN_CELLS_FOR_SCALE_CHECK = 3
 def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benchmark:
     """Guard against results on a 0-1 scale where the SoTA is on 0-100.
 
-    Only plain (non-special) metrics on tasks whose SoTA is above 1 decide,
+    Only percent-like metrics (plain scores and WER:
+    :attr:`glscore.core.metrics.Domain.percent_like`) on tasks whose SoTA is above 1 decide,
     so that a few small SoTA values (an accuracy of 1.0, a depth error) cannot
     disable the guard. ``auto``: for each model, ``n`` = its non-zero values
     on those tasks; when all of them lie in [-1, 1], ``n >= 3`` is an error
     and ``n`` of 1 or 2 a warning (:class:`InputWarning`: too few values to
     tell a 0-1 scale from low scores). ``percent``: values as given.
-    ``fraction``: every plain-metric value times 100 (and its standard error).
+    ``fraction``: every percent-like value times 100 (and its standard error).
     """
     if scale not in SCALES:
         raise InputError(f"unknown scale '{scale}'; choose one of {list(SCALES)}")
     if scale == "percent":
         return bench
-    plain_metric = np.array([metrics.match_alias(m) is None for m in bench.tasks["metric"]],
+    plain_metric = np.array([metrics.domain_of(m).percent_like for m in bench.tasks["metric"]],
                             dtype=bool)
     if scale == "fraction":
         values = bench.values.copy()
@@ -1139,9 +1363,9 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
                          f"{int(row['sheet_row'])}{named}) is '{names_paper[j]}' in the paper "
                          "data; --with-paper needs the same task rows (the paper's task ids, "
                          "or the same sheet, row and task name)")
-    taken = {n.lower() for n in paper.models + paper.model_names}
-    ids = tuple(m + INPUT_SUFFIX if m.lower() in taken else m for m in bench.models)
-    names = tuple(n + INPUT_SUFFIX if (n.lower() in taken or m.lower() in taken) else n
+    taken = {naming.key(n) for n in paper.models + paper.model_names}
+    ids = tuple(m + INPUT_SUFFIX if naming.key(m) in taken else m for m in bench.models)
+    names = tuple(n + INPUT_SUFFIX if (naming.key(n) in taken or naming.key(m) in taken) else n
                   for m, n in zip(bench.models, bench.model_names, strict=True))
     for old, new in zip(bench.models, ids, strict=True):
         if old != new:
@@ -1168,9 +1392,9 @@ def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:
 
 def select_model(bench: Benchmark, model: str) -> Benchmark:
     """Restrict to one model, by id or display name, case-insensitive."""
-    wanted = model.strip().lower()
+    wanted = naming.key(model)
     hits = [m for m, n in zip(bench.models, bench.model_names, strict=True)
-            if wanted in (m.lower(), n.lower())]
+            if wanted in (naming.key(m), naming.key(n))]
     if not hits:
         hint = did_you_mean(model, bench.models + bench.model_names) or (
             f"; e.g. {list(bench.models[:5])}")

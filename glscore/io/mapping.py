@@ -54,6 +54,7 @@ import pandas as pd
 from glscore import paths
 from glscore.core import metrics
 from glscore.errors import InputError, did_you_mean
+from glscore.io.guard import require_file
 from glscore.io.loaders import PROVENANCES, _Place, _text, load_tasks, read_table
 
 #: The format version this glscore reads and writes.
@@ -74,8 +75,6 @@ OPTIONAL_COLUMNS: tuple[str, ...] = ("se_metric", "note")
 INFO_COLUMNS: tuple[str, ...] = ("sheet", "task_name", "task_metric", "direction")
 #: The columns that make a row "filled in" (the rest may be pre-filled by the template).
 _FILLED = ("harness", "task", "metric", "scale", "provenance")
-#: Special metrics whose task-table unit is a percentage (``fraction``/``percent`` apply).
-PERCENT_SPECIALS: tuple[str, ...] = ("WER",)
 
 
 @dataclass(frozen=True)
@@ -190,8 +189,7 @@ def value_range(scale: str, percentage: bool) -> tuple[float, float]:
 
 def _preamble(path: Path) -> tuple[int, int]:
     """Leading ``#`` lines to skip and the format version they state (default 1)."""
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     skip, version = 0, MAPPING_VERSION
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -244,8 +242,8 @@ def _check_scales(text: pd.DataFrame, tasks: pd.DataFrame, place: _Place) -> np.
     returns per row whether the task's metric is a percentage."""
     metric_of = tasks.set_index(tasks["task_id"].astype(str))["metric"]
     task_metric = metric_of.loc[text["task_id"]].to_numpy()
-    special = [metrics.match_alias(m) for m in task_metric]
-    not_percent = np.array([s is not None and s.name not in PERCENT_SPECIALS for s in special],
+    # fraction/percent apply to percent-like metrics (plain scores, WER): the metric registry
+    not_percent = np.array([not metrics.domain_of(m).percent_like for m in task_metric],
                            dtype=bool)
     conflict = not_percent & (text["scale"] != "raw").to_numpy()
     if conflict.any():

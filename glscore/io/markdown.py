@@ -18,8 +18,12 @@ code), so such a name is shown as written and never changes the structure.
 * a line break (``\\r\\n``, ``\\r``, ``\\n``) -> ``&#10;`` (a Markdown row or
   heading is one line; the entity keeps the break visible and reversible).
 
-``_`` is left as it is: names such as ``InternVL2_5-8B`` are common, and an
-underscore inside a word never starts emphasis.
+``_`` is escaped where it could open or close emphasis (``_em_``), and left
+as it is between two letters or digits: names such as ``InternVL2_5-8B`` are
+common, and an underscore inside a word never starts emphasis. Last,
+control and formatting characters (an escape sequence, a direction
+override) are shown as escapes (:func:`glscore.errors.visible`), in
+:func:`code` too.
 
 >>> print(table(["model", "level"], [["a|b", "3"], ["<i>x</i>", "2"]]))
 | model | level |
@@ -33,7 +37,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from glscore.errors import visible
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: An underscore that could open or close emphasis: not between two letters or digits.
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _HTML = {"&": "&amp;", "<": "&lt;"}
 _BACKSLASHED = "`|*[]"
 
@@ -43,10 +51,13 @@ def escape(text: object) -> str:
 
     >>> escape("a|b"), escape("x\\ny"), escape("`rm -rf`"), escape("C:\\\\dir")
     ('a\\\\|b', 'x&#10;y', '\\\\`rm -rf\\\\`', 'C:\\\\\\\\dir')
+    >>> escape("_em_ InternVL2_5-8B")
+    '\\\\_em\\\\_ InternVL2_5-8B'
     """
     out = str(text).replace("\\", "\\\\")
     out = "".join(_HTML.get(c, f"\\{c}" if c in _BACKSLASHED else c) for c in out)
-    return _LINE_BREAK.sub("&#10;", out)
+    out = _EMPHASIS_UNDERSCORE.sub(r"\\_", _LINE_BREAK.sub("&#10;", out))
+    return visible(out)
 
 
 def code(text: object) -> str:
@@ -61,7 +72,7 @@ def code(text: object) -> str:
     >>> code("vitron-v1"), code("a`b"), code("x\\ny")
     ('`vitron-v1`', '``a`b``', '`x y`')
     """
-    out = _LINE_BREAK.sub(" ", str(text))
+    out = visible(_LINE_BREAK.sub(" ", str(text)))
     runs = [len(r) for r in re.findall(r"`+", out)]
     fence = "`" * (max(runs, default=0) + 1)
     pad = " " if out.startswith("`") or out.endswith("`") else ""

@@ -22,7 +22,8 @@ from glscore.analysis.scopes import SCOPES
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scoring, score_detailed
-from glscore.io.files import write_if_changed, write_text_if_changed
+from glscore.errors import InputError
+from glscore.io.files import check_folder_target, publish_folder
 from glscore.io.loaders import load_paper
 from glscore.report import context
 from glscore.report import notebooks as nbhtml
@@ -37,21 +38,25 @@ def build(out_dir: Path | str, profile: str | Profile = "paper", rule: str | Non
           bench: Benchmark | None = None) -> list[Path]:
     """Write the report into ``out_dir``; return the files written or kept."""
     out = Path(out_dir)
+    check_out(out)
     bench = load_paper() if bench is None else bench
     run = score_detailed(bench, profile, rule)  # the one pass every page reads
     files = dict(pages(run, sorted(Path(notebooks_dir).glob("[0-9][0-9]_*.ipynb"))))
-    for folder in OWN_FOLDERS:  # our subfolders only: drop stale pages
-        for stale in sorted((out / folder).glob("*.html")):
-            if f"{folder}/{stale.name}" not in files:
-                stale.unlink()
-    written = []
-    for name, data in sorted(files.items()):
-        if isinstance(data, bytes):
-            write_if_changed(out / name, data)
-        else:
-            write_text_if_changed(out / name, data)
-        written.append(out / name)
-    return written
+    # all or nothing: a failure or Ctrl-C leaves the folder as it was; stale pages of
+    # our own subfolders are dropped
+    return publish_folder(out, files, OWN_FOLDERS)
+
+
+def check_out(out: Path) -> None:
+    """``out`` can take the report: a new or empty folder, or one that holds a report
+    (``index.html`` and ``static/report.js``), whose stale pages the build may drop;
+    never a file, never a folder of other things."""
+    check_folder_target(out)
+    if out.is_dir() and any(out.iterdir()) and not (
+            (out / "index.html").is_file() and (out / "static" / "report.js").is_file()):
+        raise InputError(f"--out '{out}': the folder is not empty and holds no glscore "
+                         "report; choose a new or empty folder (the build replaces what a "
+                         "report holds there)")
 
 
 def pages(run: Scoring, notebooks: list[Path]) -> dict[str, str | bytes]:
@@ -72,7 +77,10 @@ def pages(run: Scoring, notebooks: list[Path]) -> dict[str, str | bytes]:
     markdown = mistune.create_markdown(escape=False, plugins=["table"])
     for record in records:
         explanation = str(markdown(explain_markdown(record, heading=2)))
-        files[context.model_file(record["model"])] = render(
+        page = context.model_file(record["model"])
+        if page in files:  # distinct ids never share a page (context.model_file); say so if
+            raise InputError(f"models '{record['model']}' and another share the page {page}")
+        files[page] = render(
             env, "model.html.j2",
             context.model(record, placed.get(record["model"], []), explanation))
     if notebooks:

@@ -23,8 +23,10 @@ A new column is one more cell kind here and one more branch in the macro.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -52,9 +54,35 @@ def board_id(ranked: BoardTable) -> str:
                                                    ranked.board.name).strip("-")
 
 
+#: A model id that is its own page name: lower-case ASCII, portable, not a device name.
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+#: File names Windows reserves whatever the extension (``CON.html`` cannot be created).
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+#: Characters of a page name's readable part, and its length.
+SLUG_LENGTH = 48
+
+
 def model_file(model: str) -> str:
-    """The page of a model, relative to the report's top."""
-    return f"models/{re.sub(r'[^A-Za-z0-9._-]', '_', model)}.html"
+    """The page of a model, relative to the report's top: ``models/<name>.html``.
+
+    A lower-case ASCII id (``vitron-v1``, ``internvl2.5-8b``) is its own name;
+    any other id gets a readable slug (ASCII letters and digits of its NFKD
+    form, at most :data:`SLUG_LENGTH` characters, ``model`` when nothing is left)
+    and ``-`` the first 10 hex digits of the SHA-256 of the id, so every name is
+    portable (no case to fold, no device name such as ``CON``, no leading dot,
+    no separator), bounded in length, and two ids never share a page: ids are
+    distinct once case-folded (:mod:`glscore.core.names`), lower-case ids differ
+    as they are, and the others differ by hash.
+
+    >>> model_file("vitron-v1"), model_file("CON"), model_file("../x <b>")
+    ('models/vitron-v1.html', 'models/con-a3dbc4b644.html', 'models/x-b-01565a5abc.html')
+    """
+    if _SAFE_ID.fullmatch(model) and not _RESERVED.fullmatch(model) and not model.endswith("."):
+        return f"models/{model}.html"
+    ascii_text = unicodedata.normalize("NFKD", model).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:SLUG_LENGTH].strip("-")
+    digest = hashlib.sha256(model.encode("utf-8")).hexdigest()[:10]
+    return f"models/{slug or 'model'}-{digest}.html"
 
 
 # ------------------------------------------------------------------ cells

@@ -15,6 +15,9 @@ from importlib import resources
 from typing import Any
 
 import jinja2
+import markupsafe
+
+from glscore.errors import visible
 
 TEMPLATES = "templates"
 STATIC = "static"
@@ -23,7 +26,8 @@ STATIC_FILES: tuple[str, ...] = ("report.css", "report.js")
 
 
 def environment() -> jinja2.Environment:
-    """The Jinja2 environment of the report's templates (autoescaping on)."""
+    """The Jinja2 environment of the report's templates (autoescaping on; every
+    text value shown with its control characters as escapes, :func:`shown`)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("glscore.report", TEMPLATES),
         autoescape=True,
@@ -31,7 +35,22 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=shown,
     )
+
+
+def shown(value: Any) -> Any:
+    """What a ``{{ value }}`` prints before autoescaping: text with control and
+    formatting characters as visible escapes (:func:`glscore.errors.visible`: an
+    escape sequence or a direction override in a model name is text on the
+    page too); markup the build made itself (``Markup``) as it is.
+
+    >>> shown("a\\x1bb") == "a\\\\x1bb", shown(3)
+    (True, 3)
+    """
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return visible(value, keep="\n\t")  # whitespace in HTML text
+    return value
 
 
 def render(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:

@@ -16,9 +16,8 @@ import time
 import pandas as pd
 
 from glscore.analysis import ablation
-from glscore.cli.commands.common import dumps
+from glscore.cli.commands.common import check_count, dumps, progress_bar, seed_value
 from glscore.cli.params import load_spec
-from glscore.errors import InputError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -44,7 +43,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--unit", choices=ablation.UNITS, default=ablation.UNITS[0],
                         help="resampling unit within modality x paradigm strata "
                              "(default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument("--seed", type=seed_value, default=0,
+                        help="bootstrap seed, a whole number >= 0 (default: 0)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(run=run)
 
@@ -57,14 +57,17 @@ def parse_rule(spec: str) -> tuple[str, dict[str, float]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.n_boot < 0:
-        raise InputError(f"--n-boot must be >= 0, got {args.n_boot}")
+    check_count("--n-boot", args.n_boot, minimum=0)  # 0: no bootstrap
     start = time.perf_counter()
     rules = [parse_rule(s) for s in args.rules] if args.rules else None
     variants = ablation.make_grid(rules, args.margins, args.aggregations, args.level4_means,
                                   design=args.design)
-    result = ablation.run_ablation(None, variants, n_boot=args.n_boot, seed=args.seed,
-                                   unit=args.unit)
+    bar = progress_bar(args.n_boot * len(variants), "resamples")
+    try:
+        result = ablation.run_ablation(None, variants, n_boot=args.n_boot, seed=args.seed,
+                                       unit=args.unit, progress=bar.update)
+    finally:
+        bar.close()
     result.timing["total_s"] = time.perf_counter() - start  # data loading included
     if args.json:
         print(dumps(ablation.summary_json(result)))

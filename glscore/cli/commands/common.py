@@ -11,21 +11,23 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from glscore.cli.options import seed_value
 from glscore.cli.params import load_rule, parse_params
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from glscore.core.synergy import Rule
 from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
-from glscore.errors import InputError
+from glscore.errors import InputError, visible
 from glscore.io.harness.detect import FORMATS as HARNESS_FORMATS
 from glscore.io.loaders import COMMITTED_SOTA_LABEL, SCALES, InputWarning, load_source, origins
 
@@ -67,6 +69,28 @@ def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True)
                  "(same profile, rule and SoTA table); rows say their origin")
 
 
+def check_count(option: str, value: int | None, minimum: int = 1) -> None:
+    """A draw or resample count from the command line: at least ``minimum``, at most
+    :data:`glscore.limits.DRAWS` (one line naming the limit and how to raise it),
+    checked before any work starts."""
+    from glscore import limits
+
+    if value is None:
+        return
+    if value < minimum:
+        raise InputError(f"{option} {value}: expected a whole number >= {minimum}")
+    limits.DRAWS.check(value, option)
+
+
+def output_format(args: argparse.Namespace, default: str) -> str:
+    """The output format of ``--json`` and ``--format``: the two may not disagree
+    (``--json --format latex`` would drop one in silence)."""
+    given = getattr(args, "format", None)
+    if args.json and given not in (None, "json"):
+        raise InputError(f"--json and --format {given} ask for two formats: give one")
+    return "json" if args.json else (given or default)
+
+
 def add_profile_option(parser: argparse.ArgumentParser) -> None:
     """``--profile NAME`` (one of :data:`glscore.core.profiles.PROFILES`)."""
     parser.add_argument("--profile", default=DEFAULT_PROFILE, metavar="NAME",
@@ -96,7 +120,8 @@ def add_uncertainty_options(parser: argparse.ArgumentParser, composition: bool =
     parser.add_argument("--draws", type=int, default=1000, metavar="N",
                         help=f"draws of the uncertainty simulation (1 to {MAX_DRAWS:,}; "
                              "default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: %(default)s)")
+    parser.add_argument("--seed", type=seed_value, default=0,
+                        help="seed, a whole number >= 0 (default: %(default)s)")
     if not composition:
         parser.set_defaults(unit="skill", sources="measurement")
         return
@@ -113,9 +138,10 @@ def uncertainty_settings(args: argparse.Namespace):
     ``--draws`` outside 1..MAX_DRAWS is a one-line error naming the limit."""
     from glscore.analysis.uncertainty import MAX_DRAWS, SOURCES, Settings
 
-    if not 1 <= args.draws <= MAX_DRAWS:
-        raise InputError(f"--draws {args.draws}: expected a number from 1 to {MAX_DRAWS:,} "
-                         "(the limit)")
+    check_count("--draws", args.draws)
+    if args.draws > MAX_DRAWS:
+        raise InputError(f"--draws {args.draws}: the rank simulation takes at most "
+                         f"{MAX_DRAWS:,} draws")
     sources = SOURCES if args.sources == "both" else (args.sources,)
     return Settings(args.draws, args.seed, args.unit, sources)
 
@@ -139,6 +165,13 @@ def uncertainty_inputs(bench: Benchmark, sota: str) -> tuple[np.ndarray | None,
                              f": '{column.iloc[k]}' is not a number (leave it empty when not "
                              "measured)")
         sota_se = numbers.to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(sota_se) & ((sota_se < 0) | np.isinf(sota_se))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{sota}: column 'sota_se', task '{bench.tasks['task_id'].iloc[k]}'"
+                             f": {column.iloc[k]} is not a standard error (a finite number "
+                             ">= 0; empty when not measured)")
     return (None if se is None else np.asarray(se, dtype=float)), sota_se
 
 
@@ -187,16 +220,36 @@ def with_input_warnings(call: Callable[..., T], *args: object, **kwargs: object)
         warnings.simplefilter("always", InputWarning)
         result = call(*args, **kwargs)
     for w in caught:
-        if issubclass(w.category, InputWarning):
-            warn(str(w.message))
-        else:
+        if not issubclass(w.category, InputWarning):
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    warn_all([str(w.message) for w in caught if issubclass(w.category, InputWarning)])
     return result
 
 
+#: Warnings of one kind printed in full before the rest are counted.
+WARNINGS_SHOWN = 3
+
+
+def warn_all(messages: Sequence[str]) -> None:
+    """Warnings on standard error, summarised: of each kind (the message with its
+    quoted names and numbers left out) the first :data:`WARNINGS_SHOWN` in full, then
+    one line counting the rest (10,000 small models do not print 10,000 lines)."""
+    kinds: dict[str, list[str]] = {}
+    for message in messages:
+        kind = re.sub(r"\d[\d,.]*%?", "#", re.sub(r"'[^']*'", "'...'", message))
+        kinds.setdefault(kind, []).append(message)
+    for group in kinds.values():
+        for message in group[:WARNINGS_SHOWN]:
+            warn(message)
+        if len(group) > WARNINGS_SHOWN:
+            warn(f"... and {len(group) - WARNINGS_SHOWN:,} more warning(s) like the above "
+                 f"({len(group):,} in all)")
+
+
 def warn(message: str) -> None:
-    """One ``glscore: warning: ...`` line on standard error."""
-    print(f"glscore: warning: {' '.join(message.split())}", file=sys.stderr)
+    """One ``glscore: warning: ...`` line on standard error (control characters of
+    names shown as escapes)."""
+    print(f"glscore: warning: {visible(' '.join(message.split()))}", file=sys.stderr)
 
 
 def sota_label(args: argparse.Namespace) -> str:
@@ -246,7 +299,15 @@ def dumps(obj: object) -> str:
     if bad is not None:
         raise InputError(f"result {bad} is not a finite number: an input value overflows "
                          "a mapping or a mean")
-    return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False, default=_json_scalar)
+    text = json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False, default=_json_scalar)
+    # JSON escapes the ASCII controls itself; C1 controls, direction overrides and the
+    # like may stand raw in a string: escape them too (the same string, read back)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+#: Characters a JSON encoder may leave raw that a terminal acts on or hides.
+_INVISIBLE = re.compile("[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                        "\u2060-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def _json_scalar(value: object) -> object:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from glscore import paths
-from glscore.cli.commands.common import add_source_options, warn, with_input_warnings
+from glscore.cli.commands.common import add_source_options, warn, warn_all, with_input_warnings
 from glscore.core.benchmark import Benchmark
 from glscore.errors import InputError
 from glscore.io import export
@@ -46,6 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.to[1].strip():
+        raise InputError("--to: empty path (name the output file)")
     kind, out = args.to[0], Path(args.to[1])
     if not args.results:
         raise InputError("glscore export needs --results (the files to export)")
@@ -88,8 +90,8 @@ def read(args: argparse.Namespace):
 def _scored_models(bench: Benchmark) -> Benchmark:
     """Models with at least one value (a model left empty by --no-proxy is left out)."""
     empty = ~np.isfinite(bench.values).any(axis=1)
-    for i in np.flatnonzero(empty):
-        warn(f"model '{bench.models[int(i)]}' has no value left: not exported")
+    warn_all([f"model '{bench.models[int(i)]}' has no value left: not exported"
+              for i in np.flatnonzero(empty)])
     if empty.all():
         raise InputError("no model has a value to export")
     return bench.select_models([m for m, e in zip(bench.models, empty, strict=True) if not e])

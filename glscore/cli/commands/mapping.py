@@ -15,6 +15,7 @@ from pathlib import Path
 
 from glscore import paths
 from glscore.cli.commands.common import dumps
+from glscore.cli.options import output_option
 from glscore.errors import InputError
 from glscore.io.export import write
 from glscore.io.loaders import COMMITTED_SOTA_LABEL, load_tasks
@@ -27,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--template", action="store_true",
                       help="write a template with every task and empty harness columns")
     what.add_argument("--check", type=Path, metavar="MAP.csv", help="validate a mapping file")
-    parser.add_argument("--out", type=Path, metavar="FILE",
+    parser.add_argument("--out", type=output_option("--out"), metavar="FILE",
                         help="with --template: write the template here (default: standard "
                              "output)")
     parser.add_argument("--sota", type=Path, metavar="FILE",

@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 
-from glscore.cli.commands.common import add_profile_option, dumps
-from glscore.errors import InputError
+from glscore.cli.commands.common import add_profile_option, check_count, dumps, seed_value
 
 MODES = ("drop", "zero", "clean")
-MAX_BOOT = 100_000
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              "and leave out cells flagged as copies or shared values)")
     parser.add_argument("--n-boot", type=int, default=2000, metavar="N",
                         help="bootstrap resamples for the intervals (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument("--seed", type=seed_value, default=0,
+                        help="bootstrap seed, a whole number >= 0 (default: 0)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(run=run)
 
@@ -42,8 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from glscore.analysis import floor, natural
 
-    if not 0 <= args.n_boot <= MAX_BOOT:
-        raise InputError(f"--n-boot must lie in 0..{MAX_BOOT:,}, got {args.n_boot}")
+    check_count("--n-boot", args.n_boot, minimum=0)  # 0: no bootstrap intervals
     nat = natural.prepare(profile=args.profile)
     screened = floor.screen(nat)
     f = floor.floor_sd(screened)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from glscore.cli.commands.common import add_profile_option, dumps
+from glscore import limits
+from glscore.cli.commands.common import add_profile_option, check_count, dumps, seed_value
 from glscore.errors import InputError
 
 
@@ -36,7 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, metavar="K",
                         help="draws scored together (memory ~ K x models x tasks; "
                              "default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+    parser.add_argument("--seed", type=seed_value, default=0,
+                        help="seed, a whole number >= 0 (default: 0)")
     parser.add_argument("--board", default="full", metavar="NAME",
                         help="board to print: full (Scope-A) or a Scope-B board such as Image")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -59,9 +61,14 @@ def run(args: argparse.Namespace) -> int:
 
     from glscore.analysis import floor, natural, noise
 
+    check_count("--draws", args.draws)
+    check_count("--chunk", args.chunk)
     noise.check_draws(args.draws, args.chunk)
     scales = parse_scales(args.scales)
     nat = natural.prepare(profile=args.profile)
+    cells = natural.published(nat).values.size
+    limits.HELD_VALUES.check(min(args.chunk, args.draws) * cells,
+                             f"--chunk {args.chunk} ({cells:,} values per draw)")
     fit = noise.noise_fit(floor.cells(nat), natural.mapped_tasks(nat))
     models = [fit.model(s) for s in scales]
     with tqdm(total=args.draws * len(scales), desc="noise draws", unit="draw",

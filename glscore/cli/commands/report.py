@@ -10,16 +10,16 @@ glscore.report`` is the same command. See :mod:`glscore.report`.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from glscore.cli.commands.common import add_profile_option
+from glscore.cli.options import output_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("report", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
-                        help="output folder (e.g. report)")
+    parser.add_argument("--out", type=output_option("--out"), required=True, metavar="DIR",
+                        help="output folder (e.g. report): new, empty, or an earlier report")
     add_profile_option(parser)
     parser.add_argument("--rule", metavar="NAME",
                         help="synergy rule: a registered name or module:function "

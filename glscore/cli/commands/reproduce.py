@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from glscore.analysis.reproduce import TOLERANCE, reproduce
-from glscore.cli.commands.common import add_profile_option, dumps
+from glscore.cli.commands.common import add_profile_option, dumps, output_format
+from glscore.errors import InputError
 from glscore.io.latex import accounting_latex, reproduction_latex
 
 
@@ -20,18 +22,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                              "classes, every rule applied to every model with 'fixed', 'broken', "
                              "'free_numbers', every cell with its 'status', and 'rankings'); "
                              "same as --format json")
-    parser.add_argument("--format", choices=("text", "json", "latex"), default="text",
+    parser.add_argument("--format", choices=("text", "json", "latex"), default=None,
                         help="output format (default text; latex: Tables 12/14/16, published "
                              "beside recomputed)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    fmt = output_format(args, "text")
+    if not math.isfinite(args.tolerance) or args.tolerance < 0:
+        raise InputError(f"--tolerance {args.tolerance}: expected a finite number >= 0")
     rep = reproduce(args.profile, args.tolerance)
-    if args.json or args.format == "json":
+    if fmt == "json":
         print(dumps(rep.to_json()))
         return 0
-    if args.format == "latex":
+    if fmt == "latex":
         print(reproduction_latex(rep.cells, rep.profile), end="")
         print()
         print(accounting_latex(rep.accounting_counts(), rep.rules, rep.profile), end="")

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import ast
+import cmath
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
+from glscore.cli.options import output_option
 from glscore.errors import InputError
 from glscore.paths import NOTEBOOKS_DIR
 from glscore.pipeline import DEFAULT_TIMEOUT
@@ -30,12 +33,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", metavar="PATTERN", help="run only notebooks matching PATTERN")
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="S",
-                        help=f"per-cell timeout in seconds (default {DEFAULT_TIMEOUT})")
+                        help=f"per-cell timeout in seconds, 1 to {MAX_TIMEOUT:,} "
+                             f"(default {DEFAULT_TIMEOUT})")
     parser.add_argument("--directory", type=Path, default=NOTEBOOKS_DIR,
                         help="notebook folder (default: notebooks/)")
-    parser.add_argument("--output-dir", type=Path, default=None,
-                        help="write the executed notebooks, figures and tables here "
-                             "(default: in place, figures/)")
+    parser.add_argument("--output-dir", type=output_option("--output-dir"), default=None,
+                        help="write the executed notebooks, figures and tables here, all of "
+                             "them or (after a failure) none (default: in place, figures/)")
+    parser.add_argument("--force", action="store_true",
+                        help="allow an --output-dir inside the checkout (figures/ included)")
     parser.add_argument("-p", "--parameter", dest="parameters", action="append",
                         type=parse_parameter, default=[], metavar="NAME=VALUE",
                         help="notebook parameter (Python literal or bare string); "
@@ -44,37 +50,86 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+#: Longest per-cell timeout (seconds): a week.
+MAX_TIMEOUT = 7 * 24 * 3600
+#: Longest ``-p`` value (characters): a notebook parameter is a literal, not a data file.
+MAX_PARAMETER_LENGTH = 100_000
+#: Deepest nesting of a ``-p`` literal (lists in lists ...).
+MAX_PARAMETER_DEPTH = 32
+
+
 def parse_parameter(text: str) -> tuple[str, Any]:
     """``NAME=VALUE``: the value as a Python literal, else as a bare string.
 
+    A value that starts like a literal (a digit, a sign, a quote or a bracket)
+    must be one: ``1e999`` (not finite), a number of 5,000 digits, brackets
+    nested 100,000 deep or a value over :data:`MAX_PARAMETER_LENGTH` characters
+    are usage errors, never a string in disguise or a crash of the parser.
+
     >>> parse_parameter("alpha=7"), parse_parameter("profile=official")
     (('alpha', 7), ('profile', 'official'))
+    >>> parse_parameter("rules=[['soft', {'k': 5}]]")
+    ('rules', [['soft', {'k': 5}]])
     """
     name, sep, value = text.partition("=")
     if not sep or not name.strip().isidentifier():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text[:60]!r}")
+    if len(value) > MAX_PARAMETER_LENGTH:
+        raise argparse.ArgumentTypeError(f"-p {name.strip()}: the value has {len(value):,} "
+                                         f"characters, more than {MAX_PARAMETER_LENGTH:,}")
     try:
         parsed: Any = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError) as exc:
+        if value.strip()[:1] and value.strip()[0] in "0123456789+-.([{'\"":
+            reason = re.sub(r"<([\w.]+) object at 0x[0-9a-f]+>", r"\1",
+                            str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__)
+            raise argparse.ArgumentTypeError(
+                f"-p {name.strip()}: {value[:40]!r}... is not a Python literal ({reason}); "
+                "quote a string") from None
         parsed = value  # a bare word is a string
+    _check_literal(name.strip(), parsed)
     return name.strip(), parsed
+
+
+def _check_literal(name: str, value: Any, depth: int = 0) -> None:
+    """Finite numbers, bounded nesting (a kernel would choke on ``inf``)."""
+    if depth > MAX_PARAMETER_DEPTH:
+        raise argparse.ArgumentTypeError(f"-p {name}: nested more than {MAX_PARAMETER_DEPTH} "
+                                         "deep")
+    if isinstance(value, float | complex) and not cmath.isfinite(value):
+        raise argparse.ArgumentTypeError(f"-p {name}: {value} is not a finite number")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_literal(name, key, depth + 1)
+            _check_literal(name, item, depth + 1)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _check_literal(name, item, depth + 1)
 
 
 def run(args: argparse.Namespace) -> int:
     from glscore.pipeline import runner  # nbformat, papermill: the notebooks extra
+    from glscore.pipeline.staging import staged
 
+    if not 1 <= args.timeout <= MAX_TIMEOUT:
+        raise InputError(f"--timeout {args.timeout}: expected 1 to {MAX_TIMEOUT:,} seconds")
+    names = [name for name, _ in args.parameters]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"-p {twice[0]} given twice: give each parameter once")
     current: Path | None = None
     previous_handler = signal.signal(signal.SIGINT, _interrupt)
     try:
         runs = runner.plan(args.directory, only=args.only, parameters=dict(args.parameters),
-                           output_dir=args.output_dir)
-        if args.output_dir is not None:
-            args.output_dir.expanduser().resolve().mkdir(parents=True, exist_ok=True)
-        for notebook, parameters, output in runs:
-            current = notebook
-            print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
-            runner.run_notebook(notebook, parameters, output=output, timeout=args.timeout,
-                                kernel=args.kernel)
+                           output_dir=args.output_dir, force=args.force)
+        target = None if args.output_dir is None else args.output_dir.expanduser().resolve()
+        # all outputs or none: the notebooks write beside the target, moved in at the end
+        with staged(runs, target, runner.OUTPUT_PARAMETER) as staged_runs:
+            for notebook, parameters, output in staged_runs:
+                current = notebook
+                print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
+                runner.run_notebook(notebook, parameters, output=output, timeout=args.timeout,
+                                    kernel=args.kernel)
     except KeyboardInterrupt:
         where = f"while running {runner.display_path(current)} (not written)" if current else ""
         raise KeyboardInterrupt(where) from None

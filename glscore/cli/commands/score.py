@@ -12,18 +12,22 @@ from glscore.cli.commands.common import (
     _first_non_finite,
     add_scoring_options,
     add_source_options,
+    check_count,
     dumps,
     load_benchmark,
     model_origins,
+    output_format,
+    progress_bar,
     proxy_task_ids,
     scoring_kwargs,
+    seed_value,
     sota_label,
-    warn,
+    warn_all,
 )
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.core.scoring import LEVEL_COLUMNS, Scores, score, score_detailed
-from glscore.errors import InputError
+from glscore.errors import InputError, visible
 from glscore.io.latex import latex_table
 from glscore.io.loaders import load_source
 
@@ -41,17 +45,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="N resamples of the tasks within their groups: percentile "
                              "intervals of Level-2..5 and the probability of each level "
                              "(JSON key 'uncertainty')")
-    parser.add_argument("--seed", type=int, default=0, metavar="S",
+    parser.add_argument("--seed", type=seed_value, default=0, metavar="S",
                         help="random seed of --bootstrap (default 0)")
-    parser.add_argument("--format", choices=("table", "json", "latex"), default="table",
+    parser.add_argument("--format", choices=("table", "json", "latex"), default=None,
                         help="output format (default table; --json is --format json)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.bootstrap is not None and args.bootstrap < 1:
-        raise InputError(f"--bootstrap {args.bootstrap}: expected a positive number of "
-                         "resamples")
+    check_count("--bootstrap", args.bootstrap)
+    if args.bootstrap is None and args.seed != 0:
+        raise InputError("--seed goes with --bootstrap (the scores themselves draw nothing)")
+    fmt = output_format(args, "table")
+    if args.bootstrap is not None and fmt != "json":
+        raise InputError(f"--bootstrap adds intervals to the JSON records; the {fmt} format "
+                         "has no place for them: add --json")
     bench = load_benchmark(args)
     kwargs = scoring_kwargs(args)
     if args.model and not args.results and kwargs["rule"].takes_context:
@@ -72,10 +80,10 @@ def run(args: argparse.Namespace) -> int:
             record["uncertainty"] = extra
     check_finite(records)
     warn_low_coverage(scores, records)
-    if args.json or args.format == "json":
+    if fmt == "json":
         print(dumps(records[0] if len(records) == 1 else records))
     else:
-        print(render_table(scores, records, args.format))
+        print(render_table(scores, records, fmt))
     return 0
 
 
@@ -93,14 +101,16 @@ def warn_low_coverage(scores: Scores, records: list[dict]) -> None:
     (published models are not warned about: their coverage is in every record)."""
     from glscore.analysis.leaderboard import LOW_COVERAGE
 
+    messages = []
     for i, record in enumerate(records):
         if (record["origin"] == "input" and record["level"] > 1
                 and record["coverage"] < LOW_COVERAGE):
             supported = int(scores.supported_m[i].sum() + scores.nlp_supported[i])
             total = int(scores.tasks_m.sum() + scores.nlp_tasks)
-            warn(f"model '{record['name']}' reaches Level-{record['level']} on {supported} of "
-                 f"{total} tasks (coverage {record['coverage']:.1%}, below "
-                 f"{LOW_COVERAGE:.0%}): the level rests on little coverage")
+            messages.append(f"model '{record['name']}' reaches Level-{record['level']} on "
+                            f"{supported} of {total} tasks (coverage {record['coverage']:.1%}, "
+                            f"below {LOW_COVERAGE:.0%}): the level rests on little coverage")
+    warn_all(messages)
 
 
 def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[dict]:
@@ -118,8 +128,12 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
     variant = ablation.Variant.of(rule.name, dict(rule.params),
                                   kwargs["aggregation"] or prof.aggregation,
                                   kwargs["level4_mean"] or prof.level4_mean)
-    boot = ablation.bootstrap(score_detailed(bench, prof), variant, n_boot=n_boot, seed=seed,
-                              unit="task")
+    bar = progress_bar(n_boot, "resamples")
+    try:
+        boot = ablation.bootstrap(score_detailed(bench, prof), variant, n_boot=n_boot, seed=seed,
+                                  unit="task", progress=bar.update)
+    finally:
+        bar.close()
     q = [BOOTSTRAP_ALPHA / 2, 1 - BOOTSTRAP_ALPHA / 2]
     bounds = {name: np.quantile(getattr(boot, name), q, axis=1) for name in LEVEL_COLUMNS}
     probs = boot.level_probabilities()
@@ -138,6 +152,8 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
     """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
     Level-2/3/4 per modality."""
     table = scores.to_frame().set_index("name")
+    if fmt != "latex":  # the terminal: control characters of names as escapes
+        table.index = pd.Index([visible(n) for n in table.index], name=table.index.name)
     table["coverage"] = scores.coverage()
     if records is not None and any(r.get("origin") == "input" for r in records) and any(
             r.get("origin") == "paper" for r in records):
@@ -161,6 +177,11 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
     with pd.option_context("display.width", 250, "display.max_columns", 50,
                            "display.max_rows", 500):
         text = header + "\n" + table.to_string(float_format=lambda v: f"{v:.2f}")
+    filled = int(scores.filled_m.sum() + scores.nlp_filled.sum())
+    if filled:
+        text += (f"\n(profile {scores.profile}: {filled:,} missing or zero values of mapped "
+                 "metrics are scored 0.0, as the reference scorer does; they are neither "
+                 "supported nor wins (JSON: zero_filled))")
     return text + (f"\n({PROXY_NOTE})" if any(proxies) else "")
 
 

@@ -144,18 +144,23 @@ def ratio(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarr
 
 @register("excess")
 def excess(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
-    """Only the surplus counts: ``credit = max(score - SoTA, 0)``.
+    """Only the surplus counts: ``credit = min(max(score - SoTA, 0), max(score, 0))``.
 
     Why: the relaxation credits the whole score of a winning cell, although
     the specialist already reaches most of it; only the part beyond the
     specialist can be attributed to synergy. Level-3/4 become "how far
-    beyond the specialists" rather than "how good where it wins".
+    beyond the specialists" rather than "how good where it wins". The surplus
+    is capped at the score: it can exceed it only where the normalised SoTA is
+    negative (``official`` reads a percent WER as a fraction, ``1 - x``), and
+    credit above the score would break Level-3 <= Level-2.
 
     >>> excess(np.array([[60.0, 40.0, np.nan]]), np.array([50.0, 50.0, 10.0]), None)
     array([[10.,  0.,  0.]])
+    >>> excess(np.array([[-300.0, 5.0]]), np.array([-400.0, -400.0]), None)
+    array([[0., 5.]])
     """
     with np.errstate(invalid="ignore"):
-        surplus = np.maximum(scores - sota, 0.0)
+        surplus = np.minimum(np.maximum(scores - sota, 0.0), np.maximum(scores, 0.0))
     return np.where(known(scores, sota), surplus, 0.0)
 
 

@@ -19,11 +19,13 @@ same name finds it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.machinery
 import importlib.util
 import inspect
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from types import ModuleType
 
 import numpy as np
 
+from glscore.core.synergy import wall
 from glscore.core.synergy.context import Context
 from glscore.errors import InputError
 
@@ -53,6 +56,13 @@ def register(name: str) -> Callable[[RuleFunction], RuleFunction]:
         return function
 
     return decorate
+
+
+def is_builtin(function: RuleFunction) -> bool:
+    """A rule of glscore's own (registered by a ``glscore.core.synergy`` module):
+    the wall hands it read-only views rather than copies."""
+    return (_REGISTRY.get(getattr(function, "__name__", "")) is function
+            and str(getattr(function, "__module__", "")).startswith("glscore.core.synergy."))
 
 
 def available() -> list[str]:
@@ -169,12 +179,15 @@ class Rule:
         return self.function is other.function and dict(self.params) == dict(other.params)
 
     def credit(self, context: Context) -> np.ndarray:
-        """Per-cell credit on 0-100 (models x tasks), non-finite turned into 0.
+        """Per-cell credit on 0-100 (models x tasks), NaN turned into 0.
 
         The one way a rule is applied (the scoring pass, ``Scoring.with_rule``
         and the ablation all come here): a per-cell rule is called as
         ``function(context.scores, context.sota, context.tasks, **params)``, a
-        context rule as ``function(context, **params)``.
+        context rule as ``function(context, **params)``, both behind the wall
+        of :mod:`glscore.core.synergy.wall` (read-only copies in, printing to
+        standard error, every failure one line naming the rule, the credit
+        checked: numeric, finite, between 0 and the score).
 
         >>> import pandas as pd
         >>> ctx = Context(pd.DataFrame({"x": [1, 2]}), np.array([[50.0, np.nan]]),
@@ -186,22 +199,8 @@ class Rule:
             raise InputError(f"synergy rule '{self.name}': credit takes a Context "
                              f"(tasks, normalised scores and SoTA, model ids), got "
                              f"{type(context).__name__}")
-        scores = context.scores
-        if self.takes_context:
-            out = np.asarray(self.function(context, **self.params), dtype=float)
-        else:
-            out = np.asarray(self.function(scores, context.sota, context.tasks, **self.params),
-                             dtype=float)
-        if out.shape != scores.shape:
-            raise InputError(
-                f"synergy rule '{self.name}' returned shape {out.shape}, expected {scores.shape}"
-            )
-        # Non-finite credit (NaN = not supported, +-inf) becomes 0; the common
-        # case, a rule that already returns finite credit, costs one scan.
-        finite = np.isfinite(out)
-        if finite.all() and not np.may_share_memory(out, scores):
-            return out
-        return np.where(finite, out, 0.0)
+        return wall.call_rule(self.name, self.function, context, dict(self.params),
+                              self.takes_context, is_builtin(self.function))
 
     @property
     def label(self) -> str:
@@ -224,12 +223,10 @@ def entry_point_rules() -> dict[str, EntryPoint]:
 
 
 def load_entry_point(ep: EntryPoint) -> RuleFunction:
-    """The function an entry point names; an :class:`InputError` if it cannot load."""
-    try:
-        function = ep.load()
-    except Exception as exc:
-        raise InputError(f"cannot load synergy rule '{ep.name}' (entry point "
-                         f"{ep.value}): {type(exc).__name__}: {exc}") from None
+    """The function an entry point names; an :class:`InputError` if it cannot load
+    (any exception or ``SystemExit`` while importing; printing goes to standard error)."""
+    function = wall.guarded(f"cannot load synergy rule '{ep.name}' (entry point {ep.value})",
+                            ep.load)
     if not callable(function):
         raise InputError(f"synergy rule '{ep.name}' (entry point {ep.value}) is not a function")
     return function  # type: ignore[no-any-return]
@@ -253,18 +250,42 @@ def _import(module_name: str, search_path: Sequence[str]) -> ModuleType:
     return importlib.import_module(module_name)
 
 
+#: ``package.module:function`` (the function may be an attribute path, ``mod:Class.method``).
+_TARGET = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
 def _load_target(rule: str, search_path: Sequence[str]) -> RuleFunction:
+    if not _TARGET.fullmatch(rule):
+        raise InputError(f"synergy rule '{rule}': expected a registered name or "
+                         "package.module:function (letters, digits and underscores)")
     module_name, _, attr = rule.partition(":")
-    try:
-        function = getattr(_import(module_name, search_path), attr)
-    except (ImportError, AttributeError) as exc:
-        raise InputError(f"cannot load synergy rule '{rule}': {exc}") from None
-    except Exception as exc:  # the module itself fails (a syntax error, a raise)
-        raise InputError(f"cannot load synergy rule '{rule}': "
-                         f"{type(exc).__name__}: {exc}") from None
+
+    def load() -> object:
+        return functools.reduce(getattr, attr.split("."), _import(module_name, search_path))
+
+    function = wall.guarded(f"cannot load synergy rule '{rule}'", load)
     if not callable(function):
         raise InputError(f"synergy rule '{rule}' is not a function")
     return function  # type: ignore[no-any-return]
+
+
+def check_signature(name: str, function: RuleFunction, params: Mapping[str, float]) -> None:
+    """The rule can be called as the pass calls it: ``function(scores, sota, tasks,
+    **params)`` or, for a context rule, ``function(context, **params)``; else an
+    :class:`InputError` showing its signature. Callables without an inspectable
+    signature are taken as they are (their call is still guarded)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return
+    inputs = (None,) if takes_context(function) else (None, None, None)
+    try:
+        signature.bind(*inputs, **params)
+    except TypeError as exc:
+        form = ("f(context, **params)" if takes_context(function)
+                else "f(scores, sota, tasks, **params)")
+        raise InputError(f"synergy rule '{name}' cannot be called as {form}: its signature is "
+                         f"{name.rpartition(':')[2]}{signature} ({exc})") from None
 
 
 def resolve(rule: str | Rule | RuleFunction | None,
@@ -296,4 +317,6 @@ def resolve(rule: str | Rule | RuleFunction | None,
             f"unknown synergy rule '{rule}'; choose one of {sorted({*_REGISTRY, *eps})} "
             "(`glscore rules` lists them) or pass module:function"
         )
-    return Rule(name, function, check_params(name, function, params))
+    checked = check_params(name, function, params)
+    check_signature(name, function, checked)
+    return Rule(name, function, checked)

@@ -63,6 +63,7 @@ TASK_COLUMNS = (
     "skill_short_name",
     "task_idx_in_group",
     "appendix_table",
+    "direction_printed",
     "sota_printed",
     vocabulary.TASK_COLUMNS[-1],
 )

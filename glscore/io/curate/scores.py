@@ -37,7 +37,7 @@ def score_record(
     tid = task_id(sheet, parse_int(row, "sheet_row"))
     if tid not in tasks:
         raise CurationError(f"{row.where('sheet_row')}: no task {tid} in tasks.csv")
-    direction = str(tasks[tid]["direction"])
+    direction = str(tasks[tid]["direction_printed"])  # "0.00 not supported" reads the print
     printed = row.get("value")
     if printed != NOT_SUPPORTED_MARK:
         parse_float(row, "value")

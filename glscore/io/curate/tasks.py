@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from glscore.core import metrics
 from glscore.io.curate.schema import (
     DIRECTIONS,
     SHEET_ORDER,
@@ -38,6 +39,8 @@ def task_record(row: SourceRow, groups: set[tuple[str, str]]) -> dict[str, objec
     sheet = parse_sheet(row)
     sheet_row = parse_int(row, "sheet_row")
     group = row.get("skill_group_id")
+    printed = parse_choice(row, "direction", DIRECTIONS)
+    special = metrics.match_alias(row.get("metric"))
     if (sheet.name, group) not in groups:
         raise CurationError(
             f"{row.where('skill_group_id')}: {group!r} is not a skill group of {sheet.name}"
@@ -51,11 +54,14 @@ def task_record(row: SourceRow, groups: set[tuple[str, str]]) -> dict[str, objec
         "task_name": row.get("task_name"),
         "task_short_name": row.get("task_short_name"),
         "metric": row.get("metric"),
-        "direction": parse_choice(row, "direction", DIRECTIONS),
+        # the direction scoring uses: the metric's own where it is a special metric
+        # (NLP-061's RMSE is printed among higher-is-better metrics), else as printed
+        "direction": special.direction if special is not None else printed,
         "skill_group_id": group,
         "skill_short_name": row.get("skill_short_name"),
         "task_idx_in_group": parse_int(row, "task_idx_in_group"),
         "appendix_table": parse_int(row, "appendix_table"),
+        "direction_printed": printed,
         "sota_printed": row.get("sota_paper"),
         "sota": parse_float(row, "sota_paper"),
     }

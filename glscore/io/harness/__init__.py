@@ -147,7 +147,8 @@ def table_benchmark(table: HarnessTable, tasks: pd.DataFrame,
                     sota_label: str = COMMITTED_SOTA_LABEL, model: str | None = None) -> Benchmark:
     """The Benchmark of a :class:`HarnessTable` (the tidy loader's checks, scale as mapped)."""
     place = _Place(Path(table.files[0]), "row")
-    return tidy_benchmark(table.frame, place, tasks, "percent", model, table.label(sota_label))
+    return tidy_benchmark(table.frame, place, tasks, "percent", model, table.label(sota_label),
+                          located=True)
 
 
 # --------------------------------------------------------------------------- steps

@@ -22,10 +22,11 @@ from types import ModuleType
 
 import pandas as pd
 
+from glscore.core import names as naming
 from glscore.errors import InputError, did_you_mean
 from glscore.io.harness import helm, lm_eval, lmms_eval, opencompass, vlmevalkit
 from glscore.io.harness.documents import MAX_FILES, read_document
-from glscore.io.loaders import CellError, _case_clash, parse_cell
+from glscore.io.loaders import CellError, parse_cell
 from glscore.io.mapping import HARNESSES
 
 #: Readers in the order :func:`detect` tries them.
@@ -135,10 +136,10 @@ def _same_value_key(value: object) -> str:
 
 def _check_model_case(frame: pd.DataFrame) -> None:
     models = frame.drop_duplicates("model")[["model", "source"]]
-    lowered = models["model"].str.lower()
-    clash = lowered.duplicated().to_numpy()
+    keys = models["model"].astype(str).map(naming.key)
+    clash = keys.duplicated().to_numpy()
     if clash.any():
         b = models.iloc[int(clash.argmax())]
-        a = models.loc[lowered == b["model"].lower()].iloc[0]
-        raise InputError(f"'{b['source']}': {_case_clash(b['model'], a['model'])}, read from "
+        a = models.loc[keys == naming.key(str(b["model"]))].iloc[0]
+        raise InputError(f"'{b['source']}': {naming.clash(b['model'], a['model'])}, read from "
                          f"'{a['source']}'")

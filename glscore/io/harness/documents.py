@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glscore.errors import InputError
+from glscore.io.guard import require_file
 
 #: Largest results file read (bytes): harness summaries are kilobytes to a few
 #: megabytes; anything larger is not one (per-sample logs are not read).
@@ -43,8 +44,7 @@ class Document:
 
 def read_document(path: Path) -> Document:
     """``path`` parsed as JSON (``.json``) or CSV (anything else); errors are one line."""
-    if not path.is_file():
-        raise InputError(f"'{path}': file not found")
+    require_file(path)
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"'{path}': file is empty")
