@@ -9,15 +9,20 @@ between the profiles is spelt out in :mod:`glscore.core.profiles`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from glscore.core import metrics
-from glscore.core.benchmark import Benchmark
+from glscore.core.benchmark import Benchmark, sota_values
 from glscore.core.profiles import Profile
+from glscore.core.table import Table
 from glscore.core.vocabulary import unreachable
 from glscore.errors import InputError, plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The reference scorer's transformation of the model's NLP RMSE value.
 OFFICIAL_NLP_RMSE_T = 5.0
@@ -34,7 +39,8 @@ class Normalised:
     mapped: np.ndarray  # bool per task: a special metric's mapping was applied
 
 
-def special_metrics(tasks: pd.DataFrame, profile: Profile) -> list[metrics.SpecialMetric | None]:
+def special_metrics(tasks: Table | pd.DataFrame,
+                    profile: Profile) -> list[metrics.SpecialMetric | None]:
     """The special metric of every task under the profile's matching rule."""
     match profile.metric_matching:
         case "exact":
@@ -43,7 +49,7 @@ def special_metrics(tasks: pd.DataFrame, profile: Profile) -> list[metrics.Speci
             matcher = metrics.match_alias
         case _:
             unreachable("metric_matching", profile.metric_matching)
-    return [matcher(m) for m in tasks["metric"].tolist()]
+    return [matcher(m) for m in Table.of(tasks)["metric"].tolist()]
 
 
 @dataclass(frozen=True)
@@ -66,11 +72,12 @@ class Plan:
     sota: np.ndarray
 
 
-def official_rmse_column(tasks: pd.DataFrame) -> int:
+def official_rmse_column(tasks: Table | pd.DataFrame) -> int:
     """The NLP task the reference's RMSE quirk hits: the first NLP task whose
     metric upper-cases to ``RMSE`` (-1 if none)."""
-    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
-    names = tasks["metric"].tolist()
+    table = Table.of(tasks)
+    is_nlp = table["paradigm"] == "nlp"
+    names = table["metric"].tolist()
     hits = [j for j in np.flatnonzero(is_nlp)
             if isinstance(names[j], str) and names[j].upper() == "RMSE"]
     return int(hits[0]) if hits else -1
@@ -78,17 +85,43 @@ def official_rmse_column(tasks: pd.DataFrame) -> int:
 
 def plan(bench: Benchmark, profile: Profile) -> Plan:
     """The :class:`Plan` of ``bench``'s tasks under ``profile``; raises the
-    SoTA's domain errors and a lower-is-better task without a mapping."""
-    tasks = bench.tasks
+    SoTA's domain errors and a lower-is-better task without a mapping.
+
+    Decided once per (tasks table, profile): the plan is cached under the
+    table's content key (:attr:`glscore.core.table.Table.key`) and the
+    profile (a frozen, hashable value), so scoring the same tasks again (more
+    models, Monte-Carlo draws, another block) skips the metric matching and
+    the masks. Its arrays are read-only.
+    """
+    decided = _plan_of(bench.task_table, profile)
+    if isinstance(decided, Plan):
+        return decided
+    j, message = decided
+    raise InputError(f"{_task_where(bench, j)}{message}")
+
+
+#: Plans kept (a tasks table under a profile each).
+PLAN_CACHE_SIZE = 64
+
+
+@lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _plan_of(tasks: Table, profile: Profile) -> Plan | tuple[int, str]:
+    """The plan of a tasks table under a profile, or ``(task, message)`` of
+    its first error (the caller names the source)."""
     specials = special_metrics(tasks, profile)
     match profile.metric_matching:
         case "alias":  # the paper: a lower-is-better metric needs a mapping
-            _check_unmapped_lower(bench, specials)
+            lower = tasks["direction"] == "lower"
+            unmapped = lower & np.array([s is None for s in specials], dtype=bool)
+            if unmapped.any():
+                j = int(np.flatnonzero(unmapped)[0])
+                return j, (f"lower-is-better metric '{tasks['metric'][j]}' has no known "
+                           "mapping to 0-100")
         case "exact":  # the reference takes an unmatched metric as printed
             pass
         case _:
             unreachable("metric_matching", profile.metric_matching)
-    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
+    is_nlp = tasks["paradigm"] == "nlp"
     match profile.nlp_mode:
         case "official":  # the reference maps no NLP value (its RMSE quirk aside)
             maps_nlp, rmse = False, official_rmse_column(tasks)
@@ -112,16 +145,22 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
         forbid[cols] = code
         for k in np.flatnonzero(cols):
             rules[k] = rule
-        groups.append((metric, np.flatnonzero(cols)))
-    raw_sota = bench.sota
+        groups.append((metric, _frozen(np.flatnonzero(cols))))
+    raw_sota = sota_values(tasks["sota"])
     bad = _bad(raw_sota[None, :], forbid)[0]
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{_task_where(bench, j)}SoTA value {plain(raw_sota[j])} {rules[j]}")
+        return j, f"SoTA value {plain(raw_sota[j])} {rules[j]}"
     sota = raw_sota.astype(float, copy=True)
     for metric, cols in groups:
         sota[cols] = _map(metric, sota[cols], profile)
-    return Plan(tuple(groups), mapped, forbid, tuple(rules), rmse, sota)
+    return Plan(tuple(groups), _frozen(mapped), _frozen(forbid), tuple(rules), rmse,
+                _frozen(sota))
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
@@ -272,18 +311,6 @@ def _map(metric: metrics.SpecialMetric, values: np.ndarray, profile: Profile) ->
     return out
 
 
-def _check_unmapped_lower(bench: Benchmark,
-                          specials: list[metrics.SpecialMetric | None]) -> None:
-    lower = (bench.tasks["direction"] == "lower").to_numpy()
-    unmapped = lower & np.array([s is None for s in specials], dtype=bool)
-    if unmapped.any():
-        j = int(np.flatnonzero(unmapped)[0])
-        raise InputError(
-            f"{_task_where(bench, j)}lower-is-better metric "
-            f"'{bench.tasks['metric'].iloc[j]}' has no known mapping to 0-100"
-        )
-
-
 def _official_nlp_rmse(scores: np.ndarray, j: int) -> None:
     """The reference's Level-5 quirk, in place: the first NLP task whose metric
     upper-cases to ``RMSE`` (column ``j``) gets the model's value ``x``
@@ -297,6 +324,6 @@ def _official_nlp_rmse(scores: np.ndarray, j: int) -> None:
 
 
 def _task_where(bench: Benchmark, j: int) -> str:
-    row = bench.tasks.iloc[j]
-    return (f"{bench.source}: sheet '{row['sheet']}', task row {int(row['sheet_row'])} "
-            f"(task {row['task_id']}, metric '{row['metric']}'): ")
+    tasks = bench.task_table
+    return (f"{bench.source}: sheet '{tasks['sheet'][j]}', task row {int(tasks['sheet_row'][j])} "
+            f"(task {tasks['task_id'][j]}, metric '{tasks['metric'][j]}'): ")

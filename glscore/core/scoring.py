@@ -22,19 +22,22 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import Normalised, Plan, check_values, normalise, plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.synergy import Context, Rule, resolve
+from glscore.core.table import Table
 from glscore.core.vocabulary import MODALITIES, PARADIGMS, unreachable
 from glscore.errors import InputError, UnknownModelError, did_you_mean
+
+if TYPE_CHECKING:  # tables of results are built on demand; scoring needs no pandas
+    import pandas as pd
 
 #: Cells per block of models (about 4 MB of float64 per block matrix).
 BLOCK_CELLS = 1 << 19
@@ -135,6 +138,8 @@ class Scores:
         """One row per model, indexed by model id (``model``), in row order:
         the display ``name``, the ``level`` reached, ``level2`` .. ``level5`` and
         ``s_l``. (``to_frame().reset_index()`` has the id as a column.)"""
+        import pandas as pd
+
         return pd.DataFrame({
             "name": self.model_names,
             "level": self.level,
@@ -147,6 +152,8 @@ class Scores:
 
     def per_modality(self) -> pd.DataFrame:
         """Long table: one row per (model, modality) with levels and counts."""
+        import pandas as pd
+
         n_models, n_mod = self.level2_m.shape
         return pd.DataFrame({
             "model": np.repeat(np.array(self.models, dtype=object), n_mod),
@@ -237,6 +244,8 @@ class TaskGroups:
 
     @classmethod
     def of(cls, bench: Benchmark, prof: Profile) -> TaskGroups:
+        """The groups of ``bench``'s tasks under ``prof`` (cached per tasks
+        table and modalities: :func:`task_groups`)."""
         match prof.overall_over:
             case "present":  # the reference: the modalities whose sheets the source has
                 modalities = bench.modalities_present
@@ -244,16 +253,33 @@ class TaskGroups:
                 modalities = MODALITIES
             case _:
                 unreachable("overall_over", prof.overall_over)
-        comp, gen = modality_masks(bench.tasks, tuple(modalities))
-        nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
-        for array in (comp, gen, nlp):
-            array.flags.writeable = False
-        return cls(tuple(modalities), comp, gen, nlp)
+        return task_groups(bench.task_table, tuple(modalities))
 
-    @property
+    @cached_property
     def either(self) -> np.ndarray:
+        """Tasks x modalities: the comprehension or generation tasks of each."""
         out: np.ndarray = self.comp | self.gen
+        out.flags.writeable = False
         return out
+
+    @cached_property
+    def counting(self) -> np.ndarray:
+        """Tasks x (modalities + 1): :attr:`either`, then the NLP tasks (the
+        groups whose supported tasks and wins are counted)."""
+        out = np.concatenate([self.either, self.nlp[:, None]], axis=1)
+        out.flags.writeable = False
+        return out
+
+
+@lru_cache(maxsize=64)
+def task_groups(tasks: Table, modalities: tuple[str, ...]) -> TaskGroups:
+    """The :class:`TaskGroups` of a tasks table over ``modalities``, cached
+    under the table's content key (read-only masks, shared by every call)."""
+    comp, gen = modality_masks(tasks, modalities)
+    nlp = np.asarray(tasks["paradigm"] == "nlp", dtype=bool)
+    for array in (comp, gen, nlp):
+        array.flags.writeable = False
+    return TaskGroups(modalities, comp, gen, nlp)
 
 
 @dataclass(frozen=True, repr=False)
@@ -276,7 +302,7 @@ class Scoring:
 
     def __repr__(self) -> str:
         return (f"Scoring(profile={self.profile.name!r}, rule={self.scores.rule!r}, "
-                f"{len(self.bench.models)} models x {len(self.bench.tasks)} tasks)")
+                f"{len(self.bench.models)} models x {len(self.bench.task_table)} tasks)")
 
     def __len__(self) -> int:
         return len(self.bench.models)
@@ -301,12 +327,12 @@ class Scoring:
     def groups(self) -> list[tuple[str, np.ndarray]]:
         """The bootstrap strata: (name, task indices), comprehension and
         generation per modality, then NLP (every task in exactly one)."""
-        tasks = self.bench.tasks
+        tasks = self.bench.task_table
         out = []
         for modality in MODALITIES:
             for paradigm in PARADIGMS:
                 sel = (tasks["modality"] == modality) & (tasks["paradigm"] == paradigm)
-                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel.to_numpy())))
+                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel)))
         out.append(("NLP", np.flatnonzero(self.nlp_mask)))
         return out
 
@@ -369,11 +395,11 @@ def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None) 
     ``bench`` (default all), ``norm`` holding their normalised scores: the
     tasks, the model ids and the benchmark's model metadata."""
     models = bench.models if rows is None else bench.models[rows]
-    return Context(bench.tasks, norm.scores, norm.sota, models, bench.metadata)
+    return Context(bench.task_table, norm.scores, norm.sota, models, bench.metadata)
 
 
 def score_blocks(
-    tasks: pd.DataFrame,
+    tasks: Table | pd.DataFrame,
     matrices: Iterable[np.ndarray],
     profile: str | Profile = "paper",
     rule: str | Rule | None = None,
@@ -395,7 +421,8 @@ def score_blocks(
     ...          for _ in range(1000))
     >>> levels = [s.level for s in score_blocks(bench.tasks, noisy)]  # doctest: +SKIP
     """
-    sheets = tuple(dict.fromkeys(tasks["sheet"])) if sheets is None else sheets
+    tasks = Table.of(tasks)
+    sheets = tuple(dict.fromkeys(tasks["sheet"].tolist())) if sheets is None else sheets
     setup: tuple[Profile, Rule, Plan, TaskGroups] | None = None
     for matrix in matrices:
         values = np.asarray(matrix, dtype=float)
@@ -476,11 +503,11 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     return scores, Normalised(full_scores, the_plan.sota, the_plan.mapped), full_credit, groups
 
 
-def modality_masks(tasks: pd.DataFrame, modalities: tuple[str, ...]) -> tuple[np.ndarray,
-                                                                              np.ndarray]:
+def modality_masks(tasks: Table | pd.DataFrame,
+                   modalities: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Boolean (tasks x modalities) masks of comprehension and generation tasks."""
-    modality = tasks["modality"].to_numpy()
-    paradigm = tasks["paradigm"].to_numpy()
+    table = Table.of(tasks)
+    modality, paradigm = table["modality"], table["paradigm"]
     comp = np.stack([(modality == m) & (paradigm == "comprehension") for m in modalities], 1)
     gen = np.stack([(modality == m) & (paradigm == "generation") for m in modalities], 1)
     return comp.reshape(len(tasks), len(modalities)), gen.reshape(len(tasks), len(modalities))
