@@ -28,7 +28,7 @@ Loaders that build a Benchmark from files live in :mod:`glscore.io.loaders`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -118,6 +118,7 @@ class Benchmark:
             raise InputError(
                 f"{self.source}: score matrix has shape {self.values.shape}, expected {shape}"
             )
+        _check_values(self.values, self.source)
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
         validate_tasks(table, self.models, self.source)
@@ -211,6 +212,15 @@ class Benchmark:
     def sota(self) -> np.ndarray:
         """The SoTA specialist's raw score per task (``NaN`` where missing; read-only)."""
         return _read_only(sota_values(self.task_table["sota"]))
+
+    def checked_once(self, key: Hashable, check: Callable[[], None]) -> None:
+        """Run ``check`` (a scan of the values that raises on bad input) unless
+        it passed on this benchmark before under ``key``: the benchmark is
+        immutable, so a check that passed stays passed."""
+        done: set[Hashable] = self.__dict__.setdefault("_passed_checks", set())
+        if key not in done:
+            check()
+            done.add(key)
 
     def task_column(self, name: str) -> np.ndarray:
         """One column of the tasks table as a numpy array (no pandas)."""
@@ -341,6 +351,18 @@ def _first_duplicate(items: Sequence[object]) -> object | None:
             return item
         seen.add(item)
     return None
+
+
+def _check_values(values: np.ndarray, source: str) -> None:
+    """The score matrix holds numbers: ``NaN`` (not supported) or finite values;
+    an infinity is an :class:`InputError` naming the cell (one scan, once per
+    benchmark: scoring then needs no other finiteness check)."""
+    if values.dtype.kind not in "fiu":
+        raise InputError(f"{source}: the score matrix must hold numbers, got {values.dtype}")
+    if values.dtype.kind == "f" and np.isinf(values).any():
+        i, j = (int(k[0]) for k in np.nonzero(np.isinf(values)))
+        raise InputError(f"{source}: score {plain(values[i, j])} (model {i + 1}, task {j + 1}) "
+                         "is infinite: write a number, or NaN for 'not supported'")
 
 
 def _check_se(se: object, shape: tuple[int, int], source: str) -> np.ndarray:

@@ -262,6 +262,39 @@ class TaskGroups:
         out.flags.writeable = False
         return out
 
+    def mean_columns(self, pooled: bool) -> levels.GroupColumns:
+        """The columns of the groups whose means a block needs (comprehension
+        and generation per modality, NLP, and with ``pooled`` one comprehension
+        and one generation group over every modality), decided once."""
+        return self._pooled_columns if pooled else self._columns
+
+    @cached_property
+    def _columns(self) -> levels.GroupColumns:
+        return levels.group_columns(self._table)
+
+    @cached_property
+    def _pooled_columns(self) -> levels.GroupColumns:
+        return levels.group_columns(self._pooled_table)
+
+    @cached_property
+    def counting_columns(self) -> levels.GroupColumns:
+        """The columns of :attr:`counting`'s groups, decided once."""
+        return levels.group_columns(self.counting)
+
+    @cached_property
+    def _table(self) -> np.ndarray:
+        out = np.concatenate([self.comp, self.gen, self.nlp[:, None]], axis=1)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def _pooled_table(self) -> np.ndarray:
+        comp_any = np.asarray(self.comp.any(axis=1), dtype=bool)
+        gen_any = np.asarray(self.gen.any(axis=1), dtype=bool)
+        out = np.concatenate([self._table, comp_any[:, None], gen_any[:, None]], axis=1)
+        out.flags.writeable = False
+        return out
+
     @cached_property
     def counting(self) -> np.ndarray:
         """Tasks x (modalities + 1): :attr:`either`, then the NLP tasks (the
@@ -390,12 +423,15 @@ def score_detailed(
     return Scoring(bench, prof, norm, credit, scores, syn, groups)
 
 
-def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None) -> Context:
+def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None,
+                 wins: np.ndarray | None = None) -> Context:
     """The :class:`~glscore.core.synergy.Context` of the models ``rows`` of
     ``bench`` (default all), ``norm`` holding their normalised scores: the
-    tasks, the model ids and the benchmark's model metadata."""
+    tasks, the model ids and the benchmark's model metadata (and the pass's
+    winners mask ``wins`` when it has one)."""
     models = bench.models if rows is None else bench.models[rows]
-    return Context(bench.task_table, norm.scores, norm.sota, models, bench.metadata)
+    return Context(bench.task_table, norm.scores, norm.sota, models, bench.metadata,
+                   wins=wins)
 
 
 def score_blocks(
@@ -471,7 +507,7 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     plan and task groups depend on the tasks table only: pass them to reuse.
     """
     the_plan = plan(bench, prof) if the_plan is None else the_plan
-    check_values(bench, the_plan)
+    bench.checked_once(("domain", the_plan.check_key), lambda: check_values(bench, the_plan))
     groups = TaskGroups.of(bench, prof) if groups is None else groups
     n_models, n_tasks = bench.values.shape
     # A context rule sees the whole matrix (a model's base may be any other row),
@@ -487,12 +523,18 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
-        credit = syn.credit(rule_context(bench, norm, rows))
-        parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups))
+        # the one finiteness mask and the one winners mask of the block (the
+        # Benchmark holds no infinity, so a normalised score is finite or NaN)
+        known = np.isfinite(norm.scores)
+        wins = levels.beats_sota(norm.scores, norm.sota, known)
+        credit = syn.credit(rule_context(bench, norm, rows, wins))
         if full_scores is not None and full_credit is not None:
             full_scores[rows], full_credit[rows] = norm.scores, credit
         elif keep:
             full_scores, full_credit = norm.scores, credit
+        # the block's normalised scores are its own unless the pass keeps them
+        parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups,
+                            known, wins, scratch=not keep or full_scores is not norm.scores))
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     scores = _scores(bench, prof, syn.label, groups, arrays)
     if not keep or full_scores is None or full_credit is None:
@@ -513,31 +555,39 @@ def modality_masks(tasks: Table | pd.DataFrame,
     return comp.reshape(len(tasks), len(modalities)), gen.reshape(len(tasks), len(modalities))
 
 
-def supported_cells(norm: Normalised, prof: Profile) -> np.ndarray:
+def supported_cells(norm: Normalised, prof: Profile,
+                    known: np.ndarray | None = None) -> np.ndarray:
     """Which (model, task) cells count as supported, as the profile says.
 
     ``present``: the model's value is known. ``official``: both values are
     valid and non-zero after normalisation, as the reference counts them.
+    ``known`` is ``isfinite(norm.scores)`` when the caller has it.
     """
     scores, sota = norm.scores, norm.sota
+    known = np.isfinite(scores) if known is None else known
     match prof.supported_count:
         case "official":
-            out: np.ndarray = (np.isfinite(scores) & np.isfinite(sota) & (scores != 0)
-                               & (sota != 0))
+            valid_sota = np.isfinite(sota) & (sota != 0)  # per task
+            out: np.ndarray = known & (scores != 0)
+            out &= valid_sota
         case "present":
-            out = np.isfinite(scores)
+            out = known
         case _:
             unreachable("supported_count", prof.supported_count)
     return out
 
 
 def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
-           prof: Profile, groups: TaskGroups) -> dict[str, np.ndarray]:
-    """The per-model numbers of one block of rows (see :func:`_aggregate`)."""
+           prof: Profile, groups: TaskGroups, known: np.ndarray | None = None,
+           wins: np.ndarray | None = None, scratch: bool = False) -> dict[str, np.ndarray]:
+    """The per-model numbers of one block of rows (see :func:`_aggregate`);
+    ``known`` (``isfinite`` of the normalised scores) and ``wins`` (the
+    winners mask) are computed here unless the pass has them; ``scratch``
+    says the normalised scores are the block's own, to be overwritten (their
+    NaN made 0 in place, after the counts that need them)."""
     scores = norm.scores
-    comp_mask, gen_mask, nlp = groups.comp, groups.gen, groups.nlp
+    nlp = groups.nlp
     n_mod = len(groups.modalities)
-    columns = [comp_mask, gen_mask, nlp[:, None]]
     match prof.aggregation:
         case "pooled":
             pooled = True
@@ -545,12 +595,13 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
             pooled = False
         case _:
             unreachable("aggregation", prof.aggregation)
-    if pooled:
-        columns += [np.asarray(comp_mask.any(axis=1))[:, None],
-                    np.asarray(gen_mask.any(axis=1))[:, None]]
-    table = np.concatenate(columns, axis=1)
-    # credit is finite (Rule.credit), the scores are made so once per block
-    means2 = levels.group_means(levels.finite_copy(scores), table, clean=True)
+    table = groups.mean_columns(pooled)
+    known = np.isfinite(scores) if known is None else known
+    wins = levels.beats_sota(scores, norm.sota, known) if wins is None else wins
+    # credit is finite (Rule.credit); the scores with NaN as 0 (they hold no infinity)
+    supported = supported_cells(norm, prof, known)
+    means2 = levels.group_means(levels.keep_where(known, scores, out=scores if scratch else None),
+                                table, clean=True)
     means3 = levels.group_means(credit, table, clean=True)
     comp2, gen2 = means2[:, :n_mod], means2[:, n_mod:2 * n_mod]
     comp3, gen3 = means3[:, :n_mod], means3[:, n_mod:2 * n_mod]
@@ -564,9 +615,7 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     else:
         total = per
 
-    wins = levels.beats_sota(scores, norm.sota)
-    supported = supported_cells(norm, prof)
-    either = np.concatenate([groups.either, nlp[:, None]], axis=1)
+    either = groups.counting_columns
     wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
     match prof.supported_count:
         case "official":  # the reference's NLP line counts on the raw values

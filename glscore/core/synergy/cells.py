@@ -22,13 +22,16 @@ from glscore.errors import InputError
 
 
 @register("strict")
-def strict(scores: np.ndarray, sota: np.ndarray, tasks: Table) -> np.ndarray:
-    """The published rule: ``credit = score if score >= SoTA else 0``.
+def strict(scores: np.ndarray, sota: np.ndarray, tasks: Table, *,
+           wins: np.ndarray | None = None) -> np.ndarray:
+    """The published rule: ``credit = score if score >= SoTA else 0`` (``wins``:
+    the pass's winners mask, ``score >= SoTA`` where both are known, when it has
+    one).
 
     >>> strict(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]), None)
     array([[50.,  0.,  0.]])
     """
-    return levels.strict_credit(scores, sota)
+    return levels.strict_credit(scores, sota, wins)
 
 
 @register("none")

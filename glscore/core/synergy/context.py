@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from glscore.core.levels import beats_sota
 from glscore.core.synergy.noise import binomial_noise
 from glscore.core.table import Table
 from glscore.errors import InputError
@@ -40,7 +41,9 @@ class Context:
     needs them), ``metadata`` (one row per model: a ``model_id`` column, or
     index of a DataFrame, and where known ``base_model_id`` and
     ``base_tier``; ``None``: no model has a known base; a Table), ``noise`` (the noise of each task in normalised points, NaN = not
-    measured; ``None``: see :meth:`task_noise`).
+    measured; ``None``: see :meth:`task_noise`), ``wins`` (the winners mask
+    ``score >= SoTA`` where both are known, when the caller has computed it;
+    :meth:`winners` computes it otherwise).
 
     >>> ctx = Context(Table({"paradigm": ["nlp"]}), np.array([[1.0]]), np.array([2.0]))
     >>> ctx.scores.shape
@@ -53,6 +56,7 @@ class Context:
     models: tuple[str, ...] = ()
     metadata: Table | None = None
     noise: np.ndarray | None = None
+    wins: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tasks", Table.of(self.tasks))
@@ -68,6 +72,14 @@ class Context:
         if self.models and len(self.models) != scores.shape[0]:
             raise InputError(f"synergy context: {len(self.models)} model ids for "
                              f"{scores.shape[0]} score rows")
+
+    def winners(self) -> np.ndarray:
+        """Models x tasks: ``score >= SoTA`` where both are known (the pass's
+        one winners mask when it passed ``wins``, else computed once here)."""
+        if self.wins is None:
+            object.__setattr__(self, "wins", beats_sota(self.scores, self.sota))
+        assert self.wins is not None
+        return self.wins
 
     @cached_property
     def metadata_rows(self) -> np.ndarray:
