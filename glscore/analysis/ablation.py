@@ -26,9 +26,12 @@ groups* (``skill_group_id`` of the tasks table: tasks of one group measure
 one skill and move together) with replacement within each
 modality-paradigm stratum (NLP included), each drawn group bringing all its
 tasks; ``unit="task"`` resamples single tasks instead (the sensitivity). A
-resample is a count per task; a group mean is ``values[:, group] @ counts.T /
-sum(counts)`` (the resampled benchmark's own number of tasks in the group),
-computed in chunks of resamples. From the resamples: percentile intervals of
+resample is a count per task (integer draws counted by one ``bincount``,
+:func:`glscore.analysis.resample.unit_counts`); a group mean is
+``sum_t count_t x_t / sum_t count_t`` over the group's tasks (the resampled
+benchmark's own number of tasks in the group), summed in task order
+(:func:`glscore.analysis.resample.weighted_sums`: no BLAS product, so the
+bits do not depend on the CPU), in chunks of resamples. From the resamples: percentile intervals of
 every model's Level-2/3/4, the probability of each level, and the
 probability that each adjacent pair of the published ranking keeps its order.
 
@@ -46,6 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from glscore.analysis.resample import unit_counts, weighted_sums
 from glscore.analysis.scopes import multimodal
 from glscore.core import levels
 from glscore.core.profiles import Profile
@@ -487,29 +491,29 @@ def resample_counts(prep: Scoring, n_boot: int, seed: int,
     """Per stratum (:attr:`~glscore.core.scoring.Scoring.groups`): resample counts, ``n_boot x n_stratum``.
 
     Row ``b`` says how often each task of the stratum is in resample ``b``.
-    ``task``: a multinomial with ``n_stratum`` draws over the tasks (the
-    stratum keeps its size). ``skill_group``: ``G`` draws over the stratum's
-    ``G`` skill groups; a task counts as often as its group is drawn (the
-    stratum's size varies with the groups drawn).
+    ``task``: ``n_stratum`` integer draws over the stratum's tasks (it keeps
+    its size). ``skill_group``: ``G`` draws over the stratum's ``G`` skill
+    groups; a task counts as often as its group is drawn (the stratum's size
+    varies with the groups drawn). Every stratum is drawn at once, by
+    :func:`glscore.analysis.resample.unit_counts` (integer draws and one
+    ``bincount``), the resampling the rank uncertainty uses too.
     """
     check_unit(unit)
     if n_boot < 1:
         raise InputError(f"n_boot must be >= 1, got {n_boot}")
-    rng = np.random.default_rng(seed)
-    labels = skill_groups(prep)
-    out = []
-    for _, idx in prep.groups:
-        n = len(idx)
-        if n == 0:
-            out.append(np.zeros((n_boot, 0)))
-        elif unit == "task":
-            out.append(rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float))
+    labels = skill_groups(prep) if unit == "skill_group" else None
+    unit_of = np.zeros(len(prep.bench.task_table), dtype=np.int64)
+    unit_stratum: list[int] = []
+    for k, (_, idx) in enumerate(prep.groups):
+        if labels is None:
+            local = np.arange(len(idx))
         else:
-            names, codes = np.unique(labels[idx], return_inverse=True)
-            g = len(names)
-            drawn = rng.multinomial(g, np.full(g, 1.0 / g), size=n_boot).astype(float)
-            out.append(drawn[:, codes])
-    return out
+            _, local = np.unique(labels[idx], return_inverse=True)
+        unit_of[idx] = len(unit_stratum) + local
+        unit_stratum += [k] * (int(local.max()) + 1 if len(idx) else 0)
+    counts = unit_counts(np.array(unit_stratum, dtype=np.int64), n_boot,
+                         np.random.default_rng(seed)).astype(float)
+    return [counts[:, unit_of[idx]] for _, idx in prep.groups]
 
 
 def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
@@ -540,18 +544,20 @@ def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, s
             if len(idx):
                 drawn = counts[k][b0:b1]
                 sizes[k] = drawn.sum(axis=1)
-                w = drawn.T / np.maximum(sizes[k], 1.0)
-                mean_s[k], mean_c[k] = scores[:, idx] @ w, credit[:, idx] @ w
+                size = np.maximum(sizes[k], 1.0)[None, :]
+                mean_s[k] = weighted_sums(scores[:, idx], drawn).T / size
+                mean_c[k] = weighted_sums(credit[:, idx], drawn).T / size
         comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
         gen = [gid[f"{m}-generation"] for m in prep.modalities]
         if prof.aggregation == "pooled":
             wc, wg = sizes[comp], sizes[gen]          # groups x resamples
             wc = wc / np.maximum(wc.sum(axis=0), 1.0)
             wg = wg / np.maximum(wg.sum(axis=0), 1.0)
-            c2 = np.einsum("gb,gmb->mb", wc, mean_s[comp])[None]
-            g2 = np.einsum("gb,gmb->mb", wg, mean_s[gen])[None]
-            c3 = np.einsum("gb,gmb->mb", wc, mean_c[comp])[None]
-            g3 = np.einsum("gb,gmb->mb", wg, mean_c[gen])[None]
+            # weighted over the modalities, added modality after modality (no einsum/BLAS)
+            c2 = np.add.reduce(wc[:, None, :] * mean_s[comp], axis=0)[None]
+            g2 = np.add.reduce(wg[:, None, :] * mean_s[gen], axis=0)[None]
+            c3 = np.add.reduce(wc[:, None, :] * mean_c[comp], axis=0)[None]
+            g3 = np.add.reduce(wg[:, None, :] * mean_c[gen], axis=0)[None]
         else:
             c2, g2, c3, g3 = mean_s[comp], mean_s[gen], mean_c[comp], mean_c[gen]
         out = levels.aggregate(c2, g2, c3, g3, mean_c[gid["NLP"]], prof.level4_epsilon,

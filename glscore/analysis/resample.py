@@ -57,3 +57,23 @@ def unit_counts(unit_stratum: np.ndarray, n_draws: int,
     drawn = order[start[slot_stratum] + picks]
     flat = drawn + (np.arange(n_draws, dtype=np.int64) * n_units)[:, None]
     return np.bincount(flat.ravel(), minlength=n_draws * n_units).reshape(n_draws, n_units)
+
+
+def weighted_sums(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``out[b, m] = sum_t weights[b, t] * values[m, t]`` (resamples x models),
+    summed over ``t`` in task order.
+
+    The same sum as ``weights @ values.T``, but a BLAS product's bits depend
+    on the CPU's kernel (its blocking and vector width decide the order of the
+    additions); here every output is accumulated task after task with
+    elementwise operations, so the bits are the same on every machine and
+    the tables written from them are reproducible.
+
+    >>> weighted_sums(np.array([[1.0, 2.0, 4.0]]), np.array([[1, 0, 2], [0, 3, 0]]))
+    array([[9.],
+           [6.]])
+    """
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    out: np.ndarray = np.add.reduce(weights.T[:, :, None] * values.T[:, None, :], axis=0)
+    return out
