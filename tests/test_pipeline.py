@@ -219,6 +219,60 @@ def test_ctrl_c_ends_quietly_and_writes_nothing(tmp_path: Path) -> None:
     assert _snapshot(out) == {}
 
 
+# ---------------------------------------------------------------- concurrency
+
+
+@pytest.mark.notebooks
+def test_two_pipelines_at_once_in_one_checkout(tmp_path: Path) -> None:
+    """Two ``glscore run`` processes started together from the same working
+    directory (as two terminals in one checkout) both succeed, and no kernel
+    socket or connection file lands in that directory: each kernel has a
+    private runtime folder (jupyter_client names IPC sockets relative to the
+    working directory and picks the first free number, so two runs there once
+    shared sockets and failed with "Invalid Signature")."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    for name in ("01_a", "02_b"):
+        make_out_notebook(nbs / f"{name}.ipynb", body="import time\ntime.sleep(1)")
+    work = tmp_path / "checkout"
+    work.mkdir()
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "glscore", "run", "--directory", str(nbs), "--output-dir",
+         str(tmp_path / f"out{k}"), "-p", f"alpha={k}", "--timeout", "120"],
+        cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for k in (1, 2)]
+    results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
+    for status, err in results:
+        assert status == 0, err
+    for k in (1, 2):
+        assert (tmp_path / f"out{k}" / "02_b.txt").read_text() == str(k)
+    assert list(work.iterdir()) == []  # no kernel-ipc-* sockets, no connection files
+
+
+@pytest.mark.notebooks
+def test_jobs_run_notebooks_side_by_side(tmp_path: Path) -> None:
+    """``jobs=2``: the same outputs as one after the other, and a failing
+    notebook is reported (by name) while the others are written."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    for name in ("01_a", "02_b", "03_c"):
+        make_out_notebook(nbs / f"{name}.ipynb")
+    serial = pipeline.run_all(nbs, 60, output_dir=tmp_path / "one", parameters={"alpha": 3})
+    both = pipeline.run_all(nbs, 60, output_dir=tmp_path / "two", parameters={"alpha": 3},
+                            jobs=2)
+    assert [p.name for p in both] == [p.name for p in serial]
+    # the same bytes, but for the injected out_dir (the folder's own name)
+    one = {k: v.replace(b"/one", b"/two") for k, v in _snapshot(tmp_path / "one").items()}
+    assert _snapshot(tmp_path / "two") == one
+    make_out_notebook(nbs / "02_b.ipynb", body="raise ValueError('boom')")
+    with pytest.raises(pipeline.NotebookExecutionError, match=r"02_b\.ipynb.*boom"):
+        pipeline.run_all(nbs, 60, output_dir=tmp_path / "three", jobs=2)
+    assert sorted(_snapshot(tmp_path / "three")) == ["01_a.ipynb", "01_a.txt", "03_c.ipynb",
+                                                     "03_c.txt"]
+    with pytest.raises(pipeline.PipelineError, match="--jobs 0"):
+        pipeline.run_all(nbs, 60, output_dir=tmp_path / "four", jobs=0)
+
+
 # ---------------------------------------------------------------- execution
 
 

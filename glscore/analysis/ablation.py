@@ -716,7 +716,8 @@ def bootstrap_table(result: AblationResult) -> pd.DataFrame:
 
 
 def summary_json(result: AblationResult) -> dict:
-    """The variant summary as a JSON-ready dict (with the timing)."""
+    """The variant summary as a JSON-ready dict (no timings: the same inputs
+    give the same bytes; ``result.timing`` keeps them for whoever asks)."""
     variants = []
     for row in result.summary().to_dict("records"):
         variants.append({
@@ -732,7 +733,6 @@ def summary_json(result: AblationResult) -> dict:
     return {
         "models": len(result.models),
         "n_boot": result.boot[0].n_boot if result.boot else 0,
-        "timing_s": {k: round(v, 3) for k, v in result.timing.items()},
         "variants": variants,
     }
 

@@ -5,8 +5,9 @@ before the first notebook starts: a bad invocation is one line, exit status
 2, and nothing written. ``--output-dir DIR`` writes the executed notebooks,
 their figures and tables to DIR and leaves the checkout as it was; ``-p
 NAME=VALUE`` (a Python literal or a bare string) sets a notebook parameter
-and needs ``--output-dir``. Ctrl-C stops the run with one line and status
-130; the notebook being executed is not written. ``python -m
+and needs ``--output-dir``. ``-j N`` runs N notebooks at once (each in its
+own process, with its own kernel; they are independent). Ctrl-C stops the
+run with one line and status 130; the notebook being executed is not written. ``python -m
 glscore.pipeline`` is the same command. See :mod:`glscore.pipeline.runner`.
 """
 
@@ -41,6 +42,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="notebook parameter (Python literal or bare string); "
                              "needs --output-dir")
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="run N notebooks at once, each with its own kernel (they are "
+                             "independent; default 1: one after the other)")
     parser.set_defaults(run=run)
 
 
@@ -66,15 +70,14 @@ def run(args: argparse.Namespace) -> int:
     current: Path | None = None
     previous_handler = signal.signal(signal.SIGINT, _interrupt)
     try:
-        runs = runner.plan(args.directory, only=args.only, parameters=dict(args.parameters),
-                           output_dir=args.output_dir)
-        if args.output_dir is not None:
-            args.output_dir.expanduser().resolve().mkdir(parents=True, exist_ok=True)
-        for notebook, parameters, output in runs:
+        def started(notebook: Path) -> None:
+            nonlocal current
             current = notebook
             print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
-            runner.run_notebook(notebook, parameters, output=output, timeout=args.timeout,
-                                kernel=args.kernel)
+
+        runner.run_all(args.directory, args.timeout, output_dir=args.output_dir,
+                       only=args.only, kernel=args.kernel, parameters=dict(args.parameters),
+                       jobs=args.jobs, started=started)
     except KeyboardInterrupt:
         where = f"while running {runner.display_path(current)} (not written)" if current else ""
         raise KeyboardInterrupt(where) from None
