@@ -6,7 +6,7 @@
 #   make test       ruff, mypy, unit tests, nbval over the notebooks, figure check
 #   make test-pythons  the unit tests under Python 3.12 and 3.13 (each found one)
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
-#   make bench      glscore bench
+#   make bench      speed ratios (glscore bench) -> benchmarks/, README Speed
 #   make report     static HTML report in report/ (boards, models, notebooks)
 #   make browser-test  real-browser checks (JupyterLab, the report) in Chromium
 #   make lint       ruff check
@@ -195,8 +195,11 @@ lab: venv
 	$(BIN)/python -m ipykernel install --sys-prefix --name glscore --display-name "glscore (.venv)"
 	cd notebooks && env -u MPLBACKEND ../$(BIN)/jupyter lab $(LAB_ARGS)
 
+# The speed ratios (glscore bench; the reference scorer from $$GLSCORE_REFERENCE),
+# written to benchmarks/latest.json, and the README's Speed section from it.
 bench: venv
-	$(BIN)/glscore bench
+	$(BIN)/glscore bench --out benchmarks/latest.json
+	$(BIN)/python -m glscore.speed.report
 
 # Real-browser checks (tests/browser): JupyterLab runs notebooks 00 and 04,
 # and the report built above is clicked through, in the system Chromium driven

@@ -73,7 +73,11 @@ def weighted_sums(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     array([[9.],
            [6.]])
     """
-    values = np.asarray(values, dtype=float)
-    weights = np.asarray(weights, dtype=float)
-    out: np.ndarray = np.add.reduce(weights.T[:, :, None] * values.T[:, None, :], axis=0)
+    # tasks x resamples x models, C-ordered: the reduction over the first axis
+    # then adds whole slices one task after another (a contiguous last axis
+    # would be summed pairwise instead)
+    w = np.ascontiguousarray(np.asarray(weights, dtype=float).T)
+    v = np.ascontiguousarray(np.asarray(values, dtype=float).T)
+    products = np.multiply(w[:, :, None], v[:, None, :], order="C")
+    out: np.ndarray = np.add.reduce(products, axis=0)
     return out

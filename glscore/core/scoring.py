@@ -555,23 +555,27 @@ def modality_masks(tasks: Table | pd.DataFrame,
     return comp.reshape(len(tasks), len(modalities)), gen.reshape(len(tasks), len(modalities))
 
 
-def supported_cells(norm: Normalised, prof: Profile,
-                    known: np.ndarray | None = None) -> np.ndarray:
+def supported_cells(norm: Normalised, prof: Profile, known: np.ndarray | None = None,
+                    zeroed: np.ndarray | None = None) -> np.ndarray:
     """Which (model, task) cells count as supported, as the profile says.
 
     ``present``: the model's value is known. ``official``: both values are
     valid and non-zero after normalisation, as the reference counts them.
-    ``known`` is ``isfinite(norm.scores)`` when the caller has it.
+    ``known`` is ``isfinite(norm.scores)`` and ``zeroed`` the scores with
+    their NaN made 0, when the caller has them (then ``zeroed != 0`` is
+    "known and non-zero" in one comparison).
     """
     scores, sota = norm.scores, norm.sota
-    known = np.isfinite(scores) if known is None else known
     match prof.supported_count:
         case "official":
             valid_sota = np.isfinite(sota) & (sota != 0)  # per task
-            out: np.ndarray = known & (scores != 0)
+            if zeroed is not None:
+                out: np.ndarray = zeroed != 0              # an unknown score is 0 there
+            else:
+                out = (np.isfinite(scores) if known is None else known) & (scores != 0)
             out &= valid_sota
         case "present":
-            out = known
+            out = np.isfinite(scores) if known is None else known
         case _:
             unreachable("supported_count", prof.supported_count)
     return out
@@ -599,9 +603,9 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     known = np.isfinite(scores) if known is None else known
     wins = levels.beats_sota(scores, norm.sota, known) if wins is None else wins
     # credit is finite (Rule.credit); the scores with NaN as 0 (they hold no infinity)
-    supported = supported_cells(norm, prof, known)
-    means2 = levels.group_means(levels.keep_where(known, scores, out=scores if scratch else None),
-                                table, clean=True)
+    zeroed = levels.keep_where(known, scores, out=scores if scratch else None)
+    supported = supported_cells(norm, prof, known, zeroed)
+    means2 = levels.group_means(zeroed, table, clean=True)
     means3 = levels.group_means(credit, table, clean=True)
     comp2, gen2 = means2[:, :n_mod], means2[:, n_mod:2 * n_mod]
     comp3, gen3 = means3[:, :n_mod], means3[:, n_mod:2 * n_mod]

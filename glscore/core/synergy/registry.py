@@ -231,11 +231,15 @@ class Rule:
             raise InputError(
                 f"synergy rule '{self.name}' returned shape {out.shape}, expected {scores.shape}"
             )
-        # Non-finite credit (NaN = not supported, +-inf) becomes 0; the common
-        # case, a rule that already returns finite credit, costs one scan.
-        finite = np.isfinite(out)
-        if finite.all() and not np.may_share_memory(out, scores):
+        # Non-finite credit (NaN = not supported, +-inf) becomes 0. The common
+        # case, a rule that already returns finite credit, costs one read: the
+        # sum of the cells is finite only if every cell is (a NaN or an
+        # infinity makes it NaN or infinite; a finite sum that overflows only
+        # sends us to the exact check).
+        if (math.isfinite(float(np.add.reduce(out, axis=None)))
+                and not np.may_share_memory(out, scores)):
             return out
+        finite = np.isfinite(out)
         return np.where(finite, out, 0.0)
 
     @property
