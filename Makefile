@@ -52,6 +52,10 @@ export PYTHONHASHSEED := 0
 ifneq ($(filter x86_64 amd64,$(shell uname -m | tr A-Z a-z)),)
 export OPENBLAS_CORETYPE := Haswell
 endif
+# One BLAS thread per process: the tests run two workers on two cores, and
+# OpenBLAS's idle threads spin (no result depends on it: written numbers never
+# come from an inexact BLAS product, see glscore.analysis.resample).
+export OPENBLAS_NUM_THREADS := 1
 # Use the platformdirs locations and silence jupyter_core's migration warning.
 export JUPYTER_PLATFORM_DIRS := 1
 # Cache compiled modules (__pycache__/, git-ignored): every test subprocess and

@@ -34,23 +34,32 @@ def test_the_kernel_floor_agrees_with_glscore_on_level2():
         assert kernel.agreement(bench, profile) >= 0.95
 
 
-def test_weighted_sums_add_task_after_task():
-    """Bit for bit the plain loop ``acc += w * x`` over the tasks in order
-    (what makes the bytes independent of the CPU), and equal to the matrix
-    product up to rounding."""
+def test_weighted_sums_are_exact_whatever_the_order():
+    """The resampled sums are the exact sums rounded once (checked against
+    rational arithmetic), so their bits cannot depend on the order in which a
+    CPU's BLAS kernel adds (checked by permuting the tasks); weights that are
+    not whole numbers are added task after task, bit for bit a plain loop."""
+    from fractions import Fraction
+
     rng = np.random.default_rng(3)
-    values = rng.uniform(0, 100, (4, 37))
+    values = rng.uniform(-5, 100, (4, 37))
+    values[0, 3] = 1e-7
     weights = unit_counts(np.zeros(37, dtype=np.int64), 5, rng)
     out = weighted_sums(values, weights)
+    exact = [[float(sum(Fraction(int(weights[b, t])) * Fraction(values[m, t])
+                        for t in range(37))) for m in range(4)] for b in range(5)]
+    assert out.tolist() == exact
+    perm = rng.permutation(37)
+    assert weighted_sums(values[:, perm], weights[:, perm]).tobytes() == out.tobytes()
+    halves = weights / 2.0
     loop = np.zeros((5, 4))
     for b in range(5):
         for m in range(4):
             acc = 0.0
             for t in range(37):
-                acc += float(weights[b, t]) * values[m, t]
+                acc += halves[b, t] * values[m, t]
             loop[b, m] = acc
-    assert out.tobytes() == loop.tobytes()
-    np.testing.assert_allclose(out, weights @ values.T, rtol=1e-12)
+    assert weighted_sums(values, halves).tobytes() == loop.tobytes()
 
 
 def test_noise_is_drawn_for_the_valued_cells_only():

@@ -403,8 +403,7 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
     grid_done = time.perf_counter()
     if n_boot > 0:
         counts = resample_counts(prep, n_boot, seed, unit)
-        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk, unit=unit)
-                       for v in variants]
+        result.boot = bootstrap_variants(prep, variants, counts, chunk, unit)
     end = time.perf_counter()
     result.timing = {"grid_s": grid_done - start, "bootstrap_s": end - grid_done,
                      "total_s": end - start}
@@ -526,49 +525,76 @@ def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, s
     exactly.
     """
     counts = resample_counts(prep, n_boot, seed, unit) if counts is None else counts
+    return bootstrap_variants(prep, [variant], counts, chunk, unit)[0]
+
+
+def bootstrap_variants(prep: Scoring, variants: Sequence[Variant], counts: list[np.ndarray],
+                       chunk: int = 250, unit: str = "skill_group") -> list[BootResult]:
+    """:func:`bootstrap` of several variants on the same resamples: per chunk of
+    resamples the group means of the scores are computed once, and those of
+    each distinct credit (variants that differ only in aggregation or Level-4
+    mean share their rule's) once."""
     n_boot = counts[0].shape[0]
     scores = np.nan_to_num(prep.norm.scores, nan=0.0)
-    credit = credit_of(prep, variant)
-    prof = variant_profile(prep, variant)
     groups = prep.groups
     gid = {name: k for k, (name, _) in enumerate(groups)}
-    n_models = scores.shape[0]
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("l2", "l3", "l4", "l5", "level")}
+    comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
+    gen = [gid[f"{m}-generation"] for m in prep.modalities]
+    credits: dict[tuple[object, ...], np.ndarray] = {}
+    for v in variants:
+        credits.setdefault(_credit_key(v), credit_of(prep, v))
+    profiles = [variant_profile(prep, v) for v in variants]
+    parts: list[dict[str, list[np.ndarray]]] = [
+        {k: [] for k in ("l2", "l3", "l4", "l5", "level")} for _ in variants]
     for b0 in range(0, n_boot, chunk):
         b1 = min(b0 + chunk, n_boot)
-        # group means of all resamples of the chunk: groups x models x b
-        mean_s = np.zeros((len(groups), n_models, b1 - b0))
-        mean_c = np.zeros_like(mean_s)
-        sizes = np.zeros((len(groups), b1 - b0))   # tasks of each group in each resample
-        for k, (_, idx) in enumerate(groups):
-            if len(idx):
-                drawn = counts[k][b0:b1]
-                sizes[k] = drawn.sum(axis=1)
-                size = np.maximum(sizes[k], 1.0)[None, :]
-                mean_s[k] = weighted_sums(scores[:, idx], drawn).T / size
-                mean_c[k] = weighted_sums(credit[:, idx], drawn).T / size
-        comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
-        gen = [gid[f"{m}-generation"] for m in prep.modalities]
-        if prof.aggregation == "pooled":
-            wc, wg = sizes[comp], sizes[gen]          # groups x resamples
-            wc = wc / np.maximum(wc.sum(axis=0), 1.0)
-            wg = wg / np.maximum(wg.sum(axis=0), 1.0)
-            # weighted over the modalities, added modality after modality (no einsum/BLAS)
-            c2 = np.add.reduce(wc[:, None, :] * mean_s[comp], axis=0)[None]
-            g2 = np.add.reduce(wg[:, None, :] * mean_s[gen], axis=0)[None]
-            c3 = np.add.reduce(wc[:, None, :] * mean_c[comp], axis=0)[None]
-            g3 = np.add.reduce(wg[:, None, :] * mean_c[gen], axis=0)[None]
-        else:
-            c2, g2, c3, g3 = mean_s[comp], mean_s[gen], mean_c[comp], mean_c[gen]
-        out = levels.aggregate(c2, g2, c3, g3, mean_c[gid["NLP"]], prof.level4_epsilon,
-                               prof.level4_mean, axis=0)
-        l2, l3, l4, l5, reached = out.level2, out.level3, out.level4, out.level5, out.level
-        for name, arr in (("l2", l2), ("l3", l3), ("l4", l4), ("l5", l5),
-                          ("level", reached)):
-            parts[name].append(arr)
-    cat = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
-    return BootResult(variant, prep.bench.models, prep.bench.model_names,
-                      cat["l2"], cat["l3"], cat["l4"], cat["l5"], cat["level"], check_unit(unit))
+        drawn = [c[b0:b1] for c in counts]
+        sizes = np.stack([d.sum(axis=1) for d in drawn])   # tasks of each group per resample
+        mean_s = _resampled_means(scores, groups, drawn, sizes)
+        mean_c = {key: _resampled_means(credit, groups, drawn, sizes)
+                  for key, credit in credits.items()}
+        for j, (v, prof) in enumerate(zip(variants, profiles, strict=True)):
+            m3 = mean_c[_credit_key(v)]
+            if prof.aggregation == "pooled":
+                wc, wg = sizes[comp], sizes[gen]          # groups x resamples
+                wc = wc / np.maximum(wc.sum(axis=0), 1.0)
+                wg = wg / np.maximum(wg.sum(axis=0), 1.0)
+                # weighted over the modalities, added modality after modality (no einsum/BLAS)
+                c2 = np.add.reduce(wc[:, None, :] * mean_s[comp], axis=0)[None]
+                g2 = np.add.reduce(wg[:, None, :] * mean_s[gen], axis=0)[None]
+                c3 = np.add.reduce(wc[:, None, :] * m3[comp], axis=0)[None]
+                g3 = np.add.reduce(wg[:, None, :] * m3[gen], axis=0)[None]
+            else:
+                c2, g2, c3, g3 = mean_s[comp], mean_s[gen], m3[comp], m3[gen]
+            out = levels.aggregate(c2, g2, c3, g3, m3[gid["NLP"]], prof.level4_epsilon,
+                                   prof.level4_mean, axis=0)
+            for name, arr in (("l2", out.level2), ("l3", out.level3), ("l4", out.level4),
+                              ("l5", out.level5), ("level", out.level)):
+                parts[j][name].append(arr)
+    results = []
+    for v, part in zip(variants, parts, strict=True):
+        cat = {k: np.concatenate(arrays, axis=1) for k, arrays in part.items()}
+        results.append(BootResult(v, prep.bench.models, prep.bench.model_names, cat["l2"],
+                                  cat["l3"], cat["l4"], cat["l5"], cat["level"],
+                                  check_unit(unit)))
+    return results
+
+
+def _credit_key(variant: Variant) -> tuple[object, ...]:
+    """Variants with the same rule and parameters have the same credit."""
+    return (variant.rule, tuple(sorted(dict(variant.params).items())))
+
+
+def _resampled_means(matrix: np.ndarray, groups: list[tuple[str, np.ndarray]],
+                     drawn: list[np.ndarray], sizes: np.ndarray) -> np.ndarray:
+    """Groups x models x resamples: each group's mean of ``matrix`` in each
+    resample, ``sum_t count_t x_t / sum_t count_t`` (exact-sum products,
+    :func:`glscore.analysis.resample.weighted_sums`)."""
+    out = np.zeros((len(groups), matrix.shape[0], sizes.shape[1]))
+    for k, (_, idx) in enumerate(groups):
+        if len(idx):
+            out[k] = weighted_sums(matrix[:, idx], drawn[k]).T / np.maximum(sizes[k], 1.0)
+    return out
 
 
 # --------------------------------------------------------------------------- findings

@@ -60,22 +60,65 @@ def unit_counts(unit_stratum: np.ndarray, n_draws: int,
 
 
 def weighted_sums(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``out[b, m] = sum_t weights[b, t] * values[m, t]`` (resamples x models),
-    summed over ``t`` in task order.
+    """``out[b, m] = sum_t weights[b, t] * values[m, t]`` (resamples x models)
+    for whole-number ``weights`` (resample counts), with the same bits on
+    every machine.
 
-    The same sum as ``weights @ values.T``, but a BLAS product's bits depend
-    on the CPU's kernel (its blocking and vector width decide the order of the
-    additions); here every output is accumulated task after task with
-    elementwise operations, so the bits are the same on every machine and
-    the tables written from them are reproducible.
+    A BLAS product's bits depend on the CPU's kernel (its blocking and vector
+    width decide the order of the additions). Here every value is split into
+    :data:`SLICES` parts on a grid of powers of two, each with so few
+    significant bits that every product with a count and every partial sum
+    of one part is a whole multiple of its grid below ``2**53``: each part's
+    product is exact in any order, so BLAS computes it exactly, and the parts
+    are added in one fixed order. Each part holds ``bits = 51 -
+    ceil(log2(total weight + 1))`` significant bits (42 for a stratum of 271
+    tasks), so what the parts leave out is below ``2**-(SLICES * bits)`` of
+    the largest value (``2**-84`` there). Weights that are not whole numbers,
+    or totals of ``2**40`` or more, are summed task after task instead
+    (:func:`ordered_sums`).
 
     >>> weighted_sums(np.array([[1.0, 2.0, 4.0]]), np.array([[1, 0, 2], [0, 3, 0]]))
     array([[9.],
            [6.]])
     """
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    if not values.size or not weights.size:
+        return np.zeros((weights.shape[0], values.shape[0]))
+    total = float(np.abs(weights).sum(axis=1).max())
+    largest = float(np.abs(values).max())
+    if (not np.array_equal(weights, np.round(weights)) or not np.isfinite(largest)
+            or total >= 2.0 ** 40):
+        return ordered_sums(values, weights)
+    if largest == 0.0 or total == 0.0:
+        return np.zeros((weights.shape[0], values.shape[0]))
+    # significant bits per part: |count * part| summed over the tasks stays
+    # below 2**52 (total * 2**bits < 2**52), one bit kept for rounding
+    bits = 51 - int(np.ceil(np.log2(total + 1.0)))
+    exponent = int(np.frexp(largest)[1])          # largest < 2**exponent
+    rest = values.copy()
+    out = np.zeros((weights.shape[0], values.shape[0]))
+    for k in range(1, SLICES + 1):
+        grid = np.ldexp(1.0, exponent - k * bits)
+        part = np.round(rest / grid) * grid        # whole multiples of the grid
+        rest -= part                               # exact: part is rest rounded
+        out += weights @ part.T                    # exact in any order
+    return out
+
+
+#: Parts each value is split into by :func:`weighted_sums`.
+SLICES = 2
+
+
+def ordered_sums(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``sum_t weights[b, t] * values[m, t]`` added task after task (any
+    weights; slower than :func:`weighted_sums`, the same bits everywhere).
+
+    >>> ordered_sums(np.array([[1.0, 2.0]]), np.array([[0.5, 0.25]]))
+    array([[1.]])
+    """
     # tasks x resamples x models, C-ordered: the reduction over the first axis
-    # then adds whole slices one task after another (a contiguous last axis
-    # would be summed pairwise instead)
+    # adds whole slices one task after another
     w = np.ascontiguousarray(np.asarray(weights, dtype=float).T)
     v = np.ascontiguousarray(np.asarray(values, dtype=float).T)
     products = np.multiply(w[:, :, None], v[:, None, :], order="C")
