@@ -232,10 +232,14 @@ def test_two_pipelines_at_once_in_one_checkout(tmp_path: Path) -> None:
     shared sockets and failed with "Invalid Signature")."""
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    for name in ("01_a", "02_b"):
-        make_out_notebook(nbs / f"{name}.ipynb", body="import time\ntime.sleep(1)")
     work = tmp_path / "checkout"
     work.mkdir()
+    # while both kernels run: no socket in the folder the runs started from, nor
+    # in the kernel's own working directory (the repository root)
+    make_out_notebook(nbs / "01_a.ipynb", body=(
+        "import glob, os, time\ntime.sleep(2)\n"
+        f"assert not glob.glob({str(work)!r} + '/kernel-ipc*')\n"
+        "assert not glob.glob(os.path.join(os.getcwd(), 'kernel-ipc*'))"))
     procs = [subprocess.Popen(
         [sys.executable, "-m", "glscore", "run", "--directory", str(nbs), "--output-dir",
          str(tmp_path / f"out{k}"), "-p", f"alpha={k}", "--timeout", "120"],
@@ -245,30 +249,25 @@ def test_two_pipelines_at_once_in_one_checkout(tmp_path: Path) -> None:
     for status, err in results:
         assert status == 0, err
     for k in (1, 2):
-        assert (tmp_path / f"out{k}" / "02_b.txt").read_text() == str(k)
+        assert (tmp_path / f"out{k}" / "01_a.txt").read_text() == str(k)
     assert list(work.iterdir()) == []  # no kernel-ipc-* sockets, no connection files
 
 
 @pytest.mark.notebooks
 def test_jobs_run_notebooks_side_by_side(tmp_path: Path) -> None:
-    """``jobs=2``: the same outputs as one after the other, and a failing
-    notebook is reported (by name) while the others are written."""
+    """``jobs=2``: each notebook runs with its parameters and writes its own
+    outputs; a failing one is reported by name, the others are written."""
     nbs = tmp_path / "nbs"
     nbs.mkdir()
-    for name in ("01_a", "02_b", "03_c"):
-        make_out_notebook(nbs / f"{name}.ipynb")
-    serial = pipeline.run_all(nbs, 60, output_dir=tmp_path / "one", parameters={"alpha": 3})
-    both = pipeline.run_all(nbs, 60, output_dir=tmp_path / "two", parameters={"alpha": 3},
-                            jobs=2)
-    assert [p.name for p in both] == [p.name for p in serial]
-    # the same bytes, but for the injected out_dir (the folder's own name)
-    one = {k: v.replace(b"/one", b"/two") for k, v in _snapshot(tmp_path / "one").items()}
-    assert _snapshot(tmp_path / "two") == one
+    make_out_notebook(nbs / "01_a.ipynb")
     make_out_notebook(nbs / "02_b.ipynb", body="raise ValueError('boom')")
+    make_out_notebook(nbs / "03_c.ipynb")
     with pytest.raises(pipeline.NotebookExecutionError, match=r"02_b\.ipynb.*boom"):
-        pipeline.run_all(nbs, 60, output_dir=tmp_path / "three", jobs=2)
-    assert sorted(_snapshot(tmp_path / "three")) == ["01_a.ipynb", "01_a.txt", "03_c.ipynb",
-                                                     "03_c.txt"]
+        pipeline.run_all(nbs, 60, output_dir=tmp_path / "out", parameters={"alpha": 3},
+                         jobs=2)
+    written = _snapshot(tmp_path / "out")
+    assert sorted(written) == ["01_a.ipynb", "01_a.txt", "03_c.ipynb", "03_c.txt"]
+    assert written["01_a.txt"] == written["03_c.txt"] == b"3"
     with pytest.raises(pipeline.PipelineError, match="--jobs 0"):
         pipeline.run_all(nbs, 60, output_dir=tmp_path / "four", jobs=0)
 

@@ -615,7 +615,8 @@ def run_all(
     private folder, so parallel runs, and runs of two pipelines at once, do
     not meet. The first failure (in notebook order) is raised once every
     started notebook has finished; the notebooks that succeeded are written.
-    ``started(notebook)`` is called as each one starts.
+    ``started(notebook)`` is called as each one starts (with ``jobs > 1``, in
+    the worker process that runs it).
     """
     runs = plan(directory, only=only, parameters=parameters, output_dir=output_dir)
     if output_dir is not None:
@@ -633,6 +634,14 @@ def run_all(
     return _run_parallel(runs, timeout, kernel, jobs, started)
 
 
+def _run_in_worker(notebook: Path, params: dict[str, Any], output: Path | None, timeout: int,
+                   kernel: str, started: Callable[[Path], None] | None) -> Path:
+    """:func:`run_notebook` in a worker process, ``started`` called as it starts."""
+    if started is not None:
+        started(notebook)
+    return run_notebook(notebook, params, output, timeout, kernel)
+
+
 def _run_parallel(runs: list[tuple[Path, dict[str, Any], Path | None]], timeout: int,
                   kernel: str, jobs: int, started: Callable[[Path], None] | None) -> list[Path]:
     """:func:`run_all`'s notebooks, ``jobs`` at a time in worker processes."""
@@ -641,11 +650,8 @@ def _run_parallel(runs: list[tuple[Path, dict[str, Any], Path | None]], timeout:
 
     context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
     with ProcessPoolExecutor(max_workers=min(jobs, len(runs)), mp_context=context) as pool:
-        futures = []
-        for notebook, params, output in runs:
-            if started is not None:
-                started(notebook)
-            futures.append(pool.submit(run_notebook, notebook, params, output, timeout, kernel))
+        futures = [pool.submit(_run_in_worker, notebook, params, output, timeout, kernel, started)
+                   for notebook, params, output in runs]
         results: list[Path | BaseException] = []
         for future in futures:
             try:

@@ -73,13 +73,14 @@ def run(args: argparse.Namespace) -> int:
         def started(notebook: Path) -> None:
             nonlocal current
             current = notebook
-            print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
+            announce(notebook)
 
         runner.run_all(args.directory, args.timeout, output_dir=args.output_dir,
                        only=args.only, kernel=args.kernel, parameters=dict(args.parameters),
-                       jobs=args.jobs, started=started)
+                       jobs=args.jobs, started=started if args.jobs == 1 else announce)
     except KeyboardInterrupt:
-        where = f"while running {runner.display_path(current)} (not written)" if current else ""
+        where = (f"while running {runner.display_path(current)} (not written)" if current
+                 else "(the notebooks being run are not written)" if args.jobs > 1 else "")
         raise KeyboardInterrupt(where) from None
     except (ValueError, runner.NotebookExecutionError, OSError) as exc:
         if getattr(args, "debug", False):
@@ -90,6 +91,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous_handler)
     return 0
+
+
+def announce(notebook: Path) -> None:
+    """The line each notebook prints on standard error as it starts (a
+    module-level function: a parallel run calls it in the worker process)."""
+    from glscore.pipeline import runner
+
+    print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
 
 
 def _interrupt(signum: int, frame: Any) -> None:
