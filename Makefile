@@ -1,12 +1,12 @@
 # glscore: reproducible environment, notebooks, tests.
 #
 #   make venv       create/refresh .venv from requirements.txt (only when stale)
-#   make notebooks  execute every notebooks/NN_*.ipynb in order, in place
-#                   (regenerates figures/); ONLY=pattern runs a subset
+#   make notebooks  execute every notebooks/NN_*.ipynb, in place (regenerates
+#                   figures/); ONLY=pattern runs a subset, JOBS=2 two at once
 #   make test       ruff, mypy, unit tests, nbval over the notebooks, figure check
 #   make test-pythons  the unit tests under Python 3.12 and 3.13 (each found one)
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
-#   make bench      glscore bench
+#   make bench      speed ratios (glscore bench) -> benchmarks/, README Speed
 #   make report     static HTML report in report/ (boards, models, notebooks)
 #   make browser-test  real-browser checks (JupyterLab, the report) in Chromium
 #   make lint       ruff check
@@ -29,6 +29,8 @@ STAMP := $(VENV)/.stamp
 PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 
 NB_TIMEOUT ?= 600
+# Notebooks run at once by `make notebooks` (they are independent; each has its own kernel).
+JOBS ?= 1
 # Jupyter refuses to run as root unless told; machines here run as root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ONLY ?=
@@ -37,8 +39,10 @@ PYTEST_PARALLEL ?= -n 2 --dist loadscope
 UNIT_ARGS := tests glscore --doctest-modules $(PYTEST_PARALLEL) \
 	--ignore=tests/test_figures_reproducible.py --ignore=tests/browser
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
-# Hashes of figures/ taken before anything re-runs a notebook (see `test`).
+# Hashes of figures/ taken before anything re-runs a notebook, and where the
+# committed figures wait while nbval regenerates them (see `test`).
 FIG_BASELINE := $(VENV)/.figures-baseline.json
+FIG_BACKUP := $(VENV)/.figures-committed
 
 # Stable outputs for notebook runs and nbval (inherited by the kernels).
 export MPLBACKEND := Agg
@@ -48,11 +52,18 @@ export PYTHONHASHSEED := 0
 ifneq ($(filter x86_64 amd64,$(shell uname -m | tr A-Z a-z)),)
 export OPENBLAS_CORETYPE := Haswell
 endif
+# One BLAS thread per process: the tests run two workers on two cores, and
+# OpenBLAS's idle threads spin (no result depends on it: written numbers never
+# come from an inexact BLAS product, see glscore.analysis.resample).
+export OPENBLAS_NUM_THREADS := 1
 # Use the platformdirs locations and silence jupyter_core's migration warning.
 export JUPYTER_PLATFORM_DIRS := 1
+# Cache compiled modules (__pycache__/, git-ignored): every test subprocess and
+# notebook kernel would otherwise compile glscore again (~0.1 s cpu each).
+unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: help venv notebooks test unit nbval figures-check lint typecheck lab bench report \
-	browser-test test-pythons clean distclean
+.PHONY: help venv notebooks test unit nbval nbval-figures figures-check lint typecheck lab \
+	bench report browser-test test-pythons clean distclean
 
 help:
 	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
@@ -79,16 +90,20 @@ $(STAMP): requirements.txt pyproject.toml
 
 # ------------------------------------------------------------- notebooks
 notebooks: venv
-	$(BIN)/glscore run --timeout $(NB_TIMEOUT) $(if $(ONLY),--only '$(ONLY)')
+	$(BIN)/glscore run --timeout $(NB_TIMEOUT) --jobs $(JOBS) $(if $(ONLY),--only '$(ONLY)')
 	$(BIN)/python -m glscore.pipeline.readme
 
 # ------------------------------------------------------------------ test
 # The browser checks run when a Chromium is on PATH (.ci/run installs one).
+# The notebooks are executed once: nbval runs them (and compares every output),
+# and the figures they write are then compared byte for byte with the
+# committed ones (nbval-figures), instead of executing them a second time.
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python tests/test_figures_reproducible.py --snapshot $(FIG_BASELINE)
-	$(MAKE) --no-print-directory unit nbval figures-check $(if $(CHROMIUM),browser-test) USE_FIG_BASELINE=1
+	$(MAKE) --no-print-directory unit nbval-figures $(if $(CHROMIUM),browser-test) \
+	  FIG_SNAPSHOT_TAKEN=1
 	$(if $(CHROMIUM),,@echo "browser-test: skipped, no chromium on PATH (apt-get install chromium)")
 
 unit: venv
@@ -108,10 +123,20 @@ nbval: venv
 	  exit $$rc; \
 	fi
 
-# Re-executing the notebooks must regenerate figures/ byte for byte. Under
-# `make test` it compares with the snapshot taken before any notebook ran
-# (nbval and notebook tests may already have rewritten figures/); alone, with
-# figures/ as it is just before the re-run.
+# nbval's execution must regenerate figures/ byte for byte: the committed
+# figures are set aside (so a figure no longer written is missed), nbval runs
+# every notebook, and figures/ is compared with the snapshot `test` took first
+# (unit tests may have rewritten figures/ since). A failing nbval puts the
+# committed figures back; differing figures stay in place for `git diff`.
+nbval-figures: venv
+	$(if $(FIG_SNAPSHOT_TAKEN),,$(BIN)/python tests/test_figures_reproducible.py --snapshot $(FIG_BASELINE))
+	$(BIN)/python tests/test_figures_reproducible.py --set-aside $(FIG_BACKUP)
+	$(MAKE) --no-print-directory nbval || { $(BIN)/python tests/test_figures_reproducible.py --restore $(FIG_BACKUP); exit 1; }
+	$(BIN)/python tests/test_figures_reproducible.py --compare $(FIG_BASELINE) --backup $(FIG_BACKUP)
+
+# Re-executing the notebooks (papermill, as `make notebooks` does) must
+# regenerate figures/ byte for byte: compared with figures/ as it is just
+# before the re-run (or the snapshot USE_FIG_BASELINE=1 names).
 figures-check: venv
 	GLSCORE_FIGURES_BASELINE=$(if $(USE_FIG_BASELINE),$(FIG_BASELINE)) \
 	  $(BIN)/python -m pytest tests/test_figures_reproducible.py
@@ -174,8 +199,11 @@ lab: venv
 	$(BIN)/python -m ipykernel install --sys-prefix --name glscore --display-name "glscore (.venv)"
 	cd notebooks && env -u MPLBACKEND ../$(BIN)/jupyter lab $(LAB_ARGS)
 
+# The speed ratios (glscore bench; the reference scorer from $$GLSCORE_REFERENCE),
+# written to benchmarks/latest.json, and the README's Speed section from it.
 bench: venv
-	$(BIN)/glscore bench
+	$(BIN)/glscore bench --out benchmarks/latest.json
+	$(BIN)/python -m glscore.speed.report
 
 # Real-browser checks (tests/browser): JupyterLab runs notebooks 00 and 04,
 # and the report built above is clicked through, in the system Chromium driven
@@ -195,7 +223,8 @@ report: venv
 clean:
 	find . -path ./$(VENV) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints \) -print0 \
 	  | xargs -0 rm -rf
-	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis build dist *.egg-info $(FIG_BASELINE) report screenshots
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis build dist *.egg-info $(FIG_BASELINE) \
+	  $(FIG_BACKUP) report screenshots
 
 distclean: clean
 	rm -rf $(VENV) .venv-3.*

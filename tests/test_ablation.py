@@ -271,7 +271,7 @@ def test_cli_json(capsys):
     first = data["variants"][0]
     assert first["kendall_tau"] == 1.0 and first["top10_overlap"] == 10
     assert sum(first["models_per_level"].values()) == data["models"]
-    assert data["n_boot"] == 20 and data["timing_s"]["total_s"] > 0
+    assert data["n_boot"] == 20 and "timing_s" not in data  # no timings in JSON
 
 
 def test_cli_unit(capsys):

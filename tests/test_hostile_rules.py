@@ -49,7 +49,7 @@ def test_a_rule_that_unlocks_its_copy_changes_nothing_outside(rules, capsys):
         def rule(scores, sota, tasks):
             scores.flags.writeable = True   # allowed: the copy owns its memory
             scores *= 2
-            tasks["paradigm"] = "nlp"       # its own copy of the tasks table
+            tasks.to_frame()["paradigm"] = "nlp"   # a DataFrame of its own copy of the tasks
             return scores * 0
     """)
     bench = load_paper()
@@ -185,13 +185,15 @@ def test_a_context_rule_gets_copies_too():
     def spy(context):
         seen["writeable"] = context.scores.flags.writeable
         seen["base"] = context.scores.base
-        context.tasks["task_id"] = "x"
+        context.tasks.to_frame()["task_id"] = "x"   # a DataFrame of its own copy
+        seen["columns_writeable"] = context.tasks["task_id"].flags.writeable
         return np.zeros(context.scores.shape)
 
     bench = load_paper()
     score(bench, rule=spy)
-    assert seen == {"writeable": False, "base": None}
+    assert seen == {"writeable": False, "base": None, "columns_writeable": False}
     assert bench.tasks["task_id"].iloc[0] == "IC-001"
+    assert bench.task_table.to_frame()["task_id"].iloc[0] == "IC-001"
 
 
 def test_builtin_rules_get_read_only_views_not_copies():

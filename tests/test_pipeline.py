@@ -219,6 +219,64 @@ def test_ctrl_c_ends_quietly_and_writes_nothing(tmp_path: Path) -> None:
     assert _snapshot(out) == {}
 
 
+# ---------------------------------------------------------------- concurrency
+
+
+@pytest.mark.notebooks
+def test_two_pipelines_at_once_in_one_checkout(tmp_path: Path) -> None:
+    """Two ``glscore run`` processes started together from the same working
+    directory (as two terminals in one checkout) both succeed, and no kernel
+    socket or connection file lands in that directory: each kernel has a
+    private runtime folder (jupyter_client names IPC sockets relative to the
+    working directory and picks the first free number, so two runs there once
+    shared sockets and failed with "Invalid Signature")."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    work = tmp_path / "checkout"
+    work.mkdir()
+    # while both kernels run: no socket in the folder the runs started from, nor
+    # in the kernel's own working directory (the repository root)
+    make_out_notebook(nbs / "01_a.ipynb", body=(
+        "import glob, os, time\ntime.sleep(2)\n"
+        f"assert not glob.glob({str(work)!r} + '/kernel-ipc*')\n"
+        "assert not glob.glob(os.path.join(os.getcwd(), 'kernel-ipc*'))"))
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "glscore", "run", "--directory", str(nbs), "--output-dir",
+         str(tmp_path / f"out{k}"), "-p", f"alpha={k}", "--timeout", "120"],
+        cwd=work, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for k in (1, 2)]
+    results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in procs]
+    for status, err in results:
+        assert status == 0, err
+    for k in (1, 2):
+        assert (tmp_path / f"out{k}" / "01_a.txt").read_text() == str(k)
+    assert list(work.iterdir()) == []  # no kernel-ipc-* sockets, no connection files
+
+
+@pytest.mark.notebooks
+def test_jobs_run_notebooks_side_by_side(tmp_path: Path) -> None:
+    """``jobs=2``: each notebook runs with its parameters and writes its own
+    outputs; a failing one is reported by name, and with an output folder the
+    run leaves all of its outputs or none (the others are not written)."""
+    nbs = tmp_path / "nbs"
+    nbs.mkdir()
+    make_out_notebook(nbs / "01_a.ipynb")
+    make_out_notebook(nbs / "02_b.ipynb", body="raise ValueError('boom')")
+    make_out_notebook(nbs / "03_c.ipynb")
+    with pytest.raises(pipeline.NotebookExecutionError, match=r"02_b\.ipynb.*boom"):
+        pipeline.run_all(nbs, 60, output_dir=tmp_path / "out", parameters={"alpha": 3},
+                         jobs=2)
+    assert not (tmp_path / "out").exists() or not _snapshot(tmp_path / "out")
+    assert not [p.name for p in tmp_path.iterdir() if ".partial-" in p.name]
+    (nbs / "02_b.ipynb").unlink()
+    pipeline.run_all(nbs, 60, output_dir=tmp_path / "out", parameters={"alpha": 3}, jobs=2)
+    written = _snapshot(tmp_path / "out")
+    assert sorted(written) == ["01_a.ipynb", "01_a.txt", "03_c.ipynb", "03_c.txt"]
+    assert written["01_a.txt"] == written["03_c.txt"] == b"3"
+    with pytest.raises(pipeline.PipelineError, match="--jobs 0"):
+        pipeline.run_all(nbs, 60, output_dir=tmp_path / "four", jobs=0)
+
+
 # ---------------------------------------------------------------- execution
 
 

@@ -11,8 +11,8 @@ from scipy.stats import norm
 from glscore import Benchmark, score
 from glscore.analysis import uncertainty as unc
 from glscore.analysis.leaderboard import scope_tables
+from glscore.analysis.resample import unit_counts
 from glscore.analysis.uncertainty.layout import layout
-from glscore.analysis.uncertainty.resample import unit_counts
 from glscore.analysis.uncertainty.summary import conservative_rank, key_bounds, quantile_index
 from glscore.core.scoring import score_detailed
 from glscore.errors import InputError

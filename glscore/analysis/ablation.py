@@ -26,9 +26,12 @@ groups* (``skill_group_id`` of the tasks table: tasks of one group measure
 one skill and move together) with replacement within each
 modality-paradigm stratum (NLP included), each drawn group bringing all its
 tasks; ``unit="task"`` resamples single tasks instead (the sensitivity). A
-resample is a count per task; a group mean is ``values[:, group] @ counts.T /
-sum(counts)`` (the resampled benchmark's own number of tasks in the group),
-computed in chunks of resamples. From the resamples: percentile intervals of
+resample is a count per task (integer draws counted by one ``bincount``,
+:func:`glscore.analysis.resample.unit_counts`); a group mean is
+``sum_t count_t x_t / sum_t count_t`` over the group's tasks (the resampled
+benchmark's own number of tasks in the group), summed in task order
+(:func:`glscore.analysis.resample.weighted_sums`: no BLAS product, so the
+bits do not depend on the CPU), in chunks of resamples. From the resamples: percentile intervals of
 every model's Level-2/3/4, the probability of each level, and the
 probability that each adjacent pair of the published ranking keeps its order.
 
@@ -46,6 +49,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from glscore.analysis.resample import unit_counts, weighted_sums
 from glscore.analysis.scopes import multimodal
 from glscore.core import levels
 from glscore.core.profiles import Profile
@@ -384,7 +388,7 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
                  progress: Callable[[int], None] | None = None) -> AblationResult:
     """Score every variant, then bootstrap each (same resamples for all,
     resampling ``unit``: skill groups within strata by default, or tasks;
-    ``progress(k)`` after each chunk of ``k`` resamples of a variant).
+    ``progress(k)`` after each chunk, ``k`` resamples times variants).
 
     ``timing`` holds the seconds of the grid, the bootstrap and the total
     (for printing; never put it in a notebook output).
@@ -401,8 +405,8 @@ def run_ablation(prep: Scoring | None = None, variants: Sequence[Variant] | None
     grid_done = time.perf_counter()
     if n_boot > 0:
         counts = resample_counts(prep, n_boot, seed, unit)
-        result.boot = [bootstrap(prep, v, counts=counts, chunk=chunk, unit=unit,
-                                 progress=progress) for v in variants]
+        result.boot = bootstrap_variants(prep, variants, counts, chunk, unit,
+                                         progress=progress)
     end = time.perf_counter()
     result.timing = {"grid_s": grid_done - start, "bootstrap_s": end - grid_done,
                      "total_s": end - start}
@@ -489,29 +493,29 @@ def resample_counts(prep: Scoring, n_boot: int, seed: int,
     """Per stratum (:attr:`~glscore.core.scoring.Scoring.groups`): resample counts, ``n_boot x n_stratum``.
 
     Row ``b`` says how often each task of the stratum is in resample ``b``.
-    ``task``: a multinomial with ``n_stratum`` draws over the tasks (the
-    stratum keeps its size). ``skill_group``: ``G`` draws over the stratum's
-    ``G`` skill groups; a task counts as often as its group is drawn (the
-    stratum's size varies with the groups drawn).
+    ``task``: ``n_stratum`` integer draws over the stratum's tasks (it keeps
+    its size). ``skill_group``: ``G`` draws over the stratum's ``G`` skill
+    groups; a task counts as often as its group is drawn (the stratum's size
+    varies with the groups drawn). Every stratum is drawn at once, by
+    :func:`glscore.analysis.resample.unit_counts` (integer draws and one
+    ``bincount``), the resampling the rank uncertainty uses too.
     """
     check_unit(unit)
     if n_boot < 1:
         raise InputError(f"n_boot must be >= 1, got {n_boot}")
-    rng = np.random.default_rng(seed)
-    labels = skill_groups(prep)
-    out = []
-    for _, idx in prep.groups:
-        n = len(idx)
-        if n == 0:
-            out.append(np.zeros((n_boot, 0)))
-        elif unit == "task":
-            out.append(rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float))
+    labels = skill_groups(prep) if unit == "skill_group" else None
+    unit_of = np.zeros(len(prep.bench.task_table), dtype=np.int64)
+    unit_stratum: list[int] = []
+    for k, (_, idx) in enumerate(prep.groups):
+        if labels is None:
+            local = np.arange(len(idx))
         else:
-            names, codes = np.unique(labels[idx], return_inverse=True)
-            g = len(names)
-            drawn = rng.multinomial(g, np.full(g, 1.0 / g), size=n_boot).astype(float)
-            out.append(drawn[:, codes])
-    return out
+            _, local = np.unique(labels[idx], return_inverse=True)
+        unit_of[idx] = len(unit_stratum) + local
+        unit_stratum += [k] * (int(local.max()) + 1 if len(idx) else 0)
+    counts = unit_counts(np.array(unit_stratum, dtype=np.int64), n_boot,
+                         np.random.default_rng(seed)).astype(float)
+    return [counts[:, unit_of[idx]] for _, idx in prep.groups]
 
 
 def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, seed: int = 0,
@@ -526,49 +530,80 @@ def bootstrap(prep: Scoring, variant: Variant = PUBLISHED, n_boot: int = 1000, s
     progress bar).
     """
     counts = resample_counts(prep, n_boot, seed, unit) if counts is None else counts
+    return bootstrap_variants(prep, [variant], counts, chunk, unit, progress=progress)[0]
+
+
+def bootstrap_variants(prep: Scoring, variants: Sequence[Variant], counts: list[np.ndarray],
+                       chunk: int = 250, unit: str = "skill_group",
+                       progress: Callable[[int], None] | None = None) -> list[BootResult]:
+    """:func:`bootstrap` of several variants on the same resamples: per chunk of
+    resamples the group means of the scores are computed once, and those of
+    each distinct credit (variants that differ only in aggregation or Level-4
+    mean share their rule's) once. ``progress(k)`` is called after each chunk
+    with ``k`` = the chunk's resamples times the number of variants."""
     n_boot = counts[0].shape[0]
     scores = np.nan_to_num(prep.norm.scores, nan=0.0)
-    credit = credit_of(prep, variant)
-    prof = variant_profile(prep, variant)
     groups = prep.groups
     gid = {name: k for k, (name, _) in enumerate(groups)}
-    n_models = scores.shape[0]
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("l2", "l3", "l4", "l5", "level")}
+    comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
+    gen = [gid[f"{m}-generation"] for m in prep.modalities]
+    credits: dict[tuple[object, ...], np.ndarray] = {}
+    for v in variants:
+        credits.setdefault(_credit_key(v), credit_of(prep, v))
+    profiles = [variant_profile(prep, v) for v in variants]
+    parts: list[dict[str, list[np.ndarray]]] = [
+        {k: [] for k in ("l2", "l3", "l4", "l5", "level")} for _ in variants]
     for b0 in range(0, n_boot, chunk):
         b1 = min(b0 + chunk, n_boot)
-        # group means of all resamples of the chunk: groups x models x b
-        mean_s = np.zeros((len(groups), n_models, b1 - b0))
-        mean_c = np.zeros_like(mean_s)
-        sizes = np.zeros((len(groups), b1 - b0))   # tasks of each group in each resample
-        for k, (_, idx) in enumerate(groups):
-            if len(idx):
-                drawn = counts[k][b0:b1]
-                sizes[k] = drawn.sum(axis=1)
-                w = drawn.T / np.maximum(sizes[k], 1.0)
-                mean_s[k], mean_c[k] = scores[:, idx] @ w, credit[:, idx] @ w
-        comp = [gid[f"{m}-comprehension"] for m in prep.modalities]
-        gen = [gid[f"{m}-generation"] for m in prep.modalities]
-        if prof.aggregation == "pooled":
-            wc, wg = sizes[comp], sizes[gen]          # groups x resamples
-            wc = wc / np.maximum(wc.sum(axis=0), 1.0)
-            wg = wg / np.maximum(wg.sum(axis=0), 1.0)
-            c2 = np.einsum("gb,gmb->mb", wc, mean_s[comp])[None]
-            g2 = np.einsum("gb,gmb->mb", wg, mean_s[gen])[None]
-            c3 = np.einsum("gb,gmb->mb", wc, mean_c[comp])[None]
-            g3 = np.einsum("gb,gmb->mb", wg, mean_c[gen])[None]
-        else:
-            c2, g2, c3, g3 = mean_s[comp], mean_s[gen], mean_c[comp], mean_c[gen]
-        out = levels.aggregate(c2, g2, c3, g3, mean_c[gid["NLP"]], prof.level4_epsilon,
-                               prof.level4_mean, axis=0)
-        l2, l3, l4, l5, reached = out.level2, out.level3, out.level4, out.level5, out.level
-        for name, arr in (("l2", l2), ("l3", l3), ("l4", l4), ("l5", l5),
-                          ("level", reached)):
-            parts[name].append(arr)
+        drawn = [c[b0:b1] for c in counts]
+        sizes = np.stack([d.sum(axis=1) for d in drawn])   # tasks of each group per resample
+        mean_s = _resampled_means(scores, groups, drawn, sizes)
+        mean_c = {key: _resampled_means(credit, groups, drawn, sizes)
+                  for key, credit in credits.items()}
+        for j, (v, prof) in enumerate(zip(variants, profiles, strict=True)):
+            m3 = mean_c[_credit_key(v)]
+            if prof.aggregation == "pooled":
+                wc, wg = sizes[comp], sizes[gen]          # groups x resamples
+                wc = wc / np.maximum(wc.sum(axis=0), 1.0)
+                wg = wg / np.maximum(wg.sum(axis=0), 1.0)
+                # weighted over the modalities, added modality after modality (no einsum/BLAS)
+                c2 = np.add.reduce(wc[:, None, :] * mean_s[comp], axis=0)[None]
+                g2 = np.add.reduce(wg[:, None, :] * mean_s[gen], axis=0)[None]
+                c3 = np.add.reduce(wc[:, None, :] * m3[comp], axis=0)[None]
+                g3 = np.add.reduce(wg[:, None, :] * m3[gen], axis=0)[None]
+            else:
+                c2, g2, c3, g3 = mean_s[comp], mean_s[gen], m3[comp], m3[gen]
+            out = levels.aggregate(c2, g2, c3, g3, m3[gid["NLP"]], prof.level4_epsilon,
+                                   prof.level4_mean, axis=0)
+            for name, arr in (("l2", out.level2), ("l3", out.level3), ("l4", out.level4),
+                              ("l5", out.level5), ("level", out.level)):
+                parts[j][name].append(arr)
         if progress is not None:
-            progress(b1 - b0)
-    cat = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
-    return BootResult(variant, prep.bench.models, prep.bench.model_names,
-                      cat["l2"], cat["l3"], cat["l4"], cat["l5"], cat["level"], check_unit(unit))
+            progress((b1 - b0) * len(variants))
+    results = []
+    for v, part in zip(variants, parts, strict=True):
+        cat = {k: np.concatenate(arrays, axis=1) for k, arrays in part.items()}
+        results.append(BootResult(v, prep.bench.models, prep.bench.model_names, cat["l2"],
+                                  cat["l3"], cat["l4"], cat["l5"], cat["level"],
+                                  check_unit(unit)))
+    return results
+
+
+def _credit_key(variant: Variant) -> tuple[object, ...]:
+    """Variants with the same rule and parameters have the same credit."""
+    return (variant.rule, tuple(sorted(dict(variant.params).items())))
+
+
+def _resampled_means(matrix: np.ndarray, groups: list[tuple[str, np.ndarray]],
+                     drawn: list[np.ndarray], sizes: np.ndarray) -> np.ndarray:
+    """Groups x models x resamples: each group's mean of ``matrix`` in each
+    resample, ``sum_t count_t x_t / sum_t count_t`` (exact-sum products,
+    :func:`glscore.analysis.resample.weighted_sums`)."""
+    out = np.zeros((len(groups), matrix.shape[0], sizes.shape[1]))
+    for k, (_, idx) in enumerate(groups):
+        if len(idx):
+            out[k] = weighted_sums(matrix[:, idx], drawn[k]).T / np.maximum(sizes[k], 1.0)
+    return out
 
 
 # --------------------------------------------------------------------------- findings
@@ -716,7 +751,8 @@ def bootstrap_table(result: AblationResult) -> pd.DataFrame:
 
 
 def summary_json(result: AblationResult) -> dict:
-    """The variant summary as a JSON-ready dict (with the timing)."""
+    """The variant summary as a JSON-ready dict (no timings: the same inputs
+    give the same bytes; ``result.timing`` keeps them for whoever asks)."""
     variants = []
     for row in result.summary().to_dict("records"):
         variants.append({
@@ -732,7 +768,6 @@ def summary_json(result: AblationResult) -> dict:
     return {
         "models": len(result.models),
         "n_boot": result.boot[0].n_boot if result.boot else 0,
-        "timing_s": {k: round(v, 3) for k, v in result.timing.items()},
         "variants": variants,
     }
 

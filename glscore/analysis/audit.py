@@ -45,7 +45,7 @@ Example (hand-made benchmark: one WER task printed in percent)::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -768,7 +768,7 @@ def with_sota_table(bench: Benchmark, tasks: pd.DataFrame, tolerance: float = 1e
     new = value.reindex(bench.tasks["task_id"].to_numpy()).to_numpy(float)
     sota = np.where(np.isfinite(new), new, bench.sota)
     rebased = bench.tasks.assign(sota=sota)
-    return replace(bench, tasks=rebased), table
+    return bench.with_tasks(rebased), table
 
 
 def sota_level_changes(bench: Benchmark, tasks_b: pd.DataFrame,

@@ -51,7 +51,7 @@ from glscore.analysis import datastates
 from glscore.analysis._passes import as_pass
 from glscore.analysis.audit import flagged_sota
 from glscore.analysis.scopes import Board, boards, check_scope
-from glscore.core import levels
+from glscore.core import levels, vocabulary
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scoring
@@ -60,8 +60,9 @@ from glscore.errors import InputError
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
 #: A row rests on little coverage (``low_coverage``) when the model supports
-#: fewer than this share of the board's tasks; it keeps the framework's rank.
-LOW_COVERAGE = 0.05
+#: fewer than this share of the board's tasks; it keeps the framework's rank
+#: (the one value is :data:`glscore.core.vocabulary.LOW_COVERAGE`).
+LOW_COVERAGE = vocabulary.LOW_COVERAGE
 #: How a board treats modalities without per-task data (module docstring).
 VIEWS: tuple[str, ...] = ("recomputed", "hybrid", "complete-case")
 #: The view's label in titles and sentences.

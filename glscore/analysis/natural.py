@@ -48,6 +48,7 @@ import pandas as pd
 
 from glscore import paths
 from glscore.analysis import meta
+from glscore.analysis.resample import unit_counts, weighted_sums
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scoring, score_detailed
@@ -316,14 +317,15 @@ def bootstrap_weights(groups: np.ndarray, n_boot: int, seed: int) -> tuple[np.nd
     Task bootstrap: ``T`` draws with replacement from the ``T`` tasks (the
     weight of a task is how often it is drawn). Cluster bootstrap: ``G``
     draws from the ``G`` groups; each task weighs as often as its group is
-    drawn. One generator, seeded, draws the task weights first.
+    drawn. Integer draws counted by one ``bincount``
+    (:func:`glscore.analysis.resample.unit_counts`); one generator, seeded,
+    draws the task weights first.
     """
     rng = np.random.default_rng(seed)
     n_tasks = len(groups)
-    task_w = rng.multinomial(n_tasks, np.full(n_tasks, 1.0 / n_tasks), size=n_boot)
+    task_w = unit_counts(np.zeros(n_tasks, dtype=np.int64), n_boot, rng)
     labels, codes = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
-    group_w = rng.multinomial(len(labels), np.full(len(labels), 1.0 / len(labels)),
-                              size=n_boot)
+    group_w = unit_counts(np.zeros(len(labels), dtype=np.int64), n_boot, rng)
     return task_w.astype(float), group_w[:, codes].astype(float)
 
 
@@ -332,9 +334,11 @@ def resampled_means(diffs: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
     ``mean_{b,p} = sum_t w_{b,t} d_{p,t} / sum_t w_{b,t} [d_{p,t} known]``
     (NaN where a resample holds none of the pair's tasks); ``n_boot x pairs``.
+    The numerator is summed task after task (:func:`glscore.analysis.resample.weighted_sums`:
+    no BLAS, the same bits on every CPU); the denominator adds whole numbers.
     """
     known = np.isfinite(diffs)
-    num = weights @ np.where(known, diffs, 0.0).T
+    num = weighted_sums(np.where(known, diffs, 0.0), weights)
     den = weights @ known.T.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
@@ -394,10 +398,13 @@ def cluster_se(diffs: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.nd
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(known, diffs, 0.0).sum(axis=1) / np.maximum(n, 1)
     resid = np.where(known, diffs - mean[:, None], 0.0)
-    member = np.zeros((len(codes), len(labels)))
-    member[np.arange(len(codes)), codes] = 1.0
-    sums = resid @ member                       # rows x groups
-    present = (known.astype(float) @ member) > 0
+    rows, n_groups = resid.shape[0], len(labels)
+    cell_group = (np.arange(rows)[:, None] * n_groups + codes[None, :]).ravel()
+    # rows x groups: added in task order by bincount (no BLAS: the same bits on every CPU)
+    sums = np.bincount(cell_group, weights=resid.ravel(),
+                       minlength=rows * n_groups).reshape(rows, n_groups)
+    present = np.bincount(cell_group, weights=known.ravel(),
+                          minlength=rows * n_groups).reshape(rows, n_groups) > 0
     g = present.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         var = g / (g - 1.0) * (sums ** 2).sum(axis=1) / n.astype(float) ** 2

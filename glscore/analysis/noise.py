@@ -53,8 +53,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from glscore.analysis.leaderboard import rank_keys, rank_order
+from glscore.analysis.resample import unit_counts
 from glscore.analysis.scopes import boards, multimodal
-from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import plan
 from glscore.core.profiles import Profile, get_profile
@@ -228,40 +229,81 @@ def raw_bounds(bench: Benchmark, profile: str | Profile = "paper") -> tuple[np.n
     return low, high
 
 
+@dataclass(frozen=True)
+class Cells:
+    """The cells of a matrix that hold a value, prepared once for many draws:
+    their flat positions (row-major) in the matrix, raw values ``x``, whether
+    their task is mapped, the spread ``sqrt(x (100 - x))`` (float32, 0
+    outside [0, 100]) and the raw range of their task (:func:`raw_bounds`).
+    Noise is drawn for these cells only; an empty cell stays empty."""
+
+    shape: tuple[int, int]
+    flat: np.ndarray
+    x: np.ndarray
+    mapped: np.ndarray
+    spread: np.ndarray
+    low: np.ndarray | None
+    high: np.ndarray | None
+
+    @classmethod
+    def of(cls, values: np.ndarray, mapped: np.ndarray, low: np.ndarray | None = None,
+           high: np.ndarray | None = None) -> Cells:
+        values = np.asarray(values, dtype=float)
+        row, col = np.nonzero(np.isfinite(values))
+        x = values[row, col]
+        x32 = x.astype(np.float32)
+        spread = np.subtract(np.float32(SCALE), x32)
+        spread *= x32
+        np.maximum(spread, 0.0, out=spread)
+        np.sqrt(spread, out=spread)
+        return cls(values.shape, row * values.shape[1] + col, x,
+                   np.asarray(mapped, dtype=bool)[col], spread,
+                   None if low is None else np.asarray(low, dtype=float)[col],
+                   None if high is None else np.asarray(high, dtype=float)[col])
+
+    def perturb(self, model: NoiseModel, z: np.ndarray) -> np.ndarray:
+        """Perturbed values of the cells (``z``: draws x cells, float32): on an
+        unmapped task ``clip(x + c * spread * z, 0, 100)`` (the noise term in
+        float32, the scale ``c * spread`` computed once per call), on a
+        mapped one ``x * exp(c z - c^2 / 2)`` clipped to the task's raw range."""
+        scale = self.spread * np.float32(model.c)
+        step = np.multiply(z, scale)
+        out = step + self.x                       # float32 term, float64 values
+        np.minimum(out, SCALE, out=out)
+        np.maximum(out, 0.0, out=out)
+        if self.mapped.any():
+            cols = np.flatnonzero(self.mapped)
+            moved = self.x[cols] * np.exp(model.c * z[:, cols] - model.c ** 2 / 2.0)
+            if self.low is not None and self.high is not None:
+                moved = np.clip(moved, self.low[cols], self.high[cols])
+            out[:, cols] = moved
+        return out
+
+    def dense(self, perturbed: np.ndarray) -> np.ndarray:
+        """``draws x rows`` of the matrix (stacked: draws * rows x tasks), the
+        perturbed cells in place and every other cell NaN."""
+        k = perturbed.shape[0]
+        out = np.full((k, self.shape[0] * self.shape[1]), np.nan)
+        out[:, self.flat] = perturbed
+        return out.reshape(k * self.shape[0], self.shape[1])
+
+
 def perturb(values: np.ndarray, mapped: np.ndarray, model: NoiseModel,
             rng: np.random.Generator | None = None, z: np.ndarray | None = None,
             low: np.ndarray | None = None, high: np.ndarray | None = None) -> np.ndarray:
     """One noisy copy of ``values`` (rows x tasks); ``mapped`` per task (see module).
 
-    ``z`` (float32, the shape of ``values``) is drawn from ``rng`` unless
-    given. The noise term is computed in float32 (it needs no more
-    precision; half the memory traffic) over the whole matrix, added to the
-    float64 values, clipped in place; the few mapped columns are then
-    overwritten and clipped to ``low .. high`` (per task, :func:`raw_bounds`).
-    NaN (unsupported) stays NaN.
+    Noise is drawn only for the cells that hold a value (:class:`Cells`):
+    ``z`` (float32, one per such cell in row-major order) is drawn from
+    ``rng`` unless given. The mapped cells are clipped to ``low .. high`` (per
+    task, :func:`raw_bounds`). NaN (unsupported) stays NaN.
     """
-    mapped = np.asarray(mapped, dtype=bool)
+    cells = Cells.of(values, mapped, low, high)
     if z is None:
         if rng is None:
             raise InputError("perturb: give rng or z")
-        z = rng.standard_normal(values.shape, dtype=np.float32)
-    x = values.astype(np.float32)
-    step = np.subtract(np.float32(SCALE), x)
-    step *= x
-    np.maximum(step, 0.0, out=step)
-    np.sqrt(step, out=step)
-    step *= z
-    step *= np.float32(model.c)
-    out = values + step
-    np.minimum(out, SCALE, out=out)
-    np.maximum(out, 0.0, out=out)
-    if mapped.any():
-        cols = np.flatnonzero(mapped)
-        moved = values[:, cols] * np.exp(model.c * z[:, cols] - model.c ** 2 / 2.0)
-        if low is not None and high is not None:
-            moved = np.clip(moved, low[cols], high[cols])
-        out[:, cols] = moved
-    return out
+        z = rng.standard_normal(len(cells.x), dtype=np.float32)
+    return cells.dense(cells.perturb(model, np.asarray(z, dtype=np.float32).reshape(1, -1)))
 
 
 @dataclass(frozen=True)
@@ -289,24 +331,25 @@ def reach_and_rank(s: Scores, spec: BoardSpec, n_models: int,
                    name_rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Level reached and rank position (draws x models) on one board.
 
-    Ranking as :mod:`glscore.analysis.leaderboard`: level reached (high
+    Ranked as the leaderboards rank (:func:`glscore.analysis.leaderboard.rank_keys`
+    and :func:`~glscore.analysis.leaderboard.rank_order`): level reached (high
     first), score at it, score one level below, then the name. Models
     without a supported task on the board (``spec.keep`` false) get rank 0.
     """
-    lv = [np.nan_to_num(x) for x in board_levels(s, spec)]
-    lv = [x if j < spec.cap - 1 else np.zeros_like(x) for j, x in enumerate(lv)]
-    reached = levels.level_reached(*lv)
-    at = levels.score_at_level(reached, *lv)
-    below = levels.score_at_level(np.maximum(reached - 1, 1), *lv)
-    shape = (-1, n_models)
-    reached, at, below = reached.reshape(shape), at.reshape(shape), below.reshape(shape)
+    stacked = np.stack(board_levels(s, spec)[:spec.cap - 1], axis=-1)
+    reached, at, below = rank_keys(stacked.reshape(-1, n_models, spec.cap - 1))
     keep = np.broadcast_to(spec.keep, reached.shape)
-    primary = np.where(keep, reached, -1)
-    names = np.broadcast_to(name_rank, reached.shape)
-    order = np.lexsort((names, -below, -at, -primary), axis=-1)
+    order = rank_order(np.where(keep, reached, -1), at, below, name_rank)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, n_models + 1)[None, :], axis=-1)
     return reached, np.where(keep, ranks, 0)
+
+
+def _add_counts(counts: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """``counts[rows[i], values[i]] += 1`` for every ``i``, by one ``bincount``."""
+    n_rows, n_values = counts.shape
+    counts += np.bincount(rows * n_values + values.ravel(),
+                          minlength=n_rows * n_values).reshape(n_rows, n_values)
 
 
 @dataclass(frozen=True)
@@ -373,8 +416,8 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
     start = time.perf_counter()
     base_pass = score_detailed(bench, profile)
     base = base_pass.scores
-    mapped = base_pass.norm.mapped
     low, high = raw_bounds(bench, base_pass.profile)
+    cells = Cells.of(bench.values, base_pass.norm.mapped, low, high)  # the spread, once
     keep_cells = supported_cells(base_pass.norm, base_pass.profile)
     specs = board_specs(bench, base, keep_cells, combined)
     n_models = len(bench.models)
@@ -401,17 +444,16 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
     def perturbed() -> Iterator[np.ndarray]:
         for k in sizes:
             t0 = time.perf_counter()
-            tiled = np.tile(bench.values, (k, 1))
-            z = rng.standard_normal(tiled.shape, dtype=np.float32)
+            z = rng.standard_normal((k, len(cells.x)), dtype=np.float32)  # valued cells only
             timing["perturb_s"] += time.perf_counter() - t0
             for model in models:
                 t0 = time.perf_counter()
-                values = perturb(tiled, mapped, model, z=z, low=low, high=high)
+                values = cells.dense(cells.perturb(model, z))
                 timing["perturb_s"] += time.perf_counter() - t0
                 yield values
 
     # one tasks table, one profile: score_blocks resolves them once for every draw
-    blocks = score_blocks(bench.tasks, perturbed(), profile, sheets=bench.sheets,
+    blocks = score_blocks(bench.task_table, perturbed(), profile, sheets=bench.sheets,
                           source=bench.source)
     done = 0
     for k in sizes:
@@ -422,8 +464,8 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
             t2 = time.perf_counter()
             for spec in specs:
                 reached, ranks = reach_and_rank(s, spec, n_models, name_rank)
-                np.add.at(level_counts[i][spec.name], (rows, reached.ravel() - 1), 1)
-                np.add.at(rank_counts[i][spec.name], (rows, ranks.ravel()), 1)
+                _add_counts(level_counts[i][spec.name], rows, reached - 1)
+                _add_counts(rank_counts[i][spec.name], rows, ranks)
                 draw_levels[i][spec.name][done:done + k] = reached
                 draw_first[i][spec.name][done:done + k] = ranks == 1
             timing["score_s"] += t2 - t1
@@ -510,13 +552,15 @@ def mc_se_count(events: Sequence[np.ndarray], threshold: float = THRESHOLD,
 
     ``events`` are boolean draws x columns matrices (e.g. "the model keeps its
     level in this draw", one per board) from the same draws. The draws are
-    resampled with replacement ``n_boot`` times (one multinomial weight per
-    draw, shared by every matrix) and the count recomputed; the SD of the
-    counts is the standard error.
+    resampled with replacement ``n_boot`` times (integer draws counted by
+    :func:`glscore.analysis.resample.unit_counts`, one weight per draw shared
+    by every matrix) and the count recomputed; the SD of the counts is the
+    standard error. The product ``weights @ events`` adds whole numbers
+    only, so it is exact (and the same on every CPU).
     """
     n = events[0].shape[0]
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    weights = unit_counts(np.zeros(n, dtype=np.int64), n_boot,
+                          np.random.default_rng(seed)).astype(float)
     total = np.zeros(n_boot)
     for e in events:
         share = weights @ np.asarray(e, dtype=float) / n

@@ -55,7 +55,7 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("score", "score models (paper data, workbooks, tidy files, harness outputs)"),
     Command("explain", "why a model is at its level, and the smallest change to the next"),
-    Command("bench", "time scoring (in process and end to end)"),
+    Command("bench", "speed ratios against floors: start-up, kernel, Monte-Carlo"),
     Command("compare-sota", "compare two SoTA tables task by task"),
     Command("mapping", "harness-to-General-Bench mapping: template or check"),
     Command("export", "write results as an official workbook or a tidy table"),

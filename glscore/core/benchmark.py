@@ -27,13 +27,16 @@ Loaders that build a Benchmark from files live in :mod:`glscore.io.loaders`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from glscore.core import names as naming
+from glscore.core.table import Table, missing
 from glscore.core.vocabulary import (
     DIRECTIONS,
     MODALITIES,
@@ -46,26 +49,33 @@ from glscore.core.vocabulary import (
 )
 from glscore.errors import InputError, did_you_mean, plain
 
+if TYPE_CHECKING:  # the DataFrame view only; the core never imports pandas
+    import pandas as pd
+
 # The vocabulary is re-exported here (older imports read it from this module).
 __all__ = ["DIRECTIONS", "MODALITIES", "PARADIGMS", "SHEETS", "SHEET_NAMES", "TASK_COLUMNS",
-           "TASK_MODALITIES", "TASK_PARADIGMS", "Benchmark", "validate_tasks"]
+           "TASK_MODALITIES", "TASK_PARADIGMS", "Benchmark", "Table", "validate_tasks"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Benchmark:
     """Tasks, models and the raw score matrix (``NaN`` = not supported).
 
-    ``sheets`` names the sheets the source had (a modality is *present* when
-    one of its sheets is, even with no rows: the reference scorer averages
-    over present modalities). ``source`` says where the data came from.
-    ``metadata`` is the model-metadata table the loader knows (``model_id``
-    plus, where known, ``base_model_id`` and ``base_tier``: what context
-    rules such as ``beats_base`` read; ``None``: nothing known). The loaders
-    of :mod:`glscore.io.loaders` fill it from ``data/models.csv``; set your
-    own with :meth:`with_metadata`.
+    ``task_table`` is the tasks table as a :class:`~glscore.core.table.Table`
+    (a pandas DataFrame is accepted and converted; :attr:`tasks` is the
+    DataFrame view, built on first use: the scoring core reads the table and
+    never imports pandas). ``sheets`` names the sheets the source had (a
+    modality is *present* when one of its sheets is, even with no rows: the
+    reference scorer averages over present modalities). ``source`` says where
+    the data came from. ``metadata`` is the model-metadata table the loader
+    knows (``model_id`` plus, where known, ``base_model_id`` and
+    ``base_tier``: what context rules such as ``beats_base`` read; ``None``:
+    nothing known), a :class:`~glscore.core.table.Table` (a DataFrame is
+    converted). The loaders of :mod:`glscore.io.loaders` fill it from
+    ``data/models.csv``; set your own with :meth:`with_metadata`.
     """
 
-    tasks: pd.DataFrame
+    task_table: Table
     models: tuple[str, ...]
     values: np.ndarray
     sheets: tuple[str, ...] = SHEET_NAMES
@@ -74,44 +84,78 @@ class Benchmark:
     # keyword-only: optional companions of the matrix, never mistaken for one another
     se: np.ndarray | None = field(default=None, repr=False, compare=False, kw_only=True)
     proxy: np.ndarray | None = field(default=None, repr=False, compare=False, kw_only=True)
-    metadata: pd.DataFrame | None = field(default=None, repr=False, compare=False,
-                                          kw_only=True)
+    metadata: Table | None = field(default=None, repr=False, compare=False, kw_only=True)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "values", _read_only(self.values))
+    def __init__(self, tasks: Table | pd.DataFrame | None = None, models: Sequence[str] = (),
+                 values: object = None, sheets: Sequence[str] = SHEET_NAMES, source: str = "",
+                 model_names: Sequence[str] = (), *, se: object = None, proxy: object = None,
+                 metadata: Table | pd.DataFrame | None = None,
+                 task_table: Table | None = None) -> None:
+        """``Benchmark(tasks, models, values, sheets, source, model_names, se=,
+        proxy=, metadata=)``; ``task_table`` is ``tasks`` by its field's name
+        (what :func:`dataclasses.replace` passes)."""
+        if tasks is not None and task_table is not None:
+            raise TypeError("Benchmark: give the tasks table once (tasks or task_table)")
+        table = task_table if task_table is not None else tasks
+        if table is None:
+            raise InputError(f"{source}: a benchmark needs a tasks table")
+        if values is None:
+            raise InputError(f"{source}: a benchmark needs a score matrix (models x tasks)")
+        table = Table.of(table)
+        for name, value in (("task_table", table), ("models", tuple(models)),
+                            ("values", _read_only(values)), ("sheets", tuple(sheets)),
+                            ("source", source), ("model_names", tuple(model_names)),
+                            ("se", se), ("proxy", proxy), ("metadata", metadata)):
+            object.__setattr__(self, name, value)
+        self._validate()
+
+    def _validate(self) -> None:
+        table = self.task_table
+        absent = [c for c in TASK_COLUMNS if c not in table]
+        if absent:
+            raise InputError(f"{self.source}: tasks table lacks column(s) {absent}")
         object.__setattr__(self, "models", _canonical_ids(self.models, self.source))
         if self.model_names:
             object.__setattr__(self, "model_names", tuple(
                 naming.canonical(n, f"{self.source}: ") for n in self.model_names))
-        missing = [c for c in TASK_COLUMNS if c not in self.tasks.columns]
-        if missing:
-            raise InputError(f"{self.source}: tasks table lacks column(s) {missing}")
-        shape = (len(self.models), len(self.tasks))
+        shape = (len(self.models), len(table))
         if self.values.shape != shape:
             raise InputError(
                 f"{self.source}: score matrix has shape {self.values.shape}, expected {shape}"
             )
+        _check_values(self.values, self.source)
         if not self.model_names:
             object.__setattr__(self, "model_names", tuple(self.models))
-        validate_tasks(self.tasks, self.models, self.source)
+        validate_tasks(table, self.models, self.source)
         if self.se is not None:
             object.__setattr__(self, "se", _read_only(_check_se(self.se, shape, self.source)))
         if self.proxy is not None:
             object.__setattr__(self, "proxy",
                                _read_only(_check_proxy(self.proxy, shape, self.source)))
-        if self.metadata is not None and (not isinstance(self.metadata, pd.DataFrame)
-                                          or "model_id" not in self.metadata.columns):
-            raise InputError(f"{self.source}: model metadata must be a table with a "
-                             "'model_id' column")
+        if self.metadata is not None:
+            try:
+                metadata = Table.of(self.metadata)
+            except InputError:
+                metadata = None
+            if metadata is None or "model_id" not in metadata:
+                raise InputError(f"{self.source}: model metadata must be a table with a "
+                                 "'model_id' column")
+            object.__setattr__(self, "metadata", metadata)
 
     def __repr__(self) -> str:
         supported = int(np.isfinite(self.values).sum())
-        return (f"Benchmark({self.source!r}: {len(self.models)} models x {len(self.tasks)} "
-                f"tasks, {len(self.sheets)} sheets, {supported:,} of {self.values.size:,} "
-                "cells supported)")
+        return (f"Benchmark({self.source!r}: {len(self.models)} models x "
+                f"{len(self.task_table)} tasks, {len(self.sheets)} sheets, {supported:,} of "
+                f"{self.values.size:,} cells supported)")
 
     def __len__(self) -> int:
         return len(self.models)
+
+    @cached_property
+    def tasks(self) -> pd.DataFrame:
+        """The tasks table as a pandas DataFrame (built on first use; the frame
+        the benchmark was made from, when it was made from one)."""
+        return self.task_table.to_frame()
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[object]], values: object,
@@ -133,36 +177,59 @@ class Benchmark:
         Benchmark('tiny': 1 models x 1 tasks, 9 sheets, 1 of 1 cells supported)
         """
         by_prefix = {prefix: (name, m, p) for name, m, p, prefix in SHEETS}
-        frame = pd.DataFrame([tuple(r) for r in rows],
-                             columns=["task_id", "metric", "direction", "sota"])
-        prefix = frame["task_id"].astype(str).str.split("-").str[0]
+        rows = [tuple(r) for r in rows]
+        ids = [str(r[0]) for r in rows]
+        prefix = [i.split("-")[0] for i in ids]
         unknown = sorted(set(prefix) - set(by_prefix))
         if unknown:
             raise InputError(f"{source}: unknown task-id prefix(es) {unknown}; "
                              f"choose from {list(by_prefix)}")
-        frame["sheet"] = [by_prefix[x][0] for x in prefix]
-        frame["modality"] = [by_prefix[x][1] for x in prefix]
-        frame["paradigm"] = [by_prefix[x][2] for x in prefix]
-        frame["sheet_row"] = frame.groupby("sheet").cumcount() + 1
-        frame["task_name"] = frame["task_id"]
-        frame["task_short_name"] = frame["task_id"]
-        frame["sota"] = frame["sota"].astype(float)
-        for name, column in columns.items():
-            frame[name] = list(column)
-        if "task_name" in columns and "task_short_name" not in columns:
-            frame["task_short_name"] = frame["task_name"]
-        matrix = np.asarray(values, dtype=float).reshape(-1, len(frame))
+        counted: dict[str, int] = {}
+        sheet_rows = []
+        for p in prefix:
+            counted[p] = counted.get(p, 0) + 1
+            sheet_rows.append(counted[p])
+        data: dict[str, object] = {
+            "task_id": ids,
+            "modality": [by_prefix[p][1] for p in prefix],
+            "paradigm": [by_prefix[p][2] for p in prefix],
+            "sheet": [by_prefix[p][0] for p in prefix],
+            "sheet_row": np.array(sheet_rows, dtype=np.int64),
+            "task_name": ids,
+            "task_short_name": ids,
+            "metric": [r[1] for r in rows],
+            "direction": [r[2] for r in rows],
+            "sota": np.array([r[3] for r in rows], dtype=float),
+        }
+        extra = {name: list(column) for name, column in columns.items()}
+        if "task_name" in extra and "task_short_name" not in extra:
+            extra["task_short_name"] = extra["task_name"]
+        data.update(extra)
+        order = list(TASK_COLUMNS) + [c for c in data if c not in TASK_COLUMNS]
+        matrix = np.asarray(values, dtype=float).reshape(-1, len(rows))
         models = tuple(models) if models is not None else tuple(
             f"m{i}" for i in range(matrix.shape[0]))
-        extra = [c for c in frame.columns if c not in TASK_COLUMNS]
-        return cls(frame[list(TASK_COLUMNS) + extra], models, matrix,
+        return cls(Table({c: data[c] for c in order}), models, matrix,
                    SHEET_NAMES if sheets is None else tuple(sheets), source,
                    tuple(names) if names is not None else ())
 
-    @property
+    @cached_property
     def sota(self) -> np.ndarray:
-        """The SoTA specialist's raw score per task (``NaN`` where missing)."""
-        return np.asarray(self.tasks["sota"].to_numpy(dtype=float))
+        """The SoTA specialist's raw score per task (``NaN`` where missing; read-only)."""
+        return _read_only(sota_values(self.task_table["sota"]))
+
+    def checked_once(self, key: Hashable, check: Callable[[], None]) -> None:
+        """Run ``check`` (a scan of the values that raises on bad input) unless
+        it passed on this benchmark before under ``key``: the benchmark is
+        immutable, so a check that passed stays passed."""
+        done: set[Hashable] = self.__dict__.setdefault("_passed_checks", set())
+        if key not in done:
+            check()
+            done.add(key)
+
+    def task_column(self, name: str) -> np.ndarray:
+        """One column of the tasks table as a numpy array (no pandas)."""
+        return self.task_table[name]
 
     @property
     def modalities_present(self) -> tuple[str, ...]:
@@ -186,10 +253,10 @@ class Benchmark:
                        se=None if self.se is None else self.se[rows],
                        proxy=None if self.proxy is None else self.proxy[rows])
 
-    def select_tasks(self, mask: np.ndarray | pd.Series) -> Benchmark:
+    def select_tasks(self, mask: object) -> Benchmark:
         """The same benchmark restricted to the tasks where ``mask`` is true."""
         keep = np.asarray(mask, dtype=bool)
-        return replace(self, tasks=self.tasks.loc[keep].reset_index(drop=True),
+        return replace(self, task_table=self.task_table.take(keep),
                        values=self.values[:, keep],
                        se=None if self.se is None else self.se[:, keep],
                        proxy=None if self.proxy is None else self.proxy[:, keep])
@@ -205,53 +272,102 @@ class Benchmark:
         (standard errors and proxy marks, which belong to the old values, dropped)."""
         return replace(self, values=values, se=None, proxy=None)
 
-    def with_metadata(self, metadata: pd.DataFrame | None) -> Benchmark:
+    def with_tasks(self, tasks: Table | pd.DataFrame) -> Benchmark:
+        """The same benchmark with another tasks table (same tasks, in the same order)."""
+        return replace(self, task_table=Table.of(tasks))
+
+    def with_metadata(self, metadata: Table | pd.DataFrame | None) -> Benchmark:
         """The same benchmark with another model-metadata table (see the class)."""
-        return replace(self, metadata=metadata)
+        return replace(self, metadata=None if metadata is None else Table.of(metadata))
 
 
-def validate_tasks(tasks: pd.DataFrame, models: Sequence[str], source: str = "") -> None:
+def sota_values(column: np.ndarray) -> np.ndarray:
+    """A ``sota`` column as floats (``None`` and NaN -> ``NaN``); the column
+    passed :func:`validate_tasks`."""
+    if column.dtype.kind in "fiu":
+        return column.astype(float)
+    return np.array([math.nan if missing(v) else float(v) for v in column.tolist()],
+                    dtype=float)
+
+
+def validate_tasks(tasks: Table | pd.DataFrame, models: Sequence[str], source: str = "") -> None:
     """Check a tasks table against the vocabulary (:mod:`glscore.core.vocabulary`).
 
     ``modality``, ``paradigm`` and ``direction`` take known values only (a
     paradigm spelt ``Comprehension`` would otherwise score silently as
     neither paradigm), NLP tasks and only they have paradigm ``nlp``, task ids
     and model ids are unique, and ``sota`` is numeric (``NaN`` = no SoTA).
-    One vectorised pass; the first problem is an :class:`InputError`.
+    One pass per column over the tasks (never over the scores); the first
+    problem is an :class:`InputError`.
     """
+    table = Table.of(tasks)
+    ids = table["task_id"].tolist()
     where = f"{source}: " if source else ""
     for column, allowed in (("modality", TASK_MODALITIES), ("paradigm", TASK_PARADIGMS),
                             ("direction", DIRECTIONS)):
-        bad = ~tasks[column].isin(allowed).to_numpy()
-        if bad.any():
-            j = int(np.flatnonzero(bad)[0])
-            value = tasks[column].iloc[j]
-            raise InputError(
-                f"{where}task '{tasks['task_id'].iloc[j]}': unknown {column} '{value}'; "
-                f"expected one of {list(allowed)}{did_you_mean(value, allowed, 1)}"
-            )
-    mismatch = ((tasks["modality"] == "NLP") != (tasks["paradigm"] == "nlp")).to_numpy()
+        known = frozenset(allowed)
+        values = table[column].tolist()
+        for j, value in enumerate(values):
+            if not _hashable_in(value, known):
+                raise InputError(
+                    f"{where}task '{ids[j]}': unknown {column} '{value}'; "
+                    f"expected one of {list(allowed)}{did_you_mean(value, allowed, 1)}"
+                )
+    modality, paradigm = table["modality"], table["paradigm"]
+    mismatch = (modality == "NLP") != (paradigm == "nlp")
     if mismatch.any():
         j = int(np.flatnonzero(mismatch)[0])
-        raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': modality "
-                         f"'{tasks['modality'].iloc[j]}' with paradigm "
-                         f"'{tasks['paradigm'].iloc[j]}' (NLP goes with nlp, and only it)")
-    dup = tasks["task_id"].duplicated().to_numpy()
-    if dup.any():
-        raise InputError(f"{where}task id '{tasks['task_id'].iloc[int(np.flatnonzero(dup)[0])]}' "
-                         "appears twice in the tasks table")
-    seen = pd.Index(models)
-    if not seen.is_unique:
-        raise InputError(f"{where}model id '{seen[seen.duplicated()][0]}' appears twice")
-    sota = tasks["sota"]
-    if pd.api.types.is_bool_dtype(sota) or not pd.api.types.is_numeric_dtype(sota):
-        text = sota.astype(object)
-        bad = np.array(pd.to_numeric(text, errors="coerce").isna() & text.notna(), dtype=bool)
-        bad |= np.array([isinstance(v, bool | np.bool_) for v in text], dtype=bool)
-        if bad.any():
-            j = int(np.flatnonzero(bad)[0])
-            raise InputError(f"{where}task '{tasks['task_id'].iloc[j]}': SoTA "
-                             f"'{sota.iloc[j]}' is not a number")
+        raise InputError(f"{where}task '{ids[j]}': modality '{modality[j]}' with paradigm "
+                         f"'{paradigm[j]}' (NLP goes with nlp, and only it)")
+    twice = _first_duplicate(ids)
+    if twice is not None:
+        raise InputError(f"{where}task id '{twice}' appears twice in the tasks table")
+    twice = _first_duplicate(list(models))
+    if twice is not None:
+        raise InputError(f"{where}model id '{twice}' appears twice")
+    sota = table["sota"]
+    if sota.dtype.kind in "fiu":
+        return
+    for j, value in enumerate(sota.tolist()):
+        if missing(value):
+            continue
+        ok = not isinstance(value, bool | np.bool_)
+        if ok:
+            try:
+                float(value)
+            except (TypeError, ValueError):
+                ok = False
+        if not ok:
+            raise InputError(f"{where}task '{ids[j]}': SoTA '{value}' is not a number")
+
+
+def _hashable_in(value: object, allowed: frozenset[str]) -> bool:
+    try:
+        return value in allowed
+    except TypeError:  # an unhashable cell
+        return False
+
+
+def _first_duplicate(items: Sequence[object]) -> object | None:
+    """The first item seen a second time (``None`` if all are distinct)."""
+    seen: set[object] = set()
+    for item in items:
+        if item in seen:
+            return item
+        seen.add(item)
+    return None
+
+
+def _check_values(values: np.ndarray, source: str) -> None:
+    """The score matrix holds numbers: ``NaN`` (not supported) or finite values;
+    an infinity is an :class:`InputError` naming the cell (one scan, once per
+    benchmark: scoring then needs no other finiteness check)."""
+    if values.dtype.kind not in "fiu":
+        raise InputError(f"{source}: the score matrix must hold numbers, got {values.dtype}")
+    if values.dtype.kind == "f" and np.isinf(values).any():
+        i, j = (int(k[0]) for k in np.nonzero(np.isinf(values)))
+        raise InputError(f"{source}: score {plain(values[i, j])} (model {i + 1}, task {j + 1}) "
+                         "is infinite: write a number, or NaN for 'not supported'")
 
 
 def _canonical_ids(models: Sequence[str], source: str) -> tuple[str, ...]:

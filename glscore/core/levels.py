@@ -18,6 +18,7 @@ Pure, vectorised functions over a models x tasks matrix. For a modality
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -47,7 +48,32 @@ def group_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def group_means(values: np.ndarray, groups: np.ndarray, clean: bool = False) -> np.ndarray:
+#: The columns of each task group: a slice where they are adjacent, else their
+#: indices (``None`` for an empty group); :func:`group_columns` makes them.
+GroupColumns = tuple[slice | np.ndarray | None, ...]
+
+
+def group_columns(groups: np.ndarray) -> GroupColumns:
+    """The columns of every group of ``groups`` (tasks x groups, bool), decided
+    once (the scoring pass keeps them per tasks table).
+
+    >>> group_columns(np.array([[1, 0], [1, 0], [0, 1]], bool))
+    (slice(0, 2, None), slice(2, 3, None))
+    """
+    out: list[slice | np.ndarray | None] = []
+    for k in range(_as_groups(groups).shape[1]):
+        index = np.flatnonzero(_as_groups(groups)[:, k])
+        if not len(index):
+            out.append(None)
+        elif int(index[-1]) - int(index[0]) + 1 == len(index):
+            out.append(slice(int(index[0]), int(index[-1]) + 1))
+        else:
+            out.append(index)
+    return tuple(out)
+
+
+def group_means(values: np.ndarray, groups: np.ndarray | GroupColumns,
+                clean: bool = False) -> np.ndarray:
     """Means over several task groups at once (``groups``: tasks x groups, bool).
 
     Column ``k`` is ``group_mean(values, groups[:, k])``, bit for bit: each
@@ -60,10 +86,10 @@ def group_means(values: np.ndarray, groups: np.ndarray, clean: bool = False) -> 
     >>> group_means(np.array([[10.0, 20.0, 60.0]]), np.array([[1, 0], [1, 0], [0, 1]], bool))
     array([[15., 60.]])
     """
-    groups = _as_groups(groups)
-    out = np.zeros((values.shape[0], groups.shape[1]))
-    for k in range(groups.shape[1]):
-        block = _group_columns(values, groups[:, k], clean)
+    columns = groups if isinstance(groups, tuple) else group_columns(groups)
+    out = np.zeros((values.shape[0], len(columns)))
+    for k, selector in enumerate(columns):
+        block = _group_columns(values, selector, clean)
         if block is not None:
             if not clean:
                 np.nan_to_num(block, copy=False, nan=0.0)
@@ -71,20 +97,53 @@ def group_means(values: np.ndarray, groups: np.ndarray, clean: bool = False) -> 
     return out
 
 
-def group_counts(cells: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def group_counts(cells: np.ndarray, groups: np.ndarray | GroupColumns) -> np.ndarray:
     """Per model, how many true ``cells`` (models x tasks, bool) fall in each
     group (tasks x groups): ``sum_{t in group} cells_t``.
 
     >>> group_counts(np.array([[True, False, True]]), np.array([[1, 0], [1, 0], [0, 1]], bool))
     array([[1, 1]])
     """
-    groups = _as_groups(groups)
-    out = np.zeros((cells.shape[0], groups.shape[1]), dtype=int)
-    for k in range(groups.shape[1]):
-        block = _group_columns(cells, groups[:, k], True)
+    columns = groups if isinstance(groups, tuple) else group_columns(groups)
+    cells = np.asarray(cells, dtype=bool)
+    out = np.zeros((cells.shape[0], len(columns)), dtype=int)
+    runs = _disjoint_runs(columns, cells.shape[1])
+    if runs is not None and cells.shape[0]:
+        # every group a run of adjacent columns, none shared: one pass over the
+        # bytes, each run summed into a small integer (exact: whole numbers)
+        starts, which = runs
+        sums = np.add.reduceat(cells.view(np.uint8), starts, axis=1, dtype=np.uint16)
+        for k, segment in which.items():
+            out[:, k] = sums[:, segment]
+        return out
+    for k, selector in enumerate(columns):
+        block = _group_columns(cells, selector, True)
         if block is not None:
-            out[:, k] = block.sum(axis=1)
+            # bytes summed into a small integer (exact; no cast of every cell to int64)
+            small = np.uint16 if block.shape[1] < 1 << 16 else np.int64
+            out[:, k] = block.view(np.uint8).sum(axis=1, dtype=small)
     return out
+
+
+def _disjoint_runs(columns: GroupColumns, n: int) -> tuple[np.ndarray, dict[int, int]] | None:
+    """The segment starts for ``numpy.add.reduceat`` and the segment of each
+    group, when every non-empty group is a run of adjacent columns (a slice)
+    and no two share a column, each shorter than 65,536 (``None`` otherwise).
+    Columns in no group form segments of their own, which are not read."""
+    bounds: list[tuple[int, int, int]] = []
+    for k, selector in enumerate(columns):
+        if isinstance(selector, slice):
+            bounds.append((int(selector.start), int(selector.stop), k))
+        elif selector is not None:
+            return None  # a group whose columns are not adjacent
+    bounds.sort()
+    if not bounds or any(b[0] < a[1] for a, b in itertools.pairwise(bounds)):
+        return None  # no group, or groups that share columns
+    if any(stop - start >= 1 << 16 for start, stop, _ in bounds):
+        return None
+    edges = sorted({0, *(b for start, stop, _ in bounds for b in (start, stop))} - {n})
+    position = {edge: i for i, edge in enumerate(edges)}
+    return np.array(edges, dtype=np.intp), {k: position[start] for start, _, k in bounds}
 
 
 def _as_groups(groups: np.ndarray) -> np.ndarray:
@@ -92,32 +151,33 @@ def _as_groups(groups: np.ndarray) -> np.ndarray:
     return groups[:, None] if groups.ndim == 1 else groups
 
 
-def _group_columns(values: np.ndarray, mask: np.ndarray, view: bool) -> np.ndarray | None:
+def _group_columns(values: np.ndarray, selector: slice | np.ndarray | None,
+                   view: bool) -> np.ndarray | None:
     """The columns of one group: a view where they are adjacent and ``view``
     allows it, else a C-ordered copy (``None`` for an empty group). Rows are
     summed the same way in both (each row's run is contiguous)."""
-    index = np.flatnonzero(mask)
-    if not len(index):
+    if selector is None:
         return None
-    first, last = int(index[0]), int(index[-1])
-    if view and last - first + 1 == len(index):
-        return values[:, first:last + 1]
-    return np.take(values, index, axis=1)
+    if isinstance(selector, slice):
+        return values[:, selector] if view else np.array(values[:, selector], order="C")
+    return np.take(values, selector, axis=1)
 
 
-def keep_where(keep: np.ndarray, values: np.ndarray) -> np.ndarray:
+def keep_where(keep: np.ndarray, values: np.ndarray,
+               out: np.ndarray | None = None) -> np.ndarray:
     """``numpy.where(keep, values, 0.0)`` for float64, bit for bit, without
-    branches: the value's bits AND an all-ones (kept) or all-zeros mask.
-    ``np.where`` mispredicts on irregular masks and is ~10x slower.
+    branches: the value's bits (as an integer) times 1 (kept) or 0, one pass
+    (the mask is cast chunk by chunk, never as a whole int64 matrix).
+    ``np.where`` mispredicts on irregular masks and is ~10x slower. ``out``
+    (a C-ordered float64 array, ``values`` itself allowed) receives the result.
 
     >>> keep_where(np.array([True, False]), np.array([2.5, np.nan]))
     array([2.5, 0. ])
     """
     values = np.ascontiguousarray(values, dtype=float)
-    mask = np.broadcast_to(keep, values.shape).astype(np.int64)
-    np.negative(mask, out=mask)
-    np.bitwise_and(mask, values.view(np.int64), out=mask)
-    return mask.view(np.float64)
+    bits = None if out is None else out.view(np.int64)
+    result: np.ndarray = np.multiply(values.view(np.int64), keep, out=bits, dtype=np.int64)
+    return result.view(np.float64)
 
 
 def finite_copy(values: np.ndarray) -> np.ndarray:
@@ -127,6 +187,8 @@ def finite_copy(values: np.ndarray) -> np.ndarray:
     if np.isinf(out).any():
         np.nan_to_num(out, copy=False)
     return out
+
+
 
 
 def level2(comp: np.ndarray, gen: np.ndarray) -> np.ndarray:
@@ -244,24 +306,35 @@ def aggregate(comp2: np.ndarray, gen2: np.ndarray, comp3: np.ndarray, gen3: np.n
 
 # --------------------------------------------------------------------------- wins
 
-def beats_sota(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
+def beats_sota(scores: np.ndarray, sota: np.ndarray,
+               known: np.ndarray | None = None) -> np.ndarray:
     """``score >= SoTA`` where both are known, False elsewhere (``sota`` per task).
+
+    ``known`` is ``isfinite(scores)`` when the caller has it (the scoring pass
+    computes it once per block and reuses it for the support counts and the
+    scores' zeros).
 
     >>> beats_sota(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]))
     array([[ True, False, False]])
     """
+    sota = np.asarray(sota, dtype=float)
     with np.errstate(invalid="ignore"):
-        out: np.ndarray = np.isfinite(scores) & np.isfinite(sota) & (scores >= sota)
+        # a NaN SoTA compares False, so an infinite one is made NaN (per task)
+        limit = sota if np.isfinite(sota).all() else np.where(np.isfinite(sota), sota, np.nan)
+        out: np.ndarray = np.greater_equal(scores, limit)
+        out &= np.isfinite(scores) if known is None else known
     return out
 
 
-def strict_credit(scores: np.ndarray, sota: np.ndarray) -> np.ndarray:
-    """The published (strict) credit: ``s`` where ``s >= SoTA``, else 0 (NaN = 0).
+def strict_credit(scores: np.ndarray, sota: np.ndarray,
+                  wins: np.ndarray | None = None) -> np.ndarray:
+    """The published (strict) credit: ``s`` where ``s >= SoTA``, else 0 (NaN = 0);
+    ``wins`` is :func:`beats_sota` of the same inputs when the caller has it.
 
     >>> strict_credit(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]))
     array([[50.,  0.,  0.]])
     """
-    return keep_where(beats_sota(scores, sota), scores)
+    return keep_where(beats_sota(scores, sota) if wins is None else wins, scores)
 
 
 def levels_strict(scores: np.ndarray, sota: np.ndarray, comp: np.ndarray, gen: np.ndarray,

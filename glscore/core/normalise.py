@@ -9,15 +9,20 @@ between the profiles is spelt out in :mod:`glscore.core.profiles`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from glscore.core import metrics
-from glscore.core.benchmark import Benchmark
+from glscore.core.benchmark import Benchmark, sota_values
 from glscore.core.profiles import Profile
+from glscore.core.table import Table
 from glscore.core.vocabulary import unreachable
 from glscore.errors import InputError, plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The reference scorer's transformation of the model's NLP RMSE value.
 OFFICIAL_NLP_RMSE_T = 5.0
@@ -34,7 +39,8 @@ class Normalised:
     mapped: np.ndarray  # bool per task: a special metric's mapping was applied
 
 
-def special_metrics(tasks: pd.DataFrame, profile: Profile) -> list[metrics.SpecialMetric | None]:
+def special_metrics(tasks: Table | pd.DataFrame,
+                    profile: Profile) -> list[metrics.SpecialMetric | None]:
     """The special metric of every task under the profile's matching rule."""
     match profile.metric_matching:
         case "exact":
@@ -43,7 +49,7 @@ def special_metrics(tasks: pd.DataFrame, profile: Profile) -> list[metrics.Speci
             matcher = metrics.match_alias
         case _:
             unreachable("metric_matching", profile.metric_matching)
-    return [matcher(m) for m in tasks["metric"].tolist()]
+    return [matcher(m) for m in Table.of(tasks)["metric"].tolist()]
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,20 @@ class Plan:
     #: per task, a value of exactly 0 means "missing" (``official`` on mapped metrics)
     zero_missing: np.ndarray | None = None
 
+    @property
+    def check_key(self) -> tuple[bytes, int]:
+        """What the domain checks of :func:`check_values` depend on: a
+        benchmark that passed them under one key needs no second scan."""
+        zero_missing = b"" if self.zero_missing is None else self.zero_missing.tobytes()
+        return self.forbid.tobytes() + b"|" + zero_missing, self.rmse_column
 
-def official_rmse_column(tasks: pd.DataFrame) -> int:
+
+def official_rmse_column(tasks: Table | pd.DataFrame) -> int:
     """The NLP task the reference's RMSE quirk hits: the first NLP task whose
     metric upper-cases to ``RMSE`` (-1 if none)."""
-    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
-    names = tasks["metric"].tolist()
+    table = Table.of(tasks)
+    is_nlp = table["paradigm"] == "nlp"
+    names = table["metric"].tolist()
     hits = [j for j in np.flatnonzero(is_nlp)
             if isinstance(names[j], str) and names[j].upper() == "RMSE"]
     return int(hits[0]) if hits else -1
@@ -84,19 +98,47 @@ def official_rmse_column(tasks: pd.DataFrame) -> int:
 
 def plan(bench: Benchmark, profile: Profile) -> Plan:
     """The :class:`Plan` of ``bench``'s tasks under ``profile``; raises the
-    SoTA's domain errors and a lower-is-better task without a mapping."""
-    tasks = bench.tasks
-    check_directions(bench)
+    SoTA's domain errors and a lower-is-better task without a mapping.
+
+    Decided once per (tasks table, profile): the plan is cached under the
+    table's content key (:attr:`glscore.core.table.Table.key`) and the
+    profile (a frozen, hashable value), so scoring the same tasks again (more
+    models, Monte-Carlo draws, another block) skips the metric matching and
+    the masks. Its arrays are read-only.
+    """
+    decided = _plan_of(bench.task_table, profile)
+    if isinstance(decided, Plan):
+        return decided
+    j, message = decided
+    raise InputError(f"{_task_where(bench, j)}{message}")
+
+
+#: Plans kept (a tasks table under a profile each).
+PLAN_CACHE_SIZE = 64
+
+
+@lru_cache(maxsize=PLAN_CACHE_SIZE)
+def _plan_of(tasks: Table, profile: Profile) -> Plan | tuple[int, str]:
+    """The plan of a tasks table under a profile, or ``(task, message)`` of
+    its first error (the caller names the source)."""
     low, high = metrics.domain_bounds(tasks["metric"].tolist())
+    wrong = direction_disagreement(tasks)
+    if wrong is not None:
+        return wrong
     specials = special_metrics(tasks, profile)
     match profile.metric_matching:
         case "alias":  # the paper: a lower-is-better metric needs a mapping
-            _check_unmapped_lower(bench, specials)
+            lower = tasks["direction"] == "lower"
+            unmapped = lower & np.array([s is None for s in specials], dtype=bool)
+            if unmapped.any():
+                j = int(np.flatnonzero(unmapped)[0])
+                return j, (f"lower-is-better metric '{tasks['metric'][j]}' has no known "
+                           "mapping to 0-100")
         case "exact":  # the reference takes an unmatched metric as printed
             pass
         case _:
             unreachable("metric_matching", profile.metric_matching)
-    is_nlp = (tasks["paradigm"] == "nlp").to_numpy()
+    is_nlp = tasks["paradigm"] == "nlp"
     match profile.nlp_mode:
         case "official":  # the reference maps no NLP value (its RMSE quirk aside)
             maps_nlp, rmse = False, official_rmse_column(tasks)
@@ -120,54 +162,76 @@ def plan(bench: Benchmark, profile: Profile) -> Plan:
         forbid[cols] = code
         for k in np.flatnonzero(cols):
             rules[k] = rule
-        groups.append((metric, np.flatnonzero(cols)))
-    raw_sota = bench.sota
+        groups.append((metric, _frozen(np.flatnonzero(cols))))
+    raw_sota = sota_values(tasks["sota"])
     zero_missing = mapped & profile.missing_special_as_zero
-    check_domain(bench, np.where(zero_missing & (raw_sota == 0), np.nan, raw_sota)[None, :],
-                 low, high, "SoTA")
+    # an official 0 of a mapped metric is "missing", not a value outside the domain
+    outside = first_outside(np.where(zero_missing & (raw_sota == 0), np.nan, raw_sota)[None, :],
+                            low, high)
+    if outside is not None:
+        j = outside[1]
+        reason = metrics.domain_of(tasks["metric"][j]).reason(float(raw_sota[j]),
+                                                                str(tasks["metric"][j]))
+        return j, f"SoTA: {reason}"
     bad = _bad(raw_sota[None, :], forbid)[0]
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
-        raise InputError(f"{_task_where(bench, j)}SoTA value {plain(raw_sota[j])} {rules[j]}")
+        return j, f"SoTA value {plain(raw_sota[j])} {rules[j]}"
     sota = raw_sota.astype(float, copy=True)
     for metric, cols in groups:
         sota[cols] = _map(metric, sota[cols], profile)
-    return Plan(tuple(groups), mapped, forbid, tuple(rules), rmse, sota, low, high, zero_missing)
+    return Plan(tuple(groups), _frozen(mapped), _frozen(forbid), tuple(rules), rmse,
+                _frozen(sota), _frozen(low), _frozen(high), _frozen(zero_missing))
 
 
-def check_directions(bench: Benchmark) -> None:
-    """A task whose ``direction`` disagrees with its metric's (a special metric,
-    by :func:`glscore.core.metrics.match_alias`) is an :class:`InputError`: a
-    tasks table that says ``higher`` for FID would otherwise be overridden in
-    silence."""
-    names = bench.tasks["metric"].tolist()
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def direction_disagreement(tasks: Table) -> tuple[int, str] | None:
+    """The first task whose ``direction`` disagrees with its metric's (a special
+    metric, by :func:`glscore.core.metrics.match_alias`), as ``(task, message)``:
+    a tasks table that says ``higher`` for FID would otherwise be overridden in
+    silence. ``None`` when all agree."""
+    names = tasks["metric"].tolist()
     specials = {m: metrics.match_alias(m) for m in dict.fromkeys(names)}
     expected = np.array([s.direction if (s := specials[m]) else "" for m in names], dtype=object)
-    given = bench.tasks["direction"].to_numpy(dtype=object)
+    given = np.asarray(tasks["direction"], dtype=object)
     bad = (expected != "") & (given != expected)
-    if bad.any():
-        j = int(np.flatnonzero(bad)[0])
-        special = specials[names[j]]
-        assert special is not None
-        raise InputError(f"{_task_where(bench, j)}direction '{given[j]}' disagrees with the "
-                         f"metric: {special.name} is {special.direction}-is-better (correct the "
-                         "tasks table's direction column)")
+    if not bad.any():
+        return None
+    j = int(np.flatnonzero(bad)[0])
+    special = specials[names[j]]
+    assert special is not None
+    return j, (f"direction '{given[j]}' disagrees with the metric: {special.name} is "
+               f"{special.direction}-is-better (correct the tasks table's direction column)")
 
 
-def check_domain(bench: Benchmark, values: np.ndarray, low: np.ndarray, high: np.ndarray,
-                 what: str, rows: int = 0) -> None:
-    """The first cell of ``values`` (rows x tasks; model rows from ``rows``, or the
-    SoTA when ``what == "SoTA"``) outside its metric's domain is an :class:`InputError`
-    with the domain and the hint (:meth:`glscore.core.metrics.Domain.reason`)."""
+def first_outside(values: np.ndarray, low: np.ndarray, high: np.ndarray
+                  ) -> tuple[int, int] | None:
+    """``(row, task)`` of the first cell of ``values`` (rows x tasks) outside
+    ``[low, high]`` of its task (NaN is never outside), or ``None``."""
     with np.errstate(invalid="ignore"):
         bad = (values < low) | (values > high)
     if not bad.any():
-        return
+        return None
     i, j = (int(k[0]) for k in np.nonzero(bad))
-    metric = bench.tasks["metric"].iloc[j]
-    who = "SoTA" if what == "SoTA" else f"model '{bench.models[rows + i]}'"
+    return i, j
+
+
+def check_domain(bench: Benchmark, values: np.ndarray, low: np.ndarray, high: np.ndarray,
+                 rows: int = 0) -> None:
+    """The first cell of ``values`` (model rows from ``rows``) outside its
+    metric's domain is an :class:`InputError` with the domain and the hint
+    (:meth:`glscore.core.metrics.Domain.reason`)."""
+    hit = first_outside(values, low, high)
+    if hit is None:
+        return
+    i, j = hit
+    metric = bench.task_table["metric"][j]
     reason = metrics.domain_of(metric).reason(float(values[i, j]), str(metric))
-    raise InputError(f"{_task_where(bench, j)}{who}: {reason}")
+    raise InputError(f"{_task_where(bench, j)}model '{bench.models[rows + i]}': {reason}")
 
 
 def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
@@ -198,16 +262,22 @@ def normalise(bench: Benchmark, profile: Profile, rows: slice | None = None,
     if not checked:
         check_values(bench, the_plan)
     rows = slice(0, len(bench.models)) if rows is None else rows
-    scores = np.array(bench.values[rows], dtype=float, copy=True)
-    for metric, cols in the_plan.groups:
-        scores[:, cols] = _map(metric, scores[:, cols], profile)
+    raw = bench.values[rows]
+    scores = np.array(raw, dtype=float, copy=True)
     match profile.win_test:
         case "raw":
-            below_sota_when_worse(scores, bench.values[rows], bench.sota, the_plan)
+            raw_wins = True
         case "normalised":
-            pass
+            raw_wins = False
         case _:
             unreachable("win_test", profile.win_test)
+    raw_sota = bench.sota
+    for metric, cols in the_plan.groups:  # each mapped column read and written once
+        x = raw[:, cols]
+        y = _map(metric, x, profile)
+        if raw_wins:
+            _below_sota(y, x, raw_sota[cols], the_plan.sota[cols], metric.direction == "lower")
+        scores[:, cols] = y
     if the_plan.rmse_column >= 0:
         _official_nlp_rmse(scores, the_plan.rmse_column)
     return Normalised(scores, the_plan.sota, the_plan.mapped)
@@ -238,13 +308,21 @@ def below_sota_when_worse(scores: np.ndarray, raw: np.ndarray, raw_sota: np.ndar
     (True, 100.0)
     """
     for metric, cols in the_plan.groups:  # one group per special metric
-        x, limit = raw[:, cols], raw_sota[cols]
-        with np.errstate(invalid="ignore"):
-            worse = x > limit if metric.direction == "lower" else x < limit
-            tie = worse & (scores[:, cols] >= the_plan.sota[cols])
-        if tie.any():
-            below = np.nextafter(the_plan.sota[cols], -np.inf)
-            scores[:, cols] = np.where(tie, below, scores[:, cols])
+        y = scores[:, cols]
+        _below_sota(y, raw[:, cols], raw_sota[cols], the_plan.sota[cols],
+                    metric.direction == "lower")
+        scores[:, cols] = y
+
+
+def _below_sota(y: np.ndarray, x: np.ndarray, raw_sota: np.ndarray, sota: np.ndarray,
+                lower: bool) -> None:
+    """:func:`below_sota_when_worse` of one metric's columns, in place on the
+    normalised values ``y`` of the raw values ``x``."""
+    with np.errstate(invalid="ignore"):
+        worse = x > raw_sota if lower else x < raw_sota
+        worse &= y >= sota
+    if worse.any():
+        np.copyto(y, np.nextafter(sota, -np.inf), where=worse)
 
 
 #: Rows per block when the checks scan the matrix.
@@ -260,8 +338,9 @@ def check_values(bench: Benchmark, the_plan: Plan) -> None:
     cols = np.flatnonzero(the_plan.forbid)
     n_models = len(bench.models)
     forbid = the_plan.forbid[cols]
-    low = np.full(len(bench.tasks), -np.inf) if the_plan.low is None else the_plan.low
-    high = np.full(len(bench.tasks), np.inf) if the_plan.high is None else the_plan.high
+    n_tasks = len(bench.task_table)
+    low = np.full(n_tasks, -np.inf) if the_plan.low is None else the_plan.low
+    high = np.full(n_tasks, np.inf) if the_plan.high is None else the_plan.high
     for start in range(0, n_models, CHECK_ROWS):
         block = bench.values[start:start + CHECK_ROWS]
         with np.errstate(invalid="ignore"):
@@ -275,7 +354,7 @@ def check_values(bench: Benchmark, the_plan: Plan) -> None:
             continue
         i, j = (int(x[0]) for x in np.nonzero(bad))
         if outside[i, j]:
-            check_domain(bench, block[i:i + 1], low, high, "values", start + i)
+            check_domain(bench, block[i:i + 1], low, high, start + i)
         raise InputError(
             f"{_task_where(bench, j)}model '{bench.models[start + i]}' value "
             f"{plain(bench.values[start + i, j])} {the_plan.rules[j]}"
@@ -330,18 +409,6 @@ def _map(metric: metrics.SpecialMetric, values: np.ndarray, profile: Profile) ->
     return out
 
 
-def _check_unmapped_lower(bench: Benchmark,
-                          specials: list[metrics.SpecialMetric | None]) -> None:
-    lower = (bench.tasks["direction"] == "lower").to_numpy()
-    unmapped = lower & np.array([s is None for s in specials], dtype=bool)
-    if unmapped.any():
-        j = int(np.flatnonzero(unmapped)[0])
-        raise InputError(
-            f"{_task_where(bench, j)}lower-is-better metric "
-            f"'{bench.tasks['metric'].iloc[j]}' has no known mapping to 0-100"
-        )
-
-
 def _official_nlp_rmse(scores: np.ndarray, j: int) -> None:
     """The reference's Level-5 quirk, in place: the first NLP task whose metric
     upper-cases to ``RMSE`` (column ``j``) gets the model's value ``x``
@@ -355,6 +422,6 @@ def _official_nlp_rmse(scores: np.ndarray, j: int) -> None:
 
 
 def _task_where(bench: Benchmark, j: int) -> str:
-    row = bench.tasks.iloc[j]
-    return (f"{bench.source}: sheet '{row['sheet']}', task row {int(row['sheet_row'])} "
-            f"(task {row['task_id']}, metric '{row['metric']}'): ")
+    tasks = bench.task_table
+    return (f"{bench.source}: sheet '{tasks['sheet'][j]}', task row {int(tasks['sheet_row'][j])} "
+            f"(task {tasks['task_id'][j]}, metric '{tasks['metric'][j]}'): ")

@@ -22,19 +22,22 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from glscore.core import levels
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import Normalised, Plan, check_values, normalise, plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.synergy import Context, Rule, resolve
+from glscore.core.table import Table
 from glscore.core.vocabulary import MODALITIES, PARADIGMS, unreachable
 from glscore.errors import InputError, UnknownModelError, did_you_mean
+
+if TYPE_CHECKING:  # tables of results are built on demand; scoring needs no pandas
+    import pandas as pd
 
 #: Cells per block of models (about 4 MB of float64 per block matrix).
 BLOCK_CELLS = 1 << 19
@@ -141,6 +144,8 @@ class Scores:
         """One row per model, indexed by model id (``model``), in row order:
         the display ``name``, the ``level`` reached, ``level2`` .. ``level5`` and
         ``s_l``. (``to_frame().reset_index()`` has the id as a column.)"""
+        import pandas as pd
+
         return pd.DataFrame({
             "name": self.model_names,
             "level": self.level,
@@ -153,6 +158,8 @@ class Scores:
 
     def per_modality(self) -> pd.DataFrame:
         """Long table: one row per (model, modality) with levels and counts."""
+        import pandas as pd
+
         n_models, n_mod = self.level2_m.shape
         return pd.DataFrame({
             "model": np.repeat(np.array(self.models, dtype=object), n_mod),
@@ -245,6 +252,8 @@ class TaskGroups:
 
     @classmethod
     def of(cls, bench: Benchmark, prof: Profile) -> TaskGroups:
+        """The groups of ``bench``'s tasks under ``prof`` (cached per tasks
+        table and modalities: :func:`task_groups`)."""
         match prof.overall_over:
             case "present":  # the reference: the modalities whose sheets the source has
                 modalities = bench.modalities_present
@@ -252,16 +261,66 @@ class TaskGroups:
                 modalities = MODALITIES
             case _:
                 unreachable("overall_over", prof.overall_over)
-        comp, gen = modality_masks(bench.tasks, tuple(modalities))
-        nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
-        for array in (comp, gen, nlp):
-            array.flags.writeable = False
-        return cls(tuple(modalities), comp, gen, nlp)
+        return task_groups(bench.task_table, tuple(modalities))
 
-    @property
+    @cached_property
     def either(self) -> np.ndarray:
+        """Tasks x modalities: the comprehension or generation tasks of each."""
         out: np.ndarray = self.comp | self.gen
+        out.flags.writeable = False
         return out
+
+    def mean_columns(self, pooled: bool) -> levels.GroupColumns:
+        """The columns of the groups whose means a block needs (comprehension
+        and generation per modality, NLP, and with ``pooled`` one comprehension
+        and one generation group over every modality), decided once."""
+        return self._pooled_columns if pooled else self._columns
+
+    @cached_property
+    def _columns(self) -> levels.GroupColumns:
+        return levels.group_columns(self._table)
+
+    @cached_property
+    def _pooled_columns(self) -> levels.GroupColumns:
+        return levels.group_columns(self._pooled_table)
+
+    @cached_property
+    def counting_columns(self) -> levels.GroupColumns:
+        """The columns of :attr:`counting`'s groups, decided once."""
+        return levels.group_columns(self.counting)
+
+    @cached_property
+    def _table(self) -> np.ndarray:
+        out = np.concatenate([self.comp, self.gen, self.nlp[:, None]], axis=1)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def _pooled_table(self) -> np.ndarray:
+        comp_any = np.asarray(self.comp.any(axis=1), dtype=bool)
+        gen_any = np.asarray(self.gen.any(axis=1), dtype=bool)
+        out = np.concatenate([self._table, comp_any[:, None], gen_any[:, None]], axis=1)
+        out.flags.writeable = False
+        return out
+
+    @cached_property
+    def counting(self) -> np.ndarray:
+        """Tasks x (modalities + 1): :attr:`either`, then the NLP tasks (the
+        groups whose supported tasks and wins are counted)."""
+        out = np.concatenate([self.either, self.nlp[:, None]], axis=1)
+        out.flags.writeable = False
+        return out
+
+
+@lru_cache(maxsize=64)
+def task_groups(tasks: Table, modalities: tuple[str, ...]) -> TaskGroups:
+    """The :class:`TaskGroups` of a tasks table over ``modalities``, cached
+    under the table's content key (read-only masks, shared by every call)."""
+    comp, gen = modality_masks(tasks, modalities)
+    nlp = np.asarray(tasks["paradigm"] == "nlp", dtype=bool)
+    for array in (comp, gen, nlp):
+        array.flags.writeable = False
+    return TaskGroups(modalities, comp, gen, nlp)
 
 
 @dataclass(frozen=True, repr=False)
@@ -284,7 +343,7 @@ class Scoring:
 
     def __repr__(self) -> str:
         return (f"Scoring(profile={self.profile.name!r}, rule={self.scores.rule!r}, "
-                f"{len(self.bench.models)} models x {len(self.bench.tasks)} tasks)")
+                f"{len(self.bench.models)} models x {len(self.bench.task_table)} tasks)")
 
     def __len__(self) -> int:
         return len(self.bench.models)
@@ -309,12 +368,12 @@ class Scoring:
     def groups(self) -> list[tuple[str, np.ndarray]]:
         """The bootstrap strata: (name, task indices), comprehension and
         generation per modality, then NLP (every task in exactly one)."""
-        tasks = self.bench.tasks
+        tasks = self.bench.task_table
         out = []
         for modality in MODALITIES:
             for paradigm in PARADIGMS:
                 sel = (tasks["modality"] == modality) & (tasks["paradigm"] == paradigm)
-                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel.to_numpy())))
+                out.append((f"{modality}-{paradigm}", np.flatnonzero(sel)))
         out.append(("NLP", np.flatnonzero(self.nlp_mask)))
         return out
 
@@ -376,16 +435,19 @@ def score_detailed(
     return Scoring(bench, prof, norm, credit, scores, syn, groups)
 
 
-def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None) -> Context:
+def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None,
+                 wins: np.ndarray | None = None) -> Context:
     """The :class:`~glscore.core.synergy.Context` of the models ``rows`` of
     ``bench`` (default all), ``norm`` holding their normalised scores: the
-    tasks, the model ids and the benchmark's model metadata."""
+    tasks, the model ids and the benchmark's model metadata (and the pass's
+    winners mask ``wins`` when it has one)."""
     models = bench.models if rows is None else bench.models[rows]
-    return Context(bench.tasks, norm.scores, norm.sota, models, bench.metadata)
+    return Context(bench.task_table, norm.scores, norm.sota, models, bench.metadata,
+                   wins=wins)
 
 
 def score_blocks(
-    tasks: pd.DataFrame,
+    tasks: Table | pd.DataFrame,
     matrices: Iterable[np.ndarray],
     profile: str | Profile = "paper",
     rule: str | Rule | None = None,
@@ -407,7 +469,8 @@ def score_blocks(
     ...          for _ in range(1000))
     >>> levels = [s.level for s in score_blocks(bench.tasks, noisy)]  # doctest: +SKIP
     """
-    sheets = tuple(dict.fromkeys(tasks["sheet"])) if sheets is None else sheets
+    tasks = Table.of(tasks)
+    sheets = tuple(dict.fromkeys(tasks["sheet"].tolist())) if sheets is None else sheets
     setup: tuple[Profile, Rule, Plan, TaskGroups] | None = None
     for matrix in matrices:
         values = np.asarray(matrix, dtype=float)
@@ -456,7 +519,7 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     plan and task groups depend on the tasks table only: pass them to reuse.
     """
     the_plan = plan(bench, prof) if the_plan is None else the_plan
-    check_values(bench, the_plan)
+    bench.checked_once(("domain", the_plan.check_key), lambda: check_values(bench, the_plan))
     groups = TaskGroups.of(bench, prof) if groups is None else groups
     n_models, n_tasks = bench.values.shape
     # A context rule sees the whole matrix (a model's base may be any other row),
@@ -472,12 +535,18 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
-        credit = syn.credit(rule_context(bench, norm, rows))
-        parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups))
+        # the one finiteness mask and the one winners mask of the block (the
+        # Benchmark holds no infinity, so a normalised score is finite or NaN)
+        known = np.isfinite(norm.scores)
+        wins = levels.beats_sota(norm.scores, norm.sota, known)
+        credit = syn.credit(rule_context(bench, norm, rows, wins))
         if full_scores is not None and full_credit is not None:
             full_scores[rows], full_credit[rows] = norm.scores, credit
         elif keep:
             full_scores, full_credit = norm.scores, credit
+        # the block's normalised scores are its own unless the pass keeps them
+        parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups,
+                            known, wins, scratch=not keep or full_scores is not norm.scores))
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     scores = _scores(bench, prof, syn.label, groups, arrays)
     if not keep or full_scores is None or full_credit is None:
@@ -488,56 +557,70 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
     return scores, Normalised(full_scores, the_plan.sota, the_plan.mapped), full_credit, groups
 
 
-def modality_masks(tasks: pd.DataFrame, modalities: tuple[str, ...]) -> tuple[np.ndarray,
-                                                                              np.ndarray]:
+def modality_masks(tasks: Table | pd.DataFrame,
+                   modalities: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Boolean (tasks x modalities) masks of comprehension and generation tasks."""
-    modality = tasks["modality"].to_numpy()
-    paradigm = tasks["paradigm"].to_numpy()
+    table = Table.of(tasks)
+    modality, paradigm = table["modality"], table["paradigm"]
     comp = np.stack([(modality == m) & (paradigm == "comprehension") for m in modalities], 1)
     gen = np.stack([(modality == m) & (paradigm == "generation") for m in modalities], 1)
     return comp.reshape(len(tasks), len(modalities)), gen.reshape(len(tasks), len(modalities))
 
 
-def supported_cells(norm: Normalised, prof: Profile) -> np.ndarray:
+def supported_cells(norm: Normalised, prof: Profile, known: np.ndarray | None = None,
+                    zeroed: np.ndarray | None = None) -> np.ndarray:
     """Which (model, task) cells count as supported, as the profile says.
 
     ``present``: the model's value is known. ``official``: both values are
     valid and non-zero after normalisation, as the reference counts them.
+    ``known`` is ``isfinite(norm.scores)`` and ``zeroed`` the scores with
+    their NaN made 0, when the caller has them (then ``zeroed != 0`` is
+    "known and non-zero" in one comparison).
     """
     scores, sota = norm.scores, norm.sota
     match prof.supported_count:
         case "official":
-            out: np.ndarray = (np.isfinite(scores) & np.isfinite(sota) & (scores != 0)
-                               & (sota != 0))
+            valid_sota = np.isfinite(sota) & (sota != 0)  # per task
+            if zeroed is not None:
+                out: np.ndarray = zeroed != 0              # an unknown score is 0 there
+            else:
+                out = (np.isfinite(scores) if known is None else known) & (scores != 0)
+            out &= valid_sota
         case "present":
-            out = np.isfinite(scores)
+            out = np.isfinite(scores) if known is None else known
         case _:
             unreachable("supported_count", prof.supported_count)
     return out
 
 
-def zero_filled(raw: np.ndarray, norm: Normalised, prof: Profile) -> np.ndarray:
+def zero_filled(raw: np.ndarray, norm: Normalised, prof: Profile,
+                known: np.ndarray | None = None) -> np.ndarray:
     """Cells the profile scores as 0.0 although the input has no value there: a
     missing value that normalises to a number (``official``: a missing value of
     a mapped metric, the NLP RMSE cell), or a 0 of a mapped metric read as
     missing (``official``). Such a cell is neither supported nor a win; the
     counts (``filled_m``, ``nlp_filled``) say how many there are. None under
-    ``paper``."""
+    ``paper``. ``known`` is ``isfinite(norm.scores)`` when the caller has it."""
     if not prof.missing_special_as_zero:
         return np.zeros(raw.shape, dtype=bool)
+    known = np.isfinite(norm.scores) if known is None else known
     with np.errstate(invalid="ignore"):
-        out: np.ndarray = ((np.isnan(raw) & np.isfinite(norm.scores))
+        out: np.ndarray = ((np.isnan(raw) & known)
                            | (norm.mapped[None, :] & (raw == 0)))
     return out
 
 
 def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
-           prof: Profile, groups: TaskGroups) -> dict[str, np.ndarray]:
-    """The per-model numbers of one block of rows (see :func:`_aggregate`)."""
+           prof: Profile, groups: TaskGroups, known: np.ndarray | None = None,
+           wins: np.ndarray | None = None, scratch: bool = False) -> dict[str, np.ndarray]:
+    """The per-model numbers of one block of rows (see :func:`_aggregate`);
+    ``known`` (``isfinite`` of the normalised scores) and ``wins`` (the
+    winners mask) are computed here unless the pass has them; ``scratch``
+    says the normalised scores are the block's own, to be overwritten (their
+    NaN made 0 in place, after the counts that need them)."""
     scores = norm.scores
-    comp_mask, gen_mask, nlp = groups.comp, groups.gen, groups.nlp
+    nlp = groups.nlp
     n_mod = len(groups.modalities)
-    columns = [comp_mask, gen_mask, nlp[:, None]]
     match prof.aggregation:
         case "pooled":
             pooled = True
@@ -545,12 +628,14 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
             pooled = False
         case _:
             unreachable("aggregation", prof.aggregation)
-    if pooled:
-        columns += [np.asarray(comp_mask.any(axis=1))[:, None],
-                    np.asarray(gen_mask.any(axis=1))[:, None]]
-    table = np.concatenate(columns, axis=1)
-    # credit is finite (Rule.credit), the scores are made so once per block
-    means2 = levels.group_means(levels.finite_copy(scores), table, clean=True)
+    table = groups.mean_columns(pooled)
+    known = np.isfinite(scores) if known is None else known
+    wins = levels.beats_sota(scores, norm.sota, known) if wins is None else wins
+    filled = zero_filled(raw, norm, prof, known)  # before the scores' NaN become 0
+    # credit is finite (Rule.credit); the scores with NaN as 0 (they hold no infinity)
+    zeroed = levels.keep_where(known, scores, out=scores if scratch else None)
+    supported = supported_cells(norm, prof, known, zeroed)
+    means2 = levels.group_means(zeroed, table, clean=True)
     means3 = levels.group_means(credit, table, clean=True)
     comp2, gen2 = means2[:, :n_mod], means2[:, n_mod:2 * n_mod]
     comp3, gen3 = means3[:, :n_mod], means3[:, n_mod:2 * n_mod]
@@ -564,10 +649,8 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     else:
         total = per
 
-    supported = supported_cells(norm, prof)
-    wins = levels.beats_sota(scores, norm.sota) & supported  # a win is a supported cell
-    filled = zero_filled(raw, norm, prof)
-    either = np.concatenate([groups.either, nlp[:, None]], axis=1)
+    wins = wins & supported  # a win is a supported cell
+    either = groups.counting_columns
     wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
     filled_g = levels.group_counts(filled, either)
     match prof.supported_count:

@@ -56,6 +56,14 @@ CHOICES: dict[str, tuple[str, ...]] = {
     # how "beats the SoTA" is decided (glscore.core.profiles, glscore.core.normalise)
     "win_test": ("normalised", "raw"),
 }
+#: The evaluation harnesses whose outputs glscore reads (a mapping's ``harness``
+#: column), and the ``--input-format`` choices.
+HARNESSES: tuple[str, ...] = ("lm-eval", "lmms-eval", "vlmevalkit", "opencompass", "helm")
+HARNESS_FORMATS: tuple[str, ...] = ("auto",) + HARNESSES
+#: A result rests on little coverage when the model supports fewer than this
+#: share of the tasks (a board row's ``low_coverage``; ``glscore score`` warns).
+LOW_COVERAGE = 0.05
+
 AGGREGATIONS: tuple[str, ...] = CHOICES["aggregation"]
 LEVEL4_MEANS: tuple[str, ...] = CHOICES["level4_mean"]
 SCALES: tuple[str, ...] = CHOICES["scale"]

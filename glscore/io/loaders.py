@@ -18,25 +18,34 @@ pandas nullable) or text that Python's ``float`` reads (``" 12.5 "``,
 :class:`~glscore.errors.InputError` whose one line names the file, the sheet
 and row as the spreadsheet shows them (workbooks) or the line (CSV) / row
 (Parquet), the column and the value.
+
+Workbooks and CSV files are read into plain structures (a
+:class:`~glscore.core.table.Table` of text columns with each row's line),
+validated once, and become a :class:`Benchmark` without pandas: ``glscore
+score --json`` on a workbook or a tidy CSV never imports it (about 0.4 s of
+start-up). The pandas views (:func:`read_table`, :func:`load_tasks`) are
+built on top of the same readers; Parquet is read by pandas.
 """
 
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as _dt
 import decimal
 import functools
 import math
 import re
+import sys
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from glscore import paths
 from glscore.core import metrics
@@ -47,9 +56,13 @@ from glscore.core.benchmark import (
     TASK_COLUMNS,
     Benchmark,
 )
+from glscore.core.table import Table, missing
 from glscore.core.vocabulary import SCALES
 from glscore.errors import InputError, did_you_mean, plain, where
 from glscore.io.guard import check_table, check_workbook, require_file
+
+if TYPE_CHECKING:  # pandas builds the table views and reads Parquet; scoring a file needs none
+    import pandas as pd
 
 #: Header of an official workbook sheet, before the score columns.
 WORKBOOK_KEY_COLUMNS: tuple[str, ...] = ("No", "Task Name", "Task Short Name", "Metrics")
@@ -88,11 +101,11 @@ def parse_cell(value: object) -> float:
     ...
     glscore.io.loaders.CellError: '85.3%' is not a number (write 85.3 without '%')
     """
-    if value is None or value is pd.NA or value is pd.NaT:
+    if missing(value):
         return math.nan
     if isinstance(value, bool | np.bool_):
         raise CellError(f"{value} is a boolean, not a score")
-    if isinstance(value, _dt.date | _dt.time | _dt.timedelta | pd.Timestamp | np.datetime64):
+    if isinstance(value, _dt.date | _dt.time | _dt.timedelta | np.datetime64):
         raise CellError(f"'{value}' is a date or time, not a number")
     if isinstance(value, np.floating) and value.dtype.itemsize < 8:
         number = float(str(value))  # float32 keeps the decimal the exporter wrote
@@ -141,59 +154,54 @@ def parse_values(cells: Sequence[object] | np.ndarray | pd.Series) -> np.ndarray
     """:func:`parse_cell` over a column; a :class:`CellError` carries ``.index``.
 
     Numeric columns (float, int, float32, pandas nullable) are converted
-    without a Python loop; other columns cell by cell.
+    without a Python loop; text and other columns cell by cell, plain
+    decimal numbers on a fast path (the value ``float`` gives).
     """
-    if isinstance(cells, pd.Series):
+    pandas = sys.modules.get("pandas")  # a Series exists only if pandas is loaded
+    if pandas is not None and isinstance(cells, pandas.Series):
         dtype = cells.dtype
-        if pd.api.types.is_bool_dtype(dtype):
-            values: Sequence[object] | np.ndarray = cells.to_numpy(dtype=object)
-        elif pd.api.types.is_numeric_dtype(dtype):
-            if getattr(dtype, "itemsize", 8) < 8 and pd.api.types.is_float_dtype(dtype):
-                # float32 keeps the decimal the exporter wrote: its shortest repr
-                short = cells.to_numpy(dtype=np.float32, na_value=np.nan).astype(str)
-                return _check_numeric(short.astype(float))
+        if pandas.api.types.is_bool_dtype(dtype):
+            return _parse_objects(cells.to_numpy(dtype=object).tolist())
+        if pandas.api.types.is_numeric_dtype(dtype):
+            if getattr(dtype, "itemsize", 8) < 8 and pandas.api.types.is_float_dtype(dtype):
+                return _parse_float32(cells.to_numpy(dtype=np.float32, na_value=np.nan))
             return _check_numeric(cells.to_numpy(dtype=float, na_value=np.nan))
-        else:
-            return _parse_text_series(cells)
-    else:
-        values = cells
-    arr = np.asarray(values) if not isinstance(values, list) else None
-    if arr is not None and arr.dtype.kind in "fiu" and arr.dtype.itemsize == 8:
+        return _parse_objects(cells.to_numpy(dtype=object).tolist())
+    if isinstance(cells, list):
+        return _parse_objects(cells)
+    arr = np.asarray(cells)
+    if arr.dtype.kind in "fiu":
+        if arr.dtype.kind == "f" and arr.dtype.itemsize < 8:
+            return _parse_float32(arr)
         return _check_numeric(arr.astype(float))
-    out: np.ndarray = np.empty(len(values), dtype=np.float64)
-    cell: object
-    for i, cell in enumerate(values):
-        try:
-            out[i] = parse_cell(cell)
-        except CellError as exc:
-            exc.index = i  # type: ignore[attr-defined]
-            raise
-    return out
+    return _parse_objects(arr.tolist())
+
+
+def _parse_float32(values: np.ndarray) -> np.ndarray:
+    """float32 keeps the decimal the exporter wrote: its shortest repr."""
+    return _check_numeric(values.astype(np.float32).astype(str).astype(float))
 
 
 _PLAIN_NUMBER = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
 
 
-def _parse_text_series(cells: pd.Series) -> np.ndarray:
-    """An object/text column: plain decimal numbers converted at once (the same
-    value ``float`` gives), every other cell through :func:`parse_cell`."""
-    raw = cells.to_numpy(dtype=object)
-    is_text = np.array([isinstance(v, str) for v in raw], dtype=bool) if len(raw) else \
-        np.zeros(0, dtype=bool)
-    text = pd.Series(np.where(is_text, raw, ""), dtype=object).astype(str)
-    fast = is_text & text.str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool)
-    out = np.full(len(raw), np.nan)
-    if fast.any():
-        numbers = text[fast].str.strip().astype(float).to_numpy()
-        with np.errstate(invalid="ignore"):
-            ok = np.isfinite(numbers) & (np.abs(numbers) <= MAX_MAGNITUDE)
-        out[np.flatnonzero(fast)[ok]] = numbers[ok]
-        fast[np.flatnonzero(fast)[~ok]] = False  # overflow or huge: parse_cell says why
-    for i in np.flatnonzero(~fast):
+_IS_PLAIN_NUMBER = re.compile(_PLAIN_NUMBER).fullmatch
+
+
+def _parse_objects(cells: Sequence[object]) -> np.ndarray:
+    """Cell by cell: a text holding a plain decimal number is converted at once
+    (the value ``float`` gives), every other cell through :func:`parse_cell`."""
+    out: np.ndarray = np.empty(len(cells), dtype=np.float64)
+    for i, cell in enumerate(cells):
+        if type(cell) is str and _IS_PLAIN_NUMBER(cell):
+            number = float(cell)
+            if abs(number) <= MAX_MAGNITUDE:  # else (huge, overflow) parse_cell says why
+                out[i] = number
+                continue
         try:
-            out[i] = parse_cell(raw[i])
+            out[i] = parse_cell(cell)
         except CellError as exc:
-            exc.index = int(i)  # type: ignore[attr-defined]
+            exc.index = i  # type: ignore[attr-defined]
             raise
     return out
 
@@ -240,7 +248,7 @@ class _Place:
         return ", ".join(parts) + ": "
 
 
-def _parse_column(cells: Sequence[object] | pd.Series, place: _Place, column: str,
+def _parse_column(cells: Sequence[object] | np.ndarray | pd.Series, place: _Place, column: str,
                   letter: int | None = None) -> np.ndarray:
     try:
         return parse_values(cells)
@@ -256,6 +264,8 @@ def load_paper(data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     Models are ``model_id`` of ``data/models.csv`` (display names beside);
     only models with at least one per-task row are in the matrix.
     """
+    import pandas as pd
+
     data_dir = Path(data_dir)
     tasks = read_data_csv(data_dir / "tasks.csv")
     scores = read_data_csv(data_dir / "scores.csv")
@@ -281,19 +291,30 @@ def load_paper(data_dir: Path | str = paths.DATA_DIR) -> Benchmark:
     )
 
 
-def read_model_metadata(path: Path | str = paths.MODELS_CSV) -> pd.DataFrame:
+def read_model_metadata(path: Path | str = paths.MODELS_CSV) -> Table:
     """The model metadata of ``data/models.csv`` (``model_id``, ``base_model_id``,
     ``base_tier``, ...) as text columns, an empty cell as ``""``; an empty table
     if the file is absent. Every loader attaches it to the benchmark it builds
     (:attr:`~glscore.core.benchmark.Benchmark.metadata`): what context rules
-    such as ``beats_base`` read."""
+    such as ``beats_base`` read. (``.to_frame()`` is the pandas view.)"""
     path = Path(path)
     if not path.is_file():
-        return pd.DataFrame({"model_id": pd.Series([], dtype=str)})
+        return Table({"model_id": np.empty(0, dtype=object)})
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            records = list(csv.reader(handle))
+    except (csv.Error, UnicodeDecodeError) as exc:
         raise InputError(f"'{path}': not a readable CSV ({_first_line(exc)})") from exc
+    if not records:
+        raise InputError(f"'{path}': not a readable CSV (no header)")
+    header, body = _header_names(records[0]), [r for r in records[1:] if r]
+    width = len(header)
+    if any(len(r) > width for r in body):
+        raise InputError(f"'{path}': not a readable CSV (a line has more fields than the "
+                         "header)")
+    return Table({name: np.array([r[k] if k < len(r) else "" for r in body] or [],
+                                 dtype=object)
+                  for k, name in enumerate(header)})
 
 
 def _paper_source_label(data_dir: Path) -> str:
@@ -306,6 +327,8 @@ def _paper_source_label(data_dir: Path) -> str:
 def read_data_csv(path: Path | str) -> pd.DataFrame:
     """A committed ``data/`` CSV with its column types (an empty cell is ``NaN``;
     text such as ``NA`` stays text). User files go through :func:`read_table`."""
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise InputError(f"'{path}': file not found")
@@ -315,13 +338,14 @@ def read_data_csv(path: Path | str) -> pd.DataFrame:
         raise InputError(f"'{path}': not a readable CSV ({_first_line(exc)})") from exc
 
 
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], path: object) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        hint = "".join(did_you_mean(c, frame.columns, 1) for c in missing[:1])
+def _require_columns(frame: pd.DataFrame | Table, columns: Iterable[str], path: object) -> None:
+    found = list(frame.columns)
+    absent = [c for c in columns if c not in found]
+    if absent:
+        hint = "".join(did_you_mean(c, found, 1) for c in absent[:1])
         raise InputError(
-            f"'{path}': missing column(s) {missing}; columns found: "
-            f"{[str(c) for c in frame.columns]}{hint}"
+            f"'{path}': missing column(s) {absent}; columns found: "
+            f"{[str(c) for c in found]}{hint}"
         )
 
 
@@ -479,7 +503,7 @@ def _se_sheets(path: Path, book: dict[str, _Sheet]) -> dict[str, _Sheet]:
     return out
 
 
-def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
+def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> Table:
     """The tasks table of an official SoTA workbook (canonical sheet order)."""
     names = _data_sheets(book)
     unknown = [s for s in names if s not in SHEET_NAMES]
@@ -489,41 +513,45 @@ def _sota_tasks(path: Path, book: dict[str, _Sheet]) -> pd.DataFrame:
             f"'{path}': unexpected sheet(s) {unknown}; expected some of {list(SHEET_NAMES)}"
             f"{hint}"
         )
-    frames = []
+    columns: dict[str, list[object]] = {c: [] for c in TASK_COLUMNS}
+    sotas: list[np.ndarray] = []
+    sota_ses: list[np.ndarray] = []
     se_sheets = _se_sheets(path, book)
+    found = False
     for sheet_name, modality, paradigm, prefix in SHEETS:
         if sheet_name not in book:
             continue
+        found = True
         sheet = book[sheet_name]
         task_names = _column(sheet, "Task Name", path, sheet_name)
         short = _column(sheet, "Task Short Name", path, sheet_name)
-        metric = _column(sheet, "Metrics", path, sheet_name)
-        sota = _sheet_values(sheet, SOTA_COLUMN, path, sheet_name)
-        sota_se = _sota_se(path, sheet_name, se_sheets, [_text(x) for x in task_names])
+        metric = [_text(x) for x in _column(sheet, "Metrics", path, sheet_name)]
+        sotas.append(_sheet_values(sheet, SOTA_COLUMN, path, sheet_name))
         n = len(sheet.rows)
-        frames.append(pd.DataFrame({
-            "task_id": [f"{prefix}-{i:03d}" for i in range(1, n + 1)],
-            "modality": modality,
-            "paradigm": paradigm,
-            "sheet": sheet_name,
-            "sheet_row": np.arange(1, n + 1),
-            "task_name": [_text(x) for x in task_names],
-            "task_short_name": [_text(x) for x in short],
-            "metric": [_text(x) for x in metric],
-            "direction": [_direction(_text(x)) for x in metric],
-            "sota": sota,
-            **({} if sota_se is None else {"sota_se": sota_se}),
-        }))
-    if not frames:
+        sota_se = _sota_se(path, sheet_name, se_sheets, [_text(x) for x in task_names])
+        sota_ses.append(np.full(n, np.nan) if sota_se is None else sota_se)
+        columns["task_id"] += [f"{prefix}-{i:03d}" for i in range(1, n + 1)]
+        columns["modality"] += [modality] * n
+        columns["paradigm"] += [paradigm] * n
+        columns["sheet"] += [sheet_name] * n
+        columns["sheet_row"] += list(range(1, n + 1))
+        columns["task_name"] += [_text(x) for x in task_names]
+        columns["task_short_name"] += [_text(x) for x in short]
+        columns["metric"] += metric
+        columns["direction"] += [_direction(m) for m in metric]
+    if not found:
         raise InputError(f"'{path}': no task sheets; expected some of {list(SHEET_NAMES)}")
-    tasks = pd.concat(frames, ignore_index=True)
-    if tasks.empty:
+    if not columns["task_id"]:
         raise InputError(f"'{path}': the task sheets have a header but no task rows")
+    tasks = Table({**{c: np.array(v, dtype=object) for c, v in columns.items()},
+                   "sheet_row": np.array(columns["sheet_row"], dtype=np.int64),
+                   "sota": np.concatenate(sotas),
+                   **({"sota_se": np.concatenate(sota_ses)} if se_sheets else {})})
 
     def locate(j: int) -> str:
-        sheet = str(tasks["sheet"].iloc[j])
+        sheet = str(tasks["sheet"][j])
         at = book[sheet].header.index(SOTA_COLUMN)
-        return _Place(path, "sheet", sheet).at(int(tasks["sheet_row"].iloc[j]) - 1, SOTA_COLUMN, at)
+        return _Place(path, "sheet", sheet).at(int(tasks["sheet_row"][j]) - 1, SOTA_COLUMN, at)
 
     check_sota_domains(tasks, locate)
     return tasks
@@ -606,20 +634,20 @@ def load_workbooks(
     a model. ``scale`` is passed to :func:`check_scale`.
     """
     if sota_path is None:
-        tasks, label = load_tasks(paths.TASKS_CSV), COMMITTED_SOTA_LABEL
-        present = set(tasks["sheet"])
+        tasks, label = read_tasks(paths.TASKS_CSV), COMMITTED_SOTA_LABEL
+        present = set(tasks["sheet"].tolist())
     elif Path(sota_path).suffix.lower() in WORKBOOK_SUFFIXES:
         sota_book = _read_workbook(Path(sota_path))
         tasks, label = _sota_tasks(Path(sota_path), sota_book), str(sota_path)
         present = set(_data_sheets(sota_book))  # a sheet without rows still counts
     else:
-        tasks, label = load_tasks(sota_path), str(sota_path)
-        present = set(tasks["sheet"])
-    if tasks["sheet"].isna().any() or (tasks["task_name"].astype(str) == "").all():
+        tasks, label = read_tasks(sota_path), str(sota_path)
+        present = set(tasks["sheet"].tolist())
+    if any(missing(v) for v in tasks["sheet"].tolist()) or all(
+            t == "" for t in tasks.text("task_name")):
         raise InputError(f"'{label}': a SoTA table for workbooks needs the columns 'sheet', "
                          "'sheet_row' and 'task_name'")
-    tasks = tasks.sort_values(["sheet", "sheet_row"], kind="stable", key=_sheet_order)
-    tasks = tasks.reset_index(drop=True)
+    tasks = tasks.take(_sheet_order(tasks))
     sheets = tuple(s for s in SHEET_NAMES if s in present)
     names: list[str] = []
     rows: list[np.ndarray] = []
@@ -652,7 +680,7 @@ def load_workbooks(
     bench = check_scale(bench, scale, files)
 
     def locate(i: int, j: int) -> str:
-        sheet, row = str(tasks["sheet"].iloc[j]), int(tasks["sheet_row"].iloc[j])
+        sheet, row = str(tasks["sheet"][j]), int(tasks["sheet_row"][j])
         header, letter = origin[i][1][sheet]
         return _Place(origin[i][0], "sheet", sheet).at(row - 1, header, letter)
 
@@ -660,11 +688,12 @@ def load_workbooks(
     return bench
 
 
-def _sheet_order(column: pd.Series) -> pd.Series:
-    if column.name == "sheet":
-        order = {s: k for k, s in enumerate(SHEET_NAMES)}
-        return column.map(order)
-    return column
+def _sheet_order(tasks: Table) -> np.ndarray:
+    """The rows of a tasks table by sheet (canonical order; an unknown sheet
+    last) and row within it, stably."""
+    rank = {s: k for k, s in enumerate(SHEET_NAMES)}
+    sheet = np.array([rank.get(s, len(rank)) for s in tasks["sheet"].tolist()], dtype=np.int64)
+    return np.lexsort((np.asarray(tasks["sheet_row"]), sheet))
 
 
 def _check_sheets(sota_label: str, expected: set[str], result_path: Path, book: dict) -> None:
@@ -682,16 +711,18 @@ def _check_sheets(sota_label: str, expected: set[str], result_path: Path, book: 
 
 
 def _result_columns(
-    path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame, model: str | None
+    path: Path, book: dict[str, _Sheet], tasks: Table, model: str | None
 ) -> list[tuple[str, np.ndarray, dict[str, tuple[str, int]]]]:
     """Per model column of one result workbook, its values in task order and,
     per sheet, the column's header and index (to name a cell in messages)."""
     columns: list[str] | None = None
     blocks: dict[str, list[np.ndarray]] = {}
     found_at: dict[str, dict[str, tuple[str, int]]] = {}
-    for sheet_name in tasks["sheet"].unique():
+    task_names = tasks.text("task_name")
+    sheet_of = tasks["sheet"].tolist()
+    for sheet_name in dict.fromkeys(sheet_of):
         sheet = book[sheet_name]
-        expected = tasks.loc[tasks["sheet"] == sheet_name, "task_name"].tolist()
+        expected = [n for n, s in zip(task_names, sheet_of, strict=True) if s == sheet_name]
         found = [_text(x) for x in _column(sheet, "Task Name", path, sheet_name)]
         _check_rows(path, sheet_name, expected, found)
         wanted = _model_columns(path, sheet_name, sheet, model)
@@ -723,7 +754,7 @@ def _result_columns(
     return [(name, np.concatenate(blocks[name]), found_at[name]) for name in columns]
 
 
-def _result_se(path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame,
+def _result_se(path: Path, book: dict[str, _Sheet], tasks: Table,
                columns: list[tuple[str, dict[str, tuple[str, int]]]]) -> list[np.ndarray]:
     """Per model column (``columns``: name and, per sheet, its header), the standard
     errors in task order from the ``<sheet> SE`` sheets, NaN where a sheet has none.
@@ -736,20 +767,20 @@ def _result_se(path: Path, book: dict[str, _Sheet], tasks: pd.DataFrame,
     out = [np.full(len(tasks), np.nan) for _ in columns]
     for base, sheet in se_sheets.items():
         name = f"{base}{SE_SUFFIX}"
-        if base not in set(tasks["sheet"]):
+        if base not in set(tasks["sheet"].tolist()):
             continue
-        task_rows = np.flatnonzero((tasks["sheet"] == base).to_numpy())
-        expected = tasks["task_name"].iloc[task_rows].tolist()
+        task_rows = np.flatnonzero(tasks["sheet"] == base)
+        expected = [tasks.text("task_name")[k] for k in task_rows.tolist()]
         _check_rows(path, name, expected, [_text(x) for x in _column(sheet, "Task Name", path,
                                                                      name)])
         given = {naming.key(h): h for h in sheet.header
                  if h not in set(WORKBOOK_KEY_COLUMNS) | {SOTA_COLUMN} and h not in ("", "None")}
         wanted = {naming.key(c): c for c, _ in columns}
         extra = [h for k, h in given.items() if k not in wanted]
-        missing = [c for k, c in wanted.items() if k not in given]
-        if extra or missing:
+        absent = [c for k, c in wanted.items() if k not in given]
+        if extra or absent:
             detail = "; ".join(p for p in (f"model column(s) {extra} not in '{base}'" if extra
-                                           else "", f"no column for {missing}" if missing
+                                           else "", f"no column for {absent}" if absent
                                            else "") if p)
             raise InputError(f"{where(path, name)}the standard errors must have the model "
                              f"columns of '{base}': {detail}")
@@ -792,15 +823,52 @@ def _check_has_scores(bench: Benchmark, files: Sequence[str]) -> None:
 TIDY_SUFFIXES = (".csv", ".txt", ".tsv", ".parquet", ".pq")
 
 
-def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
-    """A CSV or Parquet file as a DataFrame, with precise errors.
+@dataclass(frozen=True)
+class FileTable:
+    """A table read from a file: its columns (:class:`~glscore.core.table.Table`;
+    every CSV column is text, ``""`` for an empty cell; Parquet keeps its
+    types) and the position of every row as the file counts it, ``index``
+    (0-based: a CSV row is on line ``index + 2``, header on line 1; a Parquet
+    row is row ``index + 1``), so that an error names the place."""
 
-    CSV cells are read as text (``""`` for an empty cell), so that values are
-    judged by :func:`parse_cell` and not guessed by the CSV parser; blank
-    lines are dropped but the index keeps the line (``line = index + 2``,
-    counting the ``skip`` lines before the header of a CSV as well).
-    Parquet keeps its column types. A file with a header and no rows is an
-    error.
+    table: Table
+    index: np.ndarray
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.table.columns
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def take(self, rows: np.ndarray) -> FileTable:
+        return FileTable(self.table.take(rows), self.index[rows])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The pandas view: the columns, indexed by :attr:`index`."""
+        frame = self.table.to_frame().copy()
+        frame.index = self.index
+        return frame
+
+    @classmethod
+    def of(cls, frame: FileTable | pd.DataFrame) -> FileTable:
+        """A :class:`FileTable` (a DataFrame's index gives the row positions)."""
+        if isinstance(frame, FileTable):
+            return frame
+        return cls(Table.from_frame(frame), np.asarray(frame.index.to_numpy(), dtype=np.int64))
+
+
+def read_rows(path: Path | str, skip: int = 0) -> FileTable:
+    """A CSV or Parquet file as a :class:`FileTable`, with precise errors.
+
+    CSV cells are read as text (``""`` for an empty cell; the standard
+    library's reader, no pandas), so that values are judged by
+    :func:`parse_cell` and not guessed by the CSV parser; blank lines are
+    dropped but every row keeps its line (a quoted field may span lines),
+    counting the ``skip`` lines before the header as well. Parquet keeps its
+    column types (read by pandas). A file with a header and no rows is an
+    error; column names are stripped, and lower-cased when that keeps them
+    distinct (they are matched case-insensitively).
     """
     path = Path(path)
     require_file(path)
@@ -810,131 +878,130 @@ def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
     if suffix not in TIDY_SUFFIXES:
         raise InputError(f"'{path}': unknown file type '{suffix}' (expected .csv or .parquet)")
     check_table(path)
-    header: list[str] = []
     try:
         if suffix in (".parquet", ".pq"):
+            import pandas as pd
+
             frame = pd.read_parquet(path)
+            _check_distinct_names(path, [str(c).strip() for c in frame.columns])
+            frame.columns = _column_names([str(c).strip() for c in frame.columns])
+            rows = FileTable(Table.from_frame(frame), np.arange(len(frame), dtype=np.int64))
         else:
-            sep = "\t" if suffix == ".tsv" else ","
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                try:
-                    frame = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False,
-                                        skip_blank_lines=False, index_col=False,
-                                        skiprows=skip)
-                except pd.errors.ParserWarning:
-                    raise InputError(_ragged_line(path, sep, skip)) from None
-            header = _raw_header(path, sep, skip)
-            frame = frame.reset_index(drop=True)
-            frame.index = frame.index + skip
-            if frame.apply(lambda c: c.str.contains("\n", regex=False)).to_numpy().any():
-                frame.index = _record_lines(path, sep, skip)[: len(frame)] - 2
-            blank = (frame.apply(lambda c: c.str.strip()) == "").all(axis=1)
-            frame = frame.loc[~blank]
+            rows = _read_csv(path, "\t" if suffix == ".tsv" else ",", skip)
     except InputError:
         raise
-    except Exception as exc:  # pyarrow and the csv parser raise many types
+    except Exception as exc:  # pyarrow and the csv reader raise many types
         raise InputError(f"'{path}': not a readable table ({_first_line(exc)})") from exc
-    written = header if suffix not in (".parquet", ".pq") and len(header) == len(
-        frame.columns) else list(frame.columns)
-    names = [str(c).strip() for c in written]
-    lowered = [c.lower() for c in names]
-    twice = [c for k, c in enumerate(names) if lowered.index(c.lower()) < k]
-    if twice:
-        first = names[lowered.index(twice[0].lower())]
-        raise InputError(f"'{path}': columns '{first}' and '{twice[0]}' have the same name "
-                         "(column names are matched case-insensitively): keep one")
-    frame.columns = lowered
-    if frame.empty:
-        raise InputError(f"'{path}': a header but no rows (columns {list(frame.columns)})")
-    if suffix != ".tsv" and len(frame.columns) == 1:
+    if not len(rows) or not rows.columns:
+        raise InputError(f"'{path}': a header but no rows (columns {list(rows.columns)})")
+    if suffix != ".tsv" and len(rows.columns) == 1:
         for other in (";", "\t", "|"):
-            if other in frame.columns[0]:
-                raise InputError(f"'{path}': one column '{frame.columns[0]}': is the file "
+            if other in rows.columns[0]:
+                raise InputError(f"'{path}': one column '{rows.columns[0]}': is the file "
                                  f"separated by {other!r}? glscore reads comma-separated "
                                  ".csv and tab-separated .tsv")
-    return frame
+    return rows
 
 
-def _raw_header(path: Path, sep: str, skip: int = 0) -> list[str]:
-    """The header row of a CSV as written (pandas renames a repeated name ``x.1``)."""
-    import csv
+def read_table(path: Path | str, skip: int = 0) -> pd.DataFrame:
+    """:func:`read_rows` as a pandas DataFrame, indexed by row position
+    (a CSV row is on line ``index + 2``)."""
+    return read_rows(path, skip).to_frame()
 
+
+def _check_distinct_names(path: Path, names: Sequence[str]) -> None:
+    """Two columns whose names differ at most in case (``value,Value``) are an
+    error: names are matched case-insensitively, and one would be dropped."""
+    lowered = [n.lower() for n in names]
+    for k, name in enumerate(names):
+        if name and lowered.index(name.lower()) < k:
+            first = names[lowered.index(name.lower())]
+            raise InputError(f"'{path}': columns '{first}' and '{name}' have the same name "
+                             "(column names are matched case-insensitively): keep one")
+
+
+def _read_csv(path: Path, sep: str, skip: int) -> FileTable:
+    """The records of a CSV file as text columns with their first lines; a
+    record with more fields than the header is an error naming its line."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
         for _ in range(skip):
             handle.readline()
-        return next(csv.reader(handle, delimiter=sep), [])
-
-
-def _record_lines(path: Path, sep: str, skip: int = 0) -> np.ndarray:
-    """First physical line of every data record (a quoted field may span lines)."""
-    import csv
-
-    starts = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        for _ in range(skip):
-            handle.readline()
         reader = csv.reader(handle, delimiter=sep)
-        next(reader)
+        header = next(reader, None)
+        if header is None:
+            raise InputError(f"'{path}': not a readable table (no header line)")
+        width = len(header)
+        records: list[list[str]] = []
+        starts: list[int] = []
         last = reader.line_num
-        for _ in reader:
-            starts.append(last + 1)
+        for record in reader:
+            if len(record) > width:
+                raise InputError(f"'{path}', line {reader.line_num + skip}: {len(record)} "
+                                 f"fields, the header has {width}")
+            if any(field.strip() for field in record):  # a blank line is dropped
+                records.append(record + [""] * (width - len(record)))
+                starts.append(last + 1)
             last = reader.line_num
-    return np.array(starts, dtype=int) + skip
+    _check_distinct_names(path, [name.strip() for name in header])
+    names = _column_names([name.strip() for name in _header_names(header)])
+    columns = {name: np.array([r[k] for r in records] or [], dtype=object)
+               for k, name in enumerate(names)}
+    return FileTable(Table(columns), np.array(starts, dtype=np.int64) + skip - 2)
 
 
-def _ragged_line(path: Path, sep: str, skip: int = 0) -> str:
-    """The message for a CSV line with more fields than the header (pandas only warns)."""
-    import csv
+def _header_names(header: Sequence[str]) -> list[str]:
+    """Header cells as a table's column names: an empty one is ``Unnamed: k``
+    and a repeated one gets ``.1``, ``.2``, ... (as pandas names them)."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for k, cell in enumerate(header):
+        name = cell if cell != "" else f"Unnamed: {k}"
+        candidate, count = name, 0
+        while candidate in seen:
+            count += 1
+            candidate = f"{name}.{count}"
+        seen.add(candidate)
+        names.append(candidate)
+    return names
 
-    with path.open(newline="", encoding="utf-8") as handle:
-        for _ in range(skip):
-            handle.readline()
-        reader = csv.reader(handle, delimiter=sep)
-        header = next(reader)
-        for row in reader:
-            if len(row) > len(header):
-                return (f"'{path}', line {reader.line_num + skip}: {len(row)} fields, the "
-                        f"header has {len(header)}")
-    return f"'{path}': a line has more fields than the header"
+
+def _column_names(names: list[str]) -> list[str]:
+    """Column names lower-cased when that keeps them distinct (names are
+    matched case-insensitively)."""
+    lowered = [n.lower() for n in names]
+    return lowered if len(set(lowered)) == len(lowered) else names
 
 
 def _place_of(path: Path) -> _Place:
     return _Place(path, "row" if path.suffix.lower() in (".parquet", ".pq") else "line")
 
 
-def _text_column(frame: pd.DataFrame, column: str, place: _Place,
-                 what: str) -> np.ndarray:
+def _text_column(rows: FileTable, column: str, place: _Place, what: str) -> np.ndarray:
     """A column of names/ids as stripped text; an empty or null cell, and a cell
     that is not text or a number (a boolean, a date, a Parquet struct or list, bytes),
     are errors."""
-    raw = frame[column]
-    if raw.dtype == object or pd.api.types.is_bool_dtype(raw) or \
-            pd.api.types.is_datetime64_any_dtype(raw):
-        odd = raw.map(_not_text).to_numpy(dtype=bool)
-        if odd.any():
-            k = int(np.flatnonzero(odd)[0])
-            value = raw.iloc[k]
-            raise InputError(f"{place.at(int(frame.index[k]), column)}a "
-                             f"{type(value).__name__} ({str(value)[:60]}) is not a {what}: "
-                             "write text")
-    if pd.api.types.is_string_dtype(raw) and raw.dtype != object:
-        text = raw.fillna("").astype(str).str.strip().to_numpy(dtype=object)
-    elif raw.dtype == object:
-        text = raw.where(raw.notna(), "").map(_text).str.strip().to_numpy(dtype=object)
-    else:
-        text = np.array(["" if pd.isna(v) else _text(v).strip() for v in raw.tolist()],
-                        dtype=object)
+    raw = rows.table[column]
+    cells = raw.tolist()
+    odd = (np.ones(len(cells), dtype=bool) if raw.dtype.kind in "bMm"
+           else np.array([_not_text(v) for v in cells], dtype=bool) if raw.dtype == object
+           else np.zeros(len(cells), dtype=bool))
+    if odd.any():
+        k = int(np.flatnonzero(odd)[0])
+        value = raw[k]
+        raise InputError(f"{place.at(int(rows.index[k]), column)}a "
+                         f"{type(value).__name__} ({str(value)[:60]}) is not a {what}: "
+                         "write text")
+    text = np.array(["" if missing(v) else _text(v).strip() for v in cells], dtype=object)
     empty = text == ""
     if empty.any():
         k = int(np.flatnonzero(empty)[0])
-        raise InputError(f"{place.at(int(frame.index[k]), column)}empty {what}")
+        raise InputError(f"{place.at(int(rows.index[k]), column)}empty {what}")
     return text
 
 
 def _not_text(value: object) -> bool:
     """A cell that cannot stand for a name or an id (numbers and text can)."""
-    return (value is not None and value is not pd.NA and not isinstance(
+    return (not missing(value) and not isinstance(
         value, str | int | float | np.integer | np.floating | decimal.Decimal)) or isinstance(
         value, bool | np.bool_)
 
@@ -946,7 +1013,7 @@ PROVENANCES: tuple[str, ...] = ("general-bench", "proxy")
 
 def load_tidy(
     results_path: Path | str,
-    tasks: pd.DataFrame | None = None,
+    tasks: Table | pd.DataFrame | None = None,
     scale: str = "auto",
     model: str | None = None,
     sota_label: str = COMMITTED_SOTA_LABEL,
@@ -963,14 +1030,14 @@ def load_tidy(
     ``glscore export --to tidy`` writes it). See :func:`tidy_benchmark`.
     """
     path = Path(results_path)
-    return tidy_benchmark(read_table(path), _place_of(path), tasks, scale, model,
+    return tidy_benchmark(read_rows(path), _place_of(path), tasks, scale, model,
                           f"tidy ({path.name}; SoTA: {sota_label})")
 
 
 def tidy_benchmark(
-    frame: pd.DataFrame,
+    frame: FileTable | pd.DataFrame,
     place: _Place,
-    tasks: pd.DataFrame | None = None,
+    tasks: Table | pd.DataFrame | None = None,
     scale: str = "auto",
     model: str | None = None,
     label: str | None = None,
@@ -978,75 +1045,80 @@ def tidy_benchmark(
 ) -> Benchmark:
     """The :class:`Benchmark` of a tidy table (the body of :func:`load_tidy`).
 
-    ``place`` names the rows in messages (the file and its lines or rows);
-    the harness readers build their tidy table and come through here too
-    (``located``: the table's ``source`` column says where each value was read,
-    and a value outside its metric's domain is named by it).
-    ``se`` becomes :attr:`Benchmark.se` (``None`` without the column),
+    ``frame`` is a :class:`FileTable` (or a DataFrame whose index gives the
+    rows' positions); ``place`` names the rows in messages (the file and its
+    lines or rows); the harness readers build their tidy table and come
+    through here too (``located``: the table's ``source`` column says where
+    each value was read, and a value outside its metric's domain is named by
+    it). ``se`` becomes :attr:`Benchmark.se` (``None`` without the column),
     ``provenance == "proxy"`` :attr:`Benchmark.proxy` (``None`` without the
     column). A standard error is a number >= 0 or a marker (unknown); one
     given for a missing value is dropped with it.
     """
+    rows = FileTable.of(frame)
     path = place.path
-    _require_columns(frame, ("model", "task_id", "value"), path)
-    if tasks is None:
-        tasks = load_tasks(paths.TASKS_CSV)
-    names = _text_column(frame, "model", place, "model name")
-    task_ids = _text_column(frame, "task_id", place, "task_id")
-    lines = frame.index.to_numpy()
+    _require_columns(rows, ("model", "task_id", "value"), path)
+    table = read_tasks(paths.TASKS_CSV) if tasks is None else Table.of(tasks)
+    names = _text_column(rows, "model", place, "model name")
+    task_ids = _text_column(rows, "task_id", place, "task_id")
+    lines = rows.index
     names = _canonical_names(names, place, lines)
     if model is not None:
         wanted = naming.key(model)
-        keep = np.array([naming.key(n) == wanted for n in names], dtype=bool)
+        keep = np.array([naming.key(n) == wanted for n in names.tolist()], dtype=bool)
         if not keep.any():
-            found = list(dict.fromkeys(names))
+            found = list(dict.fromkeys(names.tolist()))
             raise InputError(f"'{path}': no rows for model '{model}'"
                              f"{did_you_mean(model, found) or f'; models found: {found[:5]}'}")
-        frame, names, task_ids, lines = frame.loc[keep], names[keep], task_ids[keep], lines[keep]
-    known = tasks["task_id"].astype(str)
-    task_pos = pd.Index(known).get_indexer(task_ids)
+        rows, names, task_ids, lines = rows.take(keep), names[keep], task_ids[keep], lines[keep]
+    known = table.text("task_id")
+    position = {t: j for j, t in enumerate(known)}
+    task_pos = np.array([position.get(t, -1) for t in task_ids.tolist()], dtype=np.int64)
     if (task_pos < 0).any():
         k = int(np.flatnonzero(task_pos < 0)[0])
         raise InputError(f"{place.at(int(lines[k]), 'task_id')}unknown task '{task_ids[k]}'"
                          f"{did_you_mean(task_ids[k], known)}")
-    key = pd.DataFrame({"m": names, "t": task_ids})
-    dup = key.duplicated(keep="first").to_numpy()
-    if dup.any():
-        k = int(np.flatnonzero(dup)[0])
-        raise InputError(f"{place.at(int(lines[k]))}model '{names[k]}' and task "
-                         f"'{task_ids[k]}' appear twice")
-    parsed = _parse_rows(frame["value"], place, lines, "value")
-    model_names = tuple(dict.fromkeys(names))
-    cells = (pd.Index(model_names).get_indexer(names), task_pos)
-    shape = (len(model_names), len(tasks))
+    model_names = tuple(dict.fromkeys(names.tolist()))
+    model_pos = {m: i for i, m in enumerate(model_names)}
+    model_rows = np.array([model_pos[n] for n in names.tolist()], dtype=np.int64)
+    cell_keys = model_rows * len(known) + task_pos
+    seen: set[int] = set()
+    for k, key in enumerate(cell_keys.tolist()):
+        if key in seen:
+            raise InputError(f"{place.at(int(lines[k]))}model '{names[k]}' and task "
+                             f"'{task_ids[k]}' appear twice")
+        seen.add(key)
+    parsed = _parse_rows(rows.table["value"], place, lines, "value")
+    cells = (model_rows, task_pos)
+    shape = (len(model_names), len(known))
     values = np.full(shape, np.nan)
     values[cells] = parsed
     se = proxy = None
-    if "se" in frame.columns:
-        errors = _parse_rows(frame["se"], place, lines, "se")
+    if "se" in rows.columns:
+        errors = _parse_rows(rows.table["se"], place, lines, "se")
         _check_standard_errors(errors, lambda k: place.at(int(lines[k]), "se"))
         se = np.full(shape, np.nan)
         se[cells] = np.where(np.isfinite(parsed), errors, np.nan)
-    if "provenance" in frame.columns:
-        given = frame["provenance"].astype(object).where(frame["provenance"].notna(), "")
-        text = given.map(lambda v: _text(v).strip().lower()).to_numpy(dtype=object)
-        text[text == ""] = PROVENANCES[0]
-        unknown = ~np.isin(text, PROVENANCES)
-        if unknown.any():
-            k = int(np.flatnonzero(unknown)[0])
-            raise InputError(f"{place.at(int(lines[k]), 'provenance')}unknown provenance "
-                             f"'{given.iloc[k]}'; expected one of {list(PROVENANCES)} (empty = "
-                             f"{PROVENANCES[0]}){did_you_mean(text[k], PROVENANCES, 1)}")
+    if "provenance" in rows.columns:
+        given = rows.table["provenance"].tolist()
+        text = ["" if missing(v) else _text(v).strip().lower() for v in given]
+        text = [t or PROVENANCES[0] for t in text]
+        for k, value in enumerate(text):
+            if value not in PROVENANCES:
+                raise InputError(f"{place.at(int(lines[k]), 'provenance')}unknown provenance "
+                                 f"'{given[k]}'; expected one of {list(PROVENANCES)} (empty = "
+                                 f"{PROVENANCES[0]}){did_you_mean(value, PROVENANCES, 1)}")
         proxy = np.zeros(shape, dtype=bool)
-        proxy[cells] = text == "proxy"
+        proxy[cells] = np.array(text, dtype=object) == "proxy"
     source = label if label is not None else f"tidy ({path.name})"
-    bench = Benchmark(tasks.reset_index(drop=True), model_names, values,
-                      tuple(tasks["sheet"].unique()), source, se=se, proxy=proxy,
+    bench = Benchmark(table, model_names, values,
+                      tuple(dict.fromkeys(table["sheet"].tolist())), source, se=se, proxy=proxy,
                       metadata=read_model_metadata())
     _check_has_scores(bench, [str(path)])
     bench = check_scale(bench, scale, [str(path)])
     rows_of = cells[0]
-    where_column = frame["source"].astype(str).to_numpy() if located else None
+    where_column = ([str(v) for v in rows.table["source"].tolist()] if located
+                    else None)
 
     def locate(i: int, j: int) -> str:
         k = int(np.flatnonzero((rows_of == i) & (task_pos == j))[0])
@@ -1062,18 +1134,19 @@ def _canonical_names(names: np.ndarray, place: _Place, lines: np.ndarray) -> np.
     """The model column in canonical spelling (:func:`glscore.core.names.canonical`:
     NFC, something visible); two distinct spellings of one name are an error
     naming the line of the second. Each distinct name is looked at once."""
-    column = pd.Series(names, dtype=object)
-    firsts = column[~column.duplicated()]  # distinct names, indexed by first position
+    firsts: dict[str, int] = {}  # distinct names and their first positions
+    for k, name in enumerate(names.tolist()):
+        firsts.setdefault(name, k)
     spelled = {name: naming.canonical(name, place.at(int(lines[k]), "model"))
-               for k, name in firsts.items()}
+               for name, k in firsts.items()}
     hit = naming.first_clash(dict.fromkeys(spelled.values()))
     if hit is not None:
-        k = next(k for k, name in firsts.items() if spelled[name] == hit[1])
+        k = next(k for name, k in firsts.items() if spelled[name] == hit[1])
         raise InputError(f"{place.at(int(lines[k]), 'model')}{naming.clash(hit[1], hit[2])}")
-    return column.map(spelled).to_numpy(dtype=object)
+    return np.array([spelled[n] for n in names.tolist()], dtype=object)
 
 
-def _parse_rows(cells: pd.Series, place: _Place, lines: np.ndarray, column: str) -> np.ndarray:
+def _parse_rows(cells: np.ndarray, place: _Place, lines: np.ndarray, column: str) -> np.ndarray:
     """:func:`parse_values` of a tidy column; an error names the row and column."""
     try:
         return parse_values(cells)
@@ -1082,63 +1155,95 @@ def _parse_rows(cells: pd.Series, place: _Place, lines: np.ndarray, column: str)
         raise InputError(f"{place.at(int(lines[k]), column)}{exc}") from None
 
 
-def load_tasks(path: Path | str) -> pd.DataFrame:
-    """A tasks table: an official SoTA workbook, or a CSV/Parquet tasks file.
+def read_tasks(path: Path | str) -> Table:
+    """A tasks table: an official SoTA workbook, or a CSV/Parquet tasks file,
+    as a :class:`~glscore.core.table.Table` (no pandas for a workbook or a CSV;
+    :func:`load_tasks` is the DataFrame view).
 
     Columns ``task_id, modality, paradigm, metric, sota`` are required;
     ``sheet`` defaults from modality and paradigm, ``direction`` from the
     metric, ``sheet_row`` to the row within the sheet. ``sota`` follows
-    :func:`parse_cell` (a marker = no SoTA for that task). The vocabulary
-    is checked when the Benchmark is built.
+    :func:`parse_cell` (a marker = no SoTA for that task). Further text
+    columns whose every non-empty cell is a number become numbers (whole
+    numbers ``int64``). The vocabulary is checked when the Benchmark is built.
     """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _sota_tasks(path, _read_workbook(path))
-    frame = read_table(path)
-    _require_columns(frame, ("task_id", "modality", "paradigm", "metric", "sota"), path)
+    rows = read_rows(path)
+    _require_columns(rows, ("task_id", "modality", "paradigm", "metric", "sota"), path)
     place = _place_of(path)
-    frame = frame.copy()
+    columns: dict[str, np.ndarray] = {c: rows.table[c] for c in rows.columns}
+    text: dict[str, list[str]] = {}
     for column in ("task_id", "modality", "paradigm", "metric"):
-        frame[column] = _text_column(frame, column, place, column)
+        text[column] = _text_column(rows, column, place, column).tolist()
     for column in ("sheet", "task_name", "task_short_name", "direction"):
-        if column not in frame.columns:
-            frame[column] = ""
-        frame[column] = [_text(v).strip() if v is not None and v is not pd.NA else ""
-                         for v in frame[column].tolist()]
+        given = rows.table.get(column)
+        text[column] = ([""] * len(rows) if given is None
+                        else ["" if missing(v) else _text(v).strip() for v in given.tolist()])
     sheet_of = {(m, p): s for s, m, p, _ in SHEETS}
-    frame["sheet"] = np.where(
-        frame["sheet"] == "",
-        [sheet_of.get((m, p), "NLP") for m, p in zip(frame["modality"], frame["paradigm"],
-                                                      strict=True)],
-        frame["sheet"])
-    frame["direction"] = np.where(frame["direction"] == "",
-                                  [_direction(m) for m in frame["metric"]], frame["direction"])
-    for k, (metric, direction) in enumerate(zip(frame["metric"], frame["direction"],
+    text["sheet"] = [s or sheet_of.get((m, p), "NLP") for s, m, p in
+                     zip(text["sheet"], text["modality"], text["paradigm"], strict=True)]
+    text["direction"] = [d or _direction(m)
+                         for d, m in zip(text["direction"], text["metric"], strict=True)]
+    for k, (metric, direction) in enumerate(zip(text["metric"], text["direction"],
                                                 strict=True)):
         special = metrics.match_alias(metric)
         if special is not None and direction != special.direction:
-            raise InputError(f"{place.at(int(frame.index[k]), 'direction')}'{direction}' "
+            raise InputError(f"{place.at(int(rows.index[k]), 'direction')}'{direction}' "
                              f"disagrees with the metric '{metric}': {special.name} is "
                              f"{special.direction}-is-better (leave the cell empty, or write "
                              f"'{special.direction}')")
-    if "sheet_row" in frame.columns:
-        rows = _parse_column(frame["sheet_row"], place, "sheet_row")
-        if np.isnan(rows).any() or (rows != np.round(rows)).any():
-            k = int(np.flatnonzero(np.isnan(rows) | (rows != np.round(rows)))[0])
-            raise InputError(f"{place.at(int(frame.index[k]), 'sheet_row')}expected a whole "
-                             f"number, got '{frame['sheet_row'].iloc[k]}'")
-        frame["sheet_row"] = rows.astype(int)
+    for column, values in text.items():
+        columns[column] = np.array(values, dtype=object)
+    if "sheet_row" in rows.columns:
+        numbers = _parse_column(rows.table["sheet_row"], place, "sheet_row")
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isfinite(numbers) | (numbers != np.round(numbers))
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{place.at(int(rows.index[k]), 'sheet_row')}expected a whole "
+                             f"number, got '{rows.table['sheet_row'][k]}'")
+        columns["sheet_row"] = numbers.astype(np.int64)
     else:
-        frame["sheet_row"] = frame.groupby("sheet").cumcount().to_numpy() + 1
-    frame["sota"] = _parse_column(frame["sota"], place, "sota")
-    check_sota_domains(frame, lambda j: place.at(int(frame.index[j]), "sota"))
-    for column in frame.columns.difference(TASK_COLUMNS):  # extra columns: typed as pandas would
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            numbers = pd.to_numeric(frame[column], errors="coerce")
-            if numbers.notna().sum() == (frame[column].astype(str).str.strip() != "").sum():
-                whole = bool(np.isfinite(numbers).all() and (numbers == numbers.round()).all())
-                frame[column] = numbers.astype("int64") if whole else numbers
-    return frame.reset_index(drop=True)
+        counted: dict[str, int] = {}
+        within = []
+        for s in text["sheet"]:
+            counted[s] = counted.get(s, 0) + 1
+            within.append(counted[s])
+        columns["sheet_row"] = np.array(within, dtype=np.int64)
+    columns["sota"] = _parse_column(rows.table["sota"], place, "sota")
+    check_sota_domains(Table(columns), lambda j: place.at(int(rows.index[j]), "sota"))
+    for column in columns:  # extra text columns: numbers where every cell is one
+        if column not in TASK_COLUMNS:
+            columns[column] = _typed(rows.table[column])
+    return Table(columns)
+
+
+def load_tasks(path: Path | str) -> pd.DataFrame:
+    """:func:`read_tasks` as a pandas DataFrame."""
+    return read_tasks(path).to_frame()
+
+
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*|\s*[+-]?inf(inity)?\s*",
+                          re.IGNORECASE).fullmatch
+
+
+def _typed(column: np.ndarray) -> np.ndarray:
+    """A text column as numbers when every non-empty cell is one (empty =
+    ``NaN``; whole numbers with no empty cell as ``int64``), else as it is."""
+    if column.dtype != object:
+        return column
+    cells = column.tolist()
+    if not all(isinstance(v, str) or missing(v) for v in cells):
+        return column
+    text = ["" if missing(v) else v.strip() for v in cells]
+    if not all(t == "" or _NUMBER_TEXT(t) for t in text):
+        return column
+    numbers = np.array([float(t) if t else math.nan for t in text], dtype=float)
+    if np.isfinite(numbers).all() and (numbers == np.round(numbers)).all():
+        return numbers.astype(np.int64)
+    return numbers
 
 
 # --------------------------------------------------------------------------- domains
@@ -1150,34 +1255,36 @@ def check_value_domains(bench: Benchmark, locate: Callable[[int, int], str]) -> 
     of a special metric is left to the profile (``official`` reads it as
     missing; under ``paper`` the scoring pass refuses it where the map cannot
     take it)."""
-    hit = metrics.first_outside(_zero_special_as_missing(bench.values, bench.tasks),
-                                bench.tasks["metric"].tolist())
+    tasks = bench.task_table
+    hit = metrics.first_outside(_zero_special_as_missing(bench.values, tasks),
+                                tasks["metric"].tolist())
     if hit is not None:
         i, j = hit
-        raise InputError(f"{locate(i, j)}{_domain_reason(bench.tasks, j, bench.values[i, j])}")
+        raise InputError(f"{locate(i, j)}{_domain_reason(tasks, j, bench.values[i, j])}")
 
 
-def check_sota_domains(tasks: pd.DataFrame, locate: Callable[[int], str]) -> None:
+def check_sota_domains(tasks: Table, locate: Callable[[int], str]) -> None:
     """The first SoTA outside its metric's domain is an :class:`InputError`
     placed by ``locate(task row)`` (a 0 of a special metric as in
     :func:`check_value_domains`)."""
-    sota = tasks["sota"].to_numpy(dtype=float)[None, :]
+    sota = np.asarray(tasks["sota"], dtype=float)[None, :]
     hit = metrics.first_outside(_zero_special_as_missing(sota, tasks), tasks["metric"].tolist())
     if hit is not None:
         j = hit[1]
         raise InputError(f"{locate(j)}SoTA: {_domain_reason(tasks, j, sota[0, j])}")
 
 
-def _zero_special_as_missing(values: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
-    special = np.array([metrics.match_alias(m) is not None for m in tasks["metric"]], dtype=bool)
+def _zero_special_as_missing(values: np.ndarray, tasks: Table) -> np.ndarray:
+    special = np.array([metrics.match_alias(m) is not None for m in tasks["metric"].tolist()],
+                       dtype=bool)
     if not special.any():
         return values
     return np.where(special & (values == 0), np.nan, values)
 
 
-def _domain_reason(tasks: pd.DataFrame, j: int, value: float) -> str:
-    metric = str(tasks["metric"].iloc[j])
-    return (f"task {tasks['task_id'].iloc[j]}: "
+def _domain_reason(tasks: Table, j: int, value: float) -> str:
+    metric = str(tasks["metric"][j])
+    return (f"task {tasks['task_id'][j]}: "
             f"{metrics.domain_of(metric).reason(float(value), metric)}")
 
 
@@ -1202,8 +1309,8 @@ def check_scale(bench: Benchmark, scale: str, files: Sequence[str] = ()) -> Benc
         raise InputError(f"unknown scale '{scale}'; choose one of {list(SCALES)}")
     if scale == "percent":
         return bench
-    plain_metric = np.array([metrics.domain_of(m).percent_like for m in bench.tasks["metric"]],
-                            dtype=bool)
+    plain_metric = np.array([metrics.domain_of(m).percent_like
+                             for m in bench.task_table["metric"].tolist()], dtype=bool)
     if scale == "fraction":
         values = bench.values.copy()
         values[:, plain_metric] *= 100.0
@@ -1290,7 +1397,7 @@ def load_source(
         else:
             if len(files) != 1:
                 raise InputError("give one tidy results file at a time")
-            tasks = load_tasks(sota) if sota is not None else None
+            tasks = read_tasks(sota) if sota is not None else None
             bench = load_tidy(files[0], tasks=tasks, scale=scale, model=model, sota_label=label)
     if no_proxy:
         bench = without_proxy(bench)
@@ -1315,7 +1422,7 @@ def without_proxy(bench: Benchmark) -> Benchmark:
         return bench
     values = np.where(drop, np.nan, bench.values)
     se = None if bench.se is None else np.where(drop, np.nan, bench.se)
-    tasks = bench.tasks["task_id"].astype(str).to_numpy()[drop.any(axis=0)]
+    tasks = np.array(bench.task_table.text("task_id"), dtype=object)[drop.any(axis=0)]
     warnings.warn(f"--no-proxy: {int(drop.sum())} proxy value(s) left out, on task(s) "
                   f"{', '.join(tasks[:8])}{' ...' if len(tasks) > 8 else ''}", InputWarning,
                   stacklevel=3)
@@ -1337,6 +1444,8 @@ def with_paper_models(bench: Benchmark, paper: Benchmark | None = None) -> Bench
     display name is also a paper model's (case-insensitive) is renamed
     ``NAME [input]``. Which rows are input: :func:`origins`.
     """
+    import pandas as pd
+
     paper = load_paper() if paper is None else paper
     ptasks = paper.tasks
     by_id = pd.Index(ptasks["task_id"]).get_indexer(bench.tasks["task_id"].astype(str))
@@ -1386,7 +1495,7 @@ def origins(bench_models: Sequence[str], from_files: bool) -> list[str]:
     :func:`with_paper_models`) are ``paper`` and every other is ``input``."""
     if not from_files:
         return ["paper"] * len(bench_models)
-    paper_ids = set(read_data_csv(paths.MODELS_CSV)["model_id"].astype(str))
+    paper_ids = set(read_model_metadata(paths.MODELS_CSV).text("model_id"))
     return ["paper" if m in paper_ids else "input" for m in bench_models]
 
 

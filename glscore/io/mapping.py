@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from glscore import paths
-from glscore.core import metrics
+from glscore.core import metrics, vocabulary
 from glscore.errors import InputError, did_you_mean
 from glscore.io.guard import require_file
 from glscore.io.loaders import PROVENANCES, _Place, _text, load_tasks, read_table
@@ -61,8 +61,8 @@ from glscore.io.loaders import PROVENANCES, _Place, _text, load_tasks, read_tabl
 MAPPING_VERSION = 1
 VERSION_LINE = f"# glscore-mapping {MAPPING_VERSION}"
 _VERSION = re.compile(r"#\s*glscore-mapping\s+(\S+)\s*$")
-#: The harnesses whose outputs glscore reads (the ``harness`` column).
-HARNESSES: tuple[str, ...] = ("lm-eval", "lmms-eval", "vlmevalkit", "opencompass", "helm")
+#: The harnesses whose outputs glscore reads (the ``harness`` column): the vocabulary's.
+HARNESSES: tuple[str, ...] = vocabulary.HARNESSES
 #: How a harness reports a value.
 SCALES: tuple[str, ...] = ("fraction", "percent", "raw")
 #: Inclusive range of a value on each scale (``raw``: any number).

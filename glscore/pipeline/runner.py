@@ -53,8 +53,10 @@ import logging
 import os
 import platform
 import re
+import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +149,11 @@ class NotebookExecutionError(RuntimeError):
         self.traceback = list(traceback or [])
         super().__init__(self.summary())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable (a parallel run sends it from a worker process)."""
+        return (_rebuild_error, (self.notebook, self.cell_index, self.ename, self.evalue,
+                                 self.execution_count, self.source, self.traceback))
+
     def summary(self) -> str:
         """One line: notebook, cell and error."""
         where = display_path(self.notebook)
@@ -159,6 +166,14 @@ class NotebookExecutionError(RuntimeError):
         first = self.source.strip().splitlines()[0] if self.source.strip() else ""
         hint = f" [cell starts: {first[:60]!r}]" if first else ""
         return f"{where}: {cell} failed: {self.ename}: {self.evalue}{hint}"
+
+
+def _rebuild_error(notebook: Path, cell_index: int | None, ename: str, evalue: str,
+                   execution_count: int | None, source: str,
+                   traceback: list[str]) -> NotebookExecutionError:
+    return NotebookExecutionError(notebook, cell_index, ename, evalue,
+                                  execution_count=execution_count, source=source,
+                                  traceback=traceback)
 
 
 def display_path(path: Path) -> str:
@@ -346,17 +361,24 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = old
 
 
-def _kernel_manager_class() -> type:
-    """A kernel manager on IPC transport that does not interrupt an idle kernel.
+def _kernel_manager_class(runtime: Path) -> type:
+    """A kernel manager on IPC transport, its sockets and connection file in
+    the private folder ``runtime``, that does not interrupt an idle kernel.
 
     Over TCP, ipykernel warns on every start that it runs without encryption;
-    IPC (sockets in Jupyter's runtime folder, not the working directory) is
-    local by construction. The kernel process's own standard error is
-    discarded (a cell's output reaches the notebook through the kernel's
-    messages; a kernel torn down by Ctrl-C would print tracebacks). jupyter_client interrupts the kernel before asking
-    it to shut down, which makes an idle kernel log a ``KeyboardInterrupt``;
-    once a shutdown has started the interrupt is skipped (a busy kernel is
-    still killed after the grace period).
+    IPC is local by construction. jupyter_client names IPC sockets
+    ``<ip>-<port>`` with ``ip`` relative to the working directory (the
+    checkout) and picks the first free port number there, so two runs at
+    once could pick the same socket ("Invalid Signature", a kernel that does
+    not answer): here every socket and the connection file live in
+    ``runtime``, a folder of this run alone (:func:`private_runtime`). The
+    kernel process's own standard error is discarded (a cell's output reaches
+    the notebook through the kernel's messages; a kernel torn down by Ctrl-C
+    would print tracebacks).
+    jupyter_client interrupts the kernel before asking it to shut down, which
+    makes an idle kernel log a ``KeyboardInterrupt``; once a shutdown has
+    started the interrupt is skipped (a busy kernel is still killed after
+    the grace period).
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
@@ -365,6 +387,14 @@ def _kernel_manager_class() -> type:
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
+
+        @default("connection_file")
+        def _default_connection_file(self) -> str:
+            return str(runtime / "kernel.json")
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            return str(runtime / "kernel-ipc")
 
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down:
@@ -378,6 +408,18 @@ def _kernel_manager_class() -> type:
             await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return QuietKernelManager
+
+
+@contextlib.contextmanager
+def private_runtime() -> Iterator[Path]:
+    """A new private folder for one kernel's sockets and connection file
+    (under the system's temporary folder, never in the checkout), removed
+    afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="glscore-kernel-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _drop_injected_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -436,7 +478,7 @@ def run_notebook(
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         # the kernel runs in the repository root: it looks for rule modules where we are too
-        with _environment({**KERNEL_ENV, **kernel_environment()}):
+        with _environment({**KERNEL_ENV, **kernel_environment()}), private_runtime() as runtime:
             executed = papermill.execute_notebook(
                 nb,
                 None,  # no intermediate writes: we write once, cleaned, at the end
@@ -446,7 +488,7 @@ def run_notebook(
                 progress_bar=False,
                 request_save_on_cell_execute=False,
                 execution_timeout=timeout,
-                kernel_manager_class=_kernel_manager_class(),
+                kernel_manager_class=_kernel_manager_class(runtime),
             )
     except PapermillExecutionError as exc:
         raise NotebookExecutionError(
@@ -577,6 +619,9 @@ def run_all(
     only: str | None = None,
     kernel: str = "python3",
     parameters: Mapping[str, Any] | None = None,
+    jobs: int = 1,
+    started: Callable[[Path], None] | None = None,
+    force: bool = False,
 ) -> list[Path]:
     """Run every ``NN_*.ipynb`` notebook of ``directory`` in order.
 
@@ -587,14 +632,70 @@ def run_all(
     ``only`` keeps the notebooks whose file name matches the glob pattern (a
     pattern without wildcards matches as a substring). Stops at the first
     failure (:class:`NotebookExecutionError`). Returns the written paths.
+    With ``output_dir`` the run leaves all of its outputs or none
+    (:mod:`glscore.pipeline.staging`); ``force`` allows an ``output_dir``
+    inside the checkout (see :func:`plan`).
+
+    ``jobs > 1`` runs that many notebooks at once, each in its own process
+    with its own kernel (the notebooks are independent: each reads ``data/``
+    and writes its own ``NN_*`` files); every kernel's sockets are in a
+    private folder, so parallel runs, and runs of two pipelines at once, do
+    not meet. The first failure (in notebook order) is raised once every
+    started notebook has finished; in place, the notebooks that succeeded are
+    written. ``started(notebook)`` is called as each one starts (with ``jobs > 1``, in
+    the worker process that runs it).
     """
-    runs = plan(directory, only=only, parameters=parameters, output_dir=output_dir)
-    if output_dir is not None:
-        Path(output_dir).expanduser().resolve().mkdir(parents=True, exist_ok=True)
-    return [
-        run_notebook(notebook, params, output=output, timeout=timeout, kernel=kernel)
-        for notebook, params, output in runs
-    ]
+    from glscore.pipeline.staging import staged
+
+    if jobs < 1:
+        raise PipelineError(f"--jobs {jobs}: expected a positive number of notebooks at once")
+    runs = plan(directory, only=only, parameters=parameters, output_dir=output_dir,
+                force=force)
+    target = None if output_dir is None else Path(output_dir).expanduser().resolve()
+    # all outputs or none: the notebooks write beside the target, moved in at the end
+    with staged(runs, target, OUTPUT_PARAMETER) as staged_runs:
+        if jobs == 1 or len(staged_runs) == 1:
+            written = []
+            for notebook, params, output in staged_runs:
+                if started is not None:
+                    started(notebook)
+                written.append(run_notebook(notebook, params, output=output,
+                                            timeout=timeout, kernel=kernel))
+        else:
+            written = _run_parallel(staged_runs, timeout, kernel, jobs, started)
+    if target is None:
+        return written
+    return [target / path.name for path in written]
+
+
+def _run_in_worker(notebook: Path, params: dict[str, Any], output: Path | None, timeout: int,
+                   kernel: str, started: Callable[[Path], None] | None) -> Path:
+    """:func:`run_notebook` in a worker process, ``started`` called as it starts."""
+    if started is not None:
+        started(notebook)
+    return run_notebook(notebook, params, output, timeout, kernel)
+
+
+def _run_parallel(runs: list[tuple[Path, dict[str, Any], Path | None]], timeout: int,
+                  kernel: str, jobs: int, started: Callable[[Path], None] | None) -> list[Path]:
+    """:func:`run_all`'s notebooks, ``jobs`` at a time in worker processes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter per worker
+    with ProcessPoolExecutor(max_workers=min(jobs, len(runs)), mp_context=context) as pool:
+        futures = [pool.submit(_run_in_worker, notebook, params, output, timeout, kernel, started)
+                   for notebook, params, output in runs]
+        results: list[Path | BaseException] = []
+        for future in futures:
+            try:
+                results.append(future.result())
+            except BaseException as exc:  # re-raised below, in notebook order
+                results.append(exc)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return [r for r in results if isinstance(r, Path)]
 
 
 def select_notebooks(notebooks: list[Path], only: str | None) -> list[Path]:

@@ -3,7 +3,7 @@
 Two sources, modelled apart and combined (:mod:`.engine`):
 
 * **composition**: which tasks the benchmark happens to hold. A stratified
-  bootstrap (:mod:`.resample`) redraws skill groups (or tasks) within each
+  bootstrap (:mod:`glscore.analysis.resample`) redraws skill groups (or tasks) within each
   modality x paradigm pair, NLP its own stratum; a Scope-D board redraws the
   tasks of its skill group;
 * **measurement**: how noisy each number is (:mod:`.measurement`): per-cell

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from glscore.analysis.leaderboard import BoardTable, rank_keys, rank_order
+from glscore.analysis.resample import unit_counts
 from glscore.analysis.uncertainty.layout import (
     STRATA,
     Layout,
@@ -44,7 +45,6 @@ from glscore.analysis.uncertainty.layout import (
     tasks_of,
 )
 from glscore.analysis.uncertainty.measurement import Noise, bounds, perturb
-from glscore.analysis.uncertainty.resample import unit_counts
 from glscore.core import levels
 from glscore.core.scoring import Scoring
 from glscore.core.synergy import Context
@@ -238,7 +238,7 @@ class _Sampler:
         self.random = _Randomness(ctx, settings)
         self.cell_map = pd.Index(self.random.full.labels).get_indexer(lay.labels)
         order = lay.order
-        self.tasks = ctx.bench.tasks.iloc[order].reset_index(drop=True)
+        self.tasks = ctx.bench.task_table.take(order)
         self.models = tuple(ctx.bench.models[r] for r in rows)
         self.scores = ctx.norm.scores[np.ix_(rows, order)]
         self.credit = ctx.credit[np.ix_(rows, order)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.uncertainty.resample import codes
+from glscore.analysis.resample import codes
 from glscore.core.benchmark import MODALITIES, PARADIGMS
 from glscore.core.scoring import Scoring
 from glscore.errors import InputError
@@ -134,9 +134,11 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def group_means(total: np.ndarray, count: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Means over groups of cells: ``(total @ members) / (count @ members)``
+    """Means over groups of cells: ``sum_{c in g} total_c / sum_{c in g} count_c``
     (``total`` draws x models x cells, ``count`` draws x cells, ``members``
-    cells x groups), as one 2-D product."""
-    num = (total.reshape(-1, total.shape[-1]) @ members).reshape(
-        total.shape[:-1] + (members.shape[1],))
-    return ratio(num, count @ members)
+    cells x groups, 0/1). Each group's cells are gathered and summed along
+    the last axis (no BLAS product: the same bits on every CPU)."""
+    cells = [np.flatnonzero(members[:, g]) for g in range(members.shape[1])]
+    num = np.stack([total[..., c].sum(axis=-1) for c in cells], axis=-1)
+    den = np.stack([count[..., c].sum(axis=-1) for c in cells], axis=-1)
+    return ratio(num, den)

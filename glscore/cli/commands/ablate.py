@@ -4,13 +4,15 @@ Scores the paper benchmark under a grid of variants (synergy rule and its
 parameters, aggregation, Level-4 mean), compares each with the published
 variant and resamples the benchmark's composition (skill groups within
 modality x paradigm strata by default, ``--unit task`` for single tasks);
-prints the variant summary (``--json``: one object with the variants and the
-timing in seconds).
+prints the variant summary (``--json``: one object with the variants; no
+timings, so the same inputs give the same bytes). The seconds spent go to
+standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import pandas as pd
@@ -82,6 +84,6 @@ def run(args: argparse.Namespace) -> int:
                     ablation.finding_bootstrap):
         print(finding(result))
     t = result.timing
-    print(f"\n{len(variants)} variants, {args.n_boot} resamples: grid {t['grid_s']:.2f} s, "
-          f"bootstrap {t['bootstrap_s']:.2f} s, total {t['total_s']:.2f} s")
+    print(f"{len(variants)} variants, {args.n_boot} resamples: grid {t['grid_s']:.2f} s, "
+          f"bootstrap {t['bootstrap_s']:.2f} s, total {t['total_s']:.2f} s", file=sys.stderr)
     return 0

@@ -1,89 +1,127 @@
-"""``glscore bench``: how fast scoring is, measured on this machine.
+"""``glscore bench``: how fast glscore is, as ratios against floors, on this machine.
 
-1. In process: scoring the whole paper matrix (models x 699 tasks) under
-   both profiles, median of ``--repeat`` runs (data loaded once); the
-   scaling table: the paper matrix tiled to 10^2, 10^3, 10^4 and 10^5
-   models (``--sizes``), both profiles, best of ``--scale-repeat`` runs, with
-   the cost per cell relative to the smallest size and the peak memory
-   beyond the input (tracemalloc) relative to the input matrix; and the
-   time to read one result workbook with pandas/openpyxl, pandas/calamine
-   and glscore's direct calamine reader.
-2. End to end: ``python -m glscore score`` on one official result workbook
-   (start-up, Excel reads and scoring), median of ``--runs`` runs; then
-   ``--copies`` copies of it (model column renamed) in one call, to show
-   that several workbooks share the start-up cost. Skipped, with the
-   reason, where the official workbooks are absent.
-3. Rank uncertainty: every board of Scopes A-D (139 on the paper data) with
-   ``--uncertainty-draws`` draws (1,000), both sources and each alone, best
-   of ``--uncertainty-repeat`` runs (:func:`uncertainty_timing`): the
-   seconds of :func:`glscore.analysis.uncertainty.board_uncertainty` from a
-   scored pass (boards, noise, simulation, summaries), the noise scale of
-   the data fitted once beforehand (its seconds given apart).
+Every target is a ratio measured in one run, against a floor or reference
+implemented in the same module of :mod:`glscore.speed` (rerun it, read it):
 
-``glscore bench --only uncertainty`` runs part 3 alone.
+1. ``startup`` (:mod:`glscore.speed.startup`): ``glscore --help`` in CPU
+   seconds (target < 0.15 s), and ``glscore score`` on one official workbook
+   end to end against the reference scorer ``ranker.py`` (target: at least 4x
+   faster; ``--reference DIR`` or ``$GLSCORE_REFERENCE``, skipped with the
+   reason without it).
+2. ``kernel`` (:mod:`glscore.speed.kernel`): scoring under both profiles at
+   ``--sizes`` models against a numpy floor doing the same work (targets:
+   within 2x at 100 models, within 1.3x at 100,000).
+3. ``montecarlo`` (:mod:`glscore.speed.montecarlo`): ``noise --draws N`` at
+   the robust scale against a sparse floor (target: within 1.3x), and the
+   bootstrap's integer draws against multinomial counts.
+4. ``uncertainty``: the rank uncertainty of every board of Scopes A-D
+   (seconds only, no target).
+
+The results are printed as one JSON object (``--out FILE`` writes it there
+too; ``make bench`` writes ``benchmarks/latest.json``, from which
+``python -m glscore.speed.report`` regenerates the README's Speed section)
+and the targets as a Markdown table on standard error. ``--only PART`` runs
+one part (``scoring`` = ``startup`` and ``kernel``). Timings are never
+asserted by a test: they depend on the machine and its load.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-import numpy as np
+from glscore.errors import InputError
 
-from glscore import paths
-from glscore.core.benchmark import Benchmark
-from glscore.core.scoring import score
-from glscore.io import markdown
-from glscore.io.loaders import load_paper
-
-QWEN = "Qwen2.5-7B-Instruct"
+PARTS: tuple[str, ...] = ("startup", "kernel", "montecarlo", "uncertainty")
+#: ``--only`` choices: every part, and ``scoring`` (startup and kernel).
+ONLY: tuple[str, ...] = (*PARTS, "scoring")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("bench", description=__doc__,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=50, help="in-process repetitions")
-    parser.add_argument("--runs", type=int, default=5, help="end-to-end runs")
-    parser.add_argument("--copies", type=int, default=5, help="workbooks in the batched call")
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES),
-                        help="models per row of the scaling table")
-    parser.add_argument("--scale-repeat", type=int, default=3,
-                        help="runs per size of the scaling table (best is kept)")
+    parser.add_argument("--only", choices=ONLY, help="run one part only")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="folder of the reference scorer's ranker.py (default: "
+                             "$GLSCORE_REFERENCE; without it the comparison is skipped)")
+    parser.add_argument("--runs", type=int, default=7, metavar="N",
+                        help="paired end-to-end runs (default: %(default)s)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, metavar="N",
+                        help="models of the kernel table (default: 100 1000 10000 100000)")
+    parser.add_argument("--draws", type=int, default=10_000, metavar="N",
+                        help="draws of the noise study (default: %(default)s)")
+    parser.add_argument("--pairs", type=int, default=3, metavar="K",
+                        help="paired runs of the noise study (default: %(default)s)")
     parser.add_argument("--uncertainty-draws", type=int, default=1000, metavar="N",
                         help="draws of the 139-board uncertainty timing (default: %(default)s)")
     parser.add_argument("--uncertainty-repeat", type=int, default=3, metavar="K",
                         help="runs of the uncertainty timing (best is kept; default: "
                              "%(default)s)")
-    parser.add_argument("--only", choices=("scoring", "uncertainty"),
-                        help="run one part only: scoring (1-2) or uncertainty (3)")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="also write the JSON results to FILE (e.g. benchmarks/latest.json)")
     parser.set_defaults(run=run)
 
 
-#: Model counts of the scaling table.
-SIZES: tuple[int, ...] = (100, 1_000, 10_000, 100_000)
-
-
 def run(args: argparse.Namespace) -> int:
-    report: dict[str, object] = {}
-    if args.only != "uncertainty":
-        table = scaling(args.sizes, args.scale_repeat)
-        print(format_scaling(table), file=sys.stderr)
-        report.update({"in_process": in_process(args.repeat), "scaling": table})
-        report["workbook_readers"] = workbook_readers(args.runs)
-        report["end_to_end"] = end_to_end(args.runs, args.copies)
-    if args.only != "scoring":
-        timing = uncertainty_timing(args.uncertainty_draws, args.uncertainty_repeat)
-        print(format_uncertainty(timing), file=sys.stderr)
-        report["uncertainty"] = timing
-    print(json.dumps(report, indent=2))
+    from tqdm import tqdm
+
+    from glscore.speed import report
+
+    for name in ("runs", "draws", "pairs", "uncertainty_draws", "uncertainty_repeat"):
+        if getattr(args, name) < 1:
+            raise InputError(f"--{name.replace('_', '-')} {getattr(args, name)}: expected a "
+                             "positive number")
+    if args.sizes is not None and any(n < 1 or n > 1_000_000 for n in args.sizes):
+        raise InputError(f"--sizes {args.sizes}: expected model counts from 1 to 1,000,000")
+    parts = ([p for p in PARTS if args.only is None or p == args.only
+              or (args.only == "scoring" and p in ("startup", "kernel"))])
+    results: dict[str, object] = {"machine": report.machine()}
+    with tqdm(total=len(parts), desc="bench", unit="part", file=sys.stderr,
+              disable=None) as bar:
+        for part in parts:
+            bar.set_postfix_str(part)
+            results.update(_measure(part, args))
+            bar.update(1)
+    text = json.dumps(results, indent=2, sort_keys=True)
+    if args.out is not None:
+        from glscore.io.files import write_text_if_changed
+
+        write_text_if_changed(args.out, text + "\n")
+    print(text)
+    from glscore.io import markdown
+
+    print(markdown.table(["what", "glscore", "floor / reference", "ratio", "target", "met"],
+                         report.targets(results)), file=sys.stderr)
     return 0
+
+
+def _measure(part: str, args: argparse.Namespace) -> dict[str, object]:
+    """The results of one part of the benchmark."""
+    match part:
+        case "startup":
+            from glscore.speed import startup
+
+            return {"startup": {"help": startup.help_timing(),
+                                "score": startup.score_timing(args.runs, args.reference)}}
+        case "kernel":
+            from glscore.io.loaders import load_paper
+            from glscore.speed import kernel
+
+            sizes = tuple(args.sizes) if args.sizes else kernel.SIZES
+            return {"kernel": kernel.kernel_table(load_paper(), sizes)}
+        case "montecarlo":
+            from glscore.speed import montecarlo
+
+            return {"noise": montecarlo.noise_timing(args.draws, args.pairs),
+                    "bootstrap": montecarlo.bootstrap_timing()}
+        case "uncertainty":
+            return {"uncertainty": uncertainty_timing(args.uncertainty_draws,
+                                                      args.uncertainty_repeat)}
+        case _:
+            raise InputError(f"unknown part '{part}'; choose one of {list(PARTS)}")
 
 
 def uncertainty_timing(draws: int = 1000, repeat: int = 3) -> dict[str, object]:
@@ -92,6 +130,7 @@ def uncertainty_timing(draws: int = 1000, repeat: int = 3) -> dict[str, object]:
     from glscore.analysis.noise import measured_noise_scale
     from glscore.analysis.uncertainty import SOURCES, board_uncertainty
     from glscore.core.scoring import score_detailed
+    from glscore.io.loaders import load_paper
 
     start = time.perf_counter()
     measured_noise_scale()                     # fitted once per process
@@ -110,135 +149,3 @@ def uncertainty_timing(draws: int = 1000, repeat: int = 3) -> dict[str, object]:
         out["boards"] = len(result.frames)
         out["entries"] = int(sum(len(f) for f in result.frames))
     return out
-
-
-def format_uncertainty(timing: dict[str, object]) -> str:
-    """The uncertainty timing as one Markdown table (the README's Speed section)."""
-    return "\n".join([
-        "| boards | ranked entries | draws | both sources | composition | measurement |",
-        "| --- | --- | --- | --- | --- | --- |",
-        f"| {timing['boards']} | {timing['entries']:,} | {timing['draws']:,} | "
-        f"{timing['both_s']:.1f} s | {timing['composition_s']:.1f} s | "
-        f"{timing['measurement_s']:.1f} s |"])
-
-
-def in_process(repeat: int) -> dict[str, float]:
-    """Median milliseconds to score the paper matrix under both profiles."""
-    bench = load_paper()
-    timings = []
-    for _ in range(max(repeat, 1)):
-        start = time.perf_counter()
-        score(bench, "paper")
-        score(bench, "official")
-        timings.append((time.perf_counter() - start) * 1000)
-    return {"models": len(bench.models), "tasks": len(bench.tasks),
-            "both_profiles_median_ms": round(statistics.median(timings), 2),
-            "both_profiles_min_ms": round(min(timings), 2)}
-
-
-def scaling(sizes: list[int], repeat: int) -> list[dict[str, float]]:
-    """Seconds to score ``n`` models x 699 tasks under both profiles (the
-    paper rows tiled), per size: best of ``repeat``, ns per cell, the cost
-    per cell relative to the first size, and the peak memory beyond the
-    input (traced separately) as a multiple of the input matrix."""
-    bench = load_paper()
-    rows = []
-    for n in sizes:
-        reps = -(-n // len(bench.models))
-        values = np.tile(bench.values, (reps, 1))[:n]
-        big = Benchmark(bench.tasks, tuple(f"m{i}" for i in range(n)), values,
-                        bench.sheets, bench.source)
-        best = float("inf")
-        for _ in range(max(repeat, 1)):
-            start = time.perf_counter()
-            score(big, "paper")
-            score(big, "official")
-            best = min(best, time.perf_counter() - start)
-        tracemalloc.start()
-        score(big, "paper")
-        score(big, "official")
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        rows.append({"models": n, "tasks": len(bench.tasks), "seconds": round(best, 4),
-                     "ns_per_cell": round(best / values.size * 1e9, 2),
-                     "peak_memory_x_input": round(peak / values.nbytes, 3)})
-    for row in rows:
-        row["cost_per_cell_x_first"] = round(row["ns_per_cell"] / rows[0]["ns_per_cell"], 2)
-    return rows
-
-
-def format_scaling(rows: list[dict[str, float]]) -> str:
-    """The scaling table as Markdown (the README's Speed section)."""
-    return markdown.table(
-        ["models x tasks", "both profiles", "ns per cell", "per cell vs first",
-         "peak memory / input"],
-        [[f"{r['models']:,} x {r['tasks']}", f"{r['seconds']:.3f} s", f"{r['ns_per_cell']:.1f}",
-          f"{r['cost_per_cell_x_first']:.2f}", f"{r['peak_memory_x_input']:.2f}"] for r in rows])
-
-
-def workbook_readers(runs: int) -> dict[str, object]:
-    """Median milliseconds to read every sheet of a result workbook, per reader."""
-    import pandas as pd
-
-    from glscore.io.loaders import _read_workbook
-
-    result = paths.official_dir() / f"{QWEN}_result.xlsx"
-    if not result.is_file():
-        return {"skipped": f"official workbooks not found in {paths.official_dir()}"}
-    readers = {
-        "pandas_openpyxl": lambda: pd.read_excel(result, sheet_name=None, engine="openpyxl"),
-        "pandas_calamine": lambda: pd.read_excel(result, sheet_name=None, engine="calamine"),
-        "glscore_calamine_direct": lambda: _read_workbook(result),
-    }
-    out: dict[str, object] = {}
-    for name, read in readers.items():
-        timings = []
-        for _ in range(max(runs, 1)):
-            start = time.perf_counter()
-            read()
-            timings.append((time.perf_counter() - start) * 1000)
-        out[f"{name}_median_ms"] = round(statistics.median(timings), 1)
-    return out
-
-
-def end_to_end(runs: int, copies: int) -> dict[str, object]:
-    """Median seconds of the command line on one and on several workbooks."""
-    sota = paths.official_dir() / "sota_result.xlsx"
-    result = paths.official_dir() / f"{QWEN}_result.xlsx"
-    if not (sota.is_file() and result.is_file()):
-        return {"skipped": f"official workbooks not found in {paths.official_dir()}"}
-    base = [sys.executable, "-m", "glscore", "score", "--sota", str(sota),
-            "--profile", "official", "--scale", "fraction", "--json"]
-    one = _median_seconds([*base, "--results", str(result)], runs)
-    with tempfile.TemporaryDirectory() as tmp:
-        files = _renamed_copies(result, Path(tmp), copies)
-        many = _median_seconds([*base, "--results", *map(str, files)], runs)
-    return {"one_workbook_median_s": round(one, 3),
-            f"{copies}_workbooks_one_call_median_s": round(many, 3),
-            "per_workbook_in_batch_s": round(many / copies, 3)}
-
-
-def _median_seconds(command: list[str], runs: int) -> float:
-    timings = []
-    for _ in range(max(runs, 1)):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=paths.REPO_ROOT)
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
-def _renamed_copies(result: Path, folder: Path, copies: int) -> list[Path]:
-    """Copies of a result workbook whose model column is renamed ``copy-k``."""
-    import openpyxl
-
-    files = []
-    for k in range(1, copies + 1):
-        book = openpyxl.load_workbook(result)
-        for sheet in book.worksheets:
-            for cell in sheet[1]:
-                if cell.value == QWEN:
-                    cell.value = f"copy-{k}"
-        path = folder / f"copy-{k}.xlsx"
-        book.save(path)
-        files.append(path)
-    return files

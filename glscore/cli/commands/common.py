@@ -19,16 +19,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from glscore.cli.options import seed_value
 from glscore.cli.params import load_rule, parse_params
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import DEFAULT_PROFILE, PROFILES, get_profile
 from glscore.core.synergy import Rule
-from glscore.core.vocabulary import AGGREGATIONS, LEVEL4_MEANS
+from glscore.core.vocabulary import AGGREGATIONS, HARNESS_FORMATS, LEVEL4_MEANS
 from glscore.errors import InputError, visible
-from glscore.io.harness.detect import FORMATS as HARNESS_FORMATS
 from glscore.io.loaders import COMMITTED_SOTA_LABEL, SCALES, InputWarning, load_source, origins
 
 T = TypeVar("T")
@@ -155,7 +153,9 @@ def uncertainty_inputs(bench: Benchmark, sota: str) -> tuple[np.ndarray | None,
     line builds the inputs of :func:`glscore.analysis.uncertainty.noise_for`."""
     se = getattr(bench, "se", None)
     sota_se = None
-    if "sota_se" in bench.tasks.columns:
+    if "sota_se" in bench.task_table:
+        import pandas as pd
+
         column = bench.tasks["sota_se"]
         numbers = pd.to_numeric(column, errors="coerce")
         bad = numbers.isna() & column.notna() & (column.astype(str).str.strip() != "")
@@ -260,7 +260,7 @@ def sota_label(args: argparse.Namespace) -> str:
 def proxy_task_ids(bench: Benchmark) -> list[list[str]]:
     """Per model, the tasks whose value is a proxy (``[]`` for all without a mask)."""
     cells = bench.proxy_cells()
-    ids = bench.tasks["task_id"].astype(str).to_numpy()
+    ids = np.array(bench.task_table.text("task_id"), dtype=object)
     return [ids[row].tolist() for row in cells]
 
 
@@ -278,6 +278,8 @@ def model_origins(args: argparse.Namespace, bench: Benchmark) -> list[str]:
 def frame_records(frame) -> list[dict]:
     """A DataFrame as JSON-ready records at full precision (``NaN``/``NA`` -> ``None``,
     numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round."""
+    import pandas as pd
+
     out = []
     for row in frame.astype(object).to_dict(orient="records"):
         clean: dict[str, object] = {}

@@ -5,8 +5,9 @@ before the first notebook starts: a bad invocation is one line, exit status
 2, and nothing written. ``--output-dir DIR`` writes the executed notebooks,
 their figures and tables to DIR and leaves the checkout as it was; ``-p
 NAME=VALUE`` (a Python literal or a bare string) sets a notebook parameter
-and needs ``--output-dir``. Ctrl-C stops the run with one line and status
-130; the notebook being executed is not written. ``python -m
+and needs ``--output-dir``. ``-j N`` runs N notebooks at once (each in its
+own process, with its own kernel; they are independent). Ctrl-C stops the
+run with one line and status 130; the notebook being executed is not written. ``python -m
 glscore.pipeline`` is the same command. See :mod:`glscore.pipeline.runner`.
 """
 
@@ -47,6 +48,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="notebook parameter (Python literal or bare string); "
                              "needs --output-dir")
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                        help="run N notebooks at once, each with its own kernel (they are "
+                             "independent; default 1: one after the other)")
     parser.set_defaults(run=run)
 
 
@@ -109,7 +113,6 @@ def _check_literal(name: str, value: Any, depth: int = 0) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from glscore.pipeline import runner  # nbformat, papermill: the notebooks extra
-    from glscore.pipeline.staging import staged
 
     if not 1 <= args.timeout <= MAX_TIMEOUT:
         raise InputError(f"--timeout {args.timeout}: expected 1 to {MAX_TIMEOUT:,} seconds")
@@ -120,18 +123,18 @@ def run(args: argparse.Namespace) -> int:
     current: Path | None = None
     previous_handler = signal.signal(signal.SIGINT, _interrupt)
     try:
-        runs = runner.plan(args.directory, only=args.only, parameters=dict(args.parameters),
-                           output_dir=args.output_dir, force=args.force)
-        target = None if args.output_dir is None else args.output_dir.expanduser().resolve()
-        # all outputs or none: the notebooks write beside the target, moved in at the end
-        with staged(runs, target, runner.OUTPUT_PARAMETER) as staged_runs:
-            for notebook, parameters, output in staged_runs:
-                current = notebook
-                print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
-                runner.run_notebook(notebook, parameters, output=output, timeout=args.timeout,
-                                    kernel=args.kernel)
+        def started(notebook: Path) -> None:
+            nonlocal current
+            current = notebook
+            announce(notebook)
+
+        runner.run_all(args.directory, args.timeout, output_dir=args.output_dir,
+                       only=args.only, kernel=args.kernel, parameters=dict(args.parameters),
+                       jobs=args.jobs, started=started if args.jobs == 1 else announce,
+                       force=args.force)
     except KeyboardInterrupt:
-        where = f"while running {runner.display_path(current)} (not written)" if current else ""
+        where = (f"while running {runner.display_path(current)} (not written)" if current
+                 else "(the notebooks being run are not written)" if args.jobs > 1 else "")
         raise KeyboardInterrupt(where) from None
     except (ValueError, runner.NotebookExecutionError, OSError) as exc:
         if getattr(args, "debug", False):
@@ -142,6 +145,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous_handler)
     return 0
+
+
+def announce(notebook: Path) -> None:
+    """The line each notebook prints on standard error as it starts (a
+    module-level function: a parallel run calls it in the worker process)."""
+    from glscore.pipeline import runner
+
+    print(f"running {runner.display_path(notebook)}", file=sys.stderr, flush=True)
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-import pandas as pd
 
 from glscore.cli.commands.common import (
     PROXY_NOTE,
@@ -27,8 +26,8 @@ from glscore.cli.commands.common import (
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.core.scoring import LEVEL_COLUMNS, Scores, score, score_detailed
+from glscore.core.vocabulary import LOW_COVERAGE
 from glscore.errors import InputError, visible
-from glscore.io.latex import latex_table
 from glscore.io.loaders import load_source
 
 #: Percentile interval of ``--bootstrap`` (2.5% and 97.5%).
@@ -99,8 +98,6 @@ def check_finite(records: list[dict]) -> None:
 def warn_low_coverage(scores: Scores, records: list[dict]) -> None:
     """A warning for each input model above Level-1 whose level rests on few tasks
     (published models are not warned about: their coverage is in every record)."""
-    from glscore.analysis.leaderboard import LOW_COVERAGE
-
     messages = []
     for i, record in enumerate(records):
         if (record["origin"] == "input" and record["level"] > 1
@@ -151,6 +148,10 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
 def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "table") -> str:
     """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
     Level-2/3/4 per modality."""
+    import pandas as pd
+
+    from glscore.io.latex import latex_table
+
     table = scores.to_frame().set_index("name")
     if fmt != "latex":  # the terminal: control characters of names as escapes
         table.index = pd.Index([visible(n) for n in table.index], name=table.index.name)

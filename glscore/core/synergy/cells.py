@@ -1,7 +1,9 @@
 """Per-cell synergy rules: ``rule(scores, sota, tasks, **params) -> credit``.
 
 ``scores`` are the normalised model scores (models x tasks, NaN = not
-supported), ``sota`` the normalised SoTA (tasks), ``tasks`` the tasks table;
+supported), ``sota`` the normalised SoTA (tasks), ``tasks`` the tasks table
+(a :class:`~glscore.core.table.Table`: ``tasks["modality"]`` is a numpy
+array, ``tasks.to_frame()`` a pandas DataFrame);
 the credit is per cell on 0-100 (0 = no synergy shown). ``strict`` is the
 published rule; the others are relaxations. Every rule takes normalised
 (0-100, higher-is-better) inputs; a cell whose score or SoTA is NaN earns 0
@@ -12,25 +14,28 @@ Level-3 <= Level-2 keeps holding.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from glscore.core import levels
 from glscore.core.synergy.registry import register
+from glscore.core.table import Table
 from glscore.errors import InputError
 
 
 @register("strict")
-def strict(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
-    """The published rule: ``credit = score if score >= SoTA else 0``.
+def strict(scores: np.ndarray, sota: np.ndarray, tasks: Table, *,
+           wins: np.ndarray | None = None) -> np.ndarray:
+    """The published rule: ``credit = score if score >= SoTA else 0`` (``wins``:
+    the pass's winners mask, ``score >= SoTA`` where both are known, when it has
+    one).
 
     >>> strict(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]), None)
     array([[50.,  0.,  0.]])
     """
-    return levels.strict_credit(scores, sota)
+    return levels.strict_credit(scores, sota, wins)
 
 
 @register("none")
-def none(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+def none(scores: np.ndarray, sota: np.ndarray, tasks: Table) -> np.ndarray:
     """No relaxation: every supported score counts (Level-3 equals Level-2).
 
     >>> none(np.array([[50.0, np.nan]]), np.array([60.0, 1.0]), None)
@@ -74,7 +79,7 @@ def _logistic(x: np.ndarray) -> np.ndarray:
 
 
 @register("margin")
-def margin(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
+def margin(scores: np.ndarray, sota: np.ndarray, tasks: Table,
            tau: float = 0.05) -> np.ndarray:
     """Win by a relative margin: ``credit = score if score >= min(SoTA (1 + tau), 100)
     else 0`` (threshold ``SoTA + tau |SoTA|``, capped at the top of the 0-100 scale).
@@ -103,7 +108,7 @@ def margin(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
 
 
 @register("soft")
-def soft(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
+def soft(scores: np.ndarray, sota: np.ndarray, tasks: Table,
          k: float = 10.0) -> np.ndarray:
     """No cliff at the SoTA: ``credit = score * logistic(k (score - SoTA) / SoTA)``.
 
@@ -124,7 +129,7 @@ def soft(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
 
 
 @register("ratio")
-def ratio(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+def ratio(scores: np.ndarray, sota: np.ndarray, tasks: Table) -> np.ndarray:
     """Performance relative to the specialist: ``credit = score * min(1, score / SoTA)``.
 
     Why: drop the threshold altogether and credit how close a generalist
@@ -143,7 +148,7 @@ def ratio(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarr
 
 
 @register("excess")
-def excess(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndarray:
+def excess(scores: np.ndarray, sota: np.ndarray, tasks: Table) -> np.ndarray:
     """Only the surplus counts: ``credit = min(max(score - SoTA, 0), max(score, 0))``.
 
     Why: the relaxation credits the whole score of a winning cell, although
@@ -165,7 +170,7 @@ def excess(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame) -> np.ndar
 
 
 @register("noisy_sota")
-def noisy_sota(scores: np.ndarray, sota: np.ndarray, tasks: pd.DataFrame,
+def noisy_sota(scores: np.ndarray, sota: np.ndarray, tasks: Table,
                s: float = 2.0) -> np.ndarray:
     """The SoTA is a measurement: ``credit = score * Phi((score - SoTA) / s)``.
 

@@ -9,15 +9,20 @@ noise of a task. Like the cell rules they credit a cell with its own score or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from glscore.core import levels
 from glscore.core.synergy.cells import known
 from glscore.core.synergy.context import Context
 from glscore.core.synergy.noise import PAPER_NOISE_SCALE
 from glscore.core.synergy.registry import register
+from glscore.core.table import Table
 from glscore.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @register("beats_base")
@@ -51,11 +56,11 @@ def beats_base(context: Context, z: float = 1.96, d: float = 0.0, tier: float = 
     over the base cannot separate: instruction tuning after the base, version
     drift (hence the tiers), prompt formats.
 
-    >>> ctx = Context(pd.DataFrame({"paradigm": ["nlp", "nlp", "nlp", "comprehension"]}),
+    >>> ctx = Context(Table({"paradigm": ["nlp", "nlp", "nlp", "comprehension"]}),
     ...               np.array([[60.0, 52.0, 48.0, 55.0], [50.0, 45.0, 46.0, 70.0]]),
     ...               np.array([90.0, 90.0, 90.0, 50.0]), ("mllm", "llm"),
-    ...               pd.DataFrame({"model_id": ["mllm"], "base_model_id": ["llm"],
-    ...                             "base_tier": ["exact"]}),
+    ...               Table({"model_id": ["mllm"], "base_model_id": ["llm"],
+    ...                      "base_tier": ["exact"]}),
     ...               noise=np.array([2.0, 2.0, 2.0, 2.0]))
     >>> # d = 10, 7, 2: D = 6.33 > se 2.33; per task 10 and 7 clear sqrt(2) * 2 = 2.83, 2 not
     >>> beats_base(ctx, z=1.0)
@@ -68,7 +73,7 @@ def beats_base(context: Context, z: float = 1.96, d: float = 0.0, tier: float = 
     if c < 0:
         raise InputError(f"beats_base: c must be >= 0, got {c:g}")
     scores, sota = context.scores, context.sota
-    nlp = (context.tasks["paradigm"] == "nlp").to_numpy()
+    nlp = np.asarray(context.tasks["paradigm"] == "nlp", dtype=bool)
     rows = context.base_rows(float(tier))
     base = np.where((rows >= 0)[:, None], scores[np.maximum(rows, 0)], np.nan)
     diff = np.where(nlp[None, :], scores - base, np.nan)
@@ -87,23 +92,32 @@ def beats_base(context: Context, z: float = 1.96, d: float = 0.0, tier: float = 
     return np.where(win, scores, 0.0)
 
 
-def group_noise(tasks: pd.DataFrame, noise: np.ndarray) -> np.ndarray:
+def group_noise(tasks: Table | pd.DataFrame, noise: np.ndarray) -> np.ndarray:
     """Per-task noise with the gaps filled: a task without a measurement takes
     the median noise of its (modality, paradigm) group (when the tasks table
     has those columns), then the median over every measured task; NaN only if
     nothing was measured.
 
-    >>> group_noise(pd.DataFrame({"modality": ["Image"] * 3 + ["Video"],
-    ...                           "paradigm": ["comprehension"] * 4}),
+    >>> group_noise(Table({"modality": ["Image"] * 3 + ["Video"],
+    ...                    "paradigm": ["comprehension"] * 4}),
     ...             np.array([1.0, 3.0, np.nan, np.nan]))
     array([1., 3., 2., 2.])
     """
-    values = pd.Series(np.asarray(noise, dtype=float))
-    if {"modality", "paradigm"} <= set(tasks.columns):
-        keys = [tasks["modality"].astype(str).to_numpy(),
-                tasks["paradigm"].astype(str).to_numpy()]
-        values = values.fillna(values.groupby(keys).transform("median"))
-    return np.asarray(values.fillna(values.median()).to_numpy(dtype=float))
+    table = Table.of(tasks)
+    values = np.array(noise, dtype=float)
+    if "modality" in table and "paradigm" in table:
+        keys = [f"{m}\x1f{p}" for m, p in zip(table.text("modality"), table.text("paradigm"),
+                                                strict=True)]
+        labels, group = np.unique(np.array(keys, dtype=object), return_inverse=True)
+        for g in range(len(labels)):  # a handful of modality-paradigm groups
+            members = group == g
+            measured = values[members & ~np.isnan(values)]
+            if len(measured):
+                values[members & np.isnan(values)] = np.median(measured)
+    measured = values[~np.isnan(values)]
+    if len(measured):
+        values[np.isnan(values)] = np.median(measured)
+    return values
 
 
 @register("noise_margin")
@@ -129,8 +143,8 @@ def noise_margin(context: Context, z: float = 1.0, c: float = PAPER_NOISE_SCALE)
     on mapped metrics (FID, WER, ...) it is applied to the mapped 0-100 value,
     an approximation.
 
-    >>> ctx = Context(pd.DataFrame({"modality": ["Image"] * 3,
-    ...                             "paradigm": ["comprehension"] * 3}),
+    >>> ctx = Context(Table({"modality": ["Image"] * 3,
+    ...                      "paradigm": ["comprehension"] * 3}),
     ...               np.array([[54.0, 53.0, 60.0]]), np.array([50.0, 50.0, 50.0]),
     ...               noise=np.array([3.0, 2.0, np.nan]))
     >>> noise_margin(ctx, z=1.0)   # thresholds 54.24, 52.83, 53.54 (median 2.5)

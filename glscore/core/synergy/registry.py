@@ -77,27 +77,58 @@ def registered() -> dict[str, RuleFunction]:
 
 # --------------------------------------------------------------------------- signatures
 
+#: A cell rule that declares this keyword-only parameter is given the pass's
+#: winners mask (``score >= SoTA`` where both are known), computed once per
+#: block for the counts as well; it is an input, not a parameter.
+WINS_KEYWORD = "wins"
+
+
+def _signature(function: RuleFunction) -> list[inspect.Parameter] | None:
+    """The parameters of ``function`` (``None`` if it has no signature), read
+    once per function (a rule is applied once per block of rows)."""
+    try:
+        return _cached_signature(function)
+    except TypeError:  # an unhashable callable
+        return _read_signature(function)
+
+
+@lru_cache(maxsize=256)
+def _cached_signature(function: RuleFunction) -> list[inspect.Parameter] | None:
+    return _read_signature(function)
+
+
+def _read_signature(function: RuleFunction) -> list[inspect.Parameter] | None:
+    try:
+        return list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
 def takes_context(function: RuleFunction) -> bool:
     """A context rule's first parameter is named ``context``."""
-    try:
-        first = next(iter(inspect.signature(function).parameters), None)
-    except (TypeError, ValueError):
-        return False
-    return first == "context"
+    params = _signature(function)
+    return bool(params) and params[0].name == "context"  # type: ignore[index]
+
+
+def takes_wins(function: RuleFunction) -> bool:
+    """A cell rule that takes the pass's winners mask (keyword-only ``wins``)."""
+    return any(p.name == WINS_KEYWORD and p.kind is p.KEYWORD_ONLY
+               for p in _signature(function) or ())
 
 
 def rule_parameters(function: RuleFunction) -> dict[str, float | None]:
     """The rule's own parameters and their defaults (``None``: no default).
 
-    The inputs (``scores, sota, tasks`` or ``context``) are left out.
+    The inputs (``scores, sota, tasks`` or ``context``, and a cell rule's
+    keyword-only ``wins``) are left out.
     """
-    try:
-        params = list(inspect.signature(function).parameters.values())
-    except (TypeError, ValueError):
+    params = _signature(function)
+    if params is None:
         return {}
     params = params[1:] if takes_context(function) else params[3:]
     return {p.name: (None if p.default is inspect.Parameter.empty else p.default)
-            for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+            for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            and not (p.name == WINS_KEYWORD and p.kind is p.KEYWORD_ONLY)}
 
 
 def _accepts_any_keyword(function: RuleFunction) -> bool:
@@ -183,11 +214,12 @@ class Rule:
 
         The one way a rule is applied (the scoring pass, ``Scoring.with_rule``
         and the ablation all come here): a per-cell rule is called as
-        ``function(context.scores, context.sota, context.tasks, **params)``, a
-        context rule as ``function(context, **params)``, both behind the wall
-        of :mod:`glscore.core.synergy.wall` (read-only copies in, printing to
-        standard error, every failure one line naming the rule, the credit
-        checked: numeric, finite, between 0 and the score).
+        ``function(context.scores, context.sota, context.tasks, **params)``
+        (with ``wins=context.winners()`` when it declares the keyword-only
+        ``wins``), a context rule as ``function(context, **params)``, both
+        behind the wall of :mod:`glscore.core.synergy.wall` (read-only copies
+        in, printing to standard error, every failure one line naming the
+        rule, the credit checked: numeric, finite, between 0 and the score).
 
         >>> import pandas as pd
         >>> ctx = Context(pd.DataFrame({"x": [1, 2]}), np.array([[50.0, np.nan]]),
@@ -200,7 +232,8 @@ class Rule:
                              f"(tasks, normalised scores and SoTA, model ids), got "
                              f"{type(context).__name__}")
         return wall.call_rule(self.name, self.function, context, dict(self.params),
-                              self.takes_context, is_builtin(self.function))
+                              self.takes_context, is_builtin(self.function),
+                              takes_wins(self.function))
 
     @property
     def label(self) -> str:

@@ -4,10 +4,12 @@ A rule is code the user chose to run, but it must not corrupt a score in
 silence. :meth:`glscore.core.synergy.Rule.credit` calls every rule through
 :func:`call_rule`, which
 
-* hands it **read-only copies** of the pass's arrays and a copy of the tasks
-  table and metadata (a rule that writes into ``scores`` fails loudly instead
-  of changing Level-2; a rule that edits the tasks table edits its own copy).
-  The built-in rules are glscore's own code and get read-only views (no copy);
+* hands it **read-only copies** of the pass's arrays and copies of the tasks
+  table and metadata (:class:`~glscore.core.table.Table`, read-only columns;
+  a rule that writes into ``scores`` fails loudly instead of changing
+  Level-2; a DataFrame it makes of the tasks table is its own). The built-in
+  rules are glscore's own code and get read-only views (no copy), and their
+  credit, tested to lie in 0..score, is checked only for finiteness;
 * sends what it **prints** to standard error (``--json`` on standard output
   stays valid JSON), at the level of Python's ``sys.stdout`` and of file
   descriptor 1;
@@ -27,6 +29,7 @@ The signature and the import are checked when the rule is resolved
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -35,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from glscore.core.synergy.context import Context
+from glscore.core.table import Table
 from glscore.errors import InputError, plain
 
 #: Relative tolerance of the bounds check (a rule computing ``0.3 s + 0.7 s`` may
@@ -52,6 +56,12 @@ def read_only(array: np.ndarray | None, copy: bool) -> np.ndarray | None:
     return out
 
 
+def _table_copy(table: Table) -> Table:
+    """A new :class:`Table` of copied columns (its pandas view is its own)."""
+    return Table({name: np.array(table[name], copy=True) for name in table.columns},
+                 len(table))
+
+
 def walled_context(context: Context, trusted: bool) -> Context:
     """What a rule sees: the pass's context with read-only arrays, copied (and
     the tasks table and metadata copied) unless the rule is ``trusted``."""
@@ -59,11 +69,15 @@ def walled_context(context: Context, trusted: bool) -> Context:
     scores = read_only(context.scores, copy)
     sota = read_only(context.sota, copy)
     assert scores is not None and sota is not None
-    tasks = context.tasks.copy(deep=True) if copy else context.tasks
-    metadata = (context.metadata.copy(deep=True) if copy and context.metadata is not None
+    tasks = _table_copy(context.tasks) if copy else context.tasks
+    metadata = (_table_copy(context.metadata) if copy and context.metadata is not None
                 else context.metadata)
+    wins = context.wins
+    if wins is not None:
+        wins = np.array(wins, dtype=bool, copy=copy)
+        wins.flags.writeable = False
     return Context(tasks, scores, sota, tuple(context.models), metadata,
-                   read_only(context.noise, copy))
+                   read_only(context.noise, copy), wins)
 
 
 @contextlib.contextmanager
@@ -104,17 +118,34 @@ def guarded(what: str, call: Callable[[], Any]) -> Any:
 
 
 def call_rule(name: str, function: Callable[..., Any], context: Context,
-              params: dict[str, float], takes_context: bool, trusted: bool) -> np.ndarray:
-    """The credit of one rule on ``context``, behind the wall (see the module)."""
+              params: dict[str, float], takes_context: bool, trusted: bool,
+              takes_wins: bool = False) -> np.ndarray:
+    """The credit of one rule on ``context``, behind the wall (see the module);
+    a cell rule that ``takes_wins`` gets the winners mask as ``wins=``."""
     seen = walled_context(context, trusted)
+    extra: dict[str, Any] = {"wins": seen.winners()} if takes_wins else {}
     if takes_context:
         out = guarded(f"synergy rule '{name}' failed", lambda: function(seen, **params))
     elif trusted:  # glscore's own rules: no stdout to guard, errors are already InputErrors
-        out = function(seen.scores, seen.sota, seen.tasks, **params)
+        out = function(seen.scores, seen.sota, seen.tasks, **extra, **params)
     else:
         out = guarded(f"synergy rule '{name}' failed",
-                      lambda: function(seen.scores, seen.sota, seen.tasks, **params))
+                      lambda: function(seen.scores, seen.sota, seen.tasks, **extra, **params))
+    if trusted:
+        return finite_credit(out, context.scores)
     return check_credit(name, out, context, getattr(function, "credit_range", None))
+
+
+def finite_credit(out: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """A built-in rule's credit with any NaN (no credit) made 0. The common
+    case costs one read: the sum of the cells is finite only if every cell is
+    (a finite sum that overflows only sends us to the exact check); a result
+    that shares memory with the scores is copied (the pass may overwrite them)."""
+    credit = np.asarray(out, dtype=float)
+    if math.isfinite(float(np.add.reduce(credit, axis=None))) \
+            and not np.may_share_memory(credit, scores):
+        return credit
+    return np.where(np.isfinite(credit), credit, 0.0)
 
 
 def check_credit(name: str, out: object, context: Context,
@@ -167,5 +198,5 @@ def _cell(context: Context, i: int, j: int) -> str:
     """``for model 'x' on task 'IC-001'`` (row and column numbers without ids)."""
     model = f"'{context.models[i]}'" if i < len(context.models) else f"row {i + 1}"
     tasks = context.tasks
-    task = f"'{tasks['task_id'].iloc[j]}'" if "task_id" in tasks.columns else f"column {j + 1}"
+    task = f"'{tasks['task_id'][j]}'" if "task_id" in tasks else f"column {j + 1}"
     return f"for model {model} on task {task}"

@@ -23,6 +23,7 @@ from types import ModuleType
 import pandas as pd
 
 from glscore.core import names as naming
+from glscore.core.vocabulary import HARNESS_FORMATS
 from glscore.errors import InputError, did_you_mean
 from glscore.io.harness import helm, lm_eval, lmms_eval, opencompass, vlmevalkit
 from glscore.io.harness.documents import MAX_FILES, read_document
@@ -32,8 +33,8 @@ from glscore.io.mapping import HARNESSES
 #: Readers in the order :func:`detect` tries them.
 READERS: tuple[ModuleType, ...] = (lmms_eval, lm_eval, opencompass, helm, vlmevalkit)
 BY_NAME: dict[str, ModuleType] = {r.NAME: r for r in READERS}
-#: ``--input-format`` choices.
-FORMATS: tuple[str, ...] = ("auto",) + HARNESSES
+#: ``--input-format`` choices (the vocabulary's).
+FORMATS: tuple[str, ...] = HARNESS_FORMATS
 #: Columns of :func:`read_observations`.
 COLUMNS: tuple[str, ...] = ("harness", "model", "task", "metric", "value", "source", "where")
 
