@@ -14,8 +14,8 @@ The level reached is the highest ``k <= cap`` with a non-zero Level-k (1 if
 none). Ranking: level (high first), the score at that level, the next lower
 level's score, then the model's display name (A-Z). Models that support no
 task of a board are left off (``BoardTable.left_off``). Every row carries
-``coverage`` = supported / tasks of the board (Scope-A: modality and NLP
-tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%, not for a row
+``coverage`` = supported / tasks of the board (``Board.counted``, the same
+tasks ``tasks`` counts; Scope-A: modality and NLP tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%, not for a row
 a hybrid view fills): the rank stays as the framework gives it, the flag says
 it rests on few tasks. Normalisation and
 credit are computed once for a scope; every board is a few matrix
@@ -28,7 +28,10 @@ Data states and flagged SoTAs (every row, every view):
   (:mod:`glscore.analysis.datastates`): recomputed, they count as unsupported;
 * ``flagged_wins`` -- wins on tasks whose SoTA the audit flags
   (:func:`glscore.analysis.audit.flagged_sota`: raw or percent units, a
-  saturated mapped SoTA), included in ``wins``.
+  saturated mapped SoTA), included in ``wins``;
+* ``proxy`` -- only when the input has proxy values (harness results mapped
+  with ``provenance=proxy``, :meth:`Benchmark.proxy_cells`): how many of the
+  row's values on the board's tasks are proxies.
 
 Views (:data:`VIEWS`): ``recomputed`` (the default, per-task data only);
 ``hybrid`` (Scopes A and B: a modality without per-task data takes the
@@ -218,12 +221,13 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
     extras = _Extras.of(ctx) if extras is None else extras
     mask = np.asarray(board.mask, dtype=bool)
     cols = [k for k, m in enumerate(s.modalities) if m in board.modalities]
-    counted = mask | ((bench.tasks["paradigm"] == "nlp").to_numpy() if board.scope == "A"
-                      else False)
+    counted = board.counted_mask
     won = ctx.wins()[:, counted]
     supported = ctx.supported()[:, counted].sum(axis=1)
     wins = won.sum(axis=1)
     flagged_wins = won[:, extras.flagged[counted]].sum(axis=1)
+    proxy_cells = bench.proxy_cells()
+    proxies = proxy_cells[:, counted].sum(axis=1) if proxy_cells.any() else None
     no_data = extras.no_data[:, cols]
     models, names = list(bench.models), list(bench.model_names)
     per = {name: getattr(s, f"{name}_m") for name in ("level2", "level3", "level4")}
@@ -236,6 +240,8 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
         pad = np.zeros(n_extra)
         supported, wins, flagged_wins = (np.concatenate([a, pad]) for a in
                                          (supported, wins, flagged_wins))
+        if proxies is not None:
+            proxies = np.concatenate([proxies, pad])
         s_l = np.concatenate([s_l, pad])
         every = np.concatenate([extras.no_data, extras.extra_no_data])
         no_data = every[:, cols]
@@ -273,6 +279,7 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
     columns |= {
         "supported": supported.astype(int), "tasks": int(counted.sum()),
         "wins": wins.astype(int), "flagged_wins": flagged_wins.astype(int),
+        **({} if proxies is None else {"proxy": proxies.astype(int)}),
         # a row filled from the published tables rests on them, not on its tasks
         "coverage": coverage, "low_coverage": (coverage < LOW_COVERAGE) & ~filled.any(axis=1),
         "no_task_data": datastates.modality_labels(no_data, board_mods),
