@@ -125,13 +125,14 @@ class BoardTable:
         view = "" if self.view == "recomputed" else f", {self.view}"
         head = (f"Scope-{s['scope']} '{s['board']}' ({s['tasks']} tasks{view}): "
                 f"{s['ranked']} models ranked")
-        left = f"{s['left_off']} left off"
+        if s["left_off"]:  # said only when some are: never "0 left off"
+            head += f", {s['left_off']} supporting none of its tasks left off"
         if self.left_off_no_task_data:
-            left += (f" ({self.left_off_no_task_data} of them with a published level here but "
+            head += (f" ({self.left_off_no_task_data} of them with a published level here but "
                      "no per-task data)")
         if s["best"] is None:
-            return f"{head}, {left}; no model supports a task."
-        text = f"{head}, {left}; best {s['best']} at Level-{s['level']} ({s['score']:.2f})"
+            return f"{head}; no model supports a task."
+        text = f"{head}; best {s['best']} at Level-{s['level']} ({s['score']:.2f})"
         top = self.table.iloc[0]
         if int(top["flagged_wins"]):
             text += (f", {int(top['flagged_wins'])} of its {int(top['wins'])} wins on tasks "

@@ -260,8 +260,8 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
     for k, t in enumerate(tables):
         view = "" if t.view == "recomputed" else f"; {VIEW_LABELS[t.view]}"
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
-                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off"
-                 f"{view})")
+                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked"
+                 + (f", {t.left_off} left off" if t.left_off else "") + f"{view})")
         board_facts, board_frame = facts[k], frames[k]
         if board_facts is not None and fmt == "latex":
             title += "; " + method_line(board_facts)
