@@ -475,3 +475,32 @@ def test_without_uncertainty_the_boards_have_no_interval_columns(tmp_path):
     assert board["headers"][:4] == ["Rank", "Model", "Level", "Score"]
     assert "95% rank interval" not in board["headers"]
     assert not math.isnan(float(board["rows"][0]["cells"][0]["attrs"]["data-v"]))
+
+
+def test_report_results_marks_your_models_on_every_board_they_qualify_for(tmp_path, capsys):
+    """`glscore report --results` with a harness output and its mapping: the
+    imaginary model of examples/ is on the boards of the tasks it has values
+    for, marked "yours" (origin input) and "proxy" where its values are
+    proxies (the mapping says so), beside the paper's models."""
+    from glscore.cli import main
+
+    out = tmp_path / "report"
+    code = main(["report", "--out", str(out), "--results", str(paths.REPO_ROOT / "examples" / "lm-eval"),
+        "--mapping", str(paths.REPO_ROOT / "examples" / "lm-eval-mapping.csv"),
+                 "--draws", "20", "--notebooks", str(no_notebooks(tmp_path))])
+    assert code == 0 and capsys.readouterr().out.startswith("report: ")
+    mapping = pd.read_csv(paths.REPO_ROOT / "examples" / "lm-eval-mapping.csv", skiprows=1)
+    cells = pd.read_csv(out / "downloads" / "scores.csv")
+    mine = cells[cells["origin"] == "input"]
+    assert set(mine["task_id"]) <= set(mapping["task_id"]) and len(mine)
+    assert mine["proxy"].tolist() == [
+        mapping.set_index("task_id").loc[t, "provenance"] == "proxy" for t in mine["task_id"]]
+    models = pd.read_csv(out / "downloads" / "models.csv")
+    yours = set(models.loc[models["origin"] == "input", "model"])
+    assert yours == set(mine["model"]) and len(models) == len(yours) + 102
+    board = tables(out / "boards" / "A-full.html")["board-A-full"]
+    marked = [c for c in column(board, "Model")
+              if any("mk-input" in s.get("class", "") for s in c["spans"])]
+    assert len(marked) == len(yours)
+    assert all(any("mk-proxy" in s.get("class", "") for s in c["spans"]) for c in marked)
+    assert "only your models" in text(out / "index.html").data

@@ -72,10 +72,14 @@ class Diff:
         how = {"tasks": "tasks whose value, win or support differs",
                "modalities": "modalities whose levels, wins or support differ",
                "counts": "the rows' own win and support counts"}[self.traced]
-        return (f"From {self.a} to {self.b}, over {self.boards_compared} boards: "
-                f"{level['model'].nunique()} models change level ({len(level)} board rows), "
-                f"{rank['model'].nunique()} change rank only ({len(rank)} rows), and "
-                f"{len(moved)} rows are listed on one side only; causes traced to {how}.")
+        n_level, n_rank = level["model"].nunique(), rank["model"].nunique()
+        return (f"From {self.a} to {self.b}, over {_count(self.boards_compared, 'board')}: "
+                f"{_count(n_level, 'model')} {'changes' if n_level == 1 else 'change'} level "
+                f"({_count(len(level), 'board row')}), {n_rank} "
+                f"{'changes' if n_rank == 1 else 'change'} rank only "
+                f"({_count(len(rank), 'row')}), and {_count(len(moved), 'row')} "
+                f"{'is' if len(moved) == 1 else 'are'} listed on one side only; causes traced "
+                f"to {how}.")
 
     def records(self) -> list[dict]:
         """One JSON-ready object per change, with its ``causes``."""
@@ -101,6 +105,11 @@ class Diff:
             lines.append(f"Scope-{item['scope']} '{item['board']}': {item['name']}: "
                          + change_phrase(item) + cause_phrase(item["causes"]))
         return "\n".join(lines)
+
+
+def _count(n: int, word: str) -> str:
+    """``1 board``, ``2 boards``."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _plain(value: object) -> object:
@@ -139,12 +148,13 @@ def cause_phrase(causes: list[dict], limit: int = TEXT_CAUSES) -> str:
         return ""
     words = []
     for c in causes[:limit]:
-        where = c["task_id"] or c["modality"]
+        where = c["task_id"] or c["modality"] or ""
+        what = f"{where} {c['what']}".strip()
         if c["what"] in ("value", "level2", "level3", "level4", "s_l", "wins", "supported"):
             before, after = _pair(c["before"], c["after"])
-            words.append(f"{where} {c['what']} {before} -> {after}")
+            words.append(f"{what} {before} -> {after}")
         else:
-            words.append(f"{where} {c['what']}")
+            words.append(what)
     more = f" and {len(causes) - limit} more" if len(causes) > limit else ""
     return "; causes: " + ", ".join(words) + more
 

@@ -34,6 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="draws of the rank uncertainty (0 leaves it out; default "
                              "%(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed (default: %(default)s)")
+    parser.add_argument("--notebooks", type=Path, metavar="DIR",
+                        help="folder of executed NN_*.ipynb notebooks to render (default: the "
+                             "checkout's notebooks/; a folder without any leaves them out)")
     parser.add_argument("--diff", nargs=2, type=Path, metavar=("A", "B"),
                         help="add a 'what changed' page between two score or board JSON "
                              "files or two report folders (as glscore diff A B)")
@@ -41,6 +44,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from glscore import paths
     from glscore.analysis.uncertainty import MAX_DRAWS, Settings
     from glscore.cli.commands.common import (
         load_benchmark,
@@ -52,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from glscore.core.profiles import get_profile
     from glscore.errors import InputError
 
+    if args.notebooks is not None and not args.notebooks.is_dir():
+        raise InputError(f"--notebooks {args.notebooks}: not a folder")
     if not 0 <= args.draws <= MAX_DRAWS:
         raise InputError(f"--draws {args.draws}: expected a number from 0 (no uncertainty) to "
                          f"{MAX_DRAWS:,}")
@@ -75,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = with_input_warnings(
             build, args.out, profile, kwargs["rule"], bench=bench,
+            notebooks_dir=args.notebooks if args.notebooks is not None else paths.NOTEBOOKS_DIR,
             options=Options(origins=model_origins(args, bench), settings=settings,
                             sota=sota_label(args) if args.results else None, changes=changes,
                             progress=progress.draw, step=progress.step))
