@@ -504,3 +504,30 @@ def test_report_results_marks_your_models_on_every_board_they_qualify_for(tmp_pa
     assert len(marked) == len(yours)
     assert all(any("mk-proxy" in s.get("class", "") for s in c["spans"]) for c in marked)
     assert "only your models" in text(out / "index.html").data
+
+
+def test_scope_a_page_shows_the_hybrid_and_complete_case_views(report):
+    """The hybrid view (published per-modality levels fill the modalities without
+    per-task data; Mini-Gemini, without any Appendix B row, appears) and the
+    complete-case view, labelled, marked, downloadable."""
+    run = score_detailed(load_paper())
+    hybrid = scope_tables(run, "A", view="hybrid")[0]
+    complete = scope_tables(run, "A", view="complete-case")[0]
+    page = report / "boards" / "A-full.html"
+    found = tables(page)
+    shown = found["board-A-full-hybrid"]
+    models = column(shown, "Model")
+    assert len(models) == len(hybrid.table)
+    for r, cell in zip(hybrid.table.to_dict("records"), models, strict=True):
+        marks = _marks(cell)
+        assert ("mk-filled" in marks) == (r["filled_from_paper"] != ""), r["name"]
+        assert "mk-nodata" not in marks  # filled, not counted as unsupported, in this view
+    mini = next(c for c in models if c["text"].startswith("Mini-Gemini"))
+    assert mini["links"] == []  # no page: the paper prints it, Appendix B has no row
+    assert len(found["board-A-full-complete-case"]["rows"]) == len(complete.table)
+    words = text(page).data
+    assert "hybrid: modalities without per-task data filled from the published Tables" in words
+    assert f"{complete.excluded} models left out" in words
+    for view in ("hybrid", "complete-case"):
+        frame = pd.read_csv(report / "downloads" / "boards" / f"A-full-{view}.csv")
+        assert (frame["view"] == view).all()

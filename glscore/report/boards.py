@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.leaderboard import BoardTable
+from glscore.analysis.leaderboard import VIEW_LABELS, BoardTable
 from glscore.analysis.uncertainty.findings import finding_board, method_phrase
 from glscore.analysis.uncertainty.summary import beats
 from glscore.figures.style import LEVEL_COLORS
@@ -185,7 +185,9 @@ def separated_above(frame: pd.DataFrame) -> np.ndarray:
     return np.concatenate([[False], np.asarray(sep, dtype=bool)])
 
 
-def model_cell(href: str, name: str, marks: Sequence[Mapping[str, str]]) -> Cell:
+def model_cell(href: str | None, name: str, marks: Sequence[Mapping[str, str]]) -> Cell:
+    """A model's name with its marks; a link to its page when it has one
+    (``href``; a model only the published tables hold has none)."""
     return {"kind": "model", "href": href, "text": name, "marks": list(marks)}
 
 
@@ -207,7 +209,8 @@ def board_rows(view: BoardView, root: str, full: bool,
                published: Mapping[str, Sequence[Mapping[str, Any]]],
                facets: Mapping[str, Mapping[str, str]]) -> list[Row]:
     """One row per ranked model (see the module docstring); ``root`` is the
-    relative path to the report's top from the page the board is on."""
+    relative path to the report's top from the page the board is on. Models
+    without ``facets`` (those only the published tables hold) have no page."""
     t = view.ranked.table
     cap = view.ranked.board.cap
     n = len(t)
@@ -219,8 +222,9 @@ def board_rows(view: BoardView, root: str, full: bool,
                                              else [None] * n)
     out = []
     for r, x, tie, separated in zip(records, urecords, ties, sep, strict=True):
-        model = model_cell(root + names.page_name(r["model"]), str(r["name"]),
-                           row_marks(r, published))
+        has_page = str(r["model"]) in facets
+        model = model_cell(root + names.page_name(r["model"]) if has_page else None,
+                           str(r["name"]), row_marks(r, published))
         tail = ([number_cell(float(r[f"level{k}"])) for k in range(2, cap + 1)]
                 + [coverage_cell(int(r["supported"]), int(r["tasks"]), short=True),
                    number_cell(int(r["wins"]))])
@@ -255,11 +259,14 @@ def board(view: BoardView, root: str, full: bool,
     head, text_columns = headers(view, full)
     best = ranked.summary()
     facts = view.facts
+    ident = names.board_id(b, ranked.view)
     return {
-        "id": names.board_id(b), "key": names.board_key(b), "scope": b.scope, "name": b.name,
+        "id": ident, "key": names.board_key(b), "scope": b.scope, "name": b.name,
+        "view": None if ranked.view == "recomputed" else VIEW_LABELS[ranked.view],
+        "view_name": ranked.view,
         "href": root + names.board_page(b),
-        "csv": root + names.board_download(b, "csv"),
-        "json": root + names.board_download(b, "json"),
+        "csv": root + names.board_download(b, "csv", ranked.view),
+        "json": root + names.board_download(b, "json", ranked.view),
         "denominator": denominator(ranked), "cap": b.cap, "ranked": len(ranked.table),
         "left_off": left_off(ranked), "how": how_ranked(view),
         "best": best["best"], "best_level": best["level"],
@@ -269,7 +276,8 @@ def board(view: BoardView, root: str, full: bool,
         "pairs": None if facts is None else int(facts["adjacent_pairs"]),
         "words": uncertainty_words(view),
         "table": table(head, board_rows(view, root, full, published, facets),
-                       table_id=names.board_id(b), board=True, text_columns=text_columns),
+                       table_id=ident, board=True, text_columns=text_columns),
+        "excluded": ranked.excluded, "filled": ranked.filled,
     }
 
 

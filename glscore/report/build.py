@@ -20,6 +20,7 @@ from pathlib import Path
 import mistune
 
 from glscore import __version__, paths
+from glscore.analysis import datastates
 from glscore.analysis.audit import flagged_sota
 from glscore.analysis.cells import cell_table, model_table, task_table
 from glscore.analysis.diff import Diff
@@ -33,6 +34,7 @@ from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
 from glscore.core.scoring import Scoring, score_detailed
 from glscore.core.synergy import Rule
+from glscore.errors import InputError
 from glscore.io.files import write_if_changed, write_text_if_changed
 from glscore.io.loaders import load_paper
 from glscore.report import context, downloads, marks, names
@@ -127,6 +129,32 @@ def views_of(tables: Mapping[str, Sequence[BoardTable]], result: Uncertainty | N
     return views
 
 
+#: The other views of a board the report shows on its page (board key -> views):
+#: Scope-A hybrid and complete-case (:data:`glscore.analysis.leaderboard.VIEWS`).
+OTHER_VIEWS: dict[str, tuple[str, ...]] = {"A": ("hybrid", "complete-case")}
+
+
+def other_views(run: Scoring, origins: Sequence[str]) -> dict[str, list[BoardView]]:
+    """The :data:`OTHER_VIEWS` of the pass's boards, by board key (no
+    uncertainty: a hybrid row rests on published per-modality cells); none
+    when no model of the pass has a modality without per-task data (the views
+    would only add the paper's models to someone else's benchmark)."""
+    origin = dict(zip(run.bench.models, origins, strict=True))
+    out: dict[str, list[BoardView]] = {}
+    if datastates.no_task_data(run.bench).empty:
+        return out
+    for scope, kinds in OTHER_VIEWS.items():
+        for kind in kinds:
+            try:
+                found = scope_tables(run, scope, view=kind)
+            except InputError:  # a profile without per-modality levels has no hybrid view
+                continue
+            for t in found:
+                out.setdefault(names.board_key(t.board), []).append(
+                    BoardView(with_origin(t, origin)))
+    return out
+
+
 def uncertainty_summary(result: Uncertainty | None) -> dict[str, object] | None:
     """Draws, seed, level and the method phrase every page states."""
     if result is None or not result.facts:
@@ -153,6 +181,7 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
         result = uncertainty_of(run, every, options.settings, se=bench.se,
                                 progress=options.progress)
     views = views_of(tables, result)
+    others = other_views(run, origins)
     _step(options, "explanations")
     settings = options.settings or Settings(DEFAULT_DRAWS, DEFAULT_SEED)
     records = explain_models(run, draws=settings.draws, seed=settings.seed, se=bench.se)
@@ -168,6 +197,8 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
     files.update(downloads.data_files(frames))
     files.update(downloads.board_files([v for s in SCOPES for v in views[s]], result,
                                        options.sota))
+    files.update(downloads.board_files([v for vs in others.values() for v in vs], None,
+                                       options.sota))
     summary = {"n_models": len(bench.models), "n_tasks": len(bench.tasks),
                "source": bench.source, "version": __version__,
                "n_input": sum(o == "input" for o in origins)}
@@ -178,7 +209,8 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
     for s in SCOPES:
         for v in views[s]:
             files[names.board_page(v.ranked.board)] = render(
-                env, "board.html.j2", context.board_page(v, records, facets, unc))
+                env, "board.html.j2", context.board_page(
+                    v, records, facets, unc, others.get(names.board_key(v.ranked.board), [])))
     placed = context.placements(views)
     info = frames["models"].set_index("model")
     per_model = {m: f for m, f in frames["scores"].groupby("model", sort=False)}

@@ -133,15 +133,18 @@ def downloads(root: str) -> list[dict[str, str]]:
 
 def board_page(view: BoardView, records: Sequence[Mapping[str, Any]],
                facets: Mapping[str, Mapping[str, str]],
-               uncertainty: Mapping[str, Any] | None) -> dict[str, Any]:
+               uncertainty: Mapping[str, Any] | None,
+               others: Sequence[BoardView] = ()) -> dict[str, Any]:
     """A board's own page: the full table (P(first), the score interval,
-    P(level >= k)), the words on its uncertainty, the pairwise heatmap and its
-    downloads."""
+    P(level >= k)), the words on its uncertainty, the pairwise heatmap, its
+    downloads, and its ``others`` views (hybrid, complete-case)."""
     b = view.ranked.board
+    published = published_cells(records)
     return {
         "title": f"Scope-{b.scope} board “{b.name}”", "root": "../",
-        **shared(records, facets, uncertainty, [view]),
-        "b": board(view, "../", True, published_cells(records), facets),
+        **shared(records, facets, uncertainty, [view, *others]),
+        "b": board(view, "../", True, published, facets),
+        "others": [board(v, "../", False, published, facets) for v in others],
         "heatmap": None if view.pairwise is None or len(view.pairwise) < 2
         else heatmap(view.pairwise),
         "scope_title": SCOPE_TITLES[b.scope],

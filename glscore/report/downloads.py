@@ -49,10 +49,10 @@ def board_files(views: Sequence[BoardView], result: Uncertainty | None,
     out = {}
     for k, view in enumerate(views):
         sub = one_board(result, k)
-        b = view.ranked.board
-        out[names.board_download(b, "csv")] = render_tables([view.ranked], "csv",
-                                                            result=sub) + "\n"
-        out[names.board_download(b, "json")] = render_tables(
+        b, kind = view.ranked.board, view.ranked.view
+        out[names.board_download(b, "csv", kind)] = render_tables([view.ranked], "csv",
+                                                                  result=sub) + "\n"
+        out[names.board_download(b, "json", kind)] = render_tables(
             [view.ranked], "json", sota=sota, result=sub,
             pairwise=PAIRWISE_TOP if sub is not None and len(view.ranked.table) > 1
             else None) + "\n"

@@ -37,6 +37,9 @@ MARKS: dict[str, tuple[str, str]] = {
     "nodata": ("no per-task data", "the paper prints a non-zero level for a modality of this "
                                    "board, but Appendix B has no per-task rows for it: "
                                    "recomputed, that modality counts as unsupported"),
+    "filled": ("filled from the paper", "a hybrid view fills a modality without per-task "
+                                        "data with the published per-modality levels of "
+                                        "Tables 12/14/16: the row rests on them, not on tasks"),
     "proxy": ("proxy", "some values come from upstream datasets standing in for "
                        "General-Bench tasks (provenance=proxy in the mapping), not from "
                        "General-Bench data"),
@@ -77,8 +80,13 @@ def row_marks(row: Mapping[str, Any],
             f"{'is' if flagged == 1 else 'are'} on tasks whose SoTA the audit flags (raw or "
             "percent units, a saturated SoTA): such a win says little about synergy. The "
             "model's page lists them.")})
+    filled = str(row.get("filled_from_paper", "") or "")
+    if filled:
+        out.append({"code": "filled", "label": f"filled from the paper: {filled}", "title": (
+            f"Hybrid view: {filled} filled with the published per-modality levels of Tables "
+            "12/14/16 (no per-task data there); the row rests on them, not on tasks.")})
     mods = str(row.get("no_task_data", "") or "")
-    if mods:
+    if mods and not filled:
         wanted = set(mods.split(", "))  # datastates.modality_labels joins with ", "
         cells = [c for c in (published or {}).get(str(row["model"]), [])
                  if c["modality"] in wanted]

@@ -36,9 +36,10 @@ def key_of(scope: str, name: str) -> str:
     return f"{scope}-{slug(name)}"
 
 
-def board_id(board: Board) -> str:
-    """The HTML id of a board's table: ``board-<key>``."""
-    return f"board-{board_key(board)}"
+def board_id(board: Board, view: str = "recomputed") -> str:
+    """The HTML id of a board's table: ``board-<key>`` (``-<view>`` for a view
+    other than the recomputed one)."""
+    return f"board-{board_key(board)}" + ("" if view == "recomputed" else f"-{slug(view)}")
 
 
 def board_page(board: Board) -> str:
@@ -51,9 +52,11 @@ def page_of(key: str) -> str:
     return f"boards/{key}.html"
 
 
-def board_download(board: Board, ext: str) -> str:
-    """A board's download: ``downloads/boards/<key>.<ext>`` (``csv`` or ``json``)."""
-    return f"downloads/boards/{board_key(board)}.{ext}"
+def board_download(board: Board, ext: str, view: str = "recomputed") -> str:
+    """A board's download: ``downloads/boards/<key>.<ext>`` (``csv`` or ``json``;
+    ``<key>-<view>`` for a view other than the recomputed one)."""
+    suffix = "" if view == "recomputed" else f"-{slug(view)}"
+    return f"downloads/boards/{board_key(board)}{suffix}.{ext}"
 
 
 #: The whole data as downloads: name -> what it holds.
