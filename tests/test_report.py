@@ -531,3 +531,19 @@ def test_scope_a_page_shows_the_hybrid_and_complete_case_views(report):
     for view in ("hybrid", "complete-case"):
         frame = pd.read_csv(report / "downloads" / "boards" / f"A-full-{view}.csv")
         assert (frame["view"] == view).all()
+
+
+def test_two_models_on_one_page_are_an_error(tmp_path):
+    """`a/b` and `a_b` would share models/a_b.html: refused, naming both, before
+    anything is written."""
+    from glscore.core.benchmark import Benchmark
+    from glscore.errors import InputError
+
+    bench = Benchmark.from_rows([("IC-001", "Acc", "higher", 50.0)], [[60.0], [40.0]],
+                                models=("a/b", "a_b"), skill_group_id=["I-C-1"],
+                                skill_short_name=["x"])
+    with pytest.raises(InputError, match=re.escape(
+            "models 'a/b' and 'a_b' would both be written to 'models/a_b.html'")):
+        build(tmp_path / "out", bench=bench, notebooks_dir=no_notebooks(tmp_path),
+              options=Options(settings=None))
+    assert not (tmp_path / "out").exists()

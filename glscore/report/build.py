@@ -155,6 +155,17 @@ def other_views(run: Scoring, origins: Sequence[str]) -> dict[str, list[BoardVie
     return out
 
 
+def unique_files(files: Mapping[str, str], what: str) -> None:
+    """Two ``what`` whose pages would be the same file are an
+    :class:`InputError` naming both (one page would silently replace the other)."""
+    seen: dict[str, str] = {}
+    for name, path in files.items():
+        if path in seen:
+            raise InputError(f"{what} '{seen[path]}' and '{name}' would both be written to "
+                             f"'{path}': rename one")
+        seen[path] = name
+
+
 def uncertainty_summary(result: Uncertainty | None) -> dict[str, object] | None:
     """Draws, seed, level and the method phrase every page states."""
     if result is None or not result.facts:
@@ -182,6 +193,9 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
                                 progress=options.progress)
     views = views_of(tables, result)
     others = other_views(run, origins)
+    unique_files({m: names.page_name(m) for m in bench.models}, "models")
+    unique_files({f"Scope-{t.board.scope} '{t.board.name}'": names.board_page(t.board)
+                  for t in every}, "boards")
     _step(options, "explanations")
     settings = options.settings or Settings(DEFAULT_DRAWS, DEFAULT_SEED)
     records = explain_models(run, draws=settings.draws, seed=settings.seed, se=bench.se)
