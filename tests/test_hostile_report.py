@@ -12,7 +12,7 @@ from glscore import Benchmark
 from glscore.errors import InputError
 from glscore.io import markdown
 from glscore.report import build
-from glscore.report.context import model_file
+from glscore.report.names import page_name as model_file
 from tests.test_bad_input import assert_one_line_error, run_cli
 from tests.test_report import tags
 

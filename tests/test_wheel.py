@@ -147,7 +147,9 @@ def test_report_from_the_installed_wheel(installed):
         packed = installed["target"] / "glscore" / "report" / "static" / name
         assert (out / "static" / name).read_bytes() == packed.read_bytes()
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert index.count('class="sortable board"') == 139 and "No notebooks found." in index
+    # Scopes A-C in full and the models table on the index; a page per board (139)
+    assert index.count('class="sortable board"') == 16 + 1 and "No notebooks found." in index
+    assert len(list((out / "boards").glob("*.html"))) == 139
     assert (out / "models" / "vitron-v1.html").is_file()
 
 

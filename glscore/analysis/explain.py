@@ -283,10 +283,11 @@ def _f(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def explain_markdown(result: dict, heading: int = 2) -> str:
+def explain_markdown(result: dict, heading: int = 2, levels_table: bool = True) -> str:
     """A Markdown page for one :func:`explain` result (``heading`` = level of its title).
 
-    Sections: the title line with level and coverage, the scores, *Why*, a
+    Sections: the title line with level and coverage, the scores (unless
+    ``levels_table`` is false: a page that shows them itself), *Why*, a
     table of wins per modality and paradigm, a table of contributions and
     *Next level*. Plain Markdown (pipe tables, :func:`glscore.io.markdown.table`),
     no HTML; names, ids and rule texts are escaped (a model name is user input).
@@ -309,9 +310,8 @@ def explain_markdown(result: dict, heading: int = 2) -> str:
         f"{result['supported']} of {result['tasks']} tasks ({result['coverage']:.1%}).",
         "",
         *_proxy_lines(result.get("proxy_tasks", [])),
-        md.table(["Level-2", "Level-3", "Level-4", "Level-5"],
-                 [[_f(scores[c]) for c in LEVEL_COLUMNS]]),
-        "",
+        *([md.table(["Level-2", "Level-3", "Level-4", "Level-5"],
+                    [[_f(scores[c]) for c in LEVEL_COLUMNS]]), ""] if levels_table else []),
         f"{sub} Why",
         "",
         md.escape(result["why"]),

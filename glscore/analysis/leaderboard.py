@@ -14,8 +14,8 @@ The level reached is the highest ``k <= cap`` with a non-zero Level-k (1 if
 none). Ranking: level (high first), the score at that level, the next lower
 level's score, then the model's display name (A-Z). Models that support no
 task of a board are left off (``BoardTable.left_off``). Every row carries
-``coverage`` = supported / tasks of the board (Scope-A: modality and NLP
-tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%, not for a row
+``coverage`` = supported / tasks of the board (``Board.counted``, the same
+tasks ``tasks`` counts; Scope-A: modality and NLP tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%, not for a row
 a hybrid view fills): the rank stays as the framework gives it, the flag says
 it rests on few tasks. Normalisation and
 credit are computed once for a scope; every board is a few matrix
@@ -28,7 +28,10 @@ Data states and flagged SoTAs (every row, every view):
   (:mod:`glscore.analysis.datastates`): recomputed, they count as unsupported;
 * ``flagged_wins`` -- wins on tasks whose SoTA the audit flags
   (:func:`glscore.analysis.audit.flagged_sota`: raw or percent units, a
-  saturated mapped SoTA), included in ``wins``.
+  saturated mapped SoTA), included in ``wins``;
+* ``proxy`` -- only when the input has proxy values (harness results mapped
+  with ``provenance=proxy``, :meth:`Benchmark.proxy_cells`): how many of the
+  row's values on the board's tasks are proxies.
 
 Views (:data:`VIEWS`): ``recomputed`` (the default, per-task data only);
 ``hybrid`` (Scopes A and B: a modality without per-task data takes the
@@ -123,13 +126,14 @@ class BoardTable:
         view = "" if self.view == "recomputed" else f", {self.view}"
         head = (f"Scope-{s['scope']} '{s['board']}' ({s['tasks']} tasks{view}): "
                 f"{s['ranked']} models ranked")
-        left = f"{s['left_off']} left off"
+        if s["left_off"]:  # said only when some are: never "0 left off"
+            head += f", {s['left_off']} supporting none of its tasks left off"
         if self.left_off_no_task_data:
-            left += (f" ({self.left_off_no_task_data} of them with a published level here but "
+            head += (f" ({self.left_off_no_task_data} of them with a published level here but "
                      "no per-task data)")
         if s["best"] is None:
-            return f"{head}, {left}; no model supports a task."
-        text = f"{head}, {left}; best {s['best']} at Level-{s['level']} ({s['score']:.2f})"
+            return f"{head}; no model supports a task."
+        text = f"{head}; best {s['best']} at Level-{s['level']} ({s['score']:.2f})"
         top = self.table.iloc[0]
         if int(top["flagged_wins"]):
             text += (f", {int(top['flagged_wins'])} of its {int(top['wins'])} wins on tasks "
@@ -219,12 +223,13 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
     extras = _Extras.of(ctx) if extras is None else extras
     mask = np.asarray(board.mask, dtype=bool)
     cols = [k for k, m in enumerate(s.modalities) if m in board.modalities]
-    counted = mask | ((bench.tasks["paradigm"] == "nlp").to_numpy() if board.scope == "A"
-                      else False)
+    counted = board.counted_mask
     won = ctx.wins()[:, counted]
     supported = ctx.supported()[:, counted].sum(axis=1)
     wins = won.sum(axis=1)
     flagged_wins = won[:, extras.flagged[counted]].sum(axis=1)
+    proxy_cells = bench.proxy_cells()
+    proxies = proxy_cells[:, counted].sum(axis=1) if proxy_cells.any() else None
     no_data = extras.no_data[:, cols]
     models, names = list(bench.models), list(bench.model_names)
     per = {name: getattr(s, f"{name}_m") for name in ("level2", "level3", "level4")}
@@ -237,6 +242,8 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
         pad = np.zeros(n_extra)
         supported, wins, flagged_wins = (np.concatenate([a, pad]) for a in
                                          (supported, wins, flagged_wins))
+        if proxies is not None:
+            proxies = np.concatenate([proxies, pad])
         s_l = np.concatenate([s_l, pad])
         every = np.concatenate([extras.no_data, extras.extra_no_data])
         no_data = every[:, cols]
@@ -274,6 +281,7 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
     columns |= {
         "supported": supported.astype(int), "tasks": int(counted.sum()),
         "wins": wins.astype(int), "flagged_wins": flagged_wins.astype(int),
+        **({} if proxies is None else {"proxy": proxies.astype(int)}),
         # a row filled from the published tables rests on them, not on its tasks
         "coverage": coverage, "low_coverage": (coverage < LOW_COVERAGE) & ~filled.any(axis=1),
         "no_task_data": datastates.modality_labels(no_data, board_mods),

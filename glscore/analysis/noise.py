@@ -381,11 +381,10 @@ class MonteCarlo:
 def board_specs(bench: Benchmark, base: Scores, keep_cells: np.ndarray,
                 combined: Sequence[Sequence[str]] | None = None) -> list[BoardSpec]:
     """Scope-A and every Scope-B board, with the models each lists."""
-    nlp = (bench.tasks["paradigm"] == "nlp").to_numpy()
     out = []
     for scope in ("A", "B"):
         for b in boards(bench.tasks, scope, combined):
-            mask = np.asarray(b.mask, dtype=bool) | np.asarray(nlp if scope == "A" else False)
+            mask = b.counted_mask
             cols = tuple(k for k, m in enumerate(base.modalities) if m in b.modalities)
             keep = np.asarray(keep_cells[:, mask].any(axis=1), dtype=bool)
             out.append(BoardSpec(scope, b.name, cols, b.cap, keep))

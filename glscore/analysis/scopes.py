@@ -11,7 +11,10 @@ D         skill group of a modality-paradigm pair     Level-2, Level-3     3
 
 A board's ``mask`` selects its rows of ``bench.tasks``. Scope-A and Scope-B
 masks hold the modality tasks only; the NLP tasks enter Scope-A alone
-(through ``S_L`` of Level-5). Scope-D uses the paper's skill groups
+(through ``S_L`` of Level-5). ``counted`` is the tasks a board's scores rest
+on, the one denominator of its task count (``n_tasks``) and of every row's
+coverage: the mask, plus the NLP tasks on Scope-A (699 tasks on the paper data,
+not the 584 modality tasks). Scope-D uses the paper's skill groups
 (``skill_group_id``, ``skill_short_name`` of ``data/tasks.csv``); the NLP
 groups (``L-*``) are language-only, have no modality-paradigm pair and are
 therefore not Scope-D boards (the paper counts 123 multimodal groups).
@@ -53,17 +56,32 @@ DEFAULT_COMBINED: tuple[tuple[str, ...], ...] = (
 
 @dataclass(frozen=True)
 class Board:
-    """One leaderboard: a scope, a name, the tasks on it and its level cap."""
+    """One leaderboard: a scope, a name, the tasks on it and its level cap.
+
+    ``counted`` (default: ``mask``) holds the tasks the board's scores rest on:
+    Scope-A adds the NLP tasks of ``S_L``. ``n_tasks`` counts them, and a row's
+    coverage is over the same tasks."""
 
     scope: str
     name: str
     mask: np.ndarray = field(repr=False, compare=False)
     cap: int
     modalities: tuple[str, ...]
+    counted: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.counted is None:
+            object.__setattr__(self, "counted", np.asarray(self.mask, dtype=bool))
+
+    @property
+    def counted_mask(self) -> np.ndarray:
+        """``counted`` as a boolean array (never ``None``)."""
+        return np.asarray(self.mask if self.counted is None else self.counted, dtype=bool)
 
     @property
     def n_tasks(self) -> int:
-        return int(np.asarray(self.mask, dtype=bool).sum())
+        """The board's tasks: ``counted`` (Scope-A: its modality and NLP tasks)."""
+        return int(self.counted_mask.sum())
 
 
 def check_scope(scope: str) -> str:
@@ -87,7 +105,7 @@ def boards(tasks: pd.DataFrame, scope: str,
     present = tuple(m for m in MODALITIES if (modality == m).any())
     if scope == "A":
         mask = np.isin(modality, MODALITIES)
-        return [Board("A", "full", mask, CAPS["A"], present)]
+        return [Board("A", "full", mask, CAPS["A"], present, counted=mask | (paradigm == "nlp"))]
     if scope == "B":
         out = [Board("B", m, modality == m, CAPS["B"], (m,)) for m in present]
         for group in (DEFAULT_COMBINED if combined is None else combined):

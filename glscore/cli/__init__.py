@@ -68,6 +68,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("run", "execute the numbered notebooks in order (regenerates figures/)",
             "notebooks"),
     Command("report", "build the static HTML report (boards, models, notebooks)", "report"),
+    Command("diff", "what changed between two scored results (levels, ranks, their tasks)"),
 )
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 

@@ -74,7 +74,7 @@ def deferred_interrupt() -> Iterator[None]:
 
 
 def publish_folder(out: Path, files: Mapping[str, bytes | str],
-                   stale_in: Sequence[str] = ()) -> list[Path]:
+                   stale_in: Sequence[str] = (), stale_files: Sequence[str] = ()) -> list[Path]:
     """Write ``files`` (relative path -> bytes or text) into the folder ``out``,
     all or nothing.
 
@@ -83,8 +83,9 @@ def publish_folder(out: Path, files: Mapping[str, bytes | str],
     leaves ``out`` as it was. Then the files are moved into place with
     interrupts held back (:func:`deferred_interrupt`): a new ``out`` is the
     staging folder renamed, an existing one gets each changed file replaced
-    atomically (an unchanged file keeps its timestamp) and loses the ``*.html``
-    pages of its ``stale_in`` subfolders that ``files`` no longer has. Nothing
+    atomically (an unchanged file keeps its timestamp) and loses the files of
+    its ``stale_in`` subfolders, and the ``stale_files``, that ``files`` no
+    longer has. Nothing
     outside ``out`` is written but the staging folder. Returns the paths.
     """
     check_folder_target(out)
@@ -101,7 +102,7 @@ def publish_folder(out: Path, files: Mapping[str, bytes | str],
                 os.chmod(staging, 0o755)
                 os.rename(staging, out)
             else:
-                move_into(staging, out, sorted(files), stale_in)
+                move_into(staging, out, sorted(files), stale_in, stale_files)
     except OSError as exc:
         raise InputError(f"'{out}': cannot write the output ({exc.strerror or exc}: "
                          f"{exc.filename or ''}); nothing was changed") from None
@@ -112,18 +113,22 @@ def publish_folder(out: Path, files: Mapping[str, bytes | str],
 
 
 def move_into(staging: Path, out: Path, names: Sequence[str],
-              stale_in: Sequence[str] = ()) -> None:
+              stale_in: Sequence[str] = (), stale_files: Sequence[str] = ()) -> None:
     """Move the files ``names`` (relative paths) of ``staging`` into ``out``, each
     replacing its target atomically (an identical target is kept, timestamp and
-    all), then drop the ``*.html`` pages of ``out``'s ``stale_in`` subfolders that
-    ``names`` lacks. Run it under :func:`deferred_interrupt`."""
+    all), then drop the files of ``out``'s ``stale_in`` subfolders, and the
+    ``stale_files``, that ``names`` lacks. Run it under :func:`deferred_interrupt`."""
     for name in names:
         source, target = staging / name, out / name
         if target.is_file() and target.read_bytes() == source.read_bytes():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
+    kept = set(names)
     for folder in stale_in:
-        for stale in sorted((out / folder).glob("*.html")):
-            if f"{folder}/{stale.name}" not in names:
+        for stale in sorted((out / folder).glob("*")):
+            if stale.is_file() and f"{folder}/{stale.name}" not in kept:
                 stale.unlink()
+    for name in stale_files:
+        if name not in kept and (out / name).is_file():
+            (out / name).unlink()

@@ -1,264 +1,294 @@
 """What each page of the report shows, as plain dicts for the templates.
 
-Small pure functions: results in (board tables, explanation records), dicts
-of text and numbers out; no HTML. The templates (``templates/*.html.j2``)
-decide the markup and escape every value (autoescaping is on), so a model
-name is text wherever it lands.
-
-A table is ``{"id", "classes", "headers", "text_columns", "rows"}``; a row is a
-list of cells, each a dict with a ``kind`` the template ``_cells.html.j2``
-draws:
-
-* ``number``: ``sort`` (the full-precision value the script sorts by) and
-  ``text`` (two decimals for floats); empty where missing;
-* ``level``: ``level``, ``name`` (``Level-k``), ``background`` (the level's
-  house colour, :data:`glscore.figures.style.LEVEL_COLORS`) and ``colour``
-  (black or white text, :func:`text_colour`);
-* ``coverage``: ``text`` (``supported/tasks (p%)``), ``sort`` (the fraction)
-  and ``width`` of its bar (rem);
-* ``link``: ``href`` and ``text``; ``code``: ``text`` in a code span.
-
-A new column is one more cell kind here and one more branch in the macro.
+Small pure functions: results in (boards and their uncertainty, explanation
+records, the pass as tables), dicts of text and numbers out; no HTML. The
+templates (``templates/*.html.j2``) decide the markup and escape every value
+(autoescaping is on), so a model name is text wherever it lands. The cells
+and tables are those of :mod:`glscore.report.cells`, the boards those of
+:mod:`glscore.report.boards`, the marks and filters those of
+:mod:`glscore.report.marks`; every link comes from :mod:`glscore.report.names`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
-import unicodedata
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from glscore.analysis.leaderboard import BoardTable
+import pandas as pd
+
+from glscore.analysis.diff import Diff, cause_phrase, change_phrase
 from glscore.analysis.scopes import SCOPES
-from glscore.figures.style import LEVEL_COLORS
+from glscore.report import marks, names
+from glscore.report.boards import SCOPE_TITLES, BoardView, board, heatmap, scope_d_summary
+from glscore.report.cells import (
+    code_cell,
+    coverage_cell,
+    legend,
+    level_cell,
+    link_cell,
+    number_cell,
+    row,
+    table,
+    text_cell,
+)
 
-Cell = dict[str, Any]
-
-SCOPE_TITLES: dict[str, str] = {
-    "A": "Scope-A: full spectrum (Levels 2-5)",
-    "B": "Scope-B: one modality, or a combination (Levels 2-4)",
-    "C": "Scope-C: comprehension or generation of one modality (Levels 2-3)",
-    "D": "Scope-D: one skill group (Levels 2-3)",
-}
-#: Scope-D has one board per skill group (123): folded, one line each.
-FOLDED_SCOPES: tuple[str, ...] = ("D",)
-
-
-# ------------------------------------------------------------------ names
-def board_id(ranked: BoardTable) -> str:
-    """The HTML id of a board: ``board-B-Image+Video`` -> ``board-B-Image-Video``."""
-    return f"board-{ranked.board.scope}-" + re.sub(r"[^A-Za-z0-9]+", "-",
-                                                   ranked.board.name).strip("-")
+#: Scopes whose boards the front page shows in full; the others (Scope-D: 123
+#: boards) get one line per board there, and a page per board.
+INLINE_SCOPES: tuple[str, ...] = ("A", "B", "C")
 
 
-#: A model id that is its own page name: lower-case ASCII, portable, not a device name.
-_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-#: File names Windows reserves whatever the extension (``CON.html`` cannot be created).
-_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
-#: Characters of a page name's readable part, and its length.
-SLUG_LENGTH = 48
-
-
-def model_file(model: str) -> str:
-    """The page of a model, relative to the report's top: ``models/<name>.html``.
-
-    A lower-case ASCII id (``vitron-v1``, ``internvl2.5-8b``) is its own name;
-    any other id gets a readable slug (ASCII letters and digits of its NFKD
-    form, at most :data:`SLUG_LENGTH` characters, ``model`` when nothing is left)
-    and ``-`` the first 10 hex digits of the SHA-256 of the id, so every name is
-    portable (no case to fold, no device name such as ``CON``, no leading dot,
-    no separator), bounded in length, and two ids never share a page: ids are
-    distinct once case-folded (:mod:`glscore.core.names`), lower-case ids differ
-    as they are, and the others differ by hash.
-
-    >>> model_file("vitron-v1"), model_file("CON"), model_file("../x <b>")
-    ('models/vitron-v1.html', 'models/con-a3dbc4b644.html', 'models/x-b-01565a5abc.html')
-    """
-    if _SAFE_ID.fullmatch(model) and not _RESERVED.fullmatch(model) and not model.endswith("."):
-        return f"models/{model}.html"
-    ascii_text = unicodedata.normalize("NFKD", model).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:SLUG_LENGTH].strip("-")
-    digest = hashlib.sha256(model.encode("utf-8")).hexdigest()[:10]
-    return f"models/{slug or 'model'}-{digest}.html"
-
-
-# ------------------------------------------------------------------ cells
-def text_colour(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (``#RRGGBB``):
-    white where the relative luminance ``0.2126 R + 0.7152 G + 0.0722 B`` (sRGB
-    linearised) is below 0.179, the point of equal contrast.
-
-    >>> text_colour("#000000"), text_colour("#FFFFFF")
-    ('#ffffff', '#000000')
-    """
-    channels = [int(background[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#ffffff" if luminance < 0.179 else "#000000"
-
-
-def level_cell(level: int) -> Cell:
-    """A ``Level-k`` cell in the level's house colour."""
-    name = f"Level-{int(level)}"
-    colour = LEVEL_COLORS[name]
-    return {"kind": "level", "level": int(level), "name": name, "background": colour,
-            "colour": text_colour(colour)}
-
-
-def number_cell(value: float | int | None, decimals: int = 2) -> Cell:
-    """A number (``decimals`` places for floats, integers as they are); empty where
-    missing. ``sort`` keeps the full precision (``repr``) for the script."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return {"kind": "number", "sort": "", "text": ""}
-    if isinstance(value, int):
-        return {"kind": "number", "sort": str(value), "text": str(value)}
-    return {"kind": "number", "sort": repr(value), "text": f"{value:.{decimals}f}"}
-
-
-def coverage_cell(supported: int, tasks: int) -> Cell:
-    """``supported/tasks (p%)`` with a bar 4 rem wide at 100%; sorted by the fraction."""
-    frac = supported / tasks if tasks else 0.0
-    return {"kind": "coverage", "sort": repr(frac), "text": f"{supported}/{tasks} ({frac:.0%})",
-            "width": round(frac * 4, 2)}
-
-
-def link_cell(href: str, text: str) -> Cell:
-    return {"kind": "link", "href": href, "text": text}
-
-
-def code_cell(text: str) -> Cell:
-    return {"kind": "code", "text": text}
-
-
-def legend() -> list[Cell]:
-    """The level colours, one swatch per level."""
-    return [level_cell(int(name[-1])) for name in LEVEL_COLORS]
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, table_id: str = "",
-          sortable: bool = True, board: bool = False,
-          text_columns: Sequence[int] = ()) -> dict[str, Any]:
-    """A table for ``_cells.html.j2``'s ``table`` macro."""
-    classes = " ".join(c for c, on in (("sortable", sortable), ("board", board)) if on)
-    return {"id": table_id, "classes": classes, "headers": list(headers),
-            "text_columns": list(text_columns), "rows": [list(r) for r in rows]}
-
-
-# ------------------------------------------------------------------ boards
-def level_columns(ranked: BoardTable) -> list[str]:
-    """``level2`` .. ``level<cap>``: the level columns a board shows."""
-    return [f"level{k}" for k in range(2, ranked.board.cap + 1)]
-
-
-def board_rows(ranked: BoardTable) -> list[list[Cell]]:
-    """One row per ranked model: rank, name (a link to its page), level, score,
-    Level-2..cap, coverage, wins."""
-    columns = level_columns(ranked)
-    return [[number_cell(int(r["rank"])), link_cell(model_file(r["model"]), r["name"]),
-             level_cell(r["level"]), number_cell(float(r["score"]))]
-            + [number_cell(float(r[k])) for k in columns]
-            + [coverage_cell(int(r["supported"]), int(r["tasks"])), number_cell(int(r["wins"]))]
-            for r in ranked.table.to_dict("records")]
-
-
-def board(ranked: BoardTable) -> dict[str, Any]:
-    """One board's section: id, scope, name, facts, the table, and for a folded
-    board (:data:`FOLDED_SCOPES`) the best model in one line."""
-    ident = board_id(ranked)
-    headers = (["Rank", "Model", "Level", "Score"]
-               + [f"Level-{c[-1]}" for c in level_columns(ranked)] + ["Coverage", "Wins"])
-    best = ranked.summary()
-    return {
-        "id": ident, "scope": ranked.board.scope, "name": ranked.board.name,
-        "tasks": ranked.board.n_tasks, "cap": ranked.board.cap, "ranked": len(ranked.table),
-        "left_off": ranked.left_off, "folded": ranked.board.scope in FOLDED_SCOPES,
-        "best": best["best"], "best_level": best["level"],
-        "best_score": None if best["score"] is None else f"{best['score']:.2f}",
-        "table": table(headers, board_rows(ranked), table_id=ident, board=True,
-                                    text_columns=(1,)),
-    }
-
-
-# ------------------------------------------------------------------ pages
 def setting(record: Mapping[str, Any]) -> dict[str, str]:
     """The scoring setting every page names: profile and synergy rule."""
     return {"profile": str(record["profile"]), "rule": str(record["rule"])}
 
 
-def index(bench_summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]],
-          tables: Mapping[str, Sequence[BoardTable]],
-          notebooks: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """The front page: every board of every scope, the models, the notebooks.
+def published_cells(records: Sequence[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Per model id, its explanation's ``no_task_data`` cells (the published values)."""
+    return {str(r["model"]): list(r["no_task_data"]) for r in records}
 
-    ``bench_summary`` holds ``n_models``, ``n_tasks``, ``source`` and ``version``;
-    ``notebooks`` is ``(stem, title)`` per notebook.
-    """
-    models = [[link_cell(model_file(r["model"]), r["name"]), code_cell(r["model"]),
-               level_cell(r["level"])]
-              + [number_cell(r["scores"][f"level{k}"]) for k in range(2, 6)]
-              + [coverage_cell(int(r["supported"]), int(r["tasks"]))]
-              for r in sorted(records, key=lambda r: (r["name"].lower(), r["model"]))]
+
+def shared(records: Sequence[Mapping[str, Any]], facets: Mapping[str, Mapping[str, str]],
+           uncertainty: Mapping[str, Any] | None,
+           views: Sequence[BoardView]) -> dict[str, Any]:
+    """What every page with boards shows: the setting, the level legend, the
+    legend of the marks its ``views`` carry, the filter choices, and the
+    uncertainty settings (draws, seed)."""
+    shown = marks.present(v.ranked.table for v in views)
+    return {"setting": setting(records[0]), "swatches": legend(),
+            "marks": marks.legend(shown), "filters": marks.filter_options(facets),
+            "uncertainty": uncertainty}
+
+
+def index(summary: Mapping[str, Any], records: Sequence[Mapping[str, Any]],
+          views: Mapping[str, Sequence[BoardView]], models: pd.DataFrame,
+          facets: Mapping[str, Mapping[str, str]], notebooks: Sequence[tuple[str, str]],
+          uncertainty: Mapping[str, Any] | None, changes: bool = False) -> dict[str, Any]:
+    """The front page: the boards of :data:`INLINE_SCOPES` in full, Scope-D in
+    one line per board, the models, the downloads and the notebooks.
+
+    ``summary`` holds ``n_models``, ``n_tasks``, ``source``, ``version`` and
+    ``n_input`` (the user's models); ``models`` is
+    :func:`glscore.analysis.cells.model_table`; ``notebooks`` is ``(stem,
+    title)`` per notebook; ``uncertainty`` the draws/seed/level of the
+    simulation (``None`` without one)."""
+    published = published_cells(records)
+    scopes = []
+    for s in SCOPES:
+        inline = s in INLINE_SCOPES
+        scopes.append({
+            "scope": s, "title": SCOPE_TITLES[s], "inline": inline,
+            "boards": [board(v, "", False, published, facets) for v in views[s]] if inline
+            else [],
+            "summary": None if inline else scope_d_summary(views[s], ""),
+            "n_boards": len(views[s]),
+        })
     return {
-        "title": "glscore: General-Level leaderboards", "root": "",
-        **bench_summary,
-        "setting": setting(records[0]),
-        "n_boards": sum(len(t) for t in tables.values()),
-        "swatches": legend(),
-        "scopes": [{"scope": s, "title": SCOPE_TITLES[s], "boards": [board(t) for t in tables[s]]}
-                   for s in SCOPES],
-        "models": table(["Model", "id", "Level", "Level-2", "Level-3", "Level-4", "Level-5",
-                         "Coverage"], models, table_id="models-table", text_columns=(0, 1)),
+        "title": "glscore: General-Level leaderboards", "root": "", **summary,
+        **shared(records, facets, uncertainty, [v for s in SCOPES for v in views[s]]),
+        "n_boards": sum(len(v) for v in views.values()),
+        "scopes": scopes,
+        "models": models_table(models, facets),
+        "downloads": downloads(""),
+        "changes": names.CHANGES_PAGE if changes else None,
         "notebooks": [{"href": f"notebooks/{stem}.html", "stem": stem, "title": title}
                       for stem, title in notebooks],
     }
 
 
-def placements(tables: Mapping[str, Sequence[BoardTable]]) -> dict[str, list[dict[str, Any]]]:
-    """Per model, every board it is listed on: board, rank, of, level, score, coverage."""
+def models_table(models: pd.DataFrame, facets: Mapping[str, Mapping[str, str]]
+                 ) -> dict[str, Any]:
+    """Every model: name (a link), id, origin, level, Level-2..5, coverage, and
+    the metadata the filters use; sorted by name."""
+    rows = []
+    frame = models.assign(_key=models["name"].str.lower()).sort_values(["_key", "model"])
+    for r in frame.to_dict("records"):
+        origin = str(r.get("origin", "paper"))
+        name_marks = [] if origin != "input" else [
+            {"code": "input", "label": marks.MARKS["input"][0],
+             "title": "Your model: " + marks.MARKS["input"][1] + "."}]
+        cells = [{"kind": "model", "href": names.page_name(r["model"]), "text": str(r["name"]),
+                  "marks": name_marks}, code_cell(str(r["model"])), level_cell(r["level"])]
+        cells += [number_cell(float(r[f"level{k}"])) for k in range(2, 6)]
+        cells += [coverage_cell(int(r["supported"]), int(r["tasks"])),
+                  text_cell(str(r.get("group", "")) or "unknown"),
+                  number_cell(float(r["params_b"]) if str(r.get("params_b", "")) else None, 1),
+                  text_cell(str(r.get("backbone_lineage", "")) or "unknown")]
+        attrs = dict(facets.get(str(r["model"]), {}))
+        if origin == "input":
+            attrs["data-origin"] = "input"
+        rows.append(row(cells, attrs))
+    return table(["Model", "id", "Level", "Level-2", "Level-3", "Level-4", "Level-5",
+                  "Coverage (all tasks)", "Group", "Size (B)", "Base LLM"], rows,
+                 table_id="models-table", board=True, text_columns=(0, 1, 8, 10))
+
+
+def downloads(root: str) -> list[dict[str, str]]:
+    """The whole-data downloads: name, what it holds, CSV and JSON links."""
+    return [{"name": name, "what": what, "csv": root + names.data_download(name, "csv"),
+             "json": root + names.data_download(name, "json")}
+            for name, what in names.DATA_FILES.items()]
+
+
+def board_page(view: BoardView, records: Sequence[Mapping[str, Any]],
+               facets: Mapping[str, Mapping[str, str]],
+               uncertainty: Mapping[str, Any] | None,
+               others: Sequence[BoardView] = ()) -> dict[str, Any]:
+    """A board's own page: the full table (P(first), the score interval,
+    P(level >= k)), the words on its uncertainty, the pairwise heatmap, its
+    downloads, and its ``others`` views (hybrid, complete-case)."""
+    b = view.ranked.board
+    published = published_cells(records)
+    return {
+        "title": f"Scope-{b.scope} board “{b.name}”", "root": "../",
+        **shared(records, facets, uncertainty, [view, *others]),
+        "b": board(view, "../", True, published, facets),
+        "others": [board(v, "../", False, published, facets) for v in others],
+        "heatmap": None if view.pairwise is None or len(view.pairwise) < 2
+        else heatmap(view.pairwise),
+        "scope_title": SCOPE_TITLES[b.scope],
+    }
+
+
+def placements(views: Mapping[str, Sequence[BoardView]]) -> dict[str, list[dict[str, Any]]]:
+    """Per model, every board it is listed on: the view, its row of the board
+    and of the uncertainty frame (``None`` without one)."""
     out: dict[str, list[dict[str, Any]]] = {}
     for scope in SCOPES:
-        for t in tables[scope]:
-            for r in t.table[["model", "rank", "level", "score", "supported",
-                              "tasks"]].to_dict("records"):
-                out.setdefault(r["model"], []).append(
-                    {"table": t, "rank": int(r["rank"]), "of": len(t.table),
-                     "level": int(r["level"]), "score": float(r["score"]),
-                     "supported": int(r["supported"]), "tasks": int(r["tasks"])})
+        for v in views[scope]:
+            extra = (v.frame.to_dict("records") if v.frame is not None
+                     else [None] * len(v.ranked.table))
+            for r, x in zip(v.ranked.table.to_dict("records"), extra, strict=True):
+                out.setdefault(str(r["model"]), []).append({"view": v, "row": r, "u": x})
     return out
 
 
-def model(record: Mapping[str, Any], placed: Sequence[Mapping[str, Any]],
-          explanation: str) -> dict[str, Any]:
-    """A model's page: its level and coverage, the explanation (``explanation``:
-    HTML rendered from :func:`glscore.analysis.explain.explain_markdown`), and
-    every board it is on."""
+def placement_table(placed: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """A model's boards: board (a link to its page), rank, 95% interval, of,
+    level, score, coverage, marks."""
+    if not placed:
+        return None
+    rows = []
+    for p in placed:
+        v, r, x = p["view"], p["row"], p["u"]
+        b = v.ranked.board
+        interval = "" if x is None else f"{int(x['rank_lo'])}–{int(x['rank_hi'])}"
+        rows.append([link_cell("../" + names.board_page(b), f"Scope-{b.scope} {b.name}"),
+                     number_cell(int(r["rank"])),
+                     text_cell(interval, None if x is None else f"{int(x['rank_lo'])}"),
+                     number_cell(len(v.ranked.table)), level_cell(r["level"]),
+                     number_cell(float(r["score"])),
+                     coverage_cell(int(r["supported"]), int(r["tasks"])),
+                     text_cell("; ".join(m["label"] for m in marks.row_marks(r)))])
+    return table(["Board", "Rank", "95% rank interval", "of", "Level", "Score", "Coverage",
+                  "Marks"], rows, table_id="placements", text_columns=(0, 2, 7))
+
+
+def metric_label(metric: str, printed: str, scored: str) -> str:
+    """``Acc (↑)``; where the direction the paper prints is not the one scored,
+    both: ``RMSE (↓ scored; the paper prints higher)``."""
+    arrow = "↑" if scored == "higher" else "↓"
+    if printed == scored:
+        return f"{metric} ({arrow})"
+    return f"{metric} ({arrow} scored; the paper prints {printed})"
+
+
+def task_rows(cells: pd.DataFrame) -> dict[str, Any]:
+    """A model's values, one row per task with a value: task, modality,
+    paradigm, metric and direction, raw value, normalised, SoTA (raw,
+    normalised), win or loss, credit, the audit's flag and a proxy mark."""
+    rows = []
+    for r in cells.to_dict("records"):
+        result = "win" if r["win"] else ("loss" if r["supported"] else "not counted")
+        rows.append([code_cell(str(r["task_id"])), text_cell(str(r["task_name"])),
+                     text_cell(str(r["modality"])), text_cell(str(r["paradigm"])),
+                     text_cell(metric_label(r["metric"], r["direction_printed"],
+                                            r["scored_direction"])),
+                     number_cell(float(r["value"]), 3), number_cell(float(r["normalised"])),
+                     number_cell(float(r["sota"]), 3), number_cell(float(r["sota_normalised"])),
+                     text_cell(result), number_cell(float(r["credit"])),
+                     text_cell(str(r["flag"])),
+                     text_cell("proxy" if r["proxy"] else "")])
+    return table(["Task", "Name", "Modality", "Paradigm", "Metric", "Value", "Normalised",
+                  "SoTA", "SoTA normalised", "Result", "Credit", "Audit flag on the SoTA",
+                  "Proxy"], rows, table_id="tasks", board=True,
+                 text_columns=(0, 1, 2, 3, 4, 9, 11, 12))
+
+
+def model(record: Mapping[str, Any], placed: Sequence[Mapping[str, Any]], explanation: str,
+          cells: pd.DataFrame, info: Mapping[str, Any]) -> dict[str, Any]:
+    """A model's page: its level table (once), marks, metadata, the
+    explanation (``explanation``: HTML rendered from
+    :func:`glscore.analysis.explain.explain_markdown` without its level
+    table), every value per task, and every board it is on.
+
+    ``info`` is the model's row of :func:`glscore.analysis.cells.model_table`."""
     overall = [[level_cell(record["level"])]
                + [number_cell(record["scores"][f"level{k}"]) for k in range(2, 6)]
                + [coverage_cell(int(record["supported"]), int(record["tasks"]))]]
-    rows = [[link_cell(f"../index.html#{board_id(p['table'])}-section",
-                       f"Scope-{p['table'].board.scope} {p['table'].board.name}"),
-             number_cell(p["rank"]), number_cell(p["of"]), level_cell(p["level"]),
-             number_cell(p["score"]), coverage_cell(p["supported"], p["tasks"])]
-            for p in placed]
+    scope_a = next((p["row"] for p in placed if p["view"].ranked.board.scope == "A"), None)
+    page_marks = marks.row_marks(scope_a if scope_a is not None else
+                                 {"model": record["model"], "origin": info.get("origin")},
+                                 published_cells([record]))
+    meta = [(label, str(info.get(key, "") or "")) for key, label in (
+        ("group", "Group"), ("params_b", "Size (billion parameters)"),
+        ("backbone_lineage", "Base language model"), ("modalities", "Modalities (Table 4)"),
+        ("citation", "Citation"))]
     return {
         "title": record["name"], "root": "../", "model": record["model"],
-        "setting": setting(record), "swatches": legend(),
-        "overall": table(["Level", "Level-2", "Level-3", "Level-4", "Level-5", "Coverage"],
-                         overall, sortable=False),
+        "origin": str(info.get("origin", "paper")),
+        "setting": setting(record), "swatches": legend(), "marks": page_marks,
+        "metadata": [{"label": k, "value": v} for k, v in meta if v],
+        "overall": table(["Level", "Level-2", "Level-3", "Level-4", "Level-5",
+                          "Coverage (all tasks)"], overall, sortable=False),
         "explanation": explanation,
-        "placements": table(["Board", "Rank", "of", "Level", "Score", "Coverage"], rows,
-                            table_id="placements", text_columns=(0,)) if rows else None,
-        "n_placements": len(rows),
+        "tasks": task_rows(cells),
+        "n_values": len(cells), "n_tasks": int(record["tasks"]),
+        "placements": placement_table(placed),
+        "n_placements": len(placed),
     }
+
+
+def changes(d: Diff, boards_here: Collection[str], models_here: Collection[str]
+            ) -> dict[str, Any]:
+    """The "what changed" page of :func:`glscore.analysis.diff.diff`: the
+    summary and one table per kind of change (level, rank only, listed on one
+    side only), each row with its causes. Boards and models of this report
+    (``boards_here`` keys, ``models_here`` ids) are links."""
+    records = d.records()
+
+    def rows(kinds: tuple[str, ...]) -> list[list[dict[str, Any]]]:
+        out = []
+        for item in records:
+            if item["change"] not in kinds:
+                continue
+            key = names.key_of(item["scope"], item["board"])
+            label = f"Scope-{item['scope']} {item['board']}"
+            model = str(item["model"])
+            out.append([
+                link_cell(names.page_of(key), label) if key in boards_here else text_cell(label),
+                {"kind": "model", "href": names.page_name(model), "text": str(item["name"]),
+                 "marks": []} if model in models_here else text_cell(str(item["name"])),
+                text_cell(change_phrase(item)),
+                text_cell(cause_phrase(item["causes"], limit=20).removeprefix("; causes: ")),
+            ])
+        return out
+
+    head = ["Board", "Model", "Change (A -> B)", "Causes"]
+    tables = [(title, table(head, rows(kinds), table_id=f"changes-{ident}", board=True,
+                            text_columns=(0, 1, 2, 3)))
+              for ident, title, kinds in (("level", "Level changed", ("level",)),
+                                          ("rank", "Rank changed, level the same", ("rank",)),
+                                          ("listed", "Listed on one side only",
+                                           ("added", "removed")))]
+    return {"title": "What changed", "root": "", "a": d.a, "b": d.b, "summary": d.summary(),
+            "traced": d.traced,
+            "tables": [{"title": t, "table": x, "n": len(x["rows"])} for t, x in tables]}
 
 
 def notebook_title(path: Path) -> str:
     """The first line of a notebook's first Markdown cell, without ``#``; else its stem."""
-    import json
-
     cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     for cell in cells:
         if cell.get("cell_type") == "markdown":

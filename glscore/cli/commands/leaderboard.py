@@ -48,7 +48,6 @@ from glscore.cli.commands.common import (
     uncertainty_settings,
     warn,
 )
-from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import get_profile
 from glscore.core.scoring import score_detailed
 from glscore.errors import InputError
@@ -125,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
     origin = dict(zip(bench.models, model_origins(args, bench), strict=True))
-    tables = [with_proxy(with_origin(t, origin), bench) for t in tables]
+    tables = [with_origin(t, origin) for t in tables]
     warn_low_coverage(tables, args.top)
     result = None
     if settings is not None:
@@ -156,23 +155,6 @@ def run(args: argparse.Namespace) -> int:
     print(render_tables(tables, args.format, args.top, sota=sota_label(args), result=result,
                         pairwise=args.pairwise, notes=notes))
     return 0
-
-
-def with_proxy(table: BoardTable, bench: Benchmark) -> BoardTable:
-    """The board with a ``proxy`` column after ``origin`` (how many of the row's values
-    on the board's tasks are proxies; Scope-A counts its NLP tasks too) when the input
-    has proxy values; unchanged otherwise."""
-    cells = bench.proxy_cells()
-    if not cells.any():
-        return table
-    mask = np.asarray(table.board.mask, dtype=bool)
-    if table.board.scope == "A":
-        mask = mask | (bench.tasks["paradigm"] == "nlp").to_numpy()
-    counts = dict(zip(bench.models, cells[:, mask].sum(axis=1).tolist(), strict=True))
-    frame = table.table.copy()
-    frame.insert(frame.columns.get_loc("origin") + 1, "proxy",
-                 [int(counts.get(m, 0)) for m in frame["model"]])
-    return replace(table, table=frame)
 
 
 def method_line(facts: dict) -> str:
@@ -278,8 +260,8 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
     for k, t in enumerate(tables):
         view = "" if t.view == "recomputed" else f"; {VIEW_LABELS[t.view]}"
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
-                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked, {t.left_off} left off"
-                 f"{view})")
+                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked"
+                 + (f", {t.left_off} left off" if t.left_off else "") + f"{view})")
         board_facts, board_frame = facts[k], frames[k]
         if board_facts is not None and fmt == "latex":
             title += "; " + method_line(board_facts)
@@ -333,9 +315,9 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     (``{"2": P(level >= 2), ...}`` up to the cap), ``score_interval`` and the
     bounds of the ranking key (``bound_lo``/``bound_hi``: ``[level, score]``)."""
     rows = frame_records(head)
-    u = frame.set_index("model")
+    u = dict(zip(frame["model"], frame.to_dict("records"), strict=True))
     for row in rows:
-        x = u.loc[row["model"]]
+        x = u[row["model"]]
         row.update({
             "rank_interval": [int(x["rank_lo"]), int(x["rank_hi"])],
             "rank_conservative": int(x["rank_conservative"]),
