@@ -29,6 +29,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from glscore.analysis.leaderboard import BoardTable
 from glscore.analysis.scopes import SCOPES
 from glscore.figures.style import LEVEL_COLORS
@@ -125,11 +127,16 @@ def level_columns(ranked: BoardTable) -> list[str]:
     return [f"level{k}" for k in range(2, ranked.board.cap + 1)]
 
 
+def rank_of(value: Any) -> int | None:
+    """A board row's rank, ``None`` for a row the coverage policy lists below unranked."""
+    return None if value is None or value is pd.NA else int(value)
+
+
 def board_rows(ranked: BoardTable) -> list[list[Cell]]:
     """One row per ranked model: rank, name (a link to its page), level, score,
     Level-2..cap, coverage, wins."""
     columns = level_columns(ranked)
-    return [[number_cell(int(r["rank"])), link_cell(model_file(r["model"]), r["name"]),
+    return [[number_cell(rank_of(r["rank"])), link_cell(model_file(r["model"]), r["name"]),
              level_cell(r["level"]), number_cell(float(r["score"]))]
             + [number_cell(float(r[k])) for k in columns]
             + [coverage_cell(int(r["supported"]), int(r["tasks"])), number_cell(int(r["wins"]))]
@@ -196,7 +203,7 @@ def placements(tables: Mapping[str, Sequence[BoardTable]]) -> dict[str, list[dic
             for r in t.table[["model", "rank", "level", "score", "supported",
                               "tasks"]].to_dict("records"):
                 out.setdefault(r["model"], []).append(
-                    {"table": t, "rank": int(r["rank"]), "of": len(t.table),
+                    {"table": t, "rank": rank_of(r["rank"]), "of": len(t.ranked_table),
                      "level": int(r["level"]), "score": float(r["score"]),
                      "supported": int(r["supported"]), "tasks": int(r["tasks"])})
     return out
