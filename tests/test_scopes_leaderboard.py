@@ -202,7 +202,7 @@ def test_a_forty_task_model_is_listed_below_not_ranked_on_scope_a():
 
 def test_min_coverage_is_checked_and_zero_restores_every_rank():
     bench = tiny(VALUES)
-    with pytest.raises(InputError, match="min_coverage 1.5: expected a share"):
+    with pytest.raises(InputError, match=r"min_coverage 1\.5: expected a share"):
         scope_tables(bench, "A", min_coverage=1.5)
     t = scope_tables(bench, "A", min_coverage=0)[0]
     assert t.table["ranked"].all() and t.listed_below == 0

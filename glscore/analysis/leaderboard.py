@@ -492,3 +492,132 @@ def long_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:
     parts = [t.table.assign(board=t.board.name) for t in tables]
     frame = pd.concat(parts, ignore_index=True)
     return frame[["board"] + [c for c in frame.columns if c != "board"]]
+
+
+def top_frame(table: BoardTable, published: pd.DataFrame | None = None,
+              top_n: int = 10) -> pd.DataFrame:
+    """The first ``top_n`` ranked rows of a board with what a reader needs to
+    read the rank: ``rank, model, name, level, score`` (the score at the level
+    reached: the ranking key), ``supported, tasks, coverage`` and, from
+    ``published`` (:func:`glscore.analysis.uncertainty.published.published_ranks`,
+    rows of this board), ``published_rank`` and ``published_level`` (``<NA>``
+    where the paper publishes none)."""
+    head = table.ranked_table.head(top_n)
+    frame = head[["rank", "model", "name", "level", "score", "supported", "tasks",
+                  "coverage"]].reset_index(drop=True)
+    if published is None:
+        return frame.assign(published_rank=pd.array([pd.NA] * len(frame), dtype="Int64"),
+                            published_level=pd.array([pd.NA] * len(frame), dtype="Int64"))
+    mine = published[published["board"] == table.board.name].set_index("model")
+    return frame.assign(
+        published_rank=pd.array(mine["published_rank"].reindex(frame["model"]), dtype="Int64"),
+        published_level=pd.array(mine["published_level"].reindex(frame["model"]),
+                                 dtype="Int64"))
+
+
+def absent_published(table: BoardTable, published: pd.DataFrame,
+                     top_n: int = 10) -> pd.DataFrame:
+    """The models the paper ranks in its top ``top_n`` on this board that the
+    board does not list at all (no per-task data: Mini-Gemini on Scope-A)."""
+    mine = published[(published["board"] == table.board.name)
+                     & (published["published_rank"] <= top_n)]
+    return mine[~mine["model"].isin(table.table["model"])].reset_index(drop=True)
+
+
+def top_headline(table: BoardTable, top_n: int = 10) -> str:
+    """The title of a board's top-``top_n`` chart: the leader, its level, score
+    and coverage, and how many of the top reach each level.
+
+    Built from the board only (recomputed numbers)."""
+    head = table.ranked_table.head(top_n)
+    if not len(head):
+        return f"Scope-{table.board.scope} '{table.board.name}': no model ranked"
+    first = head.iloc[0]
+    counts = head["level"].value_counts().sort_index(ascending=False)
+    levels = ", ".join(f"{int(n)} at Level-{int(k)}" for k, n in counts.items())
+    where = "Scope-A" if table.board.scope == "A" else f"Scope-{table.board.scope} {table.board.name}"
+    return (f"{where} top {len(head)} (recomputed): {levels}; {first['name']} leads at "
+            f"Level-{int(first['level'])} ({first['score']:.2f}) on {int(first['supported'])} "
+            f"of {int(first['tasks'])} tasks")
+
+
+def ranking_note(table: BoardTable, absent: pd.DataFrame | None = None,
+                 top_n: int = 10) -> str:
+    """How a board is ranked, in words a caption can carry: the key (level, then
+    the score at it, with an example from the board where a lower score ranks
+    higher), the rows listed below by the coverage policy, and the published
+    models absent from the board (``absent``, :func:`absent_published`)."""
+    head = table.ranked_table.head(top_n)
+    parts = ["Ranked by the level reached, then the score at that level"]
+    flip = head[(head["level"].shift(-1) < head["level"])
+                & (head["score"].shift(-1) > head["score"])]
+    if len(flip):
+        upper = flip.iloc[0]
+        lower = head.loc[flip.index[0] + 1]
+        parts[0] += (f" (so {upper['name']}, Level-{int(upper['level'])} {upper['score']:.2f}, "
+                     f"ranks above {lower['name']}, Level-{int(lower['level'])} "
+                     f"{lower['score']:.2f})")
+    if table.listed_below:
+        below = table.table[~table.table["ranked"].to_numpy(dtype=bool)]
+        parts.append(f"{table.listed_below} models covering under {table.min_coverage:.0%} of "
+                     f"the {table.counted_tasks} tasks are listed below the board, unranked "
+                     f"({', '.join(below['name'].astype(str).head(4))}"
+                     f"{' and more' if table.listed_below > 4 else ''})")
+    for row in ([] if absent is None else absent.itertuples(index=False)):
+        parts.append(f"not on the board: {row.published_name} (published #{row.published_rank}, "
+                     f"Level-{row.published_level}, {row.published_score:.2f}), which has no "
+                     "per-task data")
+    return "; ".join(parts) + "."
+
+
+#: The minimum coverages notebook 01 compares (0: the framework's ranking).
+POLICY_ALTERNATIVES: tuple[float, ...] = (0.0, 0.05, DEFAULT_MIN_COVERAGE, 0.10, 0.20)
+
+
+def coverage_policy_frame(source: Benchmark | Scoring, scopes: Sequence[str] = ("A", "B"),
+                          thresholds: Sequence[float] = POLICY_ALTERNATIVES,
+                          profile: str | Profile | None = None) -> pd.DataFrame:
+    """The boards of ``scopes`` under each minimum coverage of ``thresholds``:
+    one row per (threshold, board) with the rows ranked and listed below and
+    the leader (name, level, score, coverage)."""
+    ctx = as_pass(source, profile)
+    rows = []
+    for minimum in thresholds:
+        for t in (t for scope in scopes for t in scope_tables(ctx, scope, min_coverage=minimum)):
+            ranked = t.ranked_table
+            top = ranked.iloc[0] if len(ranked) else None
+            rows.append({
+                "min_coverage": float(minimum), "scope": t.board.scope, "board": t.board.name,
+                "ranked": len(ranked), "listed_below": t.listed_below,
+                "leader": None if top is None else str(top["name"]),
+                "level": None if top is None else int(top["level"]),
+                "score": np.nan if top is None else float(top["score"]),
+                "leader_coverage": np.nan if top is None else float(top["coverage"]),
+            })
+    frame = pd.DataFrame(rows)
+    return frame.astype({"level": "Int64"}) if len(frame) else frame
+
+
+def coverage_policy_finding(frame: pd.DataFrame, board: str = "full") -> str:
+    """The coverage policy on one board (:func:`coverage_policy_frame`): what the
+    default ranks and lists below, and what the board becomes at every other
+    threshold (rows ranked, leader)."""
+    mine = frame[frame["board"] == board].reset_index(drop=True)
+    default = mine[np.isclose(mine["min_coverage"], DEFAULT_MIN_COVERAGE)]
+    if not len(default):
+        raise InputError(f"coverage_policy_finding: no row at the default {DEFAULT_MIN_COVERAGE}")
+    d = default.iloc[0]
+    name = "Scope-A" if board == "full" else f"board '{board}'"
+
+    def leader(r: pd.Series) -> str:
+        if r["leader"] is None or pd.isna(r["level"]):
+            return "no model ranked"
+        return (f"leader {r['leader']} (Level-{int(r['level'])}, {r['score']:.2f}, coverage "
+                f"{r['leader_coverage']:.1%})")
+
+    alternatives = "; ".join(
+        f"{r['min_coverage']:.0%}: {int(r['ranked'])} ranked, {leader(r)}"
+        for _, r in mine.iterrows() if not np.isclose(r["min_coverage"], DEFAULT_MIN_COVERAGE))
+    return (f"On {name} the default minimum coverage ({DEFAULT_MIN_COVERAGE:.0%} of the board's "
+            f"tasks) ranks {int(d['ranked'])} models and lists {int(d['listed_below'])} below "
+            f"unranked, {leader(d)}. Under the alternatives -- {alternatives}.")

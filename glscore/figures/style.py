@@ -366,11 +366,22 @@ def drawn_texts(fig: Any) -> list[Any]:
     get_renderer = getattr(fig.canvas, "get_renderer", None)
     renderer = get_renderer() if get_renderer is not None else fig._get_renderer()
     frame = fig.bbox
+    # tick labels are drawn only for the ticks inside the view interval
+    tick_labels, drawn_ticks = set(), set()
+    for axes in fig.get_axes():
+        for axis in (axes.xaxis, axes.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_labels |= {id(tick.label1), id(tick.label2)}
+            if axes.axison and axis.get_visible():   # set_axis_off hides the tick labels
+                for tick in axis._update_ticks():
+                    drawn_ticks |= {id(tick.label1), id(tick.label2)}
     found = []
     for text in fig.findobj(lambda artist: isinstance(artist, Text)):
         if not text.get_text().strip() or not text.get_visible():
             continue
         if text.axes is not None and not text.axes.get_visible():
+            continue
+        if id(text) in tick_labels and id(text) not in drawn_ticks:
             continue
         box = text.get_window_extent(renderer)
         if box.width <= 0 or not box.overlaps(frame):
