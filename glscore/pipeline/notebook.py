@@ -93,12 +93,13 @@ def write_table(frame: pd.DataFrame, name: str, directory: Path | str = paths.FI
     precision, the shortest text that reads back to the same float, unless
     ``float_format`` is given). ``latex=True`` also writes ``figures/<name>.tex``,
     the same table in booktabs (:func:`glscore.io.latex.latex_table`, with
-    ``caption``). Returns the CSV's path."""
+    ``caption`` and the label ``tab:<name>``). Returns the CSV's path."""
     path = Path(directory) / f"{name}.csv"
     write_text_if_changed(path, frame.to_csv(index=False, float_format=float_format,
                                              lineterminator="\n"))
     if latex:
-        write_text_if_changed(path.with_suffix(".tex"), latex_table(frame, caption=caption))
+        write_text_if_changed(path.with_suffix(".tex"),
+                              latex_table(frame, caption=caption, label=f"tab:{name}"))
     return path
 
 

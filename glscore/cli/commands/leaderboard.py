@@ -24,6 +24,7 @@ others are listed below the ranked rows with an empty rank (column
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -314,7 +315,9 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         board_facts, board_frame = facts[k], frames[k]
         if board_facts is not None and fmt == "latex":
             title += "; " + method_line(board_facts)
-        part = render_frame(shown[k], "latex" if fmt == "latex" else "md", title)
+        label = "tab:" + re.sub(r"[^A-Za-z0-9]+", "-", f"scope-{t.board.scope}-{t.board.name}"
+                                ).strip("-").lower()
+        part = render_frame(shown[k], "latex" if fmt == "latex" else "md", title, label)
         if board_facts is not None and board_frame is not None and fmt == "md":
             from glscore.analysis.uncertainty.findings import finding_board
 
@@ -388,15 +391,17 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     return rows
 
 
-def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
-    """A frame as markdown (pipes), CSV (full float precision), JSON records or LaTeX."""
+def render_frame(frame: pd.DataFrame, fmt: str, title: str | None,
+                 label: str | None = None) -> str:
+    """A frame as markdown (pipes), CSV (full float precision), JSON records or LaTeX
+    (floats sized for a paper, with ``label``)."""
     if fmt == "json":
         return dumps(frame_records(frame))
     if fmt == "csv":
         return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     if fmt == "latex":  # the display name only, as the paper's tables
         return latex_table(frame.drop(columns=["model"], errors="ignore"),
-                           caption=title).rstrip("\n")
+                           caption=title, label=label).rstrip("\n")
     cells = frame.astype(object).map(_cell)
     lines = [] if title is None else [f"### {markdown.escape(title)}", ""]
     lines.append(markdown.table(list(frame.columns), cells.to_numpy().tolist()))

@@ -154,7 +154,7 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
                               ascending=False, kind="stable")
     if fmt == "latex":
         caption = f"General-Level scores (profile {scores.profile}, rule {scores.rule})"
-        return latex_table(table.reset_index(), caption=caption).rstrip("\n")
+        return latex_table(table.reset_index(), caption=caption, label="tab:scores").rstrip("\n")
     header = f"profile={scores.profile} rule={scores.rule} models={len(table)}"
     if records:
         header += f" sota={records[0]['sota']}"
