@@ -346,6 +346,17 @@ def comparison_finding(comparison: pd.DataFrame, atol: float = 1e-6) -> str:
     return text
 
 
+def headline(diffs: pd.DataFrame, comparison: pd.DataFrame) -> str:
+    """One sentence for the README: how many tasks the two profiles normalise
+    differently and how many models reach a different level
+    (:func:`normalisation_differences`, :func:`profile_comparison`)."""
+    moved = comparison[comparison["level_change"] != 0]
+    names = ", ".join(f"{r.name} {r.level_paper}->{r.level_official}" for r in moved.itertuples())
+    return (f"The official scorer and the paper's formulas normalise {len(diffs)} of the tasks "
+            f"differently, and {len(moved)} of {len(comparison)} models reach a different level "
+            "under official than under paper" + (f" ({names})" if names else "") + ".")
+
+
 def level5_tasks(source: Source, profiles: Sequence[str] = PROFILE_PAIR) -> pd.DataFrame:
     """For every model with Level-5 > 0 under a profile: the NLP tasks whose
     credit makes ``S_L`` non-zero, one row each.

@@ -325,6 +325,15 @@ def _uniform_text(r: dict) -> str:
     return f"{r['class']}, {int(r['free_numbers'])} free number(s); {uniform}"
 
 
+def reproduction_headline(rep: Reproduction) -> str:
+    """One sentence: the published non-zero cells a plain formula or a copy
+    reproduces, and what the free numbers buy (the accounting figure's title
+    and the README's line)."""
+    return (f"{rep.explained} of {rep.published_nonzero} published non-zero cells of Tables "
+            f"12/14/16 reproduce with a plain formula or a copy; {rep.free_numbers} free numbers "
+            f"buy {rep.count('weak rule')} more, {rep.count(_NO_DATA)} have no per-task data")
+
+
 def reproduction_paragraph(rep: Reproduction) -> str:
     """The README's reproduction paragraph, built from the numbers of ``rep``: the
     cells by accounting class, each rule applied to every model."""

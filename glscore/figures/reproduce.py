@@ -3,11 +3,18 @@ results and returns a :class:`matplotlib.figure.Figure` (it never saves it)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from glscore.analysis.reproduce import ACCOUNTING, PRINTED_AS_ZERO, Reproduction
+from glscore.analysis.reproduce import (
+    ACCOUNTING,
+    PRINTED_AS_ZERO,
+    Reproduction,
+    reproduction_headline,
+)
 from glscore.figures import style as plots
 
 FULL_WIDTH = plots.FULL_WIDTH
@@ -81,7 +88,5 @@ def accounting_figure(rep: Reproduction):
     ax.set_xlabel("cells (published non-zero, and printed as 0 but recomputed non-zero)",
                   fontsize=7)
     fig.legend(loc="outside lower center", ncols=3, fontsize=7)
-    ax.set_title(f"{rep.explained} of {rep.published_nonzero} cells reproduce with a plain formula "
-                 f"or a copy; {rep.free_numbers} free numbers buy "
-                 f"{rep.count('weak rule')} more", fontsize=8)
+    ax.set_title(textwrap.fill(reproduction_headline(rep), 110), fontsize=8)
     return fig

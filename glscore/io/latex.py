@@ -74,6 +74,8 @@ HEADERS: dict[str, str] = {
     "top10_overlap": "Top-10 kept", "moved_up": "Up", "moved_down": "Down",
     "view": "View", "flagged_wins": "Flagged wins", "no_task_data": "No per-task data",
     "filled_from_paper": "Filled from paper",
+    **{f"level{k}_95": f"Level-{k} 95\\%" for k in range(2, 6)},
+    "p_level": "P(level)",
 }
 #: Columns holding a level reached (printed ``Level-k``).
 LEVEL_COLUMNS: tuple[str, ...] = ("level",)

@@ -38,9 +38,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print JSON (one object per model; a list for several)")
     parser.add_argument("--bootstrap", type=int, metavar="N",
-                        help="N resamples of the tasks within their groups: percentile "
+                        help="N resamples of the tasks within their groups: 95%% percentile "
                              "intervals of Level-2..5 and the probability of each level "
-                             "(JSON key 'uncertainty')")
+                             "(JSON key 'uncertainty'; the table and LaTeX add the intervals "
+                             "as columns)")
     parser.add_argument("--seed", type=int, default=0, metavar="S",
                         help="random seed of --bootstrap (default 0)")
     parser.add_argument("--format", choices=("table", "json", "latex"), default="table",
@@ -136,8 +137,16 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
 
 def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "table") -> str:
     """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
-    Level-2/3/4 per modality."""
+    Level-2/3/4 per modality; with ``--bootstrap`` (records carrying
+    ``uncertainty``) the 95% interval of each level score (``level2_95`` ..,
+    ``lo-hi``) and the probability of the level reached (``p_level``) after
+    the scores."""
     table = scores.to_frame().set_index("name")
+    if records is not None and all("uncertainty" in r for r in records):
+        for k in range(2, 6):
+            table[f"level{k}_95"] = [
+                "{:.2f}-{:.2f}".format(*r["uncertainty"]["scores"][f"level{k}"]) for r in records]
+        table["p_level"] = [r["uncertainty"]["p_level"][str(r["level"])] for r in records]
     table["coverage"] = scores.coverage()
     if records is not None and any(r.get("origin") == "input" for r in records) and any(
             r.get("origin") == "paper" for r in records):
