@@ -195,6 +195,12 @@ def test_cli_noise_json_and_bad_board(capsys, monkeypatch):
     assert all(set(r) >= {"model", "robust", "x1"} for r in out["level5"])
     assert "seconds" not in out and "timing" not in out
     assert "noise draws" in captured.err and "16/16" in captured.err   # tqdm on stderr
+    # the text output prints no timing unless asked
+    assert main(["noise", "--draws", "2", "--chunk", "2", "--scales", "robust"]) == 0
+    assert " s (perturbing" not in capsys.readouterr().err
+    assert main(["noise", "--draws", "2", "--chunk", "2", "--scales", "robust",
+                 "--timings"]) == 0
+    assert " s (perturbing" in capsys.readouterr().err
     assert main(["noise", "--draws", "2", "--board", "Smell", "--scales", "robust"]) == 2
     assert "--board 'Smell'" in capsys.readouterr().err
     assert main(["noise", "--draws", "2", "--scales", "robust,x3"]) == 2

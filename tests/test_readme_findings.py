@@ -25,7 +25,7 @@ def test_section_is_the_finding_cells_stdout(tmp_path: Path) -> None:
     tagged.outputs = [new_output("stream", name="stdout",
                                  text="Seven models move (2.01). Details follow.\nMore.\n")]
     headline = new_code_cell("print(h)", metadata={"tags": ["headline"]})
-    headline.outputs = [new_output("stream", name="stdout", text="\nThe headline. Two.\n")]
+    headline.outputs = [new_output("stream", name="stdout", text="\nThe headline, two\n")]
     other = new_code_cell("print(y)")
     other.outputs = [new_output("stream", name="stdout", text="not a finding\n")]
     fallback = new_code_cell("print(a.level_finding(b))")
@@ -42,7 +42,7 @@ def test_section_is_the_finding_cells_stdout(tmp_path: Path) -> None:
     assert page.read_text(encoding="utf-8") == (
         # the first sentence of the first finding; the headline cell's first line
         f"intro\n{readme.START}\n* **`01_one`**: Seven models move (2.01).\n"
-        f"* **`02_two`**: Fallback.\n* **`04_four`**: The headline. Two.\n"
+        f"* **`02_two`**: Fallback.\n* **`04_four`**: The headline, two.\n"
         f"{readme.END}\ntail\n"
     )
     assert readme.update_readme(page, tmp_path, check=True)

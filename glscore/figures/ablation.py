@@ -157,11 +157,11 @@ def plot_tau_matrix(result: AblationResult):
     ax.set_xlabel(f"Kendall's tau-b of the ranking ({int(result.multimodal.sum())} models with "
                   "multimodal support)", fontsize=7.5)
     ax.grid(axis="y", visible=False)
-    ax.legend(handles=[Line2D([], [], marker="o", ls="", color=OKABE_ITO["blue"], ms=4.5,
-                              label="with the strict rule"),
-                       Line2D([], [], color="#BBBBBB", lw=2.5,
-                              label="range with every other variant")],
-              fontsize=7, loc="lower left")
+    fig.legend(handles=[Line2D([], [], marker="o", ls="", color=OKABE_ITO["blue"], ms=4.5,
+                               label="tau with the strict rule"),
+                        Line2D([], [], color="#BBBBBB", lw=2.5,
+                               label="range of tau with every other variant")],
+               fontsize=7, loc="outside lower center", ncols=2)
     first = strict[1:] if n > 1 else np.array([1.0])
     same = int(np.isclose(first, 1.0).sum())
     worst = tau.index[1 + int(np.argmin(first))] if n > 1 else tau.index[0]
@@ -250,14 +250,14 @@ def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.9
     between = (y[:-1] + y[1:]) / 2  # a pair sits between its two rows
     stable = kept >= threshold
     right.barh(between, kept, height=0.55,
-               color=np.where(stable, OKABE_ITO["bluish green"], OKABE_ITO["vermillion"]))
+               color=np.where(stable, OKABE_ITO["bluish green"], "#AAAAAA"))   # not a level
     for yy, value in zip(between, kept, strict=True):
         right.text(min(value, 1.0) + 0.02, yy, f"{100 * value:.0f}%", va="center", fontsize=7)
     right.axvline(threshold, color="black", linewidth=0.8, linestyle="--")
     right.set_xlim(0, 1.35)
     right.set_xticks([0, 0.5, threshold], ["0", "0.5", f"{threshold:g}"])
     right.tick_params(axis="x", labelsize=7.5)
-    right.set_xlabel(f"P(adjacent pair keeps its order)\ngreen: at least {threshold:.0%}",
+    right.set_xlabel(f"P(pair keeps its order)\ngreen: at least {threshold:.0%}",
                      fontsize=7.5)
     right.tick_params(axis="y", left=False)
     ax.set_ylim(-0.6, len(table) - 0.4)

@@ -228,8 +228,8 @@ def plot_rank_intervals(summary: pd.DataFrame, board: str = "full", top: int = 3
                       zip(part["name"], part["p_level"], strict=True)], fontsize=MIN_FONT)
     ax.tick_params(axis="x", labelsize=8)
     ax.set_xlim(0, float(part["rank_high"].max()) + 1)
-    ax.set_xlabel("rank on the board (1 = first): recomputed without noise (dot), 5-95% of "
-                  "draws (bar)", fontsize=8)
+    ax.set_xlabel("rank (1 = first): recomputed without noise (dot), 5-95% of draws (bar)",
+                  fontsize=8)
     rows = summary[(summary["board"] == board) & summary["multimodal"]]
     kept = int((rows["p_level"] >= threshold).sum())
     width = (ranked["rank_high"] - ranked["rank_low"] + 1).astype(float)

@@ -88,5 +88,5 @@ def accounting_figure(rep: Reproduction):
     ax.set_xlabel("cells (published non-zero, and printed as 0 but recomputed non-zero)",
                   fontsize=7)
     fig.legend(loc="outside lower center", ncols=3, fontsize=7)
-    ax.set_title(textwrap.fill(reproduction_headline(rep), 110), fontsize=8)
+    ax.set_title(textwrap.fill(reproduction_headline(rep), 95), fontsize=8)
     return fig

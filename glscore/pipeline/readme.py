@@ -69,15 +69,20 @@ def first_sentence(text: str) -> str:
 
 def notebook_headline(path: Path | str) -> str:
     """A notebook's README sentence: the first printed line of its ``headline``
-    cell, else the first sentence of its first finding line ("" if neither)."""
+    cell, else the first sentence of its first finding line ("" if neither),
+    ending with a full stop (a headline is also a figure title, printed without)."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    sentence = ""
     for cell in nb["cells"]:
         if cell["cell_type"] == "code" and HEADLINE in cell.get("metadata", {}).get("tags", []):
             lines = [line.strip() for line in _stdout(cell).splitlines() if line.strip()]
             if lines:
-                return lines[0]
-    findings = notebook_findings(path)
-    return first_sentence(findings[0]) if findings else ""
+                sentence = lines[0]
+                break
+    if not sentence:
+        findings = notebook_findings(path)
+        sentence = first_sentence(findings[0]) if findings else ""
+    return sentence if not sentence or sentence.endswith((".", "!", "?")) else sentence + "."
 
 
 def findings_section(notebooks: Iterable[Path]) -> str:
