@@ -6,6 +6,7 @@ fault, so that the command line can print it as it is and exit with 2.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -79,25 +80,51 @@ def where(file: object = None, sheet: str | None = None, row: int | None = None,
     return ", ".join(parts) + ": " if parts else ""
 
 
+_TASK_ID = re.compile(r"^\s*([A-Za-z0-9]+)\s*[-_ ]?\s*0*(\d+)\s*$")
+
+
 def did_you_mean(value: object, choices: Iterable[object], n: int = 3) -> str:
     """`` (did you mean 'a', 'b'?)`` for the choices most similar to ``value``, or ``""``.
 
-    Similarity is :func:`difflib.get_close_matches` on lower-cased text, so a
-    typo of ``vitron-v1`` suggests ``vitron-v1``, not the first names in order.
+    A value shaped like a task id (a prefix and a number: ``IC-1``, ``ic_01``,
+    ``IC1``) is matched by prefix and number, so ``IC-1`` suggests ``IC-001``
+    first, then the nearest numbers of that prefix. Otherwise similarity is
+    :func:`difflib.get_close_matches` on lower-cased text, so a typo of
+    ``vitron-v1`` suggests ``vitron-v1``, not the first names in order.
 
     >>> did_you_mean("vitron-v2", ["anygpt", "vitron-v1", "emu2-37b"])
     " (did you mean 'vitron-v1'?)"
+    >>> did_you_mean("IC-1", ["IC-271", "IC-261", "IC-001", "IC-002", "IG-001"])
+    " (did you mean 'IC-001', 'IC-002', 'IC-261'?)"
     """
     import difflib
 
     options = [str(c) for c in choices]
+    hits = _task_id_matches(str(value), options, n)
+    if hits:
+        return " (did you mean " + ", ".join(f"'{h}'" for h in hits) + "?)"
     lowered: dict[str, str] = {}
     for option in options:
         lowered.setdefault(option.lower(), option)
-    hits = difflib.get_close_matches(str(value).lower(), list(lowered), n=n, cutoff=0.6)
-    if not hits:
+    close = difflib.get_close_matches(str(value).lower(), list(lowered), n=n, cutoff=0.6)
+    if not close:
         return ""
-    return " (did you mean " + ", ".join(f"'{lowered[h]}'" for h in hits) + "?)"
+    return " (did you mean " + ", ".join(f"'{lowered[h]}'" for h in close) + "?)"
+
+
+def _task_id_matches(value: str, options: list[str], n: int) -> list[str]:
+    """The options with ``value``'s prefix, nearest number first (``[]`` when
+    ``value`` is not shaped like a task id or no option shares its prefix)."""
+    match = _TASK_ID.match(value)
+    if not match:
+        return []
+    prefix, number = match.group(1).upper(), int(match.group(2))
+    same = []
+    for option in options:
+        found = _TASK_ID.match(option)
+        if found and found.group(1).upper() == prefix:
+            same.append((abs(int(found.group(2)) - number), int(found.group(2)), option))
+    return [option for *_, option in sorted(same)[:n]]
 
 
 def plain(number: object) -> str:

@@ -271,7 +271,31 @@ def test_cli_json(capsys):
     first = data["variants"][0]
     assert first["kendall_tau"] == 1.0 and first["top10_overlap"] == 10
     assert sum(first["models_per_level"].values()) == data["models"]
-    assert data["n_boot"] == 20 and "timing_s" not in data  # no timings in JSON
+    assert data["n_boot"] == 20 and "timing_s" not in data   # no timings unless asked
+    assert main(["ablate", "--rules", "strict", "--margins", "--aggregations", "per_modality",
+                 "--level4-means", "harmonic", "--n-boot", "5", "--json", "--timings"]) == 0
+    timed = json.loads(capsys.readouterr().out)
+    assert timed["timing_s"]["total_s"] > 0
+
+
+def test_cli_margins_mean_what_help_says(capsys):
+    from glscore.analysis.ablation import DEFAULT_MARGINS
+    from glscore.cli import build_parser
+
+    parser = build_parser("ablate")
+    # no --margins: the defaults --help names; bare --margins: none; values: those
+    assert parser.parse_args(["ablate"]).margins == list(DEFAULT_MARGINS)
+    assert parser.parse_args(["ablate", "--margins"]).margins == []
+    assert parser.parse_args(["ablate", "--margins", "0.2"]).margins == [0.2]
+    with pytest.raises(SystemExit):
+        main(["ablate", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    defaults = " ".join(f"{m:g}" for m in DEFAULT_MARGINS)
+    assert f"(default: {defaults}; --margins with no value: no margin variants)" in text
+    assert main(["ablate", "--rules", "strict", "--margins", "--aggregations", "per_modality",
+                 "--level4-means", "harmonic", "--n-boot", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "margin(" not in out and " s," not in out.splitlines()[-1]   # no timing line
 
 
 def test_cli_unit(capsys):

@@ -69,3 +69,17 @@ def test_start_up_stays_light():
             "print(sorted(m for m in ('scipy', 'matplotlib', 'seaborn') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("fmt", ["table", "latex"])
+def test_bootstrap_prints_its_intervals_in_every_format(capsys, fmt):
+    """--bootstrap without --json shows the 95% intervals (the same numbers as the
+    JSON record of the same seed), not nothing."""
+    args = ["score", "--model", "vitron-v1", "--bootstrap", "30", "--seed", "3"]
+    assert main([*args, "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    lo, hi = record["uncertainty"]["scores"]["level3"]
+    assert main([*args, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert f"{lo:.2f}-{hi:.2f}" in out
+    assert ("Level-3 95\\%" if fmt == "latex" else "level3_95") in out

@@ -108,6 +108,10 @@ def test_win_map_counts_models_with_a_win_per_group(bench):
     assert wmap.loc["V-C-1", "best_model"] == ""
     sentence = dist.win_map_finding(wmap.reset_index())
     assert sentence.startswith("1 of 4 skill groups are won by no generalist")
+    # the unwon group is attempted (V-C-1 has supporting models) or supported by none
+    attempted = int(((wmap["winners"] == 0) & (wmap["supporting"] > 0)).sum())
+    assert (f"{attempted} attempted but never won, {1 - attempted} supported by no model"
+            in sentence)
 
 
 def test_level_counts_per_scope_and_profile(bench):
@@ -170,7 +174,8 @@ def test_figures_have_titles_and_labels(bench, scores):
     for fig in figures:
         assert isinstance(fig, Figure)
         axes = fig.axes[0]
-        title = axes.get_title() + (fig._suptitle.get_text() if fig._suptitle else "")
+        title = "".join(axes.get_title(loc) for loc in ("left", "center", "right")) + (
+            fig._suptitle.get_text() if fig._suptitle else "")   # the house style: left titles
         assert any(ch.isdigit() for ch in title)
         assert axes.get_xlabel() and axes.get_ylabel()
     import matplotlib.pyplot as plt

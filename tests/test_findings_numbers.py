@@ -1,9 +1,10 @@
-"""The README's findings of notebooks 04 and 06 say what their tables show.
+"""The findings notebooks 04 and 06 print say what their tables show.
 
 Each test reads the tables the notebooks write next to their figures, recomputes
 the claim in the test (with its own arithmetic: a loop for Holm's adjustment, the
-verdict of an interval, a root mean square) and checks the README's sentence
-carries exactly that number and that verdict, sensitivities included.
+verdict of an interval, a root mean square) and checks the notebook's printed
+findings (the cells tagged ``finding``, whose first sentence the README carries)
+carry exactly that number and that verdict, sensitivities included.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ FIG = paths.FIGURES_DIR
 
 
 def finding(stem: str) -> str:
-    text = (paths.REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split(readme.START, 1)[1].split(readme.END, 1)[0]
-    (line,) = [ln for ln in section.splitlines() if ln.startswith(f"* **`{stem}`**")]
-    return line
+    """Every finding line the committed notebook printed, joined."""
+    return " ".join(readme.notebook_findings(paths.NOTEBOOKS_DIR / f"{stem}.ipynb"))
 
 
 def holm(p: list[float]) -> list[float]:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from glscore import load_source, paths, score
+from glscore.analysis.leaderboard import LOW_COVERAGE
 from glscore.io.loaders import InputWarning, load_workbooks
 
 ROOT = paths.REPO_ROOT
@@ -72,7 +73,7 @@ def test_the_section_commands_run_as_written(tmp_path):
     assert "proxy" in score_text.stdout.splitlines()[1]
     assert ("2 harness task(s) in the results have no mapping row and are not scored: "
             "lm-eval:arc_challenge, lm-eval:mmmu_val") in score_text.stderr
-    assert "coverage 0.4%, below 5%" in score_text.stderr
+    assert f"coverage 0.4%, below {LOW_COVERAGE:.0%}" in score_text.stderr
     assert outputs[listed[0]].stdout.startswith("'examples/lm-eval-mapping.csv': mapping format 1,"
                                                 " valid: 4 row(s)")
 

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from glscore import Benchmark, load_paper, load_source, paths
+from glscore.analysis.leaderboard import LOW_COVERAGE
 from glscore.cli import main
 from glscore.errors import InputError, did_you_mean, plain
 from glscore.io.loaders import NOT_SUPPORTED_MARKERS, InputWarning, check_scale, parse_cell
@@ -366,7 +367,7 @@ def test_scale_warning_is_one_line_on_stderr(tmp_path, capsys):
         "--scale fraction if they are fractions",
         # one task of 699 is 0.14% coverage, and Level-2 > 0 rests on it
         "glscore: warning: model 'A' reaches Level-2 on 1 of 699 tasks (coverage 0.1%, below "
-        "5%): the level rests on little coverage"]
+        f"{LOW_COVERAGE:.0%}): the level rests on little coverage"]
     assert digest(tidy) == before
 
 

@@ -48,10 +48,18 @@ def test_every_figure_draws_at_print_width_with_no_text_below_7pt(results):
 def test_forest_title_states_the_calls(results):
     _, table, band, _, _ = results
     fig = figures.plot_forest(table, band)
-    title = fig.get_suptitle()
-    calls = table.loc[table[natural.DEFAULT_CALL] != "", natural.DEFAULT_CALL]
+    title = " ".join(fig.get_suptitle().split())
+    usable = table[(table["n"] > 0) & (table[natural.DEFAULT_CALL] != "")]
+    calls = usable[natural.DEFAULT_CALL]
     down, up = int((calls == "worse").sum()), int((calls == "better").sum())
-    assert title.startswith(f"{down} of {len(calls)} generalists score clearly below")
-    assert f"{up} clearly above" in title
+    others = int((usable["tier"] != "exact").sum())
+    # without a pooling table: the calls, said to compare mostly with other models
+    assert title.startswith(f"of all {len(calls)} pairs ({others} against an earlier or "
+                            "related model, not the own base)")
+    assert f"{down} score clearly below and {up} clearly above" in title
+    # with it: the own-base comparison first
+    pooled = " ".join(figures.plot_forest(table, band, natural.pooling_table(
+        results[0], table)).get_suptitle().split())
+    assert pooled.startswith("Against their own base LLM (exact tier")
     legend = " ".join(t.get_text() for t in fig.legends[0].get_texts())
     assert "thick: 95% task bootstrap" in legend and "thin: 95% skill-group test" in legend

@@ -108,8 +108,13 @@ def still():
 
 def test_no_noise_keeps_every_level_and_rank(still):
     summary = noise.rank_summary(still)
-    assert (summary["p_level"] == 1).all() and (summary["p_rank"] == 1).all()
-    assert (summary["rank_low"] == summary["rank"]).all()
+    ranked = summary["rank"].notna()
+    assert (summary["p_level"] == 1).all() and (summary.loc[ranked, "p_rank"] == 1).all()
+    assert (summary.loc[ranked, "rank_low"] == summary.loc[ranked, "rank"]).all()
+    # the rows the coverage policy lists below have no rank (LM4LV, LISA-7B on Scope-A)
+    below = summary[(summary["board"] == "full") & ~ranked]
+    assert sorted(below["name"]) == ["LISA-7B", "LM4LV"]
+    assert below["p_rank"].isna().all() and below["rank_high"].isna().all()
     levels = summary[[f"p_level{k}" for k in range(1, 6)]].to_numpy()
     assert np.allclose(levels.sum(axis=1), 1.0)
     assert (levels[np.arange(len(summary)), summary["level"].to_numpy() - 1] == 1).all()
@@ -123,6 +128,8 @@ def test_unperturbed_ranks_are_the_leaderboards(still, scope, board):
     mine = summary[summary["board"] == board]
     assert mine["model"].tolist() == table["model"].tolist()
     assert mine["level"].tolist() == table["level"].tolist()
+    # the same rows ranked (the boards' coverage policy), with the same ranks
+    assert mine["rank"].astype("Int64").tolist() == table["rank"].tolist()
 
 
 def test_same_seed_same_counts():
@@ -188,6 +195,12 @@ def test_cli_noise_json_and_bad_board(capsys, monkeypatch):
     assert all(set(r) >= {"model", "robust", "x1"} for r in out["level5"])
     assert "seconds" not in out and "timing" not in out
     assert "noise draws" in captured.err and "16/16" in captured.err   # tqdm on stderr
+    # the text output prints no timing unless asked
+    assert main(["noise", "--draws", "2", "--chunk", "2", "--scales", "robust"]) == 0
+    assert " s (perturbing" not in capsys.readouterr().err
+    assert main(["noise", "--draws", "2", "--chunk", "2", "--scales", "robust",
+                 "--timings"]) == 0
+    assert " s (perturbing" in capsys.readouterr().err
     assert main(["noise", "--draws", "2", "--board", "Smell", "--scales", "robust"]) == 2
     assert "--board 'Smell'" in capsys.readouterr().err
     assert main(["noise", "--draws", "2", "--scales", "robust,x3"]) == 2

@@ -124,13 +124,21 @@ def test_low_coverage_is_flagged_and_warned(tmp_path, capsys):
                  "--with-paper"]) == 0
     out, err = capsys.readouterr()
     rows = strict_json(out)["rows"]
-    top = rows[0]
-    # the framework's ranking is kept: Level-5 on 7 of 699 tasks ranks first ...
-    assert (top["name"], top["level"], top["supported"], top["tasks"]) == ("tiny", 5, 7, 699)
+    # by default a row under the minimum coverage is listed below the ranked ones, unranked
+    tiny = next(r for r in rows if r["name"] == "tiny")
+    assert (tiny["level"], tiny["supported"], tiny["tasks"]) == (5, 7, 699)
+    assert tiny["rank"] is None and tiny["ranked"] is False and tiny["low_coverage"] is True
+    assert rows[0]["name"] == "VidAgent" and rows.index(tiny) >= len(rows) - 3
+    assert all(r["low_coverage"] == (r["coverage"] < LOW_COVERAGE) for r in rows)
+    # --min-coverage 0: the framework's ranking, Level-5 on 7 of 699 tasks ranks first ...
+    assert main(["leaderboard", "--scope", "A", "--format", "json", "--results", str(path),
+                 "--with-paper", "--min-coverage", "0"]) == 0
+    out, err = capsys.readouterr()
+    top = strict_json(out)["rows"][0]
+    assert (top["name"], top["level"], top["rank"]) == ("tiny", 5, 1)
     # ... but the row is flagged and the rank warned about
     assert top["coverage"] == 7 / 699 and top["low_coverage"] is True
     assert "rank 1 'tiny' rests on 7 of 699 tasks" in err
-    assert all(r["low_coverage"] == (r["coverage"] < LOW_COVERAGE) for r in rows)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
@@ -171,7 +179,12 @@ def test_explain_a_level5_model(tmp_path):
     assert (image_c["tasks"], image_c["supported"], image_c["wins"]) == (2, 2, 1)
     assert image_c["win_tasks"] == ["IC-001"] and image_c["mean_credit"] == 30.0
     image = e["contributions"]["modalities"]["Image"]
-    assert image["level3"] == 40.0 and image["share_level3"] == 10.0  # (30+50)/2, /4
+    # (30+50)/2 = 40; its part of the overall Level-3 = 40/4 = 10 points, all of it (100%)
+    assert image["level3"] == 40.0 and image["points_level3"] == 10.0
+    assert image["share_level3"] == pytest.approx(100.0)
+    assert e["contributions"]["modalities"]["Video"]["share_level3"] == 0.0
+    text = explain_markdown(e)
+    assert "| 10.00 (100%) |" in text and "from 0.00 to 0.00" not in text
     assert e["next_level"]["level"] is None
     json.dumps(e, allow_nan=False)
 

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from glscore import Benchmark, score, score_detailed
 from glscore.core import synergy
 from glscore.core.benchmark import SHEETS
+from glscore.core.normalise import official_rmse_column
 from glscore.core.synergy import available, resolve
 from glscore.core.vocabulary import LEVEL4_MEANS
 from tests.reference_scorer import reference_of
@@ -89,12 +90,20 @@ def benchmarks(draw, profile: str, complete: bool = False, families=None, nlp_fa
     return Benchmark.from_rows(rows, values, models).with_metadata(meta)
 
 
-def improve(bench: Benchmark, i: int, j: int, amount: float) -> Benchmark:
+def improve(bench: Benchmark, i: int, j: int, amount: float, profile: str = "paper"
+            ) -> Benchmark:
     """Model ``i`` better on task ``j``: a higher-is-better value up by ``amount``
     (an unsupported cell becomes supported at ``amount``), a lower-is-better one
-    divided by ``1 + amount`` (staying > 0), within the metric's range."""
+    divided by ``1 + amount`` (staying > 0), within the metric's range.
+
+    Better as the profile scores it: ``official`` reads every NLP value raw and
+    higher-is-better except its one RMSE column (the reference's quirk), so a
+    second NLP RMSE task is better when its value goes up there."""
     values = bench.values.copy()
     direction = bench.tasks["direction"].iloc[j]
+    if (profile == "official" and bench.tasks["paradigm"].iloc[j] == "nlp"
+            and j != official_rmse_column(bench.task_table)):
+        direction = "higher"
     metric = bench.tasks["metric"].iloc[j]
     top = {"MS-SSIM": 1.0, "MOS": 5.0, "PSNR": 60.0}.get(metric, 100.0)
     x = values[i, j]
@@ -149,7 +158,7 @@ def test_improving_a_cell_never_lowers_that_models_levels(profile, data):
     bench = data.draw(benchmarks(profile))
     i = data.draw(st.integers(0, len(bench.models) - 1))
     j = data.draw(st.integers(0, len(bench.tasks) - 1))
-    better = improve(bench, i, j, data.draw(st.floats(0.01, 40.0)))
+    better = improve(bench, i, j, data.draw(st.floats(0.01, 40.0)), profile)
     mean = data.draw(st.sampled_from(LEVEL4_MEANS))
     for rule, params in RULES:
         before = score(bench, profile, rule, params, level4_mean=mean)

@@ -182,17 +182,22 @@ def test_rank_intervals_ties_and_heatmap_on_each_board_page(report, boards):
         data = strict_json(report / board_download(t.board, "json"))
         rows = {r["model"]: r for r in data["rows"]}
         table = tables(report / page)[board_id(t.board)]
-        n = len(t.table)
+        n = len(t.ranked_table)    # the rows the coverage policy ranks (and simulates)
         intervals = column(table, "95% rank interval")
         ties = column(table, "Tie")
         for r, cell, tie in zip(t.table.to_dict("records"), intervals, ties, strict=True):
+            if not r["ranked"]:    # listed below: no rank, no interval, no tie
+                assert rows[r["model"]]["rank_interval"] is None
+                assert cell["text"] == "unranked" and not tie["text"]
+                continue
             lo, hi = rows[r["model"]]["rank_interval"]
             assert cell["text"] == f"{lo}–{hi}"
             bar = next(s for s in cell["spans"] if s.get("class") == "rin")["style"]
             assert f"left:{round((lo - 1) / n * 100, 3)}%" in bar
             assert f"width:{round((hi - lo + 1) / n * 100, 3)}%" in bar
             assert (tie["text"].startswith("tied #1")) == (lo == 1)
-        tied = [r["name"] for r in data["rows"] if r["rank_interval"][0] == 1]
+        tied = [r["name"] for r in data["rows"]
+                if r["rank_interval"] is not None and r["rank_interval"][0] == 1]
         assert tied == data["uncertainty"]["tied_with_first"]
         separated = sum("sep" in r["attrs"].get("class", "") for r in table["rows"])
         assert separated == data["uncertainty"]["distinguishable_adjacent"]

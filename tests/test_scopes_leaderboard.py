@@ -151,3 +151,87 @@ def test_cli_bad_board_or_scope(capsys, argv, message):
     assert main(["leaderboard", *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith(message) and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- coverage policy
+def _with_forty_task_model():
+    """The paper data plus "Forty": 40 tasks (12 Image comprehension, 5 Image
+    generation, 8 Video comprehension, 15 NLP; plain higher-is-better metrics),
+    each one point above its SoTA, so it wins all 40 and reaches Level-5."""
+    from glscore import load_paper
+
+    bench = load_paper()
+    tasks = bench.tasks
+    plain = (tasks["direction"] == "higher") & (tasks["sota"].astype(float) < 95)
+    plain &= ~tasks["metric"].str.contains("WER|MOS|SSIM|PSNR", case=False)
+    chosen = []
+    for modality, paradigm, k in (("Image", "comprehension", 12), ("Image", "generation", 5),
+                                  ("Video", "comprehension", 8), ("NLP", "nlp", 15)):
+        where = plain & (tasks["modality"] == modality) & (tasks["paradigm"] == paradigm)
+        chosen += list(np.flatnonzero(where.to_numpy())[:k])
+    row = np.full(len(tasks), np.nan)
+    row[chosen] = tasks["sota"].astype(float).to_numpy()[chosen] + 1.0
+    values = np.vstack([bench.values, row])
+    return Benchmark(tasks, bench.models + ("forty",), values, bench.sheets, bench.source,
+                     bench.model_names + ("Forty",), metadata=bench.metadata), len(chosen)
+
+
+def test_a_forty_task_model_is_listed_below_not_ranked_on_scope_a():
+    from glscore.analysis.leaderboard import DEFAULT_MIN_COVERAGE, LOW_COVERAGE
+
+    bench, n = _with_forty_task_model()
+    assert n == 40
+    # the framework's ranking (no minimum coverage): 40 wins of 40 put it first at Level-5
+    everyone = scope_tables(bench, "A", min_coverage=0)[0]
+    first = everyone.table.iloc[0]
+    assert (first["name"], first["level"], first["rank"]) == ("Forty", 5, 1)
+    assert first["coverage"] == pytest.approx(40 / 699) and bool(first["low_coverage"])
+    # by default: 40/699 = 5.7% < 6%, so it is listed below the ranked rows, unranked
+    board = scope_tables(bench, "A")[0]
+    assert board.min_coverage == DEFAULT_MIN_COVERAGE == LOW_COVERAGE == 0.06
+    table = board.table.set_index("name")
+    assert not table.loc["Forty", "ranked"] and pd.isna(table.loc["Forty", "rank"])
+    assert board.table["name"].tolist()[-board.listed_below:][0] in ("Forty", "LISA-7B", "LM4LV")
+    assert board.table["ranked"].tolist() == sorted(board.table["ranked"], reverse=True)
+    assert board.ranked_table.iloc[0]["name"] == "VidAgent"   # the best with coverage >= 6%
+    ranked = board.ranked_table
+    assert ranked["rank"].tolist() == list(range(1, len(ranked) + 1))
+    assert (ranked["coverage"] >= 0.06).all() and len(board.table) == len(bench.models)
+    assert board.listed_below == 3 and "Forty" in board.sentence()
+
+
+def test_min_coverage_is_checked_and_zero_restores_every_rank():
+    bench = tiny(VALUES)
+    with pytest.raises(InputError, match=r"min_coverage 1\.5: expected a share"):
+        scope_tables(bench, "A", min_coverage=1.5)
+    t = scope_tables(bench, "A", min_coverage=0)[0]
+    assert t.table["ranked"].all() and t.listed_below == 0
+    # c supports 1 of 5 tasks (20%): ranked at 20%, listed below at 25%
+    t25 = scope_tables(bench, "A", min_coverage=0.25)[0]
+    assert rows(t25).loc["c", "ranked"] == False  # noqa: E712 (numpy bool)
+    assert t25.table["model"].tolist() == ["a", "b", "c"] and t25.listed_below == 1
+    assert pd.isna(rows(t25).loc["c", "rank"])
+
+
+def test_cli_min_coverage(capsys):
+    assert main(["leaderboard", "--scope", "B", "--board", "3D", "--format", "json"]) == 0
+    board = json.loads(capsys.readouterr().out)
+    below = [r for r in board["rows"] if not r["ranked"]]
+    # MotionGPT-LLaMA, MotionGPT-T5 and AvatarGPT run 1 of the 52 3D tasks (1.9%)
+    assert sorted(r["name"] for r in below) == ["AvatarGPT", "MotionGPT-LLaMA", "MotionGPT-T5"]
+    assert all(r["rank"] is None for r in below) and board["listed_below"] == 3
+    assert board["rows"][-3:] == below and "listed below" in board["ranking"]
+    assert main(["leaderboard", "--scope", "B", "--board", "3D", "--min-coverage", "0",
+                 "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert all(r["ranked"] for r in json.loads(captured.out)["rows"])
+    assert "ranked because of --min-coverage" in captured.err
+    # 1/52 = 1.92%: under 2%, at or above 1.5%
+    assert main(["leaderboard", "--scope", "B", "--board", "3D", "--min-coverage", "2%"]) == 0
+    assert "3 listed below unranked (coverage under 2%)" in capsys.readouterr().out
+    assert main(["leaderboard", "--scope", "B", "--board", "3D", "--min-coverage", "1.5%"]) == 0
+    assert "listed below unranked (coverage" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:   # a usage error: one line, exit 2
+        main(["leaderboard", "--scope", "A", "--min-coverage", "7"])
+    assert exc.value.code == 2
+    assert "expected a share of the board's tasks from 0 to 1" in capsys.readouterr().err

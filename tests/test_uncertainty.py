@@ -176,6 +176,26 @@ def test_one_unit_per_stratum_reproduces_the_board(tiny):
         assert frame["score_lo"].to_numpy() == pytest.approx(table["score"].to_numpy())
 
 
+def test_the_simulation_ranks_the_rows_the_board_ranks(tiny):
+    """The coverage policy: Gamma supports 4 of the 11 Scope-A tasks (36%); at a
+    minimum coverage of 50% the board lists it below unranked, and the
+    simulation leaves it out, ranking the others exactly as the board does."""
+    one = Benchmark(tiny.tasks.assign(skill_group_id=tiny.tasks["modality"] + tiny.tasks[
+        "paradigm"]), tiny.models, tiny.values, tiny.sheets, "one", tiny.model_names)
+    (board,) = scope_tables(one, "A", min_coverage=0.5)
+    assert board.table.set_index("name").loc["Gamma", "ranked"] == False  # noqa: E712
+    u = unc.board_uncertainty(one, scopes=("A",), draws=5, sources=("composition",),
+                              min_coverage=0.5)
+    (draws,) = u.simulation.boards
+    assert "Gamma" not in draws.table.table["name"].tolist()
+    assert draws.table.table["model"].tolist() == board.ranked_table["model"].tolist()
+    assert (draws.rank == board.ranked_table["rank"].to_numpy(dtype=int)[None, :]).all()
+    # at the default (6%) every model with a task is ranked and simulated
+    (everyone,) = unc.board_uncertainty(one, scopes=("A",), draws=5,
+                                        sources=("composition",)).simulation.boards
+    assert "Gamma" in everyone.table.table["name"].tolist()
+
+
 # --------------------------------------------------------------------------- summaries
 
 def test_quantile_index_is_the_inverted_cdf():

@@ -43,15 +43,21 @@ def test_scope_a_json_has_the_keys_per_row_and_board(scope_a):
     assert facts["measurement"]["noise"] == "assumed" and facts["measurement"]["scale"] > 0
     first = scope_a["rows"][0]
     assert facts["tied_with_first"] and first["name"] in facts["tied_with_first"]
-    for row in scope_a["rows"]:
+    ranked = [row for row in scope_a["rows"] if row["ranked"]]
+    below = [row for row in scope_a["rows"] if not row["ranked"]]
+    # the rows listed below (coverage policy) are not simulated: no interval, no rank
+    assert sorted(r["name"] for r in below) == ["LISA-7B", "LM4LV"]
+    assert all(r["rank"] is None and r["rank_interval"] is None for r in below)
+    assert scope_a["rows"][-len(below):] == below          # listed after the ranked rows
+    for row in ranked:
         assert set(row) >= ROW_KEYS
         lo, hi = row["rank_interval"]
-        assert 1 <= lo <= hi <= len(scope_a["rows"])
+        assert 1 <= lo <= hi <= len(ranked)
         assert set(row["p_level"]) == {"2", "3", "4", "5"}
         assert all(0.0 <= p <= 1.0 for p in row["p_level"].values())
         p = [row["p_level"][k] for k in "2345"]
         assert p == sorted(p, reverse=True)            # P(level >= k) falls with k
-    assert sum(r["p_first"] for r in scope_a["rows"]) == pytest.approx(1.0)
+    assert sum(r["p_first"] for r in ranked) == pytest.approx(1.0)
     pairs = scope_a["pairwise"]
     assert len(pairs["models"]) == 4 and pairs["p_above"][0][0] is None
 

@@ -750,9 +750,9 @@ def bootstrap_table(result: AblationResult) -> pd.DataFrame:
     return forest_table(result, top=len(result.models))
 
 
-def summary_json(result: AblationResult) -> dict:
-    """The variant summary as a JSON-ready dict (no timings: the same inputs
-    give the same bytes; ``result.timing`` keeps them for whoever asks)."""
+def summary_json(result: AblationResult, timings: bool = False) -> dict:
+    """The variant summary as a JSON-ready dict; with ``timings`` also the
+    seconds each stage took (``timing_s``: not reproducible, so off by default)."""
     variants = []
     for row in result.summary().to_dict("records"):
         variants.append({
@@ -765,11 +765,14 @@ def summary_json(result: AblationResult) -> dict:
             "entering_level4": [x for x in row["entering_level4"].split("; ") if x],
             "leaving_level4": [x for x in row["leaving_level4"].split("; ") if x],
         })
-    return {
+    out: dict = {
         "models": len(result.models),
         "n_boot": result.boot[0].n_boot if result.boot else 0,
         "variants": variants,
     }
+    if timings:
+        out["timing_s"] = {k: round(v, 3) for k, v in result.timing.items()}
+    return out
 
 
 # --------------------------------------------------------------------------- charts

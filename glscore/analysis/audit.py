@@ -228,6 +228,37 @@ def normalised_difference_matrix(source: Source) -> pd.DataFrame:
     return frame
 
 
+def official_raw_cells(source: Source) -> pd.DataFrame:
+    """Which cells of :func:`normalised_difference_matrix` hold a *raw* value on
+    the official side: the paper maps the task's metric, the official scorer
+    leaves the value as printed (a Chamfer distance, a translation error, the
+    NLP-061 SoTA), so the difference mixes the metric's own unit with points.
+    Same index and columns; ``True`` where the official value equals the raw one
+    and the paper maps it."""
+    bench, off, pap = _norms(source)
+    raw = bench.values
+    cells = np.isfinite(raw) & (off.scores == raw) & pap.mapped[None, :] & ~off.mapped[None, :]
+    sota = bench.tasks["sota"].astype(float).to_numpy()
+    frame = pd.DataFrame(cells.T, index=bench.tasks["task_id"], columns=list(bench.model_names))
+    frame.insert(0, "SoTA", (off.sota == sota) & pap.mapped & ~off.mapped)
+    return frame
+
+
+def difference_headline(diffs: pd.DataFrame) -> str:
+    """The title of the difference map: how many tasks differ, and the largest
+    SoTA gap with both sides in their units (raw where the official scorer
+    leaves the value unmapped).
+
+    ``diffs`` is :func:`normalisation_differences`."""
+    worst = diffs.loc[diffs["sota_shift"].abs().idxmax()]
+    official_raw = not isinstance(worst["mapped_official"], str) or not worst["mapped_official"]
+    unit = (f"raw {worst['metric'].split('(')[0].strip()}, unmapped" if official_raw
+            else "points")
+    return (f"{len(diffs)} tasks normalise differently; the largest SoTA gap is "
+            f"{worst['task_id']}: {worst['sota_official']:.6g} under official ({unit}) "
+            f"against {worst['sota_paper']:.2g} points under paper")
+
+
 # --------------------------------------------------------------------------- models
 
 
@@ -314,6 +345,17 @@ def comparison_finding(comparison: pd.DataFrame, atol: float = 1e-6) -> str:
                      f" -> {comparison.at[j, f'rank{k}_official']})")
         text += "."
     return text
+
+
+def headline(diffs: pd.DataFrame, comparison: pd.DataFrame) -> str:
+    """One sentence for the README: how many tasks the two profiles normalise
+    differently and how many models reach a different level
+    (:func:`normalisation_differences`, :func:`profile_comparison`)."""
+    moved = comparison[comparison["level_change"] != 0]
+    names = ", ".join(f"{r.name} {r.level_paper}->{r.level_official}" for r in moved.itertuples())
+    return (f"The official scorer and the paper's formulas normalise {len(diffs)} of the tasks "
+            f"differently, and {len(moved)} of {len(comparison)} models reach a different level "
+            "under official than under paper" + (f" ({names})" if names else "") + ".")
 
 
 def level5_tasks(source: Source, profiles: Sequence[str] = PROFILE_PAIR) -> pd.DataFrame:

@@ -259,14 +259,19 @@ def win_map(source: Source, profile: str = "paper") -> pd.DataFrame:
 
 
 def win_map_finding(wmap: pd.DataFrame) -> str:
-    """Groups nobody wins, per paradigm, and the most-won group."""
+    """Groups nobody wins, per paradigm, split into those some model attempts
+    (never won) and those no model supports; and the most-won group."""
     never = wmap["winners"] == 0
-    per = wmap.assign(never=never).groupby("paradigm", sort=False)["never"].agg(["sum", "size"])
-    shown = ", ".join(f"{int(r['sum'])} of {int(r['size'])} {p}" for p, r in per.iterrows())
+    unsupported = wmap["supporting"] == 0
+    per = (wmap.assign(never=never, unsupported=unsupported)
+           .groupby("paradigm", sort=False)[["never", "unsupported"]].agg(["sum", "size"]))
+    shown = ", ".join(f"{int(r[('never', 'sum')])} of {int(r[('never', 'size')])} {p}"
+                      for p, r in per.iterrows())
     top = wmap.loc[wmap["winners"].idxmax()]
     return (f"{int(never.sum())} of {len(wmap)} skill groups are won by no generalist "
-            f"({shown}); the most-won is {top['skill_group_id']} {top['skill_short_name']} "
-            f"({int(top['winners'])} models).")
+            f"({shown}): {int((never & ~unsupported).sum())} attempted but never won, "
+            f"{int(unsupported.sum())} supported by no model; the most-won is "
+            f"{top['skill_group_id']} {top['skill_short_name']} ({int(top['winners'])} models).")
 
 
 # --------------------------------------------------------------------------- distance

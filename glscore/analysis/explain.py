@@ -162,14 +162,22 @@ def _explain_one(ctx: Scoring, i: int, distance: Distances, flags: Mapping[str, 
         })
     n_mod = max(len(s.modalities), 1)
     per_modality = ctx.profile.aggregation != "pooled"
+
+    def part(level: str, k: int) -> dict[str, float | None]:
+        """A modality's part of the overall level: points (``level_m / modalities``)
+        and percent of the overall score (``None`` when it is 0 or pooled)."""
+        points = getattr(s, f"{level}_m")[i, k] / n_mod
+        overall = float(getattr(s, level)[i])
+        return {f"points_{level}": _num(points) if per_modality else None,
+                f"share_{level}": (_num(100.0 * points / overall)
+                                   if per_modality and overall > 0 else None)}
+
     contributions = {
         "modalities": {
             m: {
                 "level2": _num(s.level2_m[i, k]), "level3": _num(s.level3_m[i, k]),
                 "level4": _num(s.level4_m[i, k]),
-                "share_level2": _num(s.level2_m[i, k] / n_mod) if per_modality else None,
-                "share_level3": _num(s.level3_m[i, k] / n_mod) if per_modality else None,
-                "share_level4": _num(s.level4_m[i, k] / n_mod) if per_modality else None,
+                **part("level2", k), **part("level3", k), **part("level4", k),
             }
             for k, m in enumerate(s.modalities)
         },
@@ -298,8 +306,10 @@ def explain_markdown(result: dict, heading: int = 2, levels_table: bool = True) 
     wins = [[w["modality"], w["paradigm"], w["tasks"], w["supported"], w["wins"],
              w["credited"], _f(w["mean_score"]), _f(w["mean_credit"]),
              ", ".join(w["flagged_win_tasks"])] for w in result["wins"]]
-    shares = [[m, _f(c["level2"]), _f(c["level3"]), _f(c["level4"]), _f(c["share_level3"]),
-               _f(c["share_level4"])] for m, c in result["contributions"]["modalities"].items()]
+    shares = [[m, _f(c["level2"]), _f(c["level3"]), _f(c["level4"]),
+               _share(c["points_level3"], c["share_level3"]),
+               _share(c["points_level4"], c["share_level4"])]
+              for m, c in result["contributions"]["modalities"].items()]
     l5 = result["contributions"]["level5"]
     proxies = set(result.get("proxy_tasks", []))
     lines = [
@@ -335,8 +345,9 @@ def explain_markdown(result: dict, heading: int = 2, levels_table: bool = True) 
         "",
         f"{sub} Contributions",
         "",
-        md.table(["modality", "Level-2", "Level-3", "Level-4", "share of overall Level-3",
-                  "share of overall Level-4"], shares),
+        md.table(["modality", "Level-2", "Level-3", "Level-4",
+                  "part of overall Level-3: points (share)",
+                  "part of overall Level-4: points (share)"], shares),
         "",
         f"Level-5 = Level-4 x S_L / 100 = {_f(l5['level4'])} x {_f(l5['s_l'])} / 100 "
         f"= {_f(scores['level5'])}.",
@@ -363,10 +374,18 @@ def explain_markdown(result: dict, heading: int = 2, levels_table: bool = True) 
         if result["fragile_wins"]:
             lines += ["", md.table(
                 ["task", "modality", "paradigm", "score", "SoTA", "P(win)"],
-                [[f"{md.code(w['task_id'])} {md.escape(w['task_name'])}", w["modality"],
+                [[f"{w['task_id']} {w['task_name']}", w["modality"],   # md.table escapes
                   w["paradigm"], _f(w["score"]), _f(w["sota"]), _f(w["p_win"])]
                  for w in result["fragile_wins"]])]
     return "\n".join(lines)
+
+
+def _share(points: float | None, share: float | None) -> str:
+    """A modality's part of an overall level: ``1.91 (71%)``; ``0.00`` when the
+    overall level is 0 (no share of nothing); empty when pooled."""
+    if points is None:
+        return ""
+    return f"{points:.2f}" + ("" if share is None else f" ({share:.0f}%)")
 
 
 def _noise_sentence(result: dict) -> str:
@@ -398,12 +417,21 @@ def _next_sentence(n: dict, proxies: set[str] | frozenset[str] = frozenset()) ->
     if n["level"] is None:
         return "Already at Level-5, the top of the scale."
     if not n["feasible"]:
-        return f"Level-{n['level']} is out of reach with one change: {md.escape(n['reason'])}."
-    what = "raise" if n["supported"] else "add"
+        reason = str(n["reason"])
+        if reason.lower().startswith("cannot reach"):   # the reason says it already
+            return md.escape(reason[0].upper() + reason[1:]) + "."
+        return f"Level-{n['level']} is out of reach with one change: {md.escape(reason)}."
     mark = ", a proxy value" if n["task_id"] in proxies else ""
     flag = (f" The audit flags this task's SoTA ({md.escape(str(n['flag']))}): the move says "
             "little about synergy." if n.get("flagged_sota") else "")
-    return (f"Level-{n['level']}: {what} {md.code(n['task_id'])} ({md.escape(n['task_name'])}; "
-            f"{n['modality']} {n['paradigm']}{mark}) from {_f(n['from_score'])} to "
-            f"{_f(n['to_score'])} (+{_f(n['increase'])} normalised points). "
-            f"{md.escape(n['reason'])}.{flag}")
+    task = (f"{md.code(n['task_id'])} ({md.escape(n['task_name'])}; "
+            f"{n['modality']} {n['paradigm']}{mark})")
+    low, high, step = n["from_score"] or 0.0, n["to_score"] or 0.0, n["increase"] or 0.0
+    if not n["supported"]:
+        move = (f"run {task}, not run yet, with any score above 0" if high <= 0 else
+                f"run {task}, not run yet, and score at least {_f(high)} normalised points")
+    elif step <= 0:
+        move = f"raise {task} above its {_f(low)} (any increase)"
+    else:
+        move = f"raise {task} from {_f(low)} to {_f(high)} (+{_f(step)} normalised points)"
+    return f"Level-{n['level']}: {move}. {md.escape(n['reason'])}.{flag}"

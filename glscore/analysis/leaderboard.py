@@ -15,11 +15,29 @@ none). Ranking: level (high first), the score at that level, the next lower
 level's score, then the model's display name (A-Z). Models that support no
 task of a board are left off (``BoardTable.left_off``). Every row carries
 ``coverage`` = supported / tasks of the board (``Board.counted``, the same
-tasks ``tasks`` counts; Scope-A: modality and NLP tasks) and ``low_coverage`` = ``coverage < LOW_COVERAGE`` (5%, not for a row
-a hybrid view fills): the rank stays as the framework gives it, the flag says
-it rests on few tasks. Normalisation and
-credit are computed once for a scope; every board is a few matrix
-operations on them.
+tasks ``tasks`` counts; Scope-A: modality and NLP tasks) and ``low_coverage``
+= ``coverage < LOW_COVERAGE`` (not for a row a hybrid view fills).
+
+**Coverage policy.** A board ranks only the rows at or above a minimum
+coverage of its own tasks (``min_coverage``, default
+:data:`DEFAULT_MIN_COVERAGE` = 6%); the other rows are listed below the
+ranked ones, in the same order, with ``rank`` empty (``<NA>``) and
+``ranked`` false, never dropped (``BoardTable.listed_below`` counts them).
+General-Level credits synergy wherever a model has results and ranks by the
+level reached before the score, so a model run on a handful of tasks can sit
+above models run on every task (a 40-task model reaching Level-5 on Scope-A
+would rank first). Why 6%: on the paper data the coverage of the 102 models
+on Scope-A has a gap between 2.3% (LISA-7B, 16 of 699 tasks; LM4LV has 8)
+and 7.2% (MotionGPT-T5, 50 tasks), and the threshold sits in it, so the
+default ranks every published model evaluated on 50 tasks or more and lists
+the two below; a 40-task model (5.7%) is listed, not ranked. On the Scope-B
+boards it lists the models with one or two tasks of a modality (the
+MotionGPTs and AvatarGPT, 1 of 52 3D tasks) and, on the combined boards,
+models that run almost none of a combined board's tasks. ``min_coverage=0``
+ranks every row, as the framework does (the rows below :data:`LOW_COVERAGE`
+stay flagged); notebook 01 shows the boards under 0, 6%, 10% and 20%.
+Normalisation and credit are computed once for a scope; every board is a few
+matrix operations on them.
 
 Data states and flagged SoTAs (every row, every view):
 
@@ -62,10 +80,13 @@ from glscore.core.synergy import Rule
 from glscore.errors import InputError
 
 LEVEL_NAMES: tuple[str, ...] = ("level2", "level3", "level4", "level5")
-#: A row rests on little coverage (``low_coverage``) when the model supports
-#: fewer than this share of the board's tasks; it keeps the framework's rank
-#: (the one value is :data:`glscore.core.vocabulary.LOW_COVERAGE`).
+#: Boards rank the rows covering at least this share of their tasks by
+#: default; the others are listed below, unranked (module docstring: why 6%).
+#: A row under it is also flagged ``low_coverage``, and stays flagged when
+#: ``min_coverage=0`` ranks it (the one value is
+#: :data:`glscore.core.vocabulary.LOW_COVERAGE`).
 LOW_COVERAGE = vocabulary.LOW_COVERAGE
+DEFAULT_MIN_COVERAGE = LOW_COVERAGE
 #: How a board treats modalities without per-task data (module docstring).
 VIEWS: tuple[str, ...] = ("recomputed", "hybrid", "complete-case")
 #: The view's label in titles and sentences.
@@ -95,20 +116,55 @@ class BoardTable:
     filled: int = 0
     flagged_tasks: tuple[str, ...] = ()
     left_off_no_task_data: int = 0
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+
+    @property
+    def ranked_table(self) -> pd.DataFrame:
+        """The ranked rows only (the coverage policy's; ``table`` lists the others below)."""
+        return self.table[self.table["ranked"].to_numpy(dtype=bool)]
+
+    @property
+    def listed_below(self) -> int:
+        """Rows listed below the ranked ones: coverage under ``min_coverage``."""
+        return int((~self.table["ranked"].to_numpy(dtype=bool)).sum())
+
+    @property
+    def counted_tasks(self) -> int:
+        """The tasks coverage counts: the board's, and on Scope-A the NLP tasks too."""
+        return int(self.table["tasks"].iloc[0]) if len(self.table) else self.board.n_tasks
+
+    def tasks_label(self) -> str:
+        """``"52 tasks"``; on Scope-A ``"699 tasks: 584 modality, 115 NLP"`` (the
+        denominator of ``coverage``, with the board's own modality tasks)."""
+        counted, own = self.counted_tasks, self.board.n_tasks
+        if counted == own:
+            return f"{own} tasks"
+        return f"{counted} tasks: {own} modality, {counted - own} NLP"
+
+    def policy_label(self) -> str:
+        """How the board ranks, one line: the key and the coverage policy."""
+        rule = "ranked by level reached, then the score at that level"
+        if self.min_coverage <= 0:
+            return f"{rule}; every row ranked (no minimum coverage)"
+        return (f"{rule}; rows covering under {self.min_coverage:.0%} of the board's "
+                "tasks listed below, unranked")
 
     def summary(self) -> dict:
-        """One line of facts: board, view, models ranked, best model, its level and
-        score, ranked models with a ``no_task_data`` modality and with flagged wins."""
-        top = self.table.iloc[0] if len(self.table) else None
+        """One line of facts: board, view, models ranked and listed below, best
+        model, its level and score, ranked models with a ``no_task_data``
+        modality and with flagged wins."""
+        ranked = self.ranked_table
+        top = ranked.iloc[0] if len(ranked) else None
         return {
             "scope": self.board.scope, "board": self.board.name, "view": self.view,
-            "tasks": self.board.n_tasks,
-            "ranked": len(self.table), "left_off": self.left_off,
+            "tasks": self.board.n_tasks, "counted_tasks": self.counted_tasks,
+            "ranked": len(ranked), "listed_below": self.listed_below,
+            "min_coverage": self.min_coverage, "left_off": self.left_off,
             "best": None if top is None else str(top["name"]),
             "level": None if top is None else int(top["level"]),
             "score": None if top is None else float(top["score"]),
-            "no_task_data": int((self.table["no_task_data"] != "").sum()),
-            "flagged_wins": int((self.table["flagged_wins"] > 0).sum()),
+            "no_task_data": int((ranked["no_task_data"] != "").sum()),
+            "flagged_wins": int((ranked["flagged_wins"] > 0).sum()),
             "left_off_no_task_data": self.left_off_no_task_data,
             "excluded": self.excluded, "filled": self.filled,
         }
@@ -124,8 +180,14 @@ class BoardTable:
         left out, by view), and whether the leader's wins include flagged tasks."""
         s = self.summary()
         view = "" if self.view == "recomputed" else f", {self.view}"
-        head = (f"Scope-{s['scope']} '{s['board']}' ({s['tasks']} tasks{view}): "
+        head = (f"Scope-{s['scope']} '{s['board']}' ({self.tasks_label()}{view}): "
                 f"{s['ranked']} models ranked")
+        if self.listed_below:
+            below = self.table[~self.table["ranked"].to_numpy(dtype=bool)]
+            names = ", ".join(below["name"].astype(str).head(3))
+            more = f" and {self.listed_below - 3} more" if self.listed_below > 3 else ""
+            head += (f", {self.listed_below} listed below unranked (coverage under "
+                     f"{self.min_coverage:.0%}: {names}{more})")
         if s["left_off"]:  # said only when some are: never "0 left off"
             head += f", {s['left_off']} supporting none of its tasks left off"
         if self.left_off_no_task_data:
@@ -134,7 +196,7 @@ class BoardTable:
         if s["best"] is None:
             return f"{head}; no model supports a task."
         text = f"{head}; best {s['best']} at Level-{s['level']} ({s['score']:.2f})"
-        top = self.table.iloc[0]
+        top = self.ranked_table.iloc[0]
         if int(top["flagged_wins"]):
             text += (f", {int(top['flagged_wins'])} of its {int(top['wins'])} wins on tasks "
                      "whose SoTA the audit flags")
@@ -153,26 +215,60 @@ class BoardTable:
 def board_table(source: Benchmark | Scoring, board: Board, profile: str | Profile | None = None,
                 rule: str | Rule | None = None,
                 rule_params: Mapping[str, float] | None = None,
-                view: str = "recomputed") -> BoardTable:
+                view: str = "recomputed",
+                min_coverage: float = DEFAULT_MIN_COVERAGE) -> BoardTable:
     """The ranked table of one board (see the module docstring), from a
     scoring pass (or a benchmark, scored under ``profile``/``rule``, default
-    ``paper``)."""
+    ``paper``); rows under ``min_coverage`` listed below, unranked."""
     ctx = as_pass(source, profile, rule, rule_params)
-    return _table(ctx, board, _check_view(view, ctx, board.scope), _Extras.of(ctx))
+    return _table(ctx, board, _check_view(view, ctx, board.scope), _Extras.of(ctx),
+                  check_min_coverage(min_coverage))
 
 
 def scope_tables(source: Benchmark | Scoring, scope: str, profile: str | Profile | None = None,
                  rule: str | Rule | None = None, rule_params: Mapping[str, float] | None = None,
                  combined: Sequence[Sequence[str]] | None = None,
-                 view: str = "recomputed") -> list[BoardTable]:
+                 view: str = "recomputed",
+                 min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[BoardTable]:
     """Every board of ``scope`` from one scoring pass (or a benchmark, scored
-    once under ``profile``/``rule``), in ``view`` (:data:`VIEWS`)."""
+    once under ``profile``/``rule``), in ``view`` (:data:`VIEWS`), ranking the
+    rows at or above ``min_coverage`` of each board's tasks."""
     ctx = as_pass(source, profile, rule, rule_params)
     scope = check_scope(scope)
     view = _check_view(view, ctx, scope)
+    minimum = check_min_coverage(min_coverage)
     board_list = boards(ctx.bench.tasks, scope, combined)
     extras = _Extras.of(ctx)
-    return [_table(ctx, b, view, extras) for b in board_list]
+    return [_table(ctx, b, view, extras, minimum) for b in board_list]
+
+
+def check_min_coverage(value: object, where: str = "min_coverage") -> float:
+    """``value`` as a share in [0, 1] (an :class:`InputError` naming ``where`` otherwise).
+
+    >>> check_min_coverage(0.06), check_min_coverage(0)
+    (0.06, 0.0)
+    """
+    try:
+        share = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InputError(f"{where} {value!r}: expected a share of the board's tasks from 0 "
+                         "to 1 (e.g. 0.06)") from None
+    if not 0.0 <= share <= 1.0:
+        raise InputError(f"{where} {value!r}: expected a share of the board's tasks from 0 "
+                         "to 1 (e.g. 0.06 for 6%)")
+    return share
+
+
+def ranked_rows(supported: np.ndarray, tasks: int, min_coverage: float) -> np.ndarray:
+    """Which rows a board ranks: ``supported / tasks >= min_coverage`` and at
+    least one supported task (the coverage policy; the one test every ranking
+    uses: the boards, the rank uncertainty and the noise study).
+
+    >>> ranked_rows(np.array([0, 8, 42, 50]), 699, 0.06).tolist()
+    [False, False, True, True]
+    """
+    supported = np.asarray(supported)
+    return (supported > 0) & (supported / max(int(tasks), 1) >= min_coverage)
 
 
 def _check_view(view: str, ctx: Scoring, scope: str) -> str:
@@ -218,7 +314,8 @@ class _Extras:
 
 
 def _table(ctx: Scoring, board: Board, view: str = "recomputed",
-           extras: _Extras | None = None) -> BoardTable:
+           extras: _Extras | None = None,
+           min_coverage: float = DEFAULT_MIN_COVERAGE) -> BoardTable:
     bench, s = ctx.bench, ctx.scores
     extras = _Extras.of(ctx) if extras is None else extras
     mask = np.asarray(board.mask, dtype=bool)
@@ -292,6 +389,8 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
         for k, m in enumerate(s.modalities):
             for name in ("level2", "level3", "level4"):
                 columns[f"{m}_{name}"] = per[name][:, k]
+    ranked = ranked_rows(supported, int(counted.sum()), min_coverage) | filled.any(axis=1)
+    columns["ranked"] = ranked
     frame = pd.DataFrame(columns)
     listed = supported > 0
     if view == "hybrid":
@@ -299,15 +398,20 @@ def _table(ctx: Scoring, board: Board, view: str = "recomputed",
     keep = listed & ~no_data.any(axis=1) if view == "complete-case" else listed
     order = rank_order(reached, at, below, frame["name"].to_numpy(dtype=str))
     order = order[keep[order]]
+    order = np.concatenate([order[ranked[order]], order[~ranked[order]]])  # ranked first
     table = frame.iloc[order].reset_index(drop=True)
-    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    n_ranked = int(ranked[order].sum())
+    rank = pd.array(np.arange(1, len(table) + 1), dtype="Int64")
+    rank[n_ranked:] = pd.NA
+    table.insert(0, "rank", rank)
     if view != "recomputed":
         table.insert(table.columns.get_loc("name") + 1, "view", view)
     flagged_ids = tuple(bench.tasks["task_id"].astype(str).to_numpy()[extras.flagged & counted])
     return BoardTable(board, table, int((~listed).sum()), view,
                       excluded=int((listed & ~keep).sum()), filled=int(filled.sum()),
                       flagged_tasks=flagged_ids,
-                      left_off_no_task_data=int((~listed & no_data.any(axis=1)).sum()))
+                      left_off_no_task_data=int((~listed & no_data.any(axis=1)).sum()),
+                      min_coverage=min_coverage)
 
 
 def rank_keys(stacked: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -366,8 +470,9 @@ def leaders_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:
     """
     rows = []
     for t in tables:
-        top = t.table.head(2)
-        row: dict = {"board": t.board.name, "tasks": t.board.n_tasks, "ranked": len(t.table),
+        top = t.ranked_table.head(2)
+        row: dict = {"board": t.board.name, "tasks": t.board.n_tasks,
+                     "ranked": len(t.ranked_table),
                      "leader": None, "level": None, "score": np.nan, "runner_up": None,
                      "runner_up_level": None, "margin": np.nan}
         if len(top):
@@ -395,3 +500,132 @@ def long_frame(tables: Sequence[BoardTable]) -> pd.DataFrame:
     parts = [t.table.assign(board=t.board.name) for t in tables]
     frame = pd.concat(parts, ignore_index=True)
     return frame[["board"] + [c for c in frame.columns if c != "board"]]
+
+
+def top_frame(table: BoardTable, published: pd.DataFrame | None = None,
+              top_n: int = 10) -> pd.DataFrame:
+    """The first ``top_n`` ranked rows of a board with what a reader needs to
+    read the rank: ``rank, model, name, level, score`` (the score at the level
+    reached: the ranking key), ``supported, tasks, coverage`` and, from
+    ``published`` (:func:`glscore.analysis.uncertainty.published.published_ranks`,
+    rows of this board), ``published_rank`` and ``published_level`` (``<NA>``
+    where the paper publishes none)."""
+    head = table.ranked_table.head(top_n)
+    frame = head[["rank", "model", "name", "level", "score", "supported", "tasks",
+                  "coverage"]].reset_index(drop=True)
+    if published is None:
+        return frame.assign(published_rank=pd.array([pd.NA] * len(frame), dtype="Int64"),
+                            published_level=pd.array([pd.NA] * len(frame), dtype="Int64"))
+    mine = published[published["board"] == table.board.name].set_index("model")
+    return frame.assign(
+        published_rank=pd.array(mine["published_rank"].reindex(frame["model"]), dtype="Int64"),
+        published_level=pd.array(mine["published_level"].reindex(frame["model"]),
+                                 dtype="Int64"))
+
+
+def absent_published(table: BoardTable, published: pd.DataFrame,
+                     top_n: int = 10) -> pd.DataFrame:
+    """The models the paper ranks in its top ``top_n`` on this board that the
+    board does not list at all (no per-task data: Mini-Gemini on Scope-A)."""
+    mine = published[(published["board"] == table.board.name)
+                     & (published["published_rank"] <= top_n)]
+    return mine[~mine["model"].isin(table.table["model"])].reset_index(drop=True)
+
+
+def top_headline(table: BoardTable, top_n: int = 10) -> str:
+    """The title of a board's top-``top_n`` chart: the leader, its level, score
+    and coverage, and how many of the top reach each level.
+
+    Built from the board only (recomputed numbers)."""
+    head = table.ranked_table.head(top_n)
+    if not len(head):
+        return f"Scope-{table.board.scope} '{table.board.name}': no model ranked"
+    first = head.iloc[0]
+    counts = head["level"].value_counts().sort_index(ascending=False)
+    levels = ", ".join(f"{int(n)} at Level-{int(k)}" for k, n in counts.items())
+    where = "Scope-A" if table.board.scope == "A" else f"Scope-{table.board.scope} {table.board.name}"
+    return (f"{where} top {len(head)} (recomputed): {levels}; {first['name']} leads at "
+            f"Level-{int(first['level'])} ({first['score']:.2f}) on {int(first['supported'])} "
+            f"of {int(first['tasks'])} tasks")
+
+
+def ranking_note(table: BoardTable, absent: pd.DataFrame | None = None,
+                 top_n: int = 10) -> str:
+    """How a board is ranked, in words a caption can carry: the key (level, then
+    the score at it, with an example from the board where a lower score ranks
+    higher), the rows listed below by the coverage policy, and the published
+    models absent from the board (``absent``, :func:`absent_published`)."""
+    head = table.ranked_table.head(top_n)
+    parts = ["Ranked by the level reached, then the score at that level"]
+    flip = head[(head["level"].shift(-1) < head["level"])
+                & (head["score"].shift(-1) > head["score"])]
+    if len(flip):
+        upper = flip.iloc[0]
+        lower = head.loc[flip.index[0] + 1]
+        parts[0] += (f" (so {upper['name']}, Level-{int(upper['level'])} {upper['score']:.2f}, "
+                     f"ranks above {lower['name']}, Level-{int(lower['level'])} "
+                     f"{lower['score']:.2f})")
+    if table.listed_below:
+        below = table.table[~table.table["ranked"].to_numpy(dtype=bool)]
+        parts.append(f"{table.listed_below} models covering under {table.min_coverage:.0%} of "
+                     f"the {table.counted_tasks} tasks are listed below the board, unranked "
+                     f"({', '.join(below['name'].astype(str).head(4))}"
+                     f"{' and more' if table.listed_below > 4 else ''})")
+    for row in ([] if absent is None else absent.itertuples(index=False)):
+        parts.append(f"not on the board: {row.published_name} (published #{row.published_rank}, "
+                     f"Level-{row.published_level}, {row.published_score:.2f}), which has no "
+                     "per-task data")
+    return "; ".join(parts) + "."
+
+
+#: The minimum coverages notebook 01 compares (0: the framework's ranking).
+POLICY_ALTERNATIVES: tuple[float, ...] = (0.0, 0.05, DEFAULT_MIN_COVERAGE, 0.10, 0.20)
+
+
+def coverage_policy_frame(source: Benchmark | Scoring, scopes: Sequence[str] = ("A", "B"),
+                          thresholds: Sequence[float] = POLICY_ALTERNATIVES,
+                          profile: str | Profile | None = None) -> pd.DataFrame:
+    """The boards of ``scopes`` under each minimum coverage of ``thresholds``:
+    one row per (threshold, board) with the rows ranked and listed below and
+    the leader (name, level, score, coverage)."""
+    ctx = as_pass(source, profile)
+    rows = []
+    for minimum in thresholds:
+        for t in (t for scope in scopes for t in scope_tables(ctx, scope, min_coverage=minimum)):
+            ranked = t.ranked_table
+            top = ranked.iloc[0] if len(ranked) else None
+            rows.append({
+                "min_coverage": float(minimum), "scope": t.board.scope, "board": t.board.name,
+                "ranked": len(ranked), "listed_below": t.listed_below,
+                "leader": None if top is None else str(top["name"]),
+                "level": None if top is None else int(top["level"]),
+                "score": np.nan if top is None else float(top["score"]),
+                "leader_coverage": np.nan if top is None else float(top["coverage"]),
+            })
+    frame = pd.DataFrame(rows)
+    return frame.astype({"level": "Int64"}) if len(frame) else frame
+
+
+def coverage_policy_finding(frame: pd.DataFrame, board: str = "full") -> str:
+    """The coverage policy on one board (:func:`coverage_policy_frame`): what the
+    default ranks and lists below, and what the board becomes at every other
+    threshold (rows ranked, leader)."""
+    mine = frame[frame["board"] == board].reset_index(drop=True)
+    default = mine[np.isclose(mine["min_coverage"], DEFAULT_MIN_COVERAGE)]
+    if not len(default):
+        raise InputError(f"coverage_policy_finding: no row at the default {DEFAULT_MIN_COVERAGE}")
+    d = default.iloc[0]
+    name = "Scope-A" if board == "full" else f"board '{board}'"
+
+    def leader(r: pd.Series) -> str:
+        if r["leader"] is None or pd.isna(r["level"]):
+            return "no model ranked"
+        return (f"leader {r['leader']} (Level-{int(r['level'])}, {r['score']:.2f}, coverage "
+                f"{r['leader_coverage']:.1%})")
+
+    alternatives = "; ".join(
+        f"{r['min_coverage']:.0%}: {int(r['ranked'])} ranked, {leader(r)}"
+        for _, r in mine.iterrows() if not np.isclose(r["min_coverage"], DEFAULT_MIN_COVERAGE))
+    return (f"On {name} the default minimum coverage ({DEFAULT_MIN_COVERAGE:.0%} of the board's "
+            f"tasks) ranks {int(d['ranked'])} models and lists {int(d['listed_below'])} below "
+            f"unranked, {leader(d)}. Under the alternatives -- {alternatives}.")

@@ -950,6 +950,26 @@ def finding_paper_comparison(pool: pd.DataFrame, by_mode: pd.DataFrame | None = 
     return text
 
 
+def forest_headline(table: pd.DataFrame, pool: pd.DataFrame | None = None) -> str:
+    """The forest plot's title: the like-for-like comparison first (the exact
+    tier, each generalist against its own base LLM: pooled HKSJ estimate and
+    verdict), then the pair calls, which mostly compare with an earlier or
+    related model of the family (the version and sibling tiers)."""
+    usable = table[table["n"] > 0]
+    calls = usable.loc[usable[DEFAULT_CALL] != "", [DEFAULT_CALL, "tier"]]
+    down = int((calls[DEFAULT_CALL] == "worse").sum())
+    up = int((calls[DEFAULT_CALL] == "better").sum())
+    own = int((calls["tier"] == "exact").sum())
+    exact = None if pool is None else _row(pool, "exact", "hksj")
+    head = ("" if exact is None else
+            f"Against their own base LLM (exact tier, {int(exact['k'])} pairs) the pooled NLP "
+            f"difference is {_interval(exact['mu'], exact['ci_low'], exact['ci_high'])} points, "
+            f"{verdict(exact['ci_low'], exact['ci_high'])}; ")
+    return (f"{head}of all {len(calls)} pairs ({len(calls) - own} against an earlier or related "
+            f"model, not the own base), {down} score clearly below and {up} clearly above "
+            "(skill-group test with the re-run variance, Holm)")
+
+
 def finding_mode_pooled(by_mode: pd.DataFrame) -> str:
     """How reading unsupported cells as 0 (or leaving flagged cells out) moves
     the pooled tiers."""

@@ -38,7 +38,8 @@ differ by their ``c`` only) and scored by
 :func:`glscore.core.scoring.score_blocks`, so memory stays bounded by the
 chunk. Per model the study counts the level reached and the rank on
 Scope-A and on every Scope-B board, ranking as the leaderboards do (level,
-score at that level, score one level below, name), and keeps the level of
+score at that level, score one level below, name; the rows the boards'
+coverage policy lists below are not ranked), and keeps the level of
 every draw for the Monte-Carlo standard errors (:func:`mc_se_count`).
 """
 
@@ -47,13 +48,13 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from glscore.analysis.leaderboard import rank_keys, rank_order
+from glscore.analysis.leaderboard import DEFAULT_MIN_COVERAGE, rank_keys, rank_order, ranked_rows
 from glscore.analysis.resample import unit_counts
 from glscore.analysis.scopes import boards, multimodal
 from glscore.core.benchmark import Benchmark
@@ -308,13 +309,16 @@ def perturb(values: np.ndarray, mapped: np.ndarray, model: NoiseModel,
 
 @dataclass(frozen=True)
 class BoardSpec:
-    """A board of the study: name, scope, modality columns of ``Scores`` and cap."""
+    """A board of the study: name, scope, modality columns of ``Scores`` and cap;
+    ``keep`` the models it lists (a supported task), ``ranked`` those it ranks
+    (the boards' coverage policy)."""
 
     scope: str
     name: str
     columns: tuple[int, ...]
     cap: int
     keep: np.ndarray = field(repr=False, compare=False)
+    ranked: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.ones(0, bool))
 
 
 def board_levels(s: Scores, spec: BoardSpec) -> tuple[np.ndarray, ...]:
@@ -333,12 +337,13 @@ def reach_and_rank(s: Scores, spec: BoardSpec, n_models: int,
 
     Ranked as the leaderboards rank (:func:`glscore.analysis.leaderboard.rank_keys`
     and :func:`~glscore.analysis.leaderboard.rank_order`): level reached (high
-    first), score at it, score one level below, then the name. Models
-    without a supported task on the board (``spec.keep`` false) get rank 0.
+    first), score at it, score one level below, then the name. Models the
+    board does not rank (``spec.ranked`` false: no supported task, or a
+    coverage under the boards' minimum) get rank 0.
     """
     stacked = np.stack(board_levels(s, spec)[:spec.cap - 1], axis=-1)
     reached, at, below = rank_keys(stacked.reshape(-1, n_models, spec.cap - 1))
-    keep = np.broadcast_to(spec.keep, reached.shape)
+    keep = np.broadcast_to(spec.ranked if len(spec.ranked) else spec.keep, reached.shape)
     order = rank_order(np.where(keep, reached, -1), at, below, name_rank)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, n_models + 1)[None, :], axis=-1)
@@ -376,18 +381,25 @@ class MonteCarlo:
     seconds: float
     chunk: int
     timing: dict[str, float] = field(default_factory=dict)
+    #: per board, the position of every listed row in the board's order (the
+    #: rows the coverage policy lists below the ranked ones included)
+    base_order: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def board_specs(bench: Benchmark, base: Scores, keep_cells: np.ndarray,
-                combined: Sequence[Sequence[str]] | None = None) -> list[BoardSpec]:
-    """Scope-A and every Scope-B board, with the models each lists."""
+                combined: Sequence[Sequence[str]] | None = None,
+                min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[BoardSpec]:
+    """Scope-A and every Scope-B board, with the models each ranks (the
+    boards' coverage policy, :func:`glscore.analysis.leaderboard.ranked_rows`)."""
     out = []
     for scope in ("A", "B"):
         for b in boards(bench.tasks, scope, combined):
             mask = b.counted_mask
             cols = tuple(k for k, m in enumerate(base.modalities) if m in b.modalities)
-            keep = np.asarray(keep_cells[:, mask].any(axis=1), dtype=bool)
-            out.append(BoardSpec(scope, b.name, cols, b.cap, keep))
+            counts = keep_cells[:, mask].sum(axis=1)
+            keep = counts > 0
+            ranked = ranked_rows(counts, int(mask.sum()), min_coverage)
+            out.append(BoardSpec(scope, b.name, cols, b.cap, keep, ranked))
     return out
 
 
@@ -401,7 +413,8 @@ def check_draws(n_draws: int, chunk: int) -> None:
 def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int = DEFAULT_DRAWS,
                     profile: str | Profile = "paper", seed: int = 0, chunk: int = DEFAULT_CHUNK,
                     combined: Sequence[Sequence[str]] | None = None,
-                    progress: Callable[[int], None] | None = None) -> list[MonteCarlo]:
+                    progress: Callable[[int], None] | None = None,
+                    min_coverage: float = DEFAULT_MIN_COVERAGE) -> list[MonteCarlo]:
     """Perturb ``bench`` ``n_draws`` times at every scale of ``models``, rescore, count.
 
     One seeded generator draws ``z`` a chunk at a time; every scale uses the
@@ -418,7 +431,7 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
     low, high = raw_bounds(bench, base_pass.profile)
     cells = Cells.of(bench.values, base_pass.norm.mapped, low, high)  # the spread, once
     keep_cells = supported_cells(base_pass.norm, base_pass.profile)
-    specs = board_specs(bench, base, keep_cells, combined)
+    specs = board_specs(bench, base, keep_cells, combined, min_coverage)
     n_models = len(bench.models)
     name_rank = np.argsort(np.argsort(np.array(bench.model_names, dtype=str), kind="stable"),
                            kind="stable")
@@ -431,10 +444,13 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
                    for _ in models]
     draw_first = [{b.name: np.zeros((n_draws, n_models), dtype=bool) for b in specs}
                   for _ in models]
-    base_level, base_rank = {}, {}
+    base_level, base_rank, base_order = {}, {}, {}
     for spec in specs:
         reached, ranks = reach_and_rank(base, spec, n_models, name_rank)
         base_level[spec.name], base_rank[spec.name] = reached[0], ranks[0]
+        # every listed row in the board's order (the unranked ones keep it below)
+        _, listed = reach_and_rank(base, replace(spec, ranked=spec.keep), n_models, name_rank)
+        base_order[spec.name] = listed[0]
     rng = np.random.default_rng(seed)
     row_of = np.tile(np.arange(n_models), chunk)
     timing = {"perturb_s": 0.0, "score_s": 0.0, "count_s": 0.0}
@@ -478,7 +494,7 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
     return [MonteCarlo(bench.models, bench.model_names, tuple(specs), level_counts[i],
                        rank_counts[i], draw_levels[i], draw_first[i], base_level, base_rank,
                        mm, n_draws,
-                       models[i], timing["total_s"], chunk, dict(timing))
+                       models[i], timing["total_s"], chunk, dict(timing), base_order)
             for i in range(n_scales)]
 
 
@@ -516,10 +532,13 @@ def rank_summary(mc: MonteCarlo, low: float = 0.05, high: float = 0.95) -> pd.Da
     of keeping that level and that rank, the median rank and the
     ``low``-``high`` rank interval, the probability of rank 1, the probability
     of each level (``p_level1`` .. ``p_level5``), and whether the model has
-    multimodal support."""
+    multimodal support. The rows the board lists below unranked (coverage
+    policy) come last, with the rank columns empty."""
     parts = []
+    rank_columns = ["rank", "p_rank", "rank_median", "rank_low", "rank_high", "p_first"]
     for spec in mc.boards:
         listed = spec.keep
+        ranked = spec.ranked if len(spec.ranked) else listed
         counts = mc.rank_counts[spec.name][:, 1:]
         cdf = np.cumsum(counts, axis=1) / mc.n_draws
         lv = mc.level_counts[spec.name]
@@ -534,8 +553,16 @@ def rank_summary(mc: MonteCarlo, low: float = 0.05, high: float = 0.95) -> pd.Da
             "rank_high": _quantile_rank(cdf, high),
             "p_first": counts[:, 0] / mc.n_draws,
             **{f"p_level{k}": lv[:, k - 1] / mc.n_draws for k in range(1, 6)},
-        })[listed]
-        parts.append(frame.sort_values("rank", kind="stable"))
+        })
+        order = mc.base_order.get(spec.name, base_r)
+        for column in rank_columns:
+            values = frame[column]
+            frame[column] = (pd.array(np.where(ranked, values, 0), dtype="Int64")
+                             if column.startswith("rank") else values.where(ranked))
+        frame.loc[~ranked, [c for c in rank_columns if c.startswith("rank")]] = pd.NA
+        frame = frame.assign(_ranked=~ranked, _order=order)[listed]
+        frame = frame.sort_values(["_ranked", "_order"], kind="stable")
+        parts.append(frame.drop(columns=["_ranked", "_order"]))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -707,7 +734,8 @@ def study_json(fit: NoiseFit, studies: Mapping[str, MonteCarlo], summary: pd.Dat
 
     heads = dict(zip(studies, headlines(studies).to_dict("records"), strict=True))
     first = next(iter(studies.values()))
-    boards_out = {b: summary[summary["board"] == b].drop(columns=["scope", "board"])
+    clean = summary.astype(object).where(summary.notna(), None)   # an empty rank is null
+    boards_out = {b: clean[clean["board"] == b].drop(columns=["scope", "board"])
                   .to_dict("records") for b in dict.fromkeys(summary["board"])}
     return {
         "noise_scale": {"robust": fit.robust, "mean_squares": fit.mean_squares,

@@ -152,6 +152,11 @@ class Reproduction:
     zero_published_nonzero: int
     chance: pd.DataFrame
     rankings: dict = field(default_factory=dict)
+    #: every cell the paper prints in Tables 12/14/16, zeros included, in its
+    #: order: ``table, level, model, name, row_in_table, modality, published,
+    #: recomputed`` (``NaN``: no per-task data behind a non-zero published cell,
+    #: or a model without any Appendix B row) -- the rows of :func:`glscore.io.latex.reproduction_latex`
+    printed: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def published_nonzero(self) -> int:
@@ -318,6 +323,15 @@ def _uniform_text(r: dict) -> str:
                    + (f" and makes {int(r['broken_zero'])} cell(s) printed as 0 non-zero"
                       if r["broken_zero"] else ""))
     return f"{r['class']}, {int(r['free_numbers'])} free number(s); {uniform}"
+
+
+def reproduction_headline(rep: Reproduction) -> str:
+    """One sentence: the published non-zero cells a plain formula or a copy
+    reproduces, and what the free numbers buy (the accounting figure's title
+    and the README's line)."""
+    return (f"{rep.explained} of {rep.published_nonzero} published non-zero cells of Tables "
+            f"12/14/16 reproduce with a plain formula or a copy; {rep.free_numbers} free numbers "
+            f"buy {rep.count('weak rule')} more, {rep.count(_NO_DATA)} have no per-task data")
 
 
 def reproduction_paragraph(rep: Reproduction) -> str:
@@ -626,7 +640,30 @@ def reproduce(profile: str | Profile = "paper", tolerance: float = TOLERANCE,
         level5=level5, overall_rows=int(nonzero_rows.sum()), overall_consistent=consistent,
         zero_published_nonzero=len(printed_zero), chance=chance,
         rankings=rankings.compare(ctx.published, base, cells),
+        printed=printed_cells(allcells, present, rec, names),
     )
+
+
+def printed_cells(allcells: pd.DataFrame, present: pd.DataFrame, rec: pd.DataFrame,
+                  names: dict[str, str]) -> pd.DataFrame:
+    """Every printed cell of Tables 12/14/16 beside its recomputation (see
+    :attr:`Reproduction.printed`): the recomputed value where Appendix B has the
+    model's rows in that modality, or where the paper prints 0 for a model and
+    modality it never scores (an unsupported modality recomputes to 0 as
+    well); ``NaN`` for a model and modality the paper scores somewhere (a
+    non-zero cell in any of the tables) without per-task rows, and for a model
+    Appendix B lacks entirely."""
+    frame = allcells.merge(present, on=["model", "modality"], how="left")
+    has = frame.pop("_has").fillna(False).astype(bool).to_numpy()
+    known = frame["model"].isin(set(rec["model"])).to_numpy()
+    value = _lookup(frame, rec)
+    scored = frame["published"].to_numpy(float) != 0
+    without = pd.Series(scored & ~has).groupby([frame["model"], frame["modality"]]).transform("any")
+    usable = known & ~without.to_numpy(dtype=bool) & (has | ~scored)
+    frame["recomputed"] = np.where(usable, value, np.nan)
+    frame["name"] = frame["model"].map(names).fillna(frame["model_printed"])
+    return frame[["table", "level", "model", "name", "row_in_table", "modality", "published",
+                  "recomputed"]].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

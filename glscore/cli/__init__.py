@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 import weakref
 from collections.abc import Sequence
@@ -123,9 +124,41 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if c.name == command:
             importlib.import_module(c.module).add_parser(sub)
             _add_debug(sub.choices[c.name])
+            _plain_help(sub.choices[c.name])
         else:
             sub.add_parser(c.name, help=c.summary)
     return parser
+
+
+_ROLE = re.compile(r":[a-z]+:`~?([^`<]*?)(?: <[^>]*>)?`")
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
+
+
+def plain_text(text: str | None) -> str | None:
+    """``text`` (a docstring used as help) without reStructuredText markup:
+    ``:func:`~a.b.c``` -> ``c`` (the ``~`` form shows the last name, else the
+    whole target), ````--json```` -> ``--json``, a doubled backslash -> one.
+
+    >>> plain_text("Uses :mod:`glscore.analysis.uncertainty` and :func:`~a.b.rank` (``--top N``).")
+    'Uses glscore.analysis.uncertainty and rank (--top N).'
+    """
+    if text is None:
+        return None
+
+    def role(match: re.Match[str]) -> str:
+        target = match.group(1)
+        return target.rsplit(".", 1)[-1] if match.group(0).count("`~") else target
+
+    return _LITERAL.sub(r"\1", _ROLE.sub(role, text)).replace("\\\\", "\\")
+
+
+def _plain_help(parser: argparse.ArgumentParser) -> None:
+    """The parser's description, epilog and option help as plain text."""
+    parser.description = plain_text(parser.description)
+    parser.epilog = plain_text(parser.epilog)
+    for action in parser._actions:
+        if action.help not in (None, argparse.SUPPRESS):
+            action.help = plain_text(action.help)
 
 
 def _add_debug(parser: argparse.ArgumentParser) -> None:

@@ -61,8 +61,10 @@ CHOICES: dict[str, tuple[str, ...]] = {
 HARNESSES: tuple[str, ...] = ("lm-eval", "lmms-eval", "vlmevalkit", "opencompass", "helm")
 HARNESS_FORMATS: tuple[str, ...] = ("auto",) + HARNESSES
 #: A result rests on little coverage when the model supports fewer than this
-#: share of the tasks (a board row's ``low_coverage``; ``glscore score`` warns).
-LOW_COVERAGE = 0.05
+#: share of the tasks (a board row's ``low_coverage``, and the boards' default
+#: minimum coverage to be ranked: glscore.analysis.leaderboard says why 6%;
+#: ``glscore score`` warns).
+LOW_COVERAGE = 0.06
 
 AGGREGATIONS: tuple[str, ...] = CHOICES["aggregation"]
 LEVEL4_MEANS: tuple[str, ...] = CHOICES["level4_mean"]

@@ -8,15 +8,14 @@ import textwrap
 import numpy as np
 
 from glscore.analysis.ablation import LEVEL_RANGE, TOP_K, UNIT_WORDS, AblationResult, forest_table
-from glscore.figures.style import FULL_WIDTH
+from glscore.figures.style import FULL_WIDTH, house_style, level_color, text_color_on
 
 
 def _level_colors() -> list[str]:
-    from glscore.figures.style import LEVEL_COLORS, LEVELS
-
-    return [LEVEL_COLORS[name] for name in LEVELS]
+    return [level_color(k) for k in LEVEL_RANGE]
 
 
+@house_style
 def plot_levels(result: AblationResult):
     """Stacked bars: models at each level under each variant, with counts.
 
@@ -34,9 +33,8 @@ def plot_levels(result: AblationResult):
     for k, color in zip(LEVEL_RANGE, _level_colors(), strict=True):
         values = counts[f"level{k}"].to_numpy()
         bars = ax.barh(y, values, left=left, color=color, label=f"Level-{k}", height=0.75)
-        dark = k in (2, 3)
         ax.bar_label(bars, labels=[str(v) if v >= 5 else "" for v in values],
-                     label_type="center", fontsize=7, color="white" if dark else "black")
+                     label_type="center", fontsize=7, color=text_color_on(color))
         left += values
     for yy, l4, l5 in zip(y, counts["level4"], counts["level5"], strict=True):
         ax.text(n * 1.01, yy, f"L4 {int(l4)} \u00b7 L5 {int(l5)}", va="center", fontsize=7)
@@ -68,6 +66,7 @@ def migration_groups(result: AblationResult) -> list[list[int]]:
     return groups
 
 
+@house_style
 def plot_migration(result: AblationResult, ncols: int = 3):
     """Small multiples: migration matrix of each variant vs the strict rule.
 
@@ -114,46 +113,66 @@ def plot_migration(result: AblationResult, ncols: int = 3):
     return fig
 
 
+@house_style
 def plot_tau_matrix(result: AblationResult):
-    """Lower triangle of Kendall's tau between the rankings of all variants.
-
-    The matrix is symmetric with ones on the diagonal, so only the pairs
-    below it are drawn; the colour runs from the smallest tau to 1. The
-    title gives the range against the strict rule (first column, as in
-    :func:`glscore.analysis.ablation.finding_agreement`) and over all pairs.
-    """
+    """Kendall's tau-b of each variant's ranking with the strict rule's, as a
+    dot plot (variants sorted by it, strict first as the reference at 1), with
+    a grey line over the range of its tau with every other variant and the
+    strict-rule top-10 members it keeps printed at the right. The title gives
+    the range against the strict rule (as
+    :func:`glscore.analysis.ablation.finding_agreement`) and how many variants
+    rank the models exactly as it does."""
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from glscore.figures.style import OKABE_ITO
 
     tau = result.tau_matrix()
-    n = len(tau)
+    summary = result.summary().set_index("variant")
     values = tau.to_numpy()
-    lower = np.tril(np.ones((n, n), dtype=bool), k=-1)
-    shown = np.where(lower, values, np.nan)[1:, :-1]
-    fig = Figure(figsize=(FULL_WIDTH, 0.3 * n + 2.6))
+    n = len(tau)
+    others = np.where(np.eye(n, dtype=bool), np.nan, values)
+    strict = values[:, 0]
+    order = [0, *sorted(range(1, n), key=lambda i: (-strict[i], tau.index[i]))]
+    fig = Figure(figsize=(FULL_WIDTH, 0.19 * n + 1.35))
     ax = fig.add_subplot()
-    pairs = values[lower] if n > 1 else np.array([1.0])
-    low = float(np.floor(np.nanmin(pairs) * 20) / 20)
-    image = ax.imshow(shown, cmap="viridis", vmin=low, vmax=1.0)
-    for (r, c), value in np.ndenumerate(shown):
-        if np.isfinite(value):
-            ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7,
-                    color="black" if value > low + 0.6 * (1 - low) else "white")
-    ax.set_xticks(range(n - 1), tau.columns[:-1], rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(n - 1), tau.index[1:], fontsize=7)
-    ax.grid(False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    bar = fig.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label(f"Kendall's tau-b ({int(result.multimodal.sum())} models with multimodal "
-                  "support)", fontsize=7.5)
-    bar.ax.tick_params(labelsize=7)
-    first = values[1:, 0] if n > 1 else np.array([1.0])
-    fig.suptitle(f"Kendall's tau with the strict ranking: {first.min():.2f} to "
-                 f"{first.max():.2f}; between any two variants: {pairs.min():.2f} to "
-                 f"{pairs.max():.2f}", fontsize=9, fontweight="bold")
+    y = np.arange(n)
+    low = np.nanmin(others[order], axis=1, initial=1.0)
+    high = np.nanmax(others[order], axis=1, initial=0.0)
+    ax.hlines(y, low, high, color="#BBBBBB", lw=2.5, zorder=1)
+    ax.scatter(strict[order], y, color=OKABE_ITO["blue"], s=22, zorder=3)
+    ax.axvline(1.0, color="black", lw=0.6, ls=":")
+    kept = summary["top10_overlap"].reindex(tau.index[order]).to_numpy()
+    for yy, k in zip(y, kept, strict=True):
+        ax.text(1.015, float(yy), f"{int(k)}/{TOP_K}", va="center", fontsize=7, color="#333333",
+                transform=ax.get_yaxis_transform())
+    ax.text(1.015, -1.0, f"top-{TOP_K}\nkept", va="bottom", fontsize=7, color="#333333",
+            transform=ax.get_yaxis_transform())
+    ax.set_yticks(y, [str(tau.index[i]) for i in order], fontsize=7)
+    ax.set_ylim(n - 0.5, -0.7)
+    pairs = values[np.tril_indices(n, k=-1)] if n > 1 else np.array([1.0])
+    left = float(np.floor(min(np.nanmin(pairs), np.nanmin(strict)) * 20) / 20) - 0.05
+    ax.set_xlim(left, 1.03)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel(f"Kendall's tau-b of the ranking ({int(result.multimodal.sum())} models with "
+                  "multimodal support)", fontsize=7.5)
+    ax.grid(axis="y", visible=False)
+    fig.legend(handles=[Line2D([], [], marker="o", ls="", color=OKABE_ITO["blue"], ms=4.5,
+                               label="tau with the strict rule"),
+                        Line2D([], [], color="#BBBBBB", lw=2.5,
+                               label="range of tau with every other variant")],
+               fontsize=7, loc="outside lower center", ncols=2)
+    first = strict[1:] if n > 1 else np.array([1.0])
+    same = int(np.isclose(first, 1.0).sum())
+    worst = tau.index[1 + int(np.argmin(first))] if n > 1 else tau.index[0]
+    fig.suptitle(textwrap.fill(f"Kendall's tau with the strict ranking: {first.min():.2f} "
+                               f"({worst}) to {first.max():.2f}; {same} of {n - 1} variants "
+                               "rank the models as it does", 90),
+                 fontsize=8.5, fontweight="bold", x=0.01, ha="left")
     return fig
 
 
+@house_style
 def plot_level4_club(result: AblationResult):
     """Bootstrap P(Level-4+) of every model at Level-4 under some variant,
     printed in each cell; a corner mark shows the variant's own verdict on the full
@@ -166,7 +185,7 @@ def plot_level4_club(result: AblationResult):
     fig = Figure(figsize=(FULL_WIDTH, 0.3 * rows + 3.0))
     ax = fig.add_subplot()
     values = probs.to_numpy()
-    image = ax.imshow(values, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
+    image = ax.imshow(100 * values, cmap="viridis", vmin=0.0, vmax=100.0, aspect="auto")
     index = {name: j for j, name in enumerate(result.names)}
     for r, name in enumerate(probs.index):
         at4 = np.flatnonzero(result.levels[:, index[name]] >= 4)
@@ -182,7 +201,7 @@ def plot_level4_club(result: AblationResult):
     ax.grid(False)
     unit = UNIT_WORDS[result.boot[0].unit] if result.boot else "tasks"
     bar = fig.colorbar(image, ax=ax)
-    bar.set_label(f"P(Level >= 4), resampling {unit}", fontsize=7.5)
+    bar.set_label(f"P(Level >= 4) (% of resamples of {unit})", fontsize=7.5)
     bar.ax.tick_params(labelsize=7)
     ring = Line2D([], [], marker="v", linestyle="", markersize=5, color="black",
                   label="corner mark: at Level-4+ on the full benchmark")
@@ -195,6 +214,7 @@ def plot_level4_club(result: AblationResult):
     return fig
 
 
+@house_style
 def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.95):
     """Left: 95% bootstrap intervals of Level-2/3/4 for the strict-rule top
     models (resampling the benchmark's composition: skill groups or tasks).
@@ -230,14 +250,15 @@ def plot_forest(result: AblationResult, top: int = TOP_K, threshold: float = 0.9
     between = (y[:-1] + y[1:]) / 2  # a pair sits between its two rows
     stable = kept >= threshold
     right.barh(between, kept, height=0.55,
-               color=np.where(stable, OKABE_ITO["bluish green"], OKABE_ITO["vermillion"]))
+               color=np.where(stable, OKABE_ITO["bluish green"], "#AAAAAA"))   # not a level
     for yy, value in zip(between, kept, strict=True):
         right.text(min(value, 1.0) + 0.02, yy, f"{100 * value:.0f}%", va="center", fontsize=7)
     right.axvline(threshold, color="black", linewidth=0.8, linestyle="--")
     right.set_xlim(0, 1.35)
     right.set_xticks([0, 0.5, threshold], ["0", "0.5", f"{threshold:g}"])
     right.tick_params(axis="x", labelsize=7.5)
-    right.set_xlabel("P(adjacent pair keeps\nits order)", fontsize=7.5)
+    right.set_xlabel(f"P(pair keeps its order)\ngreen: at least {threshold:.0%}",
+                     fontsize=7.5)
     right.tick_params(axis="y", left=False)
     ax.set_ylim(-0.6, len(table) - 0.4)
     fig.suptitle(f"Strict-rule top-{top} (recomputed): {int(stable.sum())} of {len(pairs)} "

@@ -25,21 +25,19 @@ from glscore.analysis.distributions import (
 from glscore.core.benchmark import MODALITIES, SHEETS
 from glscore.core.scoring import Scores
 from glscore.figures import style as plots
-
-#: Print widths (inches): one column and the full text width of a paper.
-COLUMN_WIDTH = 3.25
-FULL_WIDTH = 6.75
+from glscore.figures.style import COLUMN_WIDTH, FULL_WIDTH, house_style
 
 #: Grey for models a scope does not list.
 NOT_LISTED_COLOR = "#BBBBBB"
 
 
+@house_style
 def level_counts_figure(counts: pd.DataFrame, scope: str | None = None,
                         profile: str | None = None):
     """Stacked bars: models per level, one bar per (scope, profile); the title
     speaks of ``scope``/``profile`` (default: the first of ``counts``)."""
     keys = counts[["scope", "profile"]].drop_duplicates().to_numpy().tolist()
-    fig = Figure(figsize=(7.5, 4.2))
+    fig = Figure(figsize=(FULL_WIDTH, 3.6))
     ax = fig.subplots()
     x = np.arange(len(keys))
     bottom = np.zeros(len(keys))
@@ -59,7 +57,7 @@ def level_counts_figure(counts: pd.DataFrame, scope: str | None = None,
             if h >= 5:  # inside the segment
                 ax.text(rect.get_x() + rect.get_width() / 2, rect.get_y() + h / 2, f"{int(h)}",
                         ha="center", va="center", fontsize=7.5,
-                        color="black" if level in (0, 1, 4, 5) else "white",
+                        color="black" if level == 0 else plots.text_color_on(color),
                         backgroundcolor="white" if level == 0 else "none")
         if level >= 4:
             for i, h in enumerate(heights):
@@ -71,12 +69,14 @@ def level_counts_figure(counts: pd.DataFrame, scope: str | None = None,
             ax.text(x[i], bottom[i] + 1, "\n".join(parts), ha="center", va="bottom",
                     fontsize=7.5)
     ax.set_ylim(0, bottom.max() * 1.13)
-    ax.set_xticks(x, [f"Scope-{s}\n{p}" for s, p in keys], fontsize=8)
+    ax.set_xticks(x, [f"Scope-{s}\n{p}" for s, p in keys], fontsize=7.5)
+    ax.tick_params(axis="y", labelsize=7.5)
     ax.set_xlim(-0.6, len(keys) - 0.1)
-    ax.set_ylabel("models (count)")
-    ax.set_xlabel("scope and scoring profile")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="highest level")
-    ax.set_title(_wrap(level_counts_headline(counts, scope, profile), 80), fontsize=9.5)
+    ax.set_ylabel("models (count)", fontsize=8)
+    ax.set_xlabel("scope and scoring profile", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="highest level", fontsize=7.5,
+              title_fontsize=7.5)
+    ax.set_title(_wrap(level_counts_headline(counts, scope, profile), 88), fontsize=8.5)
     return fig
 
 
@@ -96,6 +96,7 @@ def _strip(ax, groups: list[np.ndarray], positions: np.ndarray, colors: list[str
                       linewidth=1.4, zorder=4)
 
 
+@house_style
 def level_score_figure(table: pd.DataFrame):
     """One panel per level score (Level-2, 3, 4; Level-5 when a model has one):
     every non-zero score of :func:`~glscore.analysis.distributions.level_score_table`
@@ -126,6 +127,7 @@ def level_score_figure(table: pd.DataFrame):
     return fig
 
 
+@house_style
 def level_heatmap_figure(scores: Scores, no_data: np.ndarray | None = None,
                          published: dict[str, np.ndarray] | None = None, headline: str = ""):
     """Models x modalities: Level-2 (left) and Level-3 (right), each panel on
@@ -153,7 +155,9 @@ def level_heatmap_figure(scores: Scores, no_data: np.ndarray | None = None,
     height = max(2.6, 0.15 * len(order) + 1.6)
     fig = Figure(figsize=(FULL_WIDTH, height))
     axes = fig.subplots(1, 2, sharey=True)
-    hatch_colour = plots.OKABE_ITO["orange"]
+    unsupported = plots.STATUS_COLORS["not supported"]
+    hatch_colour = plots.STATUS_COLORS["no per-task data"]
+    hatches = plots.STATUS_HATCHES
     for ax, (label, data) in zip(axes, (("Level-2", scores.level2_m),
                                         ("Level-3", scores.level3_m)), strict=True):
         values = np.where(supported, data[order], np.nan)
@@ -162,11 +166,11 @@ def level_heatmap_figure(scores: Scores, no_data: np.ndarray | None = None,
         image = ax.imshow(values, aspect="auto", cmap=cmap, vmin=0, vmax=vmax,
                           interpolation="nearest")
         rows, cols = np.nonzero(~supported & ~missing)
-        ax.bar(cols, 1.0, bottom=rows - 0.5, width=1.0, color="none", edgecolor="#BBBBBB",
-               hatch="////", linewidth=0)
+        ax.bar(cols, 1.0, bottom=rows - 0.5, width=1.0, color="none", edgecolor=unsupported,
+               hatch=hatches["not supported"], linewidth=0)
         rows, cols = np.nonzero(missing)
         ax.bar(cols, 1.0, bottom=rows - 0.5, width=1.0, color="white", edgecolor=hatch_colour,
-               hatch="x", linewidth=0)
+               hatch=hatches["no per-task data"], linewidth=0)
         printed = None if published is None else published[label.lower().replace("-", "")]
         for (r, c), value in np.ndenumerate(values):
             if np.isfinite(value):
@@ -185,9 +189,10 @@ def level_heatmap_figure(scores: Scores, no_data: np.ndarray | None = None,
         bar.ax.tick_params(labelsize=7)
     axes[0].set_yticks(np.arange(len(order)), names, fontsize=7)
     axes[0].set_ylabel("model (overall level reached)", fontsize=7)
-    fig.legend(handles=[Patch(facecolor="white", edgecolor="#BBBBBB", hatch="////",
-                              label="modality not supported"),
-                        Patch(facecolor="white", edgecolor=hatch_colour, hatch="x",
+    fig.legend(handles=[Patch(facecolor="white", edgecolor=unsupported,
+                              hatch=hatches["not supported"], label="modality not supported"),
+                        Patch(facecolor="white", edgecolor=hatch_colour,
+                              hatch=hatches["no per-task data"],
                               label="no per-task data published (the published value in "
                                     "brackets)")],
                loc="outside lower center", ncols=2, fontsize=7)
@@ -199,44 +204,64 @@ def level_heatmap_figure(scores: Scores, no_data: np.ndarray | None = None,
     return fig
 
 
+@house_style
 def win_map_figure(wmap: pd.DataFrame):
     """A map: one row per sheet (modality x paradigm), one cell per skill group
     in order (numbered 1, 2, ... as in the group ids, e.g. ``I-C-6``),
-    coloured by the number of models that win a task of it. A group no model
-    wins has one encoding: a vermillion cell."""
+    coloured by the number of models that win a task of it; full width.
+    The two ways a group goes unwon are drawn apart: attempted by some model
+    but never won (vermillion, the status colour ``never won``), and
+    supported by no model at all (hatched grey, ``not supported``)."""
     from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch, Rectangle
 
     sheets = [s[0] for s in SHEETS if (wmap["sheet"] == s[0]).any()]
     width = int(wmap.groupby("sheet").size().max())
     grid = np.full((len(sheets), width), np.nan)
+    nobody = np.zeros((len(sheets), width), dtype=bool)
     for r, sheet in enumerate(sheets):
-        values = wmap.loc[wmap["sheet"] == sheet, "winners"].to_numpy(dtype=float)
-        grid[r, :len(values)] = values
+        part = wmap[wmap["sheet"] == sheet]
+        values = part["winners"].to_numpy(dtype=float)
+        unsupported = part["supporting"].to_numpy() == 0
+        grid[r, :len(values)] = np.where(unsupported, np.nan, values)
+        nobody[r, :len(values)] = unsupported
     top = int(np.nanmax(grid)) if np.isfinite(grid).any() else 0
     bounds = np.array([-0.5, 0.5, 1.5, 2.5, 5.5, 10.5, 20.5, max(top, 21) + 0.5])
-    cmap = ListedColormap([plots.OKABE_ITO["vermillion"],
+    cmap = ListedColormap([plots.STATUS_COLORS["never won"],
                            *[matplotlib.colormaps["Blues"](v)
                              for v in np.linspace(0.25, 1.0, len(bounds) - 2)]]
                           ).with_extremes(bad="white")
-    fig = Figure(figsize=(10.0, 3.8))
+    fig = Figure(figsize=(FULL_WIDTH, 3.3))
     ax = fig.subplots()
     image = ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap,
                       norm=BoundaryNorm(bounds, cmap.N), interpolation="nearest")
+    for r, c in zip(*np.nonzero(nobody), strict=True):
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="white",
+                               edgecolor=plots.STATUS_COLORS["not supported"],
+                               hatch=plots.STATUS_HATCHES["not supported"], linewidth=0))
     ax.set_yticks(np.arange(len(sheets)),
-                  [f"{s} ({int((wmap['sheet'] == s).sum())})" for s in sheets], fontsize=8)
+                  [f"{s} ({int((wmap['sheet'] == s).sum())})" for s in sheets], fontsize=7)
     ticks = [0, *range(4, width, 5)]
-    ax.set_xticks(ticks, [str(t + 1) for t in ticks], fontsize=8)
+    ax.set_xticks(ticks, [str(t + 1) for t in ticks], fontsize=7)
     ax.set_xticks(np.arange(width) + 0.5, minor=True)
     ax.tick_params(axis="x", which="minor", length=0)
     ax.grid(False)
     ax.grid(which="minor", axis="x", color="white", linewidth=0.6)
-    ax.set_xlabel("skill group number within its sheet (I-C-6 is the 6th group of I-C)")
-    ax.set_ylabel("sheet (skill groups)")
-    bar = fig.colorbar(image, ax=ax, ticks=(bounds[:-1] + bounds[1:]) / 2)
+    ax.set_xlabel("skill group number within its sheet (I-C-6 is the 6th group of I-C)",
+                  fontsize=7.5)
+    ax.set_ylabel("sheet (skill groups)", fontsize=7.5)
+    bar = fig.colorbar(image, ax=ax, ticks=(bounds[:-1] + bounds[1:]) / 2, fraction=0.05)
     bar.set_ticklabels([f"{int(lo + 0.5)}" if hi - lo == 1 else f"{int(lo + 0.5)}-{int(hi - 0.5)}"
-                        for lo, hi in pairwise(bounds)])
-    bar.set_label("generalists beating the SoTA\non a task of the group")
-    ax.set_title(_wrap(win_map_finding(wmap), 95), fontsize=10)
+                        for lo, hi in pairwise(bounds)], fontsize=7)
+    bar.set_label("generalists beating the SoTA\non a task of the group", fontsize=7)
+    fig.legend(handles=[Patch(color=plots.STATUS_COLORS["never won"],
+                              label="attempted, never won (0)"),
+                        Patch(facecolor="white", edgecolor=plots.STATUS_COLORS["not supported"],
+                              hatch=plots.STATUS_HATCHES["not supported"],
+                              label="supported by no model")],
+               loc="outside lower left", ncols=2, fontsize=7)
+    fig.suptitle(_wrap(win_map_finding(wmap), 90), fontsize=8.5, fontweight="bold", x=0.01,
+                 ha="left")
     return fig
 
 
@@ -246,6 +271,7 @@ def _row_label(names: str, n: int, task: object, limit: int = 2) -> str:
     return f"{who} -> {task}" if isinstance(task, str) else who
 
 
+@house_style
 def distance_figure(dist: Distances, note: str = ""):
     """Ranked chart of :func:`~glscore.analysis.distributions.distance_chart_rows`:
     for every model below Level-5 (Level-1 models, for which "run any modality
@@ -305,6 +331,7 @@ def distance_figure(dist: Distances, note: str = ""):
     return fig
 
 
+@house_style
 def coverage_win_rate_figure(frame: pd.DataFrame):
     """Coverage (share of tasks run) against the win rate on the tasks run, one
     point per model, coloured by level reached; one column wide."""

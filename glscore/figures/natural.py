@@ -8,14 +8,15 @@ Each function takes those modules' frames and returns a
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from glscore.analysis.natural import DEFAULT_CALL, EXTERNAL, MODES, TIERS
-from glscore.figures.style import FULL_WIDTH
+from glscore.analysis.natural import DEFAULT_CALL, EXTERNAL, MODES, TIERS, forest_headline
+from glscore.figures.style import FULL_WIDTH, house_style
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -42,6 +43,7 @@ def _band(ax, band: float, vertical: bool = True) -> None:
     (ax.axvline if vertical else ax.axhline)(0.0, color="black", lw=0.6, zorder=1)
 
 
+@house_style
 def plot_forest(table: pd.DataFrame, band: float, pool: pd.DataFrame | None = None) -> Figure:
     """Forest plot of each pair's mean MLLM - base difference on NLP, by tier.
 
@@ -99,11 +101,8 @@ def plot_forest(table: pd.DataFrame, band: float, pool: pd.DataFrame | None = No
     ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("MLLM minus the language model it is compared with on NLP (points)",
                   fontsize=8)
-    calls = usable.loc[usable[DEFAULT_CALL] != "", DEFAULT_CALL]
-    up, down = int((calls == "better").sum()), int((calls == "worse").sum())
-    fig.suptitle(f"{down} of {len(calls)} generalists score clearly below the language model "
-                 f"they are compared with\non NLP, {up} clearly above (skill-group test with the "
-                 "re-run variance, Holm)", fontsize=9, fontweight="bold")
+    fig.suptitle(textwrap.fill(forest_headline(table, pool), 95), fontsize=8.5,
+                 fontweight="bold", x=0.01, ha="left")
     handles: list[Artist] = [Line2D([], [], color=colors[t], lw=2.2, label=t)
                              for t in (*TIERS, EXTERNAL) if (usable["tier"] == t).any()]
     grey = "#666666"
@@ -124,6 +123,7 @@ def plot_forest(table: pd.DataFrame, band: float, pool: pd.DataFrame | None = No
     return fig
 
 
+@house_style
 def plot_skill_groups(groups: pd.DataFrame, band: float) -> Figure:
     """Mean difference per NLP skill group, one marker per tier, with the band of re-runs."""
     colors = tier_colors()
@@ -152,6 +152,7 @@ def plot_skill_groups(groups: pd.DataFrame, band: float) -> Figure:
     return fig
 
 
+@house_style
 def plot_sensitivity(shift: pd.DataFrame, band: float) -> Figure:
     """Each pair's mean difference with unsupported cells dropped (x) against
     zero-filled and without flagged cells (y), one panel each."""
@@ -178,10 +179,18 @@ def plot_sensitivity(shift: pd.DataFrame, band: float) -> Figure:
                       "clean": "flagged cells left out"}[mode], fontsize=8)
     first = np.atleast_1d(axes)[0]
     first.set_ylabel("mean difference under the alternative (points)", fontsize=8)
-    first.legend(fontsize=MIN_FONT, loc="upper left")
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles: list[Artist] = [Line2D([], [], marker="o", ls="", color=colors[t], ms=3.5, label=t)
+                             for t in TIERS if (shift["tier"] == t).any()]
+    handles += [Line2D([], [], color="black", lw=0.6, label="no change (diagonal)"),
+                Patch(color=BAND_COLOR, label=f"grey bands: 95% of re-runs of one model "
+                                              f"(\u00b1{band:.1f}) on either axis")]
+    fig.legend(handles=handles, fontsize=MIN_FONT, loc="outside lower center", ncols=3)
     fig.suptitle(f"Zero-filling moves a pair by up to {moves.get('zero', 0):.1f} points, "
                  f"leaving out suspicious cells by up to {moves.get('clean', 0):.1f}",
-                 fontsize=9, fontweight="bold")
+                 fontsize=8.5, fontweight="bold", x=0.01, ha="left")
     return fig
 
 
@@ -190,35 +199,48 @@ def _share(p: float) -> str:
     return "100%" if p >= 1 else f"{min(100 * p, 99.0):.0f}%" if p >= 0.01 else f"{100 * p:.1g}%"
 
 
+@house_style
 def plot_rank_intervals(summary: pd.DataFrame, board: str = "full", top: int = 30,
-                        threshold: float = 0.95) -> Figure:
-    """Scope-A (or one board) under noise: each model's rank recomputed from the
-    published scores (dot) and its 5-95% rank interval over the draws (bar),
-    coloured by the recomputed level, for the ``top`` models; the label gives
-    the share of draws that keep the model's level."""
-    from glscore.figures.style import LEVEL_COLORS
+                        threshold: float = 0.95, scale: float | None = None,
+                        draws: int | None = None) -> Figure:
+    """Scope-A (or one board) under measurement noise only: each model's rank
+    recomputed from the published scores (dot) and its 5-95% rank interval
+    over the draws (bar), rank 1 on the left, coloured by the recomputed
+    level, for the first ``top`` ranked models; the label gives the share of
+    draws that keep the model's level. The title counts the models that keep
+    their level and the median width of the rank intervals; ``scale`` (the
+    noise model's ``c``) and ``draws`` say what was simulated. The rows the
+    board lists below unranked (coverage policy) are not shown."""
+    from glscore.figures.style import level_color
 
-    part = summary[summary["board"] == board].sort_values("rank").head(top)
-    fig = Figure(figsize=(FULL_WIDTH, 0.125 * len(part) + 1.5))
+    ranked = summary[(summary["board"] == board) & summary["rank"].notna()]
+    part = ranked.sort_values("rank").head(top)
+    fig = Figure(figsize=(FULL_WIDTH, 0.125 * len(part) + 1.55))
     ax = fig.add_subplot()
     y = -np.arange(len(part))
     for yy, row in zip(y, part.itertuples(index=False), strict=True):
-        c = LEVEL_COLORS[f"Level-{row.level}"]
+        c = level_color(int(row.level))
         ax.plot([row.rank_low, row.rank_high], [yy, yy], color=c, lw=2.0)
         ax.plot([row.rank], [yy], "o", color=c, ms=3.5)
     for level in sorted(set(part["level"])):
-        ax.plot([], [], color=LEVEL_COLORS[f"Level-{level}"], lw=2.0, label=f"Level-{level}")
+        ax.plot([], [], color=level_color(int(level)), lw=2.0, label=f"Level-{level}")
     ax.set_yticks(y, [f"{n} (level kept {_share(p)})" for n, p in
                       zip(part["name"], part["p_level"], strict=True)], fontsize=MIN_FONT)
     ax.tick_params(axis="x", labelsize=8)
-    ax.set_xlabel("rank: recomputed without noise (dot), 5-95% of draws (bar)", fontsize=8)
-    ax.invert_xaxis()
+    ax.set_xlim(0, float(part["rank_high"].max()) + 1)
+    ax.set_xlabel("rank (1 = first): recomputed without noise (dot), 5-95% of draws (bar)",
+                  fontsize=8)
     rows = summary[(summary["board"] == board) & summary["multimodal"]]
     kept = int((rows["p_level"] >= threshold).sum())
-    fig.suptitle(f"Under measured noise {kept} of {len(rows)} models with multimodal support "
-                 f"keep their {'Scope-A' if board == 'full' else board}\nlevel in "
-                 f"{threshold:.0%} of draws; ranks move by several places", fontsize=9,
-                 fontweight="bold")
+    width = (ranked["rank_high"] - ranked["rank_low"] + 1).astype(float)
+    what = "measurement noise only" + (f" (c = {scale:.3f}" if scale is not None else "") + (
+        f", {draws} draws)" if draws is not None else (")" if scale is not None else ""))
+    where = "Scope-A" if board == "full" else board
+    fig.suptitle(textwrap.fill(
+        f"Under {what}, {kept} of {len(rows)} models with multimodal support keep their {where} "
+        f"level in at least {threshold:.0%} of draws; the median 5-95% rank interval spans "
+        f"{width.median():.0f} places (widest {width.max():.0f})", 95),
+        fontsize=8.5, fontweight="bold", x=0.01, ha="left")
     fig.legend(fontsize=MIN_FONT, loc="outside lower center", ncols=5)
     ax.grid(axis="y", visible=False)
     return fig

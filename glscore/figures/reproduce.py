@@ -3,28 +3,33 @@ results and returns a :class:`matplotlib.figure.Figure` (it never saves it)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from glscore.analysis.reproduce import ACCOUNTING, PRINTED_AS_ZERO, Reproduction
+from glscore.analysis.reproduce import (
+    ACCOUNTING,
+    PRINTED_AS_ZERO,
+    Reproduction,
+    reproduction_headline,
+)
 from glscore.figures import style as plots
 
-#: Print width of a full-width figure (inches).
-FULL_WIDTH = 6.75
+FULL_WIDTH = plots.FULL_WIDTH
 
-#: One colour and marker per accounting class (shape carries it in greyscale too).
-CLASS_STYLES: dict[str, tuple[str, str]] = {
-    "plain formula": (plots.OKABE_ITO["bluish green"], "o"),
-    "transcription copy": (plots.OKABE_ITO["blue"], "s"),
-    "formula switched per model": (plots.OKABE_ITO["orange"], "D"),
-    "fitted constant": (plots.OKABE_ITO["reddish purple"], "P"),
-    "no per-task data": ("#BBBBBB", "x"),
-    PRINTED_AS_ZERO: (plots.OKABE_ITO["black"], "v"),
-    "unexplained": (plots.OKABE_ITO["vermillion"], "^"),
+#: One colour (the house :data:`~glscore.figures.style.STATUS_COLORS`) and marker
+#: per accounting class (shape carries it in greyscale too).
+MARKERS: dict[str, str] = {
+    "plain formula": "o", "transcription copy": "s", "formula switched per model": "D",
+    "fitted constant": "P", "no per-task data": "x", PRINTED_AS_ZERO: "v", "unexplained": "^",
 }
+CLASS_STYLES: dict[str, tuple[str, str]] = {
+    label: (plots.STATUS_COLORS[label], marker) for label, marker in MARKERS.items()}
 
 
+@plots.house_style
 def scatter_figure(rep: Reproduction):
     """Published vs recomputed per level (Level-2, 3, 4), coloured and shaped by
     accounting class; the cells the paper prints as 0 that recompute non-zero sit
@@ -60,6 +65,7 @@ def scatter_figure(rep: Reproduction):
     return fig
 
 
+@plots.house_style
 def accounting_figure(rep: Reproduction):
     """Every published non-zero cell, and every cell printed as 0 that recomputes
     non-zero, by accounting class: one bar per table (12, 14, 16)."""
@@ -74,7 +80,7 @@ def accounting_figure(rep: Reproduction):
         n = counts[cls].to_numpy()
         extra = f", {int(free[cls])} free" if int(free[cls]) else ""
         ax.barh(labels, n, left=left, color=CLASS_STYLES[cls][0],
-                hatch="//" if cls == PRINTED_AS_ZERO else None, edgecolor="white",
+                hatch=plots.STATUS_HATCHES.get(cls), edgecolor="white",
                 linewidth=0.5, label=f"{cls} ({int(n.sum())}{extra})")
         left += n
     ax.invert_yaxis()
@@ -82,7 +88,5 @@ def accounting_figure(rep: Reproduction):
     ax.set_xlabel("cells (published non-zero, and printed as 0 but recomputed non-zero)",
                   fontsize=7)
     fig.legend(loc="outside lower center", ncols=3, fontsize=7)
-    ax.set_title(f"{rep.explained} of {rep.published_nonzero} cells reproduce with a plain formula "
-                 f"or a copy; {rep.free_numbers} free numbers buy "
-                 f"{rep.count('weak rule')} more", fontsize=8)
+    ax.set_title(textwrap.fill(reproduction_headline(rep), 95), fontsize=8)
     return fig

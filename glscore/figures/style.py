@@ -6,26 +6,42 @@ re-executing the notebooks regenerates ``figures/`` byte for byte:
 * PNG is rendered with Agg at a fixed dpi (:data:`DPI`) and the figure's own
   size (no ``bbox_inches="tight"``: the pixel size is ``figsize * dpi``), with
   the ``Software`` text chunk removed, so no version or date is embedded;
+* PDF (vector, for print; written beside every PNG by default) has no
+  ``Creator``, ``Producer`` or ``CreationDate``, and embeds its fonts as
+  TrueType subsets (``pdf.fonttype`` 42: no Type 3 fonts, which some
+  publishers reject);
 * SVG (on request) has no ``Date``/``Creator`` metadata and a fixed
   ``svg.hashsalt`` (clip-path and glyph ids are otherwise random), glyphs as
   paths so no system font is needed;
 * files are written atomically and only when their bytes change.
 
+Figures are designed for print: one column (:data:`COLUMN_WIDTH`, 3.25 in)
+or the full text width (:data:`FULL_WIDTH`, 6.75 in) of a two-column paper,
+at their saved size, with no text below :data:`MIN_FONT_PT` and none cut off
+by the figure's edge (both recorded in the PNG by :func:`save_figure` and
+tested over ``figures/``).
+
 Colours are fixed per meaning (:data:`LEVEL_COLORS`, :data:`MODALITY_COLORS`,
-:data:`PROFILE_COLORS`) and colour-blind safe, so a level or a modality has
-the same colour in every figure. Importing this module changes nothing:
-call :func:`apply_style` (globally, or as ``with apply_style(): ...``).
+:data:`PROFILE_COLORS`, :data:`STATUS_COLORS`) and colour-blind safe, so a
+level, a modality or a data state has the same colour in every figure; the
+level palette keeps neighbouring levels apart under simulated deuteranopia,
+protanopia and tritanopia (:mod:`glscore.figures.colour`). Importing this
+module changes nothing: figure functions take the house style per figure
+(:func:`house_style`, a decorator), and :func:`apply_style` sets it as a
+context manager (``with apply_style(): ...``) or, for an interactive session,
+globally.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, cast
+from typing import Any, Final, ParamSpec, TypeVar, cast
 
 from glscore.core.profiles import PROFILES as _PROFILES
 from glscore.core.vocabulary import TASK_MODALITIES
@@ -33,7 +49,9 @@ from glscore.io.files import write_if_changed
 from glscore.paths import FIGURES_DIR
 
 __all__ = [
+    "CLIPPED_KEY",
     "COLUMN_WIDTH",
+    "DEFAULT_FORMATS",
     "DPI",
     "FIGSIZE",
     "FULL_WIDTH",
@@ -44,15 +62,23 @@ __all__ = [
     "MODALITIES",
     "MODALITY_COLORS",
     "OKABE_ITO",
+    "PRINT_WIDTHS",
     "PROFILES",
     "PROFILE_COLORS",
+    "STATUS_COLORS",
+    "STATUS_HATCHES",
     "SUPPORTED_FORMATS",
     "SVG_HASHSALT",
     "apply_style",
+    "clipped_texts",
     "drawn_texts",
     "house_rc",
+    "house_style",
+    "level_color",
     "min_font_size",
+    "print_scale",
     "save_figure",
+    "text_color_on",
 ]
 
 #: Resolution of every saved PNG (pixels per inch).
@@ -62,10 +88,14 @@ FIGSIZE: Final[tuple[float, float]] = (7.0, 4.0)
 #: Print widths (inches): one column and the full text width of a two-column paper.
 COLUMN_WIDTH: Final[float] = 3.25
 FULL_WIDTH: Final[float] = 6.75
+#: The widths a figure is designed for (every saved figure has one of them).
+PRINT_WIDTHS: Final[tuple[float, ...]] = (COLUMN_WIDTH, FULL_WIDTH)
 #: Fixed salt for SVG ids, so SVG output is reproducible.
 SVG_HASHSALT: Final[str] = "glscore"
 #: Formats :func:`save_figure` can write reproducibly.
-SUPPORTED_FORMATS: Final[tuple[str, ...]] = ("png", "svg")
+SUPPORTED_FORMATS: Final[tuple[str, ...]] = ("png", "pdf", "svg")
+#: What :func:`save_figure` writes by default: the PNG for screens, the PDF for print.
+DEFAULT_FORMATS: Final[tuple[str, ...]] = ("png", "pdf")
 
 #: Okabe & Ito (2008) colour-blind-safe qualitative palette.
 OKABE_ITO: Final[dict[str, str]] = {
@@ -80,17 +110,21 @@ OKABE_ITO: Final[dict[str, str]] = {
 }
 
 LEVELS: Final[tuple[str, ...]] = ("Level-1", "Level-2", "Level-3", "Level-4", "Level-5")
-#: Levels are ordered, so their colours are too: Level-1 (specialists only,
-#: no generalist score) is a neutral grey, Levels 2-5 four steps of plasma
-#: (deep blue, purple, coral, orange), which stay distinct and ordered under
-#: colour-vision deficiency and in greyscale, and all show on white (plasma's
-#: and viridis's last, yellow step does not, so it is not used).
+#: Levels are ordered, so their colours are too: Level-1 (no generalist score)
+#: is a neutral grey, Levels 2-5 go from dark to light (deep indigo, purple,
+#: vermillion, gold: CIELAB L* 11, 42, 54, 79), so they keep their order in
+#: greyscale. Neighbouring levels stay at least 18 CIEDE2000 units apart for
+#: normal vision and under simulated deuteranopia and protanopia (21 under
+#: tritanopia), and every colour at least 22 from the white background
+#: (``tests/test_palettes.py``). The plasma steps used before (coral
+#: Level-4, orange Level-5) came within 13.7 of each other under
+#: deuteranopia and 9.7 under tritanopia.
 LEVEL_COLORS: Final[dict[str, str]] = {
-    "Level-1": "#AAAAAA",
-    "Level-2": "#0D0887",
-    "Level-3": "#9C179E",
-    "Level-4": "#E16462",
-    "Level-5": "#F89540",
+    "Level-1": "#A0A0A0",
+    "Level-2": "#140D5C",
+    "Level-3": "#9A3AA8",
+    "Level-4": "#DC5418",
+    "Level-5": "#EDBD22",
 }
 
 #: The modalities of the tasks table (defined once, in ``core.vocabulary``).
@@ -102,6 +136,30 @@ MODALITY_COLORS: Final[dict[str, str]] = {
     "Audio": OKABE_ITO["bluish green"],
     "3D": OKABE_ITO["reddish purple"],
     "NLP": OKABE_ITO["vermillion"],
+}
+
+#: Data states and reproduction statuses, one colour each in every figure
+#: (cells, bars, markers): a value the paper prints as 0 is black, a cell
+#: without per-task data mid grey, a modality or task no model supports light
+#: grey, a result nobody explains (or a group attempted but never won)
+#: vermillion; the reproduction's accounting classes take the other
+#: Okabe-Ito hues.
+STATUS_COLORS: Final[dict[str, str]] = {
+    "plain formula": OKABE_ITO["bluish green"],
+    "transcription copy": OKABE_ITO["blue"],
+    "formula switched per model": OKABE_ITO["orange"],
+    "fitted constant": OKABE_ITO["reddish purple"],
+    "no per-task data": "#707070",
+    "printed as 0": OKABE_ITO["black"],
+    "unexplained": OKABE_ITO["vermillion"],
+    "not supported": "#BBBBBB",
+    "never won": OKABE_ITO["vermillion"],
+}
+#: Hatching of the states drawn as areas (edge colour from :data:`STATUS_COLORS`).
+STATUS_HATCHES: Final[dict[str, str]] = {
+    "not supported": "////",
+    "no per-task data": "xxx",
+    "printed as 0": "\\\\",
 }
 
 #: The profile names (defined once, in ``core.profiles``), sorted.
@@ -220,6 +278,57 @@ def apply_style(overrides: Mapping[str, Any] | None = None) -> _Style:
     return _Style(overrides)
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def house_style(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Decorate a figure function: it runs under the house style, which is
+    restored to what it was when it returns (no style leaks into the caller,
+    a test or a notebook). :func:`save_figure` renders under the same style.
+
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["font.size"]
+    >>> @house_style
+    ... def size():
+    ...     return mpl.rcParams["axes.titlesize"]
+    >>> size(), mpl.rcParams["font.size"] == before
+    (11.0, True)
+    """
+    @functools.wraps(func)
+    def styled(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with apply_style():
+            return func(*args, **kwargs)
+
+    return styled
+
+
+def level_color(level: int | str) -> str:
+    """The colour of a level (``3``, ``"3"`` or ``"Level-3"``) in :data:`LEVEL_COLORS`.
+
+    >>> level_color(3) == LEVEL_COLORS["Level-3"]
+    True
+    """
+    name = str(level)
+    return LEVEL_COLORS[name if name.startswith("Level-") else f"Level-{int(name)}"]
+
+
+def text_color_on(background: str) -> str:
+    """``"black"`` or ``"white"``, whichever contrasts more with ``background``
+    (a ``#RRGGBB`` colour): the WCAG relative luminance ``Y`` of the
+    background against the threshold ``sqrt(1.05 * 0.05) - 0.05`` = 0.179,
+    where the contrast ratios ``(1.05)/(Y+0.05)`` and ``(Y+0.05)/0.05`` are equal.
+
+    >>> text_color_on(LEVEL_COLORS["Level-2"]), text_color_on(LEVEL_COLORS["Level-5"])
+    ('white', 'black')
+    """
+    from glscore.figures.colour import hex_to_srgb, simulate
+
+    linear = simulate(hex_to_srgb([background]), "normal")[0]
+    luminance = float(linear @ [0.2126, 0.7152, 0.0722])
+    return "black" if luminance > (1.05 * 0.05) ** 0.5 - 0.05 else "white"
+
+
 def _normalise_formats(formats: Iterable[str] | str) -> list[str]:
     if isinstance(formats, str):
         formats = (formats,)
@@ -242,6 +351,8 @@ def _normalise_formats(formats: Iterable[str] | str) -> list[str]:
 MIN_FONT_PT: Final[float] = 7.0
 #: PNG text chunk in which :func:`save_figure` records the smallest font size.
 MIN_FONT_KEY: Final[str] = "glscore min font pt"
+#: PNG text chunk in which :func:`save_figure` records the texts the figure's edge cuts.
+CLIPPED_KEY: Final[str] = "glscore clipped texts"
 
 
 def drawn_texts(fig: Any) -> list[Any]:
@@ -255,17 +366,55 @@ def drawn_texts(fig: Any) -> list[Any]:
     get_renderer = getattr(fig.canvas, "get_renderer", None)
     renderer = get_renderer() if get_renderer is not None else fig._get_renderer()
     frame = fig.bbox
+    # tick labels are drawn only for the ticks inside the view interval
+    tick_labels, drawn_ticks = set(), set()
+    for axes in fig.get_axes():
+        for axis in (axes.xaxis, axes.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_labels |= {id(tick.label1), id(tick.label2)}
+            if axes.axison and axis.get_visible():   # set_axis_off hides the tick labels
+                for tick in axis._update_ticks():
+                    drawn_ticks |= {id(tick.label1), id(tick.label2)}
     found = []
     for text in fig.findobj(lambda artist: isinstance(artist, Text)):
         if not text.get_text().strip() or not text.get_visible():
             continue
         if text.axes is not None and not text.axes.get_visible():
             continue
+        if id(text) in tick_labels and id(text) not in drawn_ticks:
+            continue
         box = text.get_window_extent(renderer)
         if box.width <= 0 or not box.overlaps(frame):
             continue
         found.append(text)
     return found
+
+
+def clipped_texts(fig: Any) -> list[Any]:
+    """The :func:`drawn_texts` that the figure's edge cuts (partly outside it)."""
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    renderer = get_renderer() if get_renderer is not None else fig._get_renderer()
+    frame = fig.bbox
+    tolerance = 0.5  # pixels: antialiasing at the edge is not a cut
+    cut = []
+    for text in drawn_texts(fig):
+        box = text.get_window_extent(renderer)
+        if (box.x0 < frame.x0 - tolerance or box.y0 < frame.y0 - tolerance
+                or box.x1 > frame.x1 + tolerance or box.y1 > frame.y1 + tolerance):
+            cut.append(text)
+    return cut
+
+
+def print_scale(width: float) -> float:
+    """How much a figure ``width`` inches wide is shrunk in print: it is set at
+    the narrowest of :data:`PRINT_WIDTHS` it fits, or the full width when it is
+    wider (so a 7.5 in figure prints at 6.75/7.5 = 0.9 of its size).
+
+    >>> print_scale(3.25), print_scale(6.75), print_scale(7.5)
+    (1.0, 1.0, 0.9)
+    """
+    fits = [w for w in PRINT_WIDTHS if width <= w + 1e-9]
+    return 1.0 if fits else max(PRINT_WIDTHS) / width
 
 
 def min_font_size(fig: Any) -> float:
@@ -285,21 +434,33 @@ def _render(fig: Any, fmt: str, dpi: int) -> bytes:
     fixed = {
         "svg.hashsalt": SVG_HASHSALT,
         "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "pdf.compression": 6,
         "savefig.bbox": "standard",
         "savefig.transparent": False,
     }
-    with mpl.rc_context(cast(Any, fixed)):
+    with apply_style(), mpl.rc_context(cast(Any, fixed)):
         # A layout pass first: constrained layout settles over successive
         # draws, so without it the bytes would depend on earlier renders.
         fig.draw_without_rendering()
         if fmt == "png":
+            clipped = "; ".join(repr(t.get_text()[:40]) for t in clipped_texts(fig))
             fig.savefig(
                 buffer,
                 format="png",
                 dpi=dpi,
                 backend="agg",
                 bbox_inches=None,
-                metadata={"Software": None, MIN_FONT_KEY: f"{min_font_size(fig):g}"},
+                metadata={"Software": None, MIN_FONT_KEY: f"{min_font_size(fig):g}",
+                          CLIPPED_KEY: clipped},
+            )
+        elif fmt == "pdf":
+            fig.savefig(
+                buffer,
+                format="pdf",
+                dpi=dpi,
+                bbox_inches=None,
+                metadata={"Creator": None, "Producer": None, "CreationDate": None},
             )
         else:
             fig.savefig(
@@ -316,23 +477,27 @@ def save_figure(
     fig: Any,
     name: str,
     directory: Path | str = FIGURES_DIR,
-    formats: Iterable[str] | str = ("png",),
+    formats: Iterable[str] | str = DEFAULT_FORMATS,
     *,
     dpi: int = DPI,
 ) -> list[Path]:
-    """Save ``fig`` reproducibly as ``directory/name.<fmt>`` for each format.
+    """Save ``fig`` reproducibly as ``directory/name.<fmt>`` for each format
+    (default: PNG and PDF, :data:`DEFAULT_FORMATS`).
 
     ``name`` is a bare file stem (letters, digits, ``.``, ``_``, ``-``; no
     folder, no extension of a supported format). PNG: Agg, ``dpi`` (default
-    :data:`DPI`), pixel size ``figsize * dpi``, no ``Software`` chunk. SVG: no
-    date or creator, fixed hash salt. Each file is written atomically, and not
-    rewritten when its bytes are unchanged. Returns the paths, in the order of
-    ``formats``.
+    :data:`DPI`), pixel size ``figsize * dpi``, no ``Software`` chunk; the
+    smallest font size and the texts the edge cuts recorded in text chunks
+    (:data:`MIN_FONT_KEY`, :data:`CLIPPED_KEY`). PDF: vector, page size
+    ``figsize``, TrueType fonts, no creator, producer or date. SVG: no date
+    or creator, fixed hash salt. Every format is rendered under the house
+    style. Each file is written atomically, and not rewritten when its bytes
+    are unchanged. Returns the paths, in the order of ``formats``.
 
     >>> import matplotlib.figure, tempfile
     >>> fig = matplotlib.figure.Figure(figsize=(2, 1))
     >>> [p.name for p in save_figure(fig, "demo", tempfile.mkdtemp())]
-    ['demo.png']
+    ['demo.png', 'demo.pdf']
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(

@@ -15,10 +15,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from glscore.figures.style import LEVEL_COLORS
+from glscore.figures.style import FULL_WIDTH, LEVEL_COLORS, house_style
 
 #: Full text width of a two-column paper (inches).
-WIDTH = 6.75
+WIDTH = FULL_WIDTH
 #: Smallest font size used (points).
 MIN_FONT = 7.0
 TIE_SHADE = "#EEEEEE"
@@ -63,6 +63,7 @@ def _legend(ax, levels: Sequence[int], published: bool, loc: str = "lower right"
               framealpha=0.9, edgecolor="none")
 
 
+@house_style
 def rank_intervals(frame: pd.DataFrame, facts: Mapping, top: int = 30,
                    published: bool = True) -> Figure:
     """The first ``top`` models of a board, and below a dashed line any other
@@ -88,6 +89,7 @@ def rank_intervals(frame: pd.DataFrame, facts: Mapping, top: int = 30,
     return fig
 
 
+@house_style
 def board_panels(frames: Sequence[pd.DataFrame], facts: Sequence[Mapping], top: int = 8,
                  ncols: int = 2) -> Figure:
     """Small multiples: the first ``top`` models of each board with their
@@ -109,11 +111,14 @@ def board_panels(frames: Sequence[pd.DataFrame], facts: Sequence[Mapping], top: 
         ax.axis("off")
     _legend(axes[-1] if len(axes) > n else axes[0], sorted(levels), published=False)
     axes[min(n, len(axes)) - 1].set_xlabel("rank (95% interval)", fontsize=MIN_FONT + 0.5)
-    fig.suptitle("Scope-B: on every board several models may rank first",
-                 fontsize=9, fontweight="bold", x=0.01, ha="left")
+    several = sum(len(f["tied_with_first"]) > 1 for f in facts)
+    fig.suptitle(f"Scope-B: on {several} of {n} boards more than one model may rank first "
+                 "(95% rank interval includes #1)", fontsize=8.5, fontweight="bold", x=0.01,
+                 ha="left")
     return fig
 
 
+@house_style
 def coverage_widths(frame: pd.DataFrame, facts: Mapping, rho: float, n: int,
                     marked: Sequence[str] = (), min_level: int = 3) -> Figure:
     """Rank interval width (places) against the tasks a model supports, one
@@ -147,6 +152,7 @@ def coverage_widths(frame: pd.DataFrame, facts: Mapping, rho: float, n: int,
     return fig
 
 
+@house_style
 def pairwise_heatmap(pairs: pd.DataFrame, facts: Mapping) -> Figure:
     """P(row ranks above column) for a board's top models, annotated."""
     n = len(pairs)

@@ -1,8 +1,9 @@
 """Helpers that keep notebooks short and their outputs stable.
 
-``setup()`` fixes pandas' display options and the house plotting style;
-``show(fig, name)`` saves a figure to ``figures/`` with
-:func:`glscore.figures.style.save_figure`, closes it, and returns the saved PNG for
+``setup()`` fixes pandas' display options (the figure functions take the
+house plotting style per figure, so nothing global is set for them);
+``show(fig, name)`` saves a figure to ``figures/`` as PNG and vector PDF with
+:func:`glscore.figures.style.save_figure` and returns the saved PNG for
 display (so the committed notebook shows exactly the file in ``figures/``).
 ``write_table(frame, name)`` writes a CSV next to the figures, deterministically
 (and, with ``latex=True``, the same table as a booktabs ``.tex``).
@@ -54,7 +55,9 @@ def rule_spec(spec: str | None) -> tuple[str, dict[str, float]] | None:
 
 
 def setup(out_dir: Path | str = "figures") -> Path:
-    """Stable display (pandas precision, width, full cell text, the house style).
+    """Stable display (pandas precision, width, full cell text). The plotting
+    style is not touched: every figure function applies the house style to its
+    own figure (:func:`glscore.figures.style.house_style`).
 
     Returns the output folder for :func:`show` and :func:`write_table`:
     ``out_dir`` (the notebook's ``out_dir`` parameter) resolved from the
@@ -70,13 +73,13 @@ def setup(out_dir: Path | str = "figures") -> Path:
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.max_colwidth", None)  # evidence and details in full
     pd.set_option("display.float_format", format_float)
-    plots.apply_style()
     return paths.REPO_ROOT / out_dir
 
 
 def show(fig, name: str, directory: Path | str = paths.FIGURES_DIR):
     """Save ``fig`` (a :class:`matplotlib.figure.Figure`, not held by pyplot) as
-    ``figures/<name>.png`` and return the saved PNG for display."""
+    ``figures/<name>.png`` and ``figures/<name>.pdf`` (vector, for print) and
+    return the saved PNG for display."""
     from IPython.display import Image
 
     saved = plots.save_figure(fig, name, directory)
@@ -90,12 +93,13 @@ def write_table(frame: pd.DataFrame, name: str, directory: Path | str = paths.FI
     precision, the shortest text that reads back to the same float, unless
     ``float_format`` is given). ``latex=True`` also writes ``figures/<name>.tex``,
     the same table in booktabs (:func:`glscore.io.latex.latex_table`, with
-    ``caption``). Returns the CSV's path."""
+    ``caption`` and the label ``tab:<name>``). Returns the CSV's path."""
     path = Path(directory) / f"{name}.csv"
     write_text_if_changed(path, frame.to_csv(index=False, float_format=float_format,
                                              lineterminator="\n"))
     if latex:
-        write_text_if_changed(path.with_suffix(".tex"), latex_table(frame, caption=caption))
+        write_text_if_changed(path.with_suffix(".tex"),
+                              latex_table(frame, caption=caption, label=f"tab:{name}"))
     return path
 
 

@@ -1,10 +1,13 @@
 """The README's "What the analyses find", generated from the executed notebooks.
 
-The section between :data:`START` and :data:`END` in ``README.md`` is the
-printed output (stdout) of the notebooks' finding cells, one bullet per
-notebook, so the README cannot drift from what the notebooks compute.
-A finding cell is a code cell tagged ``finding``; a notebook with no such tag
-falls back to the cells that loop over ``x.findings()`` or print a ``*_finding(...)``.
+The section between :data:`START` and :data:`END` in ``README.md`` holds one
+short sentence per notebook, taken from what the notebook printed, so the
+README cannot drift from what the notebooks compute; the details stay in the
+notebooks. The sentence is the first printed line of the notebook's cell
+tagged ``headline`` (a sentence a glscore function builds for the purpose),
+else the first sentence of its first finding: the printed output of the
+code cells tagged ``finding`` (a notebook with no such tag falls back to the
+cells that loop over ``x.findings()`` or print a ``*_finding(...)``).
 
 ``make notebooks`` rewrites the section (``python -m glscore.pipeline.readme``);
 ``python -m glscore.pipeline.readme --check`` (and a test) fails when it is stale.
@@ -26,6 +29,10 @@ from glscore.pipeline.runner import list_notebooks
 START = "<!-- findings:start (generated from the notebooks' outputs by `make notebooks`; do not edit) -->"
 END = "<!-- findings:end -->"
 TAG = "finding"
+#: The tag of the cell whose first printed line is the notebook's README sentence.
+HEADLINE = "headline"
+# a sentence ends at . ! ? followed by a space and a capital, a digit or a quote
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"])")
 README = REPO_ROOT / "README.md"
 
 _FALLBACK = re.compile(r"in \w+\.findings\(\):|_finding\(")
@@ -51,17 +58,45 @@ def notebook_findings(path: Path | str) -> list[str]:
     return lines
 
 
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (the whole text when it has one).
+
+    >>> first_sentence("VidAgent leads (2.01). 5 models tie. More.")
+    'VidAgent leads (2.01).'
+    """
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+def notebook_headline(path: Path | str) -> str:
+    """A notebook's README sentence: the first printed line of its ``headline``
+    cell, else the first sentence of its first finding line ("" if neither),
+    ending with a full stop (a headline is also a figure title, printed without)."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    sentence = ""
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and HEADLINE in cell.get("metadata", {}).get("tags", []):
+            lines = [line.strip() for line in _stdout(cell).splitlines() if line.strip()]
+            if lines:
+                sentence = lines[0]
+                break
+    if not sentence:
+        findings = notebook_findings(path)
+        sentence = first_sentence(findings[0]) if findings else ""
+    return sentence if not sentence or sentence.endswith((".", "!", "?")) else sentence + "."
+
+
 def findings_section(notebooks: Iterable[Path]) -> str:
-    """The generated block, markers included: one bullet per notebook with findings.
+    """The generated block, markers included: one bullet per notebook with a
+    headline or findings, one sentence each (:func:`notebook_headline`).
 
     >>> findings_section([]).splitlines() == [START, END]
     True
     """
     bullets = []
     for path in notebooks:
-        lines = notebook_findings(path)
-        if lines:
-            bullets.append(f"* **`{path.stem}`**: " + " ".join(lines))
+        sentence = notebook_headline(path)
+        if sentence:
+            bullets.append(f"* **`{path.stem}`**: {sentence}")
     return "\n".join([START, *bullets, END])
 
 

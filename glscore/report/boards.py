@@ -66,9 +66,10 @@ class BoardView:
     pairwise: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
-        if self.frame is not None and list(self.frame["model"]) != list(self.ranked.table["model"]):
+        if self.frame is not None and list(self.frame["model"]) != list(
+                self.ranked.ranked_table["model"]):
             raise ValueError(f"board '{self.ranked.board.name}': the uncertainty frame lists "
-                             "other models than the board")
+                             "other models than the board ranks")
 
 
 # ------------------------------------------------------------------ words
@@ -124,13 +125,17 @@ def how_ranked(view: BoardView) -> str:
             "level (0-100), then by its score one level below, then by name. Scores at "
             "different levels are different quantities, so a higher level ranks first "
             "whatever its score")
-    pair = ranking_example(view.ranked.table)
+    pair = ranking_example(view.ranked.ranked_table)
     if pair is not None:
         upper, lower = pair
         text += (f": here {upper['name']} (Level-{int(upper['level'])}, "
                  f"{float(upper['score']):.2f}) ranks above {lower['name']} "
                  f"(Level-{int(lower['level'])}, {float(lower['score']):.2f})")
     text += "."
+    if view.ranked.listed_below:
+        text += (f" Only models supporting at least {view.ranked.min_coverage:.0%} of the "
+                 f"board's tasks are ranked (the coverage policy); {view.ranked.listed_below} "
+                 "are listed below them, unranked.")
     if view.facts is not None:
         text += (" Rank (UB) is the conservative rank: 1 + the number of models whose lower "
                  "bound of (level, score) beats this model's upper bound (95% bounds).")
@@ -208,45 +213,65 @@ def headers(view: BoardView, full: bool) -> tuple[list[str], list[int]]:
 def board_rows(view: BoardView, root: str, full: bool,
                published: Mapping[str, Sequence[Mapping[str, Any]]],
                facets: Mapping[str, Mapping[str, str]]) -> list[Row]:
-    """One row per ranked model (see the module docstring); ``root`` is the
-    relative path to the report's top from the page the board is on. Models
-    without ``facets`` (those only the published tables hold) have no page."""
+    """One row per model the board lists: the ranked ones, then those the
+    coverage policy lists below unranked (no rank, no interval: the
+    uncertainty simulates the ranked rows only; see the module docstring).
+    ``root`` is the relative path to the report's top from the page the board
+    is on. Models without ``facets`` (those only the published tables hold)
+    have no page."""
     t = view.ranked.table
     cap = view.ranked.board.cap
-    n = len(t)
-    records = t.to_dict("records")
+    n = len(view.ranked.ranked_table)
     u = view.frame
-    ties = tie_cells(u["rank_lo"].to_numpy() == 1) if u is not None else [{}] * n
-    sep = separated_above(u) if u is not None else np.zeros(n, dtype=bool)
-    urecords: list[dict[Any, Any] | None] = (list(u.to_dict("records")) if u is not None
-                                             else [None] * n)
+    simulated: dict[str, tuple[dict[Any, Any], Cell, bool]] = {}
+    if u is not None:
+        ties = tie_cells(u["rank_lo"].to_numpy() == 1)
+        sep = separated_above(u)
+        for x, tie, separated in zip(u.to_dict("records"), ties, sep, strict=True):
+            simulated[str(x["model"])] = (x, tie, bool(separated))
     out = []
-    for r, x, tie, separated in zip(records, urecords, ties, sep, strict=True):
+    for r in t.to_dict("records"):
         has_page = str(r["model"]) in facets
         model = model_cell(root + names.page_name(r["model"]) if has_page else None,
                            str(r["name"]), row_marks(r, published))
         tail = ([number_cell(float(r[f"level{k}"])) for k in range(2, cap + 1)]
                 + [coverage_cell(int(r["supported"]), int(r["tasks"]), short=True),
                    number_cell(int(r["wins"]))])
-        if x is None:
-            cells = [number_cell(int(r["rank"])), model, level_cell(r["level"]),
+        rank = rank_of(r["rank"])
+        separated = False
+        if u is None:
+            cells = [number_cell(rank), model, level_cell(r["level"]),
                      number_cell(float(r["score"]))]
-        else:
-            cells = [{**tie, "sep": bool(separated)}, number_cell(int(r["rank"])),
+        elif str(r["model"]) in simulated and rank is not None:
+            x, tie, separated = simulated[str(r["model"])]
+            cells = [{**tie, "sep": separated}, number_cell(rank),
                      number_cell(int(x["rank_conservative"])),
                      model, level_cell(r["level"]), number_cell(float(r["score"])),
-                     interval_cell(int(x["rank_lo"]), int(x["rank_hi"]), int(r["rank"]), n,
+                     interval_cell(int(x["rank_lo"]), int(x["rank_hi"]), rank, n,
                                    int(r["level"]))]
             if full:
                 cells += [number_cell(float(x["p_first"])),
                           text_cell(f"{x['score_lo']:.2f}–{x['score_hi']:.2f}",
                                     repr(float(x["score_lo"])))]
                 cells += [number_cell(float(x[f"p_level{k}"])) for k in range(2, cap + 1)]
+        else:  # listed below, unranked: no rank, no interval
+            cells = [{"kind": "tie", "cls": "", "text": "", "sort": "0", "sep": False},
+                     number_cell(None), number_cell(None), model, level_cell(r["level"]),
+                     number_cell(float(r["score"])), text_cell("unranked", "")]
+            if full:
+                cells += [number_cell(None), text_cell("", "")]
+                cells += [number_cell(None) for _ in range(2, cap + 1)]
         attrs = dict(facets.get(str(r["model"]), {}))
         if r.get("origin") == "input":
             attrs["data-origin"] = "input"
         out.append(row(cells + tail, attrs, "sep" if separated else ""))
     return out
+
+
+def rank_of(value: Any) -> int | None:
+    """A board row's rank, ``None`` for a row the coverage policy lists below
+    unranked (its rank is ``<NA>``)."""
+    return None if value is None or value is pd.NA or value != value else int(value)
 
 
 def board(view: BoardView, root: str, full: bool,
@@ -267,7 +292,9 @@ def board(view: BoardView, root: str, full: bool,
         "href": root + names.board_page(b),
         "csv": root + names.board_download(b, "csv", ranked.view),
         "json": root + names.board_download(b, "json", ranked.view),
-        "denominator": denominator(ranked), "cap": b.cap, "ranked": len(ranked.table),
+        "denominator": denominator(ranked), "cap": b.cap,
+        "ranked": len(ranked.ranked_table), "listed_below": ranked.listed_below,
+        "min_coverage": f"{ranked.min_coverage:.0%}",
         "left_off": left_off(ranked), "how": how_ranked(view),
         "best": best["best"], "best_level": best["level"],
         "best_score": None if best["score"] is None else f"{best['score']:.2f}",

@@ -21,7 +21,14 @@ import pandas as pd
 from glscore.analysis.diff import Diff, cause_phrase, change_phrase
 from glscore.analysis.scopes import SCOPES
 from glscore.report import marks, names
-from glscore.report.boards import SCOPE_TITLES, BoardView, board, heatmap, scope_d_summary
+from glscore.report.boards import (
+    SCOPE_TITLES,
+    BoardView,
+    board,
+    heatmap,
+    rank_of,
+    scope_d_summary,
+)
 from glscore.report.cells import (
     code_cell,
     coverage_cell,
@@ -157,10 +164,11 @@ def placements(views: Mapping[str, Sequence[BoardView]]) -> dict[str, list[dict[
     out: dict[str, list[dict[str, Any]]] = {}
     for scope in SCOPES:
         for v in views[scope]:
-            extra = (v.frame.to_dict("records") if v.frame is not None
-                     else [None] * len(v.ranked.table))
-            for r, x in zip(v.ranked.table.to_dict("records"), extra, strict=True):
-                out.setdefault(str(r["model"]), []).append({"view": v, "row": r, "u": x})
+            extra = ({} if v.frame is None
+                     else {str(x["model"]): x for x in v.frame.to_dict("records")})
+            for r in v.ranked.table.to_dict("records"):  # ranked rows and those listed below
+                out.setdefault(str(r["model"]), []).append(
+                    {"view": v, "row": r, "u": extra.get(str(r["model"]))})
     return out
 
 
@@ -175,9 +183,9 @@ def placement_table(placed: Sequence[Mapping[str, Any]]) -> dict[str, Any] | Non
         b = v.ranked.board
         interval = "" if x is None else f"{int(x['rank_lo'])}–{int(x['rank_hi'])}"
         rows.append([link_cell("../" + names.board_page(b), f"Scope-{b.scope} {b.name}"),
-                     number_cell(int(r["rank"])),
+                     number_cell(rank_of(r["rank"])),
                      text_cell(interval, None if x is None else f"{int(x['rank_lo'])}"),
-                     number_cell(len(v.ranked.table)), level_cell(r["level"]),
+                     number_cell(len(v.ranked.ranked_table)), level_cell(r["level"]),
                      number_cell(float(r["score"])),
                      coverage_cell(int(r["supported"]), int(r["tasks"])),
                      text_cell("; ".join(m["label"] for m in marks.row_marks(r)))])

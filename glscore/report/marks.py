@@ -25,12 +25,21 @@ from glscore.report.cells import missing
 
 Mark = dict[str, str]
 
+def rank_missing(value: object) -> bool:
+    """A board row without a rank (listed below by the coverage policy)."""
+    if value is None or str(value) == "<NA>":  # pandas' NA (no pandas import needed)
+        return True
+    return isinstance(value, float) and value != value   # NaN
+
+
 #: Every mark: code -> (label, what it means), in the order a row shows them.
 MARKS: dict[str, tuple[str, str]] = {
     "input": ("yours", "a model from the results given to `glscore report --results`, not "
                        "from the paper"),
     "low": ("low coverage", f"the model supports fewer than {LOW_COVERAGE:.0%} of the board's "
-                            "tasks: its rank is the framework's, but it rests on few tasks"),
+                            "tasks: by default the board lists it below the ranked models, "
+                            "unranked (with a minimum coverage of 0 it keeps the framework's "
+                            "rank, and the mark)"),
     "flagged": ("flagged SoTA", "some of its wins here are on tasks whose SoTA the audit flags "
                                 "(raw or percent units, a saturated SoTA): such a win says "
                                 "little about synergy"),
@@ -72,7 +81,10 @@ def row_marks(row: Mapping[str, Any],
         out.append({"code": "low", "label": MARKS["low"][0], "title": (
             f"Low coverage: it supports {int(row['supported'])} of the board's "
             f"{int(row['tasks'])} tasks ({float(row['coverage']):.1%}), below "
-            f"{LOW_COVERAGE:.0%}; its rank is the framework's, but it rests on few tasks.")})
+            f"{LOW_COVERAGE:.0%}; " + ("listed below the ranked models, unranked."
+                                       if rank_missing(row.get("rank")) else
+                                       "its rank is the framework's, but it rests on few "
+                                       "tasks."))})
     flagged = int(row.get("flagged_wins", 0) or 0)
     if flagged:
         out.append({"code": "flagged", "label": f"flagged SoTA ×{flagged}", "title": (

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from glscore.analysis._passes import as_pass
-from glscore.analysis.leaderboard import BoardTable, scope_tables
+from glscore.analysis.leaderboard import DEFAULT_MIN_COVERAGE, BoardTable, scope_tables
 from glscore.analysis.scopes import SCOPES, check_scope, find_board
 from glscore.analysis.uncertainty.engine import (
     MAX_DRAWS,
@@ -153,14 +153,17 @@ def board_uncertainty(source: Benchmark | Scoring, scopes: Sequence[str] = SCOPE
                       combined: Sequence[Sequence[str]] | None = None,
                       profile: str | Profile | None = None, rule: str | Rule | None = None,
                       rule_params: Mapping[str, float] | None = None,
-                      progress: Progress | None = None) -> Uncertainty:
+                      progress: Progress | None = None,
+                      min_coverage: float = DEFAULT_MIN_COVERAGE) -> Uncertainty:
     """The uncertainty of every board of ``scopes`` (or of the named ``boards``)
-    from one scoring pass (a benchmark is scored once under ``profile``/``rule``)."""
+    from one scoring pass (a benchmark is scored once under ``profile``/``rule``),
+    ranking the rows each board ranks (``min_coverage``, the boards' policy)."""
     settings = Settings(int(draws), int(seed), unit, tuple(sources), float(level))
     ctx = as_pass(source, profile, rule, rule_params)
     tables: list[BoardTable] = []
     for scope in scopes:
-        tables += scope_tables(ctx, check_scope(scope), combined=combined)
+        tables += scope_tables(ctx, check_scope(scope), combined=combined,
+                               min_coverage=min_coverage)
     if boards is not None:
         chosen = {find_board([t.board for t in tables], name).name for name in boards}
         tables = [t for t in tables if t.board.name in chosen]

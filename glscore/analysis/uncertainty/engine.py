@@ -106,7 +106,8 @@ class Settings:
 
 @dataclass(frozen=True)
 class BoardDraws:
-    """One board's draws: the point ``table`` (ranked, listed models), their
+    """One board's draws: the point ``table`` (its ranked models: the rows
+    the board's coverage policy lists below are not simulated), their
     ``rows`` in the pass, and per draw (first axis) and listed model (second
     axis, in table order) the board's Level-2..cap (``levels``, third axis)
     and the rank among the listed models (``rank``)."""
@@ -145,7 +146,7 @@ class Simulation:
 
 def stored_entries(tables: Sequence[BoardTable]) -> int:
     """Ranked model-board entries of ``tables`` (the rows a simulation keeps per draw)."""
-    return int(sum(len(t.table) for t in tables))
+    return int(sum(len(t.ranked_table) for t in tables))
 
 
 def check_size(tables: Sequence[BoardTable], draws: int) -> None:
@@ -322,7 +323,8 @@ def _plans(ctx: Scoring, tables: Sequence[BoardTable], lay: Layout, sim_rows: np
     for t in tables:
         board = t.board
         listed = position.get_indexer(t.table["model"])
-        keep = np.isin(listed, chosen)
+        # the rows the board ranks (its coverage policy), as the board does
+        keep = np.isin(listed, chosen) & t.table["ranked"].to_numpy(dtype=bool)
         group = -1
         if board.scope in ("C", "D"):
             into = c_groups if board.scope == "C" else d_groups
@@ -360,8 +362,8 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
     wanted = set(range(n_models)) if rows is None else {int(r) for r in rows}
     # only the rows the boards rank and the tasks they rest on are drawn
     position = pd.Index(ctx.bench.models)
-    listed = set(position.get_indexer(pd.concat([t.table["model"] for t in tables])).tolist()
-                 if tables else []) & wanted
+    listed = set(position.get_indexer(pd.concat([t.ranked_table["model"] for t in tables])
+                                      ).tolist() if tables else []) & wanted
     every = ctx.rule.takes_context and settings.measurement   # a context rule sees every row
     sim_rows = np.arange(n_models) if every else np.array(sorted(listed), dtype=int)
     lay = layout(ctx.bench.tasks, settings.unit, settings.composition,

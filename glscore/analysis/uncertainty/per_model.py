@@ -45,7 +45,7 @@ def model_uncertainty(ctx: Scoring, rows: Sequence[int], draws: int = 1000, seed
     scores, sota = ctx.norm.scores[rows], ctx.norm.sota
     p_win = win_probability(scores, sota, noise.scores[rows], noise.sota)
     wins = levels.beats_sota(scores, sota)
-    board = scope_tables(ctx, "A")
+    board = scope_tables(ctx, "A", min_coverage=0.0)  # levels, not ranks: every model
     sim = simulate(ctx, board, settings, noise, rows)
     draws_a = sim.boards[0]
     where = {int(r): k for k, r in enumerate(draws_a.rows)}

@@ -32,9 +32,12 @@ from glscore.io.loaders import COMMITTED_SOTA_LABEL, SCALES, InputWarning, load_
 T = TypeVar("T")
 
 
-def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True) -> None:
-    """``--results``, ``--model``, ``--sota``, ``--scale``, the harness options
-    (``--mapping``, ``--input-format``, ``--no-proxy``) and ``--with-paper``."""
+def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True,
+                       with_model: bool = True) -> None:
+    """``--results``, ``--model`` (unless ``with_model`` is false: a command
+    that takes the model as its argument), ``--sota``, ``--scale``, the harness
+    options (``--mapping``, ``--input-format``, ``--no-proxy``) and
+    ``--with-paper``."""
     parser.add_argument(
         "--results", nargs="+", type=Path, metavar="PATH",
         help="result workbooks (.xlsx, official layout), one tidy .csv/.parquet "
@@ -51,7 +54,8 @@ def add_source_options(parser: argparse.ArgumentParser, with_paper: bool = True)
         "--no-proxy", action="store_true",
         help="leave out proxy values (provenance=proxy: an upstream dataset standing in for a "
              "General-Bench task); by default they are scored and flagged")
-    parser.add_argument("--model", help="model column / model name (case-insensitive)")
+    if with_model:
+        parser.add_argument("--model", help="model column / model name (case-insensitive)")
     parser.add_argument(
         "--sota", type=Path, metavar="FILE",
         help="SoTA table: an official sota_result.xlsx, or a tasks .csv/.parquet "

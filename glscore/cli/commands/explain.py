@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("name", metavar="MODEL",
                         help="model id or display name (paper data), or the model column / "
                              "name in --results (case-insensitive)")
-    add_source_options(parser, with_paper=False)
+    add_source_options(parser, with_paper=False, with_model=False)
     add_scoring_options(parser)
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     add_uncertainty_options(parser, composition=False)
@@ -41,11 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from glscore.analysis.explain import explain, explain_markdown
 
-    if args.model is not None:
-        from glscore.errors import InputError
-
-        raise InputError("glscore explain takes the model as its argument, not --model")
-    args.model = args.name
+    args.model = args.name   # the model to load: the argument (there is no --model)
     settings = uncertainty_settings(args)
     bench = load_benchmark(args)
     se, sota_se = uncertainty_inputs(bench, sota_label(args))

@@ -14,20 +14,28 @@ SoTA the audit flags). ``--hybrid`` fills modalities without per-task data from
 the published Tables 12/14/16 (Scopes A and B; rows say ``filled_from_paper``,
 and models the paper prints without any per-task row, Mini-Gemini, appear);
 ``--complete-case`` leaves out the models with such a modality on the board.
+
+A board ranks by level reached, then the score at that level, and only the
+rows covering at least ``--min-coverage`` of its tasks (default 6%); the
+others are listed below the ranked rows with an empty rank (column
+``ranked``). ``--min-coverage 0`` ranks every row, as the framework does.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from glscore.analysis.leaderboard import (
+    DEFAULT_MIN_COVERAGE,
     LOW_COVERAGE,
     VIEW_LABELS,
     BoardTable,
+    check_min_coverage,
     scope_tables,
     summary_frame,
 )
@@ -77,6 +85,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="one board (e.g. Image, Image-comprehension, I-C-6); "
                              "default: every board of the scope (a summary for D)")
     parser.add_argument("--top", type=int, metavar="N", help="show the first N models only")
+    parser.add_argument("--min-coverage", type=_share, default=DEFAULT_MIN_COVERAGE,
+                        metavar="SHARE",
+                        help="rank only the rows covering at least this share of the board's "
+                             "tasks, listing the others below unranked (0 to 1, or a "
+                             f"percentage such as 6%%; default {DEFAULT_MIN_COVERAGE * 100:.0f}%%; 0 "
+                             "ranks every row)")
     parser.add_argument("--format", choices=FORMATS, default="md", help="output format")
     parser.add_argument("--uncertainty", action="store_true",
                         help="add rank intervals, the conservative rank, P(first), "
@@ -99,6 +113,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _share(text: str) -> float:
+    """``--min-coverage``: ``0.06``, ``6%`` -> 0.06 (a one-line usage error otherwise)."""
+    value = text.strip()
+    try:
+        if value.endswith("%"):
+            return check_min_coverage(float(value[:-1]) / 100, "--min-coverage")
+        return check_min_coverage(value, "--min-coverage")
+    except (InputError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--min-coverage ")) from None
+
+
 def run(args: argparse.Namespace) -> int:
     scope = check_scope(args.scope)
     if args.top is not None and args.top < 1:
@@ -119,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
                                  ("level4_mean", args.level4_mean)) if v is not None}
     profile = get_profile(args.profile).with_options(**options)
     ctx = score_detailed(bench, profile, rule_option(args))
-    tables = scope_tables(ctx, scope, view=args.view)
+    tables = scope_tables(ctx, scope, view=args.view, min_coverage=args.min_coverage)
     if args.board is not None:
         wanted = find_board([t.board for t in tables], args.board)
         tables = [t for t in tables if t.board.name == wanted.name]
@@ -192,9 +217,11 @@ def with_origin(table: BoardTable, origin: dict[str, str]) -> BoardTable:
 
 
 def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
-    """A warning per shown row flagged ``low_coverage`` that outranks a row that is not."""
+    """A warning per shown ranked row flagged ``low_coverage`` that outranks a row
+    that is not (only when ``--min-coverage`` lets such rows be ranked)."""
     for t in tables:
-        frame = t.table if top is None else t.table.head(top)
+        ranked = t.ranked_table
+        frame = ranked if top is None else ranked.head(top)
         low = frame["low_coverage"].to_numpy(dtype=bool)
         if not low.any() or low.all():
             continue
@@ -205,7 +232,7 @@ def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
             warn(f"Scope-{t.board.scope} '{t.board.name}': rank {int(row['rank'])} "
                  f"'{row['name']}' rests on {int(row['supported'])} of {int(row['tasks'])} "
                  f"tasks (coverage {row['coverage']:.1%}, below {LOW_COVERAGE:.0%}; flagged "
-                 "low_coverage)")
+                 "low_coverage; ranked because of --min-coverage)")
         if len(flagged) > MAX_WARNINGS_PER_BOARD:
             warn(f"Scope-{t.board.scope} '{t.board.name}': {len(flagged) - MAX_WARNINGS_PER_BOARD} "
                  "more ranked rows rest on low coverage (column low_coverage)")
@@ -231,7 +258,10 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
         objs = []
         for k, t in enumerate(tables):
             obj = {"scope": t.board.scope, "board": t.board.name, "cap": t.board.cap,
-                   "tasks": t.board.n_tasks, "view": t.view, "view_label": VIEW_LABELS[t.view],
+                   "tasks": t.board.n_tasks, "counted_tasks": t.counted_tasks,
+                   "view": t.view, "view_label": VIEW_LABELS[t.view],
+                   "ranking": t.policy_label(), "min_coverage": t.min_coverage,
+                   "ranked": len(t.ranked_table), "listed_below": t.listed_below,
                    "left_off": t.left_off, "left_off_no_task_data": t.left_off_no_task_data,
                    "excluded": t.excluded, "filled": t.filled,
                    "flagged_tasks": list(t.flagged_tasks),
@@ -259,13 +289,18 @@ def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
     parts = []
     for k, t in enumerate(tables):
         view = "" if t.view == "recomputed" else f"; {VIEW_LABELS[t.view]}"
+        below = (f", {t.listed_below} listed below unranked (coverage under "
+                 f"{t.min_coverage:.0%})" if t.listed_below else "")
         title = (f"Scope-{t.board.scope} board '{t.board.name}' (cap Level-{t.board.cap}, "
-                 f"{t.board.n_tasks} tasks; {len(t.table)} models ranked"
-                 + (f", {t.left_off} left off" if t.left_off else "") + f"{view})")
+                 f"{t.tasks_label()}; {len(t.ranked_table)} models ranked{below}"
+                 + (f", {t.left_off} left off" if t.left_off else "")
+                 + f"{view}; {t.policy_label()})")
         board_facts, board_frame = facts[k], frames[k]
         if board_facts is not None and fmt == "latex":
             title += "; " + method_line(board_facts)
-        part = render_frame(shown[k], "latex" if fmt == "latex" else "md", title)
+        label = "tab:" + re.sub(r"[^A-Za-z0-9]+", "-", f"scope-{t.board.scope}-{t.board.name}"
+                                ).strip("-").lower()
+        part = render_frame(shown[k], "latex" if fmt == "latex" else "md", title, label)
         if board_facts is not None and board_frame is not None and fmt == "md":
             from glscore.analysis.uncertainty.findings import finding_board
 
@@ -289,7 +324,9 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
     (``rank_95``, ``score_95``), ``rank_ub`` (the conservative rank),
     ``p_first`` and ``P(Lk+)`` = P(level >= k) up to the board's cap."""
     board = table.table.copy()
-    u = frame.set_index("model").loc[board["model"]]
+    # the rows listed below the ranked ones are not simulated: empty cells
+    u = frame.set_index("model").reindex(board["model"])
+    simulated = u["rank_lo"].notna().to_numpy()
     at = board.columns.get_loc("score") + 1
     cap = table.board.cap
     if fmt == "csv":
@@ -297,10 +334,11 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
                    if not (c.startswith("p_level") and int(c[-1]) > cap)}
     else:
         columns = {
-            "score_95": [f"{a:.2f}-{b:.2f}" for a, b in zip(u["score_lo"], u["score_hi"],
-                                                           strict=True)],
-            "rank_95": [f"{a}-{b}" for a, b in zip(u["rank_lo"], u["rank_hi"], strict=True)],
-            "rank_ub": u["rank_conservative"].to_numpy(),
+            "score_95": [f"{a:.2f}-{b:.2f}" if ok else "" for a, b, ok in
+                         zip(u["score_lo"], u["score_hi"], simulated, strict=True)],
+            "rank_95": [f"{int(a)}-{int(b)}" if ok else "" for a, b, ok in
+                        zip(u["rank_lo"], u["rank_hi"], simulated, strict=True)],
+            "rank_ub": pd.array(u["rank_conservative"].to_numpy(dtype=float), dtype="Int64"),
             "p_first": u["p_first"].to_numpy(),
             **{f"P(L{k}+)": u[f"p_level{k}"].to_numpy() for k in range(2, cap + 1)},
         }
@@ -317,6 +355,11 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     rows = frame_records(head)
     u = dict(zip(frame["model"], frame.to_dict("records"), strict=True))
     for row in rows:
+        if row["model"] not in u:   # listed below the ranked rows: not simulated
+            row.update({"rank_interval": None, "rank_conservative": None, "p_first": None,
+                        "p_above_next": None, "p_level": None, "score_interval": None,
+                        "bound_lo": None, "bound_hi": None})
+            continue
         x = u[row["model"]]
         row.update({
             "rank_interval": [int(x["rank_lo"]), int(x["rank_hi"])],
@@ -331,15 +374,17 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     return rows
 
 
-def render_frame(frame: pd.DataFrame, fmt: str, title: str | None) -> str:
-    """A frame as markdown (pipes), CSV (full float precision), JSON records or LaTeX."""
+def render_frame(frame: pd.DataFrame, fmt: str, title: str | None,
+                 label: str | None = None) -> str:
+    """A frame as markdown (pipes), CSV (full float precision), JSON records or LaTeX
+    (floats sized for a paper, with ``label``)."""
     if fmt == "json":
         return dumps(frame_records(frame))
     if fmt == "csv":
         return frame.to_csv(index=False, lineterminator="\n").rstrip("\n")
     if fmt == "latex":  # the display name only, as the paper's tables
         return latex_table(frame.drop(columns=["model"], errors="ignore"),
-                           caption=title).rstrip("\n")
+                           caption=title, label=label).rstrip("\n")
     cells = frame.astype(object).map(_cell)
     lines = [] if title is None else [f"### {markdown.escape(title)}", ""]
     lines.append(markdown.table(list(frame.columns), cells.to_numpy().tolist()))

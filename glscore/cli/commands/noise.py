@@ -10,7 +10,8 @@ first scale, then the headline sentences with their Monte-Carlo standard
 errors. Progress goes to standard error. ``--json``: both estimates of the
 scale, the draws, per scale the headline counts with their Monte-Carlo
 standard errors (stability over the models with multimodal support),
-P(Level-5) per model, and the rank summary of every board (no timings).
+P(Level-5) per model, and the rank summary of every board. No timing is
+printed unless asked (``--timings``: one line on standard error).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--board", default="full", metavar="NAME",
                         help="board to print: full (Scope-A) or a Scope-B board such as Image")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--timings", action="store_true",
+                        help="print how long perturbing, scoring and counting took (standard "
+                             "error); off by default")
     parser.set_defaults(run=run)
 
 
@@ -92,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
     print(fit.sentence())
     print(noise.finding_noise(noise.headlines(studies)))
     print(noise.finding_level5(level5, scales, args.draws))
-    t = first.timing
-    print(f"{args.draws} draws x {len(scales)} scale(s) in chunks of {first.chunk}: "
-          f"{first.seconds:.1f} s (perturbing {t['perturb_s']:.1f} s, scoring "
-          f"{t['score_s']:.1f} s, counting {t['count_s']:.1f} s)", file=sys.stderr)
+    if args.timings:
+        t = first.timing
+        print(f"{args.draws} draws x {len(scales)} scale(s) in chunks of {first.chunk}: "
+              f"{first.seconds:.1f} s (perturbing {t['perturb_s']:.1f} s, scoring "
+              f"{t['score_s']:.1f} s, counting {t['count_s']:.1f} s)", file=sys.stderr)
     return 0

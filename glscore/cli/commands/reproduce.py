@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         print(dumps(rep.to_json()))
         return 0
     if fmt == "latex":
-        print(reproduction_latex(rep.cells, rep.profile), end="")
+        print(reproduction_latex(rep.printed, rep.profile), end="")
         print()
         print(accounting_latex(rep.accounting_counts(), rep.rules, rep.profile), end="")
         return 0

@@ -41,9 +41,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true",
                         help="print JSON (one object per model; a list for several)")
     parser.add_argument("--bootstrap", type=int, metavar="N",
-                        help="N resamples of the tasks within their groups: percentile "
+                        help="N resamples of the tasks within their groups: 95%% percentile "
                              "intervals of Level-2..5 and the probability of each level "
-                             "(JSON key 'uncertainty')")
+                             "(JSON key 'uncertainty'; the table and LaTeX add the intervals "
+                             "as columns)")
     parser.add_argument("--seed", type=seed_value, default=0, metavar="S",
                         help="random seed of --bootstrap (default 0)")
     parser.add_argument("--format", choices=("table", "json", "latex"), default=None,
@@ -56,9 +57,6 @@ def run(args: argparse.Namespace) -> int:
     if args.bootstrap is None and args.seed != 0:
         raise InputError("--seed goes with --bootstrap (the scores themselves draw nothing)")
     fmt = output_format(args, "table")
-    if args.bootstrap is not None and fmt != "json":
-        raise InputError(f"--bootstrap adds intervals to the JSON records; the {fmt} format "
-                         "has no place for them: add --json")
     bench = load_benchmark(args)
     kwargs = scoring_kwargs(args)
     if args.model and not args.results and kwargs["rule"].takes_context:
@@ -147,7 +145,10 @@ def uncertainty(bench: Benchmark, kwargs: dict, n_boot: int, seed: int) -> list[
 
 def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "table") -> str:
     """A readable table (or booktabs LaTeX): level, Level-2..5, coverage, then
-    Level-2/3/4 per modality."""
+    Level-2/3/4 per modality; with ``--bootstrap`` (records carrying
+    ``uncertainty``) the 95% interval of each level score (``level2_95`` ..,
+    ``lo-hi``) and the probability of the level reached (``p_level``) after
+    the scores."""
     import pandas as pd
 
     from glscore.io.latex import latex_table
@@ -155,6 +156,11 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
     table = scores.to_frame().set_index("name")
     if fmt != "latex":  # the terminal: control characters of names as escapes
         table.index = pd.Index([visible(n) for n in table.index], name=table.index.name)
+    if records is not None and all("uncertainty" in r for r in records):
+        for k in range(2, 6):
+            table[f"level{k}_95"] = [
+                "{:.2f}-{:.2f}".format(*r["uncertainty"]["scores"][f"level{k}"]) for r in records]
+        table["p_level"] = [r["uncertainty"]["p_level"][str(r["level"])] for r in records]
     table["coverage"] = scores.coverage()
     if records is not None and any(r.get("origin") == "input" for r in records) and any(
             r.get("origin") == "paper" for r in records):
@@ -171,7 +177,7 @@ def render_table(scores: Scores, records: list[dict] | None = None, fmt: str = "
                               ascending=False, kind="stable")
     if fmt == "latex":
         caption = f"General-Level scores (profile {scores.profile}, rule {scores.rule})"
-        return latex_table(table.reset_index(), caption=caption).rstrip("\n")
+        return latex_table(table.reset_index(), caption=caption, label="tab:scores").rstrip("\n")
     header = f"profile={scores.profile} rule={scores.rule} models={len(table)}"
     if records:
         header += f" sota={records[0]['sota']}"
