@@ -532,6 +532,7 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
         full_scores = np.empty((n_models, n_tasks))
         full_credit = np.empty((n_models, n_tasks))
     parts = []
+    filled_at = filled_columns(the_plan, prof)
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
@@ -546,7 +547,8 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
             full_scores, full_credit = norm.scores, credit
         # the block's normalised scores are its own unless the pass keeps them
         parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups,
-                            known, wins, scratch=not keep or full_scores is not norm.scores))
+                            known, wins, scratch=not keep or full_scores is not norm.scores,
+                            filled_at=filled_at))
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     scores = _scores(bench, prof, syn.label, groups, arrays)
     if not keep or full_scores is None or full_credit is None:
@@ -594,30 +596,50 @@ def supported_cells(norm: Normalised, prof: Profile, known: np.ndarray | None = 
 
 
 def zero_filled(raw: np.ndarray, norm: Normalised, prof: Profile,
-                known: np.ndarray | None = None) -> np.ndarray:
+                known: np.ndarray | None = None,
+                columns: np.ndarray | None = None) -> np.ndarray:
     """Cells the profile scores as 0.0 although the input has no value there: a
     missing value that normalises to a number (``official``: a missing value of
     a mapped metric, the NLP RMSE cell), or a 0 of a mapped metric read as
     missing (``official``). Such a cell is neither supported nor a win; the
     counts (``filled_m``, ``nlp_filled``) say how many there are. None under
-    ``paper``. ``known`` is ``isfinite(norm.scores)`` when the caller has it."""
+    ``paper``. ``known`` is ``isfinite(norm.scores)`` when the caller has it;
+    ``columns`` (task indices, :func:`filled_columns`) restricts the answer to
+    those columns (models x len(columns)), the only ones where such a cell can be."""
+    cols = slice(None) if columns is None else columns
     if not prof.missing_special_as_zero:
-        return np.zeros(raw.shape, dtype=bool)
-    known = np.isfinite(norm.scores) if known is None else known
+        return np.zeros(raw[:, cols].shape, dtype=bool)
+    known = np.isfinite(norm.scores[:, cols]) if known is None else known[:, cols]
+    part = raw[:, cols]
     with np.errstate(invalid="ignore"):
-        out: np.ndarray = ((np.isnan(raw) & known)
-                           | (norm.mapped[None, :] & (raw == 0)))
+        out: np.ndarray = ((np.isnan(part) & known)
+                           | (norm.mapped[cols][None, :] & (part == 0)))
     return out
+
+
+def filled_columns(the_plan: Plan, prof: Profile) -> np.ndarray:
+    """The tasks where :func:`zero_filled` can mark a cell: the mapped metrics
+    and the reference's NLP RMSE column under a profile that reads missing
+    special values as 0 (``official``); none otherwise."""
+    if not prof.missing_special_as_zero:
+        return np.zeros(0, dtype=np.intp)
+    cols = np.array(the_plan.mapped, dtype=bool, copy=True)
+    if the_plan.rmse_column >= 0:
+        cols[the_plan.rmse_column] = True
+    return np.flatnonzero(cols)
 
 
 def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
            prof: Profile, groups: TaskGroups, known: np.ndarray | None = None,
-           wins: np.ndarray | None = None, scratch: bool = False) -> dict[str, np.ndarray]:
+           wins: np.ndarray | None = None, scratch: bool = False,
+           filled_at: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The per-model numbers of one block of rows (see :func:`_aggregate`);
     ``known`` (``isfinite`` of the normalised scores) and ``wins`` (the
     winners mask) are computed here unless the pass has them; ``scratch``
     says the normalised scores are the block's own, to be overwritten (their
-    NaN made 0 in place, after the counts that need them)."""
+    NaN made 0 in place, after the counts that need them); ``filled_at``
+    (:func:`filled_columns`) the only tasks where a cell can be zero-filled
+    (default: every task is looked at)."""
     scores = norm.scores
     nlp = groups.nlp
     n_mod = len(groups.modalities)
@@ -631,7 +653,10 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     table = groups.mean_columns(pooled)
     known = np.isfinite(scores) if known is None else known
     wins = levels.beats_sota(scores, norm.sota, known) if wins is None else wins
-    filled = zero_filled(raw, norm, prof, known)  # before the scores' NaN become 0
+    # before the scores' NaN become 0; counted on the columns where a cell can be filled
+    filled = zero_filled(raw, norm, prof, known, filled_at)
+    counting = groups.counting if filled_at is None else groups.counting[filled_at]
+    filled_g = filled.astype(np.int64) @ counting.astype(np.int64)  # integers: exact
     # credit is finite (Rule.credit); the scores with NaN as 0 (they hold no infinity)
     zeroed = levels.keep_where(known, scores, out=scores if scratch else None)
     supported = supported_cells(norm, prof, known, zeroed)
@@ -649,10 +674,10 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     else:
         total = per
 
-    wins = wins & supported  # a win is a supported cell
+    if prof.supported_count != "present":  # "present": a win is already a known cell
+        wins = np.logical_and(wins, supported, out=wins)  # a win is a supported cell
     either = groups.counting_columns
     wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
-    filled_g = levels.group_counts(filled, either)
     match prof.supported_count:
         case "official":  # the reference's NLP line counts on the raw values
             raw_nlp, sota_nlp = raw[:, nlp], raw_sota[nlp]

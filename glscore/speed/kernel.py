@@ -91,37 +91,43 @@ def floor_levels(values: np.ndarray, spec: FloorSpec) -> tuple[np.ndarray, ...]:
     out = [np.empty(n) for _ in range(4)]
     for start in range(0, n, step):
         rows = slice(start, min(start + step, n))
-        x = values[rows].copy()
-        for function, cols in spec.maps:
-            raw = x[:, cols]
-            mapped = function(raw)
-            if spec.zero_missing:
-                mapped[np.isnan(raw) | (raw == 0)] = 0.0
-            x[:, cols] = mapped
-        supported = np.isfinite(x)
-        with np.errstate(invalid="ignore"):
-            win = supported & (x >= spec.sota)
-        s = np.where(supported, x, 0.0)
-        c = np.where(win, x, 0.0)
-
-        def mean(m: np.ndarray, idx: slice | np.ndarray) -> np.ndarray:
-            part = m[:, idx]
-            return part.sum(axis=1) / part.shape[1] if part.shape[1] else np.zeros(len(m))
-
-        c2 = np.stack([mean(s, i) for i in spec.comp], 1)
-        g2 = np.stack([mean(s, i) for i in spec.gen], 1)
-        c3 = np.stack([mean(c, i) for i in spec.comp], 1)
-        g3 = np.stack([mean(c, i) for i in spec.gen], 1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            l4m = np.where((c3 == 0) | (g3 == 0), 0.0, 2 * c3 * g3 / (c3 + g3 + spec.eps))
+        l2m, l3m, l4m, s_l = floor_modality_levels(values[rows].copy(), spec)
+        out[0][rows], out[1][rows] = l2m.mean(axis=1), l3m.mean(axis=1)
         l4 = l4m.mean(axis=1)
-        for k, level in enumerate(((c2 + g2) / 2, (c3 + g3) / 2)):
-            out[k][rows] = level.mean(axis=1)
         out[2][rows] = l4
-        out[3][rows] = l4 * mean(c, spec.nlp) / 100.0
+        out[3][rows] = l4 * s_l / 100.0
     stacked = np.stack(out, axis=1) != 0
     reached = np.where(stacked.any(axis=1), 5 - np.argmax(stacked[:, ::-1], axis=1), 1)
     return (*out, reached)
+
+
+def floor_modality_levels(x: np.ndarray, spec: FloorSpec) -> tuple[np.ndarray, ...]:
+    """Level-2..4 per modality and S_L of every row of ``x`` (models x tasks,
+    mapped in place): the floor's steps 1-4, shared by the kernel and the
+    Monte-Carlo floors."""
+    for function, cols in spec.maps:
+        raw = x[:, cols]
+        mapped = function(raw)
+        if spec.zero_missing:
+            mapped[np.isnan(raw) | (raw == 0)] = 0.0
+        x[:, cols] = mapped
+    supported = np.isfinite(x)
+    with np.errstate(invalid="ignore"):
+        win = supported & (x >= spec.sota)
+    s = np.where(supported, x, 0.0)
+    c = np.where(win, x, 0.0)
+
+    def mean(m: np.ndarray, idx: slice | np.ndarray) -> np.ndarray:
+        part = m[:, idx]
+        return part.sum(axis=1) / part.shape[1] if part.shape[1] else np.zeros(len(m))
+
+    c2 = np.stack([mean(s, i) for i in spec.comp], 1)
+    g2 = np.stack([mean(s, i) for i in spec.gen], 1)
+    c3 = np.stack([mean(c, i) for i in spec.comp], 1)
+    g3 = np.stack([mean(c, i) for i in spec.gen], 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        l4m = np.where((c3 == 0) | (g3 == 0), 0.0, 2 * c3 * g3 / (c3 + g3 + spec.eps))
+    return (c2 + g2) / 2, (c3 + g3) / 2, l4m, mean(c, spec.nlp)
 
 
 def tiled(bench: Benchmark, n: int) -> Benchmark:

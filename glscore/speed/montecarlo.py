@@ -30,7 +30,7 @@ from glscore.analysis import natural, noise
 from glscore.analysis.resample import unit_counts
 from glscore.core.benchmark import Benchmark
 from glscore.core.scoring import score_detailed, supported_cells
-from glscore.speed.kernel import FloorSpec, floor_spec, paired
+from glscore.speed.kernel import FloorSpec, floor_modality_levels, floor_spec, paired
 
 #: The target: glscore's noise study within this many times the floor.
 TARGET = 1.3
@@ -57,30 +57,6 @@ def study_spec(bench: Benchmark, profile: str = "paper") -> StudySpec:
     return StudySpec(noise.Cells.of(bench.values, base.norm.mapped, low, high),
                      floor_spec(bench, profile),
                      tuple((b.name, b.columns, b.cap, b.keep) for b in specs), name_rank)
-
-
-def _modality_levels(values: np.ndarray, spec: FloorSpec) -> tuple[np.ndarray, ...]:
-    """Level-2..4 per modality and S_L of every row (the kernel floor's steps)."""
-    x = values
-    for function, cols in spec.maps:
-        x[:, cols] = function(x[:, cols])
-    supported = np.isfinite(x)
-    with np.errstate(invalid="ignore"):
-        win = supported & (x >= spec.sota)
-    s = np.where(supported, x, 0.0)
-    c = np.where(win, x, 0.0)
-
-    def mean(m: np.ndarray, idx: slice | np.ndarray) -> np.ndarray:
-        part = m[:, idx]
-        return part.sum(axis=1) / part.shape[1] if part.shape[1] else np.zeros(len(m))
-
-    c2 = np.stack([mean(s, i) for i in spec.comp], 1)
-    g2 = np.stack([mean(s, i) for i in spec.gen], 1)
-    c3 = np.stack([mean(c, i) for i in spec.comp], 1)
-    g3 = np.stack([mean(c, i) for i in spec.gen], 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        l4 = np.where((c3 == 0) | (g3 == 0), 0.0, 2 * c3 * g3 / (c3 + g3 + spec.eps))
-    return (c2 + g2) / 2, (c3 + g3) / 2, l4, mean(c, spec.nlp)
 
 
 def _reach_rank(stacked: np.ndarray, keep: np.ndarray, name_rank: np.ndarray
@@ -121,7 +97,7 @@ def floor_study(spec: StudySpec, c: float, n_draws: int, seed: int = 0, chunk: i
         pert[:, mapped] = moved
         dense = np.full((k, n_models * cells.shape[1]), np.nan)
         dense[:, cells.flat] = pert
-        l2m, l3m, l4m, s_l = _modality_levels(dense.reshape(-1, cells.shape[1]), spec.kernel)
+        l2m, l3m, l4m, s_l = floor_modality_levels(dense.reshape(-1, cells.shape[1]), spec.kernel)
         rows = np.tile(np.arange(n_models), k)
         for name, cols, cap, keep in spec.boards:
             if name == "full":

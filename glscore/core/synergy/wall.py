@@ -73,8 +73,8 @@ def walled_context(context: Context, trusted: bool) -> Context:
     metadata = (_table_copy(context.metadata) if copy and context.metadata is not None
                 else context.metadata)
     wins = context.wins
-    if wins is not None:
-        wins = np.array(wins, dtype=bool, copy=copy)
+    if wins is not None:  # a read-only copy, or view: the pass's own mask stays writeable
+        wins = np.array(wins, dtype=bool, copy=True) if copy else np.asarray(wins).view()
         wins.flags.writeable = False
     return Context(tasks, scores, sota, tuple(context.models), metadata,
                    read_only(context.noise, copy), wins)
