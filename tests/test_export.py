@@ -243,3 +243,21 @@ def test_paper_models_are_not_touched_by_a_tidy_export(tmp_path, capsys):
     mine = score(load_source(out)).record(0)
     assert {k: mine[k] for k in ("level", "scores", "modalities", "nlp")} == {
         k: paper[k] for k in ("level", "scores", "modalities", "nlp")}
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_workbook(tmp_path, capsys):
+    """openpyxl writes a string starting with '=' as a formula: a model named
+    =HYPERLINK(...) would be a live link in the exported workbook. It is text,
+    and reads back as the same name."""
+    import openpyxl
+
+    name = '=HYPERLINK("http://example.invalid","x")'
+    results = tmp_path / "r.csv"
+    pd.DataFrame({"model": [name, "plain"], "task_id": ["IC-001", "IC-001"],
+                  "value": [50.0, 40.0]}).to_csv(results, index=False)
+    out = tmp_path / "out.xlsx"
+    assert main(["export", "--results", str(results), "--to", "workbook", str(out)]) == 0
+    header = openpyxl.load_workbook(out)["Image-Comprehension"][1]
+    cell = next(c for c in header if c.value == name)
+    assert cell.data_type == "s"
+    assert load_workbooks(None, [out]).models[0] == name

@@ -240,3 +240,16 @@ def test_a_broken_entry_point_is_reported_and_skipped(tmp_path):
                           timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith("glscore: error: cannot load")
+
+
+def test_a_rule_that_changes_numpy_error_settings_changes_them_for_itself(rules):
+    spec = rules("hr_seterr", """
+        import numpy as np
+
+        def rule(scores, sota, tasks):
+            np.seterr(all="raise")     # the process's settings, for the rest of the run
+            return np.where(scores >= sota, scores, 0.0)
+    """)
+    before = np.geterr()
+    score(load_paper(), rule=load_rule(spec))
+    assert np.geterr() == before

@@ -30,6 +30,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -67,11 +68,11 @@ def workbook_bytes(tasks: pd.DataFrame, columns: Mapping[str, Sequence[object]],
     for sheet_name in sheets:
         rows = np.flatnonzero((tasks["sheet"] == sheet_name).to_numpy())
         sheet = book.create_sheet(sheet_name)
-        sheet.append(list(WORKBOOK_KEY_COLUMNS) + names)
+        _append(sheet, list(WORKBOOK_KEY_COLUMNS) + names)
         for i in rows:
             task = tasks.iloc[int(i)]
-            sheet.append([int(task["sheet_row"]), task["task_name"], task["task_short_name"],
-                          task["metric"]] + [_cell(cells[n][int(i)]) for n in names])
+            _append(sheet, [int(task["sheet_row"]), task["task_name"], task["task_short_name"],
+                            task["metric"]] + [_cell(cells[n][int(i)]) for n in names])
     raw = io.BytesIO()
     with _exact_numbers():
         book.save(raw)
@@ -99,6 +100,16 @@ def _exact_numbers() -> Iterator[None]:
         yield
     finally:
         _writer.safe_string = original
+
+
+def _append(sheet: Any, values: list[object]) -> None:
+    """One row of a sheet, every text cell stored as text: openpyxl takes a
+    string that starts with ``=`` for a formula, so a model or task named
+    ``=HYPERLINK(...)`` would become a live formula in the workbook."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _cell(value: object) -> object:

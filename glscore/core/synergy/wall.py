@@ -12,7 +12,8 @@ silence. :meth:`glscore.core.synergy.Rule.credit` calls every rule through
   credit, tested to lie in 0..score, is checked only for finiteness;
 * sends what it **prints** to standard error (``--json`` on standard output
   stays valid JSON), at the level of Python's ``sys.stdout`` and of file
-  descriptor 1;
+  descriptor 1, and keeps numpy's floating-point error settings as they were
+  (``np.seterr`` in a rule lasts for the call);
 * turns every **failure** (an exception, ``SystemExit``) into one
   :class:`~glscore.errors.InputError` naming the rule;
 * **checks the credit** (:func:`check_credit`): a numeric (not boolean)
@@ -108,7 +109,9 @@ def guarded(what: str, call: Callable[[], Any]) -> Any:
     exception (``"synergy rule 'x' failed: ZeroDivisionError: ..."``); an
     :class:`InputError` the rule raises itself passes unchanged."""
     try:
-        with stdout_to_stderr():
+        # numpy's floating-point error settings are the process's: a rule that
+        # changes them (np.seterr) changes them for itself only
+        with stdout_to_stderr(), np.errstate():
             return call()
     except InputError:
         raise
