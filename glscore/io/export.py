@@ -102,7 +102,7 @@ def _exact_numbers() -> Iterator[None]:
         _writer.safe_string = original
 
 
-def _append(sheet: Any, values: list[object]) -> None:
+def _append(sheet: Any, values: Sequence[object]) -> None:
     """One row of a sheet, every text cell stored as text: openpyxl takes a
     string that starts with ``=`` for a formula, so a model or task named
     ``=HYPERLINK(...)`` would become a live formula in the workbook."""
