@@ -50,7 +50,10 @@ def _intervals(ax, frame: pd.DataFrame, published: bool, label_size: float = MIN
     ax.grid(axis="y", visible=False)
 
 
-def _legend(ax, levels: Sequence[int], published: bool, loc: str = "lower right") -> None:
+def _legend(ax, levels: Sequence[int], published: bool, loc: str = "lower right",
+            below: bool = False) -> None:
+    """The legend of an interval plot: in the axes at ``loc``, or with ``below``
+    in one row under the figure (where long bars would run under it)."""
     handles: list[Artist] = [Patch(color=LEVEL_COLORS[f"Level-{k}"], label=f"Level-{k}")
                              for k in levels]
     handles.append(Patch(color=TIE_SHADE, label="interval includes #1"))
@@ -59,6 +62,10 @@ def _legend(ax, levels: Sequence[int], published: bool, loc: str = "lower right"
     if published:
         handles.append(Line2D([], [], marker="D", color=PUBLISHED_COLOR, lw=0,
                               markerfacecolor="none", markersize=4, label="published rank"))
+    if below:
+        ax.figure.legend(handles=handles, fontsize=MIN_FONT, loc="outside lower center",
+                         ncols=len(handles), frameon=False)
+        return
     ax.legend(handles=handles, fontsize=MIN_FONT, loc=loc, frameon=True,
               framealpha=0.9, edgecolor="none")
 
@@ -74,14 +81,14 @@ def rank_intervals(frame: pd.DataFrame, facts: Mapping, top: int = 30,
     head = frame.head(top)
     rest = frame.iloc[top:]
     part = pd.concat([head, rest[rest["rank_lo"] == 1]])
-    fig = Figure(figsize=(WIDTH, 0.95 + 0.135 * len(part)))
+    fig = Figure(figsize=(WIDTH, 1.2 + 0.135 * len(part)))
     ax = fig.add_subplot()
     _intervals(ax, part, published)
     if len(part) > len(head):
         ax.axhline(len(head) - 0.5, color="black", lw=0.6, ls="--")
     ax.set_xlabel("rank on the board (95% interval over the draws)", fontsize=MIN_FONT + 1)
     ax.set_xlim(0, max(float(part["rank_hi"].max()), float(part["rank"].max())) + 1)
-    _legend(ax, sorted({int(x) for x in part["level"]}), published, loc="upper right")
+    _legend(ax, sorted({int(x) for x in part["level"]}), published, below=True)
     tied = len(facts["tied_with_first"])
     fig.suptitle(f"{_label(facts)}: {tied} of {facts['ranked']} models may rank first; "
                  f"{facts['distinguishable_adjacent']} of {facts['adjacent_pairs']} adjacent "
