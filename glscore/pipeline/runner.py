@@ -653,7 +653,7 @@ def run_all(
                 force=force)
     target = None if output_dir is None else Path(output_dir).expanduser().resolve()
     # all outputs or none: the notebooks write beside the target, moved in at the end
-    with staged(runs, target, OUTPUT_PARAMETER) as staged_runs:
+    with staged(runs, target, OUTPUT_PARAMETER, _name_the_target) as staged_runs:
         if jobs == 1 or len(staged_runs) == 1:
             written = []
             for notebook, params, output in staged_runs:
@@ -666,6 +666,22 @@ def run_all(
     if target is None:
         return written
     return [target / path.name for path in written]
+
+
+def _name_the_target(staging: Path, target: Path) -> None:
+    """In the executed notebooks, the staging folder's path becomes ``target``'s
+    (the injected ``out_dir`` records where the outputs were asked for)."""
+    import nbformat
+
+    old, new = str(staging), str(target)
+    for path in sorted(staging.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            cell["source"] = cell.get("source", "").replace(old, new)
+            for output in cell.get("outputs", []):
+                if "text" in output:
+                    output["text"] = output["text"].replace(old, new)
+        write_notebook(nb, path)
 
 
 def _run_in_worker(notebook: Path, params: dict[str, Any], output: Path | None, timeout: int,
