@@ -24,7 +24,10 @@ import numpy as np
 #   scores  models x tasks, normalised to 0-100 (higher is better),
 #           NaN where the model does not support the task
 #   sota    one value per task, the SoTA specialist, normalised the same way
-#   tasks   the tasks table (pandas): task_id, modality, paradigm, metric, ...
+#   tasks   the tasks table, a glscore.core.table.Table of read-only numpy
+#           columns: tasks["paradigm"] == "generation" is a boolean array per
+#           task (task_id, modality, paradigm, metric, ...); tasks.to_frame()
+#           is a pandas DataFrame of it, if you prefer pandas
 #
 # Parameters are keyword arguments with numeric defaults; the command line
 # accepts only those names, with finite numbers (--param d=1).
