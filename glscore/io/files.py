@@ -50,6 +50,26 @@ def write_text_if_changed(path: Path | str, text: str) -> bool:
     return write_if_changed(path, text.encode("utf-8"))
 
 
+def rewrite_section(path: Path | str, start: str, end: str, section: str, what: str,
+                    check: bool = False) -> bool:
+    """Replace the text of ``path`` from the line ``start`` to the line ``end``
+    (both kept: ``section`` starts and ends with them) by ``section``, or with
+    ``check`` only compare. True when the section is (now) current; with
+    ``check`` False when it is stale. ``ValueError`` (naming ``what``) when
+    the markers are missing."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        raise ValueError(f"{path.name}: the markers of the {what} section are missing")
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    updated = before + section + after
+    if check:
+        return updated == text
+    write_text_if_changed(path, updated)
+    return True
+
+
 def check_folder_target(out: Path, option: str = "--out") -> None:
     """``out`` can receive a folder of outputs: it is not an existing file."""
     if out.exists() and not out.is_dir():

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from glscore.io.files import write_text_if_changed
+from glscore.io.files import rewrite_section
 from glscore.paths import NOTEBOOKS_DIR, REPO_ROOT
 from glscore.pipeline.runner import list_notebooks
 
@@ -107,17 +107,8 @@ def update_readme(readme: Path | str = README, directory: Path | str = NOTEBOOKS
     Returns True when the section is (now) current; with ``check`` False when
     it is stale. Raises ``ValueError`` when the markers are missing.
     """
-    readme = Path(readme)
-    text = readme.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise ValueError(f"{readme.name}: the markers of the findings section are missing")
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    updated = before + findings_section(list_notebooks(directory)) + after
-    if check:
-        return updated == text
-    write_text_if_changed(readme, updated)
-    return True
+    return rewrite_section(readme, START, END, findings_section(list_notebooks(directory)),
+                           "findings", check)
 
 
 def main(argv: list[str] | None = None) -> int:

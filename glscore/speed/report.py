@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from glscore.io import markdown
-from glscore.io.files import write_text_if_changed
+from glscore.io.files import rewrite_section
 from glscore.paths import REPO_ROOT
 
 START = ("<!-- speed:start (generated from benchmarks/latest.json by "
@@ -155,18 +155,8 @@ def speed_section(results: Mapping[str, Any]) -> str:
 def update_readme(results_path: Path | str = RESULTS, readme: Path | str = README, *,
                   check: bool = False) -> bool:
     """Rewrite (or, with ``check``, compare) the README's Speed section."""
-    readme = Path(readme)
-    text = readme.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise ValueError(f"{readme.name}: the markers of the speed section are missing")
     results = json.loads(Path(results_path).read_text(encoding="utf-8"))
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    updated = before + speed_section(results) + after
-    if check:
-        return updated == text
-    write_text_if_changed(readme, updated)
-    return True
+    return rewrite_section(readme, START, END, speed_section(results), "speed", check)
 
 
 def main(argv: list[str] | None = None) -> int:
