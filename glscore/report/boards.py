@@ -38,6 +38,7 @@ from glscore.report.cells import (
     level_cell,
     link_cell,
     number_cell,
+    rank_of,
     row,
     table,
     text_cell,
@@ -266,12 +267,6 @@ def board_rows(view: BoardView, root: str, full: bool,
             attrs["data-origin"] = "input"
         out.append(row(cells + tail, attrs, "sep" if separated else ""))
     return out
-
-
-def rank_of(value: Any) -> int | None:
-    """A board row's rank, ``None`` for a row the coverage policy lists below
-    unranked (its rank is ``<NA>``)."""
-    return None if value is None or value is pd.NA or value != value else int(value)
 
 
 def board(view: BoardView, root: str, full: bool,

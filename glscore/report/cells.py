@@ -22,12 +22,12 @@ A new column is one more cell kind here and one more branch in the macro.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from glscore.core.table import missing
 from glscore.figures.style import LEVEL_COLORS, OKABE_ITO
 
 Cell = dict[str, Any]
@@ -56,14 +56,10 @@ def level_cell(level: int) -> Cell:
             "colour": text_colour(colour)}
 
 
-def missing(value: object) -> bool:
-    """``None``, NaN or pandas' NA."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except (TypeError, ValueError):
-        return False
+def rank_of(value: Any) -> int | None:
+    """A board row's rank, ``None`` for a row the coverage policy lists below
+    unranked (its rank is ``<NA>``)."""
+    return None if missing(value) else int(value)
 
 
 def number_cell(value: float | int | None, decimals: int = 2) -> Cell:

@@ -26,7 +26,6 @@ from glscore.report.boards import (
     BoardView,
     board,
     heatmap,
-    rank_of,
     scope_d_summary,
 )
 from glscore.report.cells import (
@@ -36,6 +35,7 @@ from glscore.report.cells import (
     level_cell,
     link_cell,
     number_cell,
+    rank_of,
     row,
     table,
     text_cell,

@@ -21,16 +21,9 @@ from typing import Any
 import pandas as pd
 
 from glscore.analysis.leaderboard import LOW_COVERAGE
-from glscore.report.cells import missing
+from glscore.report.cells import missing, rank_of
 
 Mark = dict[str, str]
-
-def rank_missing(value: object) -> bool:
-    """A board row without a rank (listed below by the coverage policy)."""
-    if value is None or str(value) == "<NA>":  # pandas' NA (no pandas import needed)
-        return True
-    return isinstance(value, float) and value != value   # NaN
-
 
 #: Every mark: code -> (label, what it means), in the order a row shows them.
 MARKS: dict[str, tuple[str, str]] = {
@@ -82,7 +75,7 @@ def row_marks(row: Mapping[str, Any],
             f"Low coverage: it supports {int(row['supported'])} of the board's "
             f"{int(row['tasks'])} tasks ({float(row['coverage']):.1%}), below "
             f"{LOW_COVERAGE:.0%}; " + ("listed below the ranked models, unranked."
-                                       if rank_missing(row.get("rank")) else
+                                       if rank_of(row.get("rank")) is None else
                                        "its rank is the framework's, but it rests on few "
                                        "tasks."))})
     flagged = int(row.get("flagged_wins", 0) or 0)
