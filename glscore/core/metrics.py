@@ -304,8 +304,15 @@ def domain_bounds(printed: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
 def first_outside(values: np.ndarray, printed: Sequence[object]) -> tuple[int, int] | None:
     """``(row, column)`` of the first cell (row-major) of ``values`` (rows x metrics)
     outside its metric's domain, or ``None``; one vectorised scan."""
-    low, high = domain_bounds(printed)
     x = np.asarray(values, dtype=float).reshape(-1, len(printed))
+    return first_outside_bounds(x, *domain_bounds(printed))
+
+
+def first_outside_bounds(x: np.ndarray, low: np.ndarray, high: np.ndarray
+                         ) -> tuple[int, int] | None:
+    """``(row, column)`` of the first cell (row-major) of ``x`` (rows x columns)
+    outside ``[low, high]`` of its column (NaN is never outside), or ``None``
+    (the bounds of :func:`domain_bounds`, decided once by a caller that keeps them)."""
     with np.errstate(invalid="ignore"):
         bad = (x < low) | (x > high)
     if not bad.any():

@@ -166,8 +166,8 @@ def _plan_of(tasks: Table, profile: Profile) -> Plan | tuple[int, str]:
     raw_sota = sota_values(tasks["sota"])
     zero_missing = mapped & profile.missing_special_as_zero
     # an official 0 of a mapped metric is "missing", not a value outside the domain
-    outside = first_outside(np.where(zero_missing & (raw_sota == 0), np.nan, raw_sota)[None, :],
-                            low, high)
+    sota_cells = np.where(zero_missing & (raw_sota == 0), np.nan, raw_sota)[None, :]
+    outside = metrics.first_outside_bounds(sota_cells, low, high)
     if outside is not None:
         j = outside[1]
         reason = metrics.domain_of(tasks["metric"][j]).reason(float(raw_sota[j]),
@@ -208,24 +208,12 @@ def direction_disagreement(tasks: Table) -> tuple[int, str] | None:
                f"{special.direction}-is-better (correct the tasks table's direction column)")
 
 
-def first_outside(values: np.ndarray, low: np.ndarray, high: np.ndarray
-                  ) -> tuple[int, int] | None:
-    """``(row, task)`` of the first cell of ``values`` (rows x tasks) outside
-    ``[low, high]`` of its task (NaN is never outside), or ``None``."""
-    with np.errstate(invalid="ignore"):
-        bad = (values < low) | (values > high)
-    if not bad.any():
-        return None
-    i, j = (int(k[0]) for k in np.nonzero(bad))
-    return i, j
-
-
 def check_domain(bench: Benchmark, values: np.ndarray, low: np.ndarray, high: np.ndarray,
                  rows: int = 0) -> None:
     """The first cell of ``values`` (model rows from ``rows``) outside its
     metric's domain is an :class:`InputError` with the domain and the hint
     (:meth:`glscore.core.metrics.Domain.reason`)."""
-    hit = first_outside(values, low, high)
+    hit = metrics.first_outside_bounds(values, low, high)
     if hit is None:
         return
     i, j = hit
