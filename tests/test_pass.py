@@ -128,6 +128,20 @@ def test_score_blocks_equals_score(paper_bench):
         assert a == b
 
 
+@pytest.mark.parametrize("profile", ["paper", "official"])
+def test_levels_only_blocks_are_the_scores_levels_bit_for_bit(paper_bench, profile):
+    """``levels_only`` skips the counts, not a bit of the levels: every field
+    of the Levels equals the Scores' field of that name, byte for byte, for a
+    matrix of several blocks (the paper's rows tiled past one block)."""
+    reps = scoring.BLOCK_CELLS // paper_bench.values.size + 2
+    tall = np.tile(paper_bench.values, (reps, 1))
+    full, = score_blocks(paper_bench.tasks, [tall], profile)
+    light, = score_blocks(paper_bench.tasks, [tall], profile, levels_only=True)
+    assert isinstance(light, levels.Levels)
+    for name in levels.Levels._fields:
+        assert getattr(light, name).tobytes() == getattr(full, name).tobytes(), name
+
+
 def test_a_pass_serves_the_analyses(paper_bench):
     run = score_detailed(paper_bench, "official")
     by_pass = leaderboard.scope_tables(run, "B")

@@ -58,6 +58,7 @@ from glscore.analysis.leaderboard import DEFAULT_MIN_COVERAGE, rank_keys, rank_o
 from glscore.analysis.resample import unit_counts
 from glscore.analysis.scopes import boards, multimodal
 from glscore.core.benchmark import Benchmark
+from glscore.core.levels import Levels
 from glscore.core.normalise import plan
 from glscore.core.profiles import Profile, get_profile
 from glscore.core.scoring import Scores, score_blocks, score_detailed, supported_cells
@@ -321,7 +322,7 @@ class BoardSpec:
     ranked: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.ones(0, bool))
 
 
-def board_levels(s: Scores, spec: BoardSpec) -> tuple[np.ndarray, ...]:
+def board_levels(s: Scores | Levels, spec: BoardSpec) -> tuple[np.ndarray, ...]:
     """Level-2..5 of every row of ``s`` on a board (Level-5 = 0 on Scope-B)."""
     if spec.scope == "A":
         return s.level2, s.level3, s.level4, s.level5
@@ -331,7 +332,7 @@ def board_levels(s: Scores, spec: BoardSpec) -> tuple[np.ndarray, ...]:
     return l2, l3, l4, np.zeros_like(l2)
 
 
-def reach_and_rank(s: Scores, spec: BoardSpec, n_models: int,
+def reach_and_rank(s: Scores | Levels, spec: BoardSpec, n_models: int,
                    name_rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Level reached and rank position (draws x models) on one board.
 
@@ -468,8 +469,9 @@ def simulate_scales(bench: Benchmark, models: Sequence[NoiseModel], n_draws: int
                 yield values
 
     # one tasks table, one profile: score_blocks resolves them once for every draw
+    # (levels only: the study ranks by level and counts no supported task or win)
     blocks = score_blocks(bench.task_table, perturbed(), profile, sheets=bench.sheets,
-                          source=bench.source)
+                          source=bench.source, levels_only=True)
     done = 0
     for k in sizes:
         rows = row_of[: k * n_models]

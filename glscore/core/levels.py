@@ -307,12 +307,14 @@ def aggregate(comp2: np.ndarray, gen2: np.ndarray, comp3: np.ndarray, gen3: np.n
 # --------------------------------------------------------------------------- wins
 
 def beats_sota(scores: np.ndarray, sota: np.ndarray,
-               known: np.ndarray | None = None) -> np.ndarray:
+               known: np.ndarray | None = None, no_infinity: bool = False) -> np.ndarray:
     """``score >= SoTA`` where both are known, False elsewhere (``sota`` per task).
 
     ``known`` is ``isfinite(scores)`` when the caller has it (the scoring pass
     computes it once per block and reuses it for the support counts and the
-    scores' zeros).
+    scores' zeros). ``no_infinity`` says ``scores`` hold only finite values and
+    NaN (a normalised :class:`~glscore.core.benchmark.Benchmark`): a NaN compares
+    False by itself, so the comparison is the whole answer (one pass, not two).
 
     >>> beats_sota(np.array([[50.0, 40.0, np.nan]]), np.array([45.0, 45.0, 10.0]))
     array([[ True, False, False]])
@@ -322,7 +324,8 @@ def beats_sota(scores: np.ndarray, sota: np.ndarray,
         # a NaN SoTA compares False, so an infinite one is made NaN (per task)
         limit = sota if np.isfinite(sota).all() else np.where(np.isfinite(sota), sota, np.nan)
         out: np.ndarray = np.greater_equal(scores, limit)
-        out &= np.isfinite(scores) if known is None else known
+        if not no_infinity:
+            out &= np.isfinite(scores) if known is None else known
     return out
 
 

@@ -23,7 +23,7 @@ import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -446,6 +446,22 @@ def rule_context(bench: Benchmark, norm: Normalised, rows: slice | None = None,
                    wins=wins)
 
 
+@overload
+def score_blocks(tasks: Table | pd.DataFrame, matrices: Iterable[np.ndarray],
+                 profile: str | Profile = ..., rule: str | Rule | None = ...,
+                 rule_params: Mapping[str, float] | None = ...,
+                 sheets: tuple[str, ...] | None = ..., source: str = ...,
+                 levels_only: Literal[False] = ...) -> Iterator[Scores]: ...
+
+
+@overload
+def score_blocks(tasks: Table | pd.DataFrame, matrices: Iterable[np.ndarray],
+                 profile: str | Profile = ..., rule: str | Rule | None = ...,
+                 rule_params: Mapping[str, float] | None = ...,
+                 sheets: tuple[str, ...] | None = ..., source: str = ...,
+                 *, levels_only: Literal[True]) -> Iterator[levels.Levels]: ...
+
+
 def score_blocks(
     tasks: Table | pd.DataFrame,
     matrices: Iterable[np.ndarray],
@@ -454,7 +470,8 @@ def score_blocks(
     rule_params: Mapping[str, float] | None = None,
     sheets: tuple[str, ...] | None = None,
     source: str = "blocks",
-) -> Iterator[Scores]:
+    levels_only: bool = False,
+) -> Iterator[Scores] | Iterator[levels.Levels]:
     """Score many model x task matrices against one tasks table, one
     :class:`Scores` per matrix (lazily): the entry point for Monte-Carlo
     studies (e.g. perturbed copies of a result table), where building one
@@ -462,6 +479,11 @@ def score_blocks(
     are resolved once; each matrix is scored in blocks of rows like
     :func:`score`, so ``score_blocks(tasks, [m])`` equals ``score`` of the
     same benchmark bit for bit. Models are named ``0..n-1`` within a matrix.
+    With ``levels_only`` each matrix gives a :class:`glscore.core.levels.Levels`
+    (Level-2..4 per modality, Level-2..5 and the level reached, the same bits
+    as :class:`Scores`' fields of those names) and the counts of supported
+    tasks, wins and zero-filled cells are not computed (a study that ranks
+    by level needs none of them).
 
     >>> import numpy as np                                          # doctest: +SKIP
     >>> rng = np.random.default_rng(0)                              # doctest: +SKIP
@@ -480,7 +502,10 @@ def score_blocks(
             prof, syn = _configure(bench, profile, rule, rule_params, None, None)
             setup = (prof, syn, plan(bench, prof), TaskGroups.of(bench, prof))
         prof, syn, the_plan, groups = setup
-        yield _run(bench, prof, syn, False, the_plan, groups)[0]
+        if levels_only:
+            yield _run_levels(bench, prof, syn, the_plan, groups)
+        else:
+            yield _run(bench, prof, syn, False, the_plan, groups)[0]
 
 
 def _with_options(prof: Profile, options: Mapping[str, str | None]) -> Profile:
@@ -509,14 +534,33 @@ def _configure(bench: Benchmark, profile: str | Profile, rule: str | Rule | None
     return prof, syn
 
 
+def _run_levels(bench: Benchmark, prof: Profile, syn: Rule, the_plan: Plan,
+                groups: TaskGroups) -> levels.Levels:
+    """The levels of :func:`_run` without the counts (:func:`score_blocks`'
+    ``levels_only``)."""
+    arrays = _blocks(bench, prof, syn, False, the_plan, groups, counts=False)[0]
+    return levels.Levels(*(arrays[name] for name in levels.Levels._fields))
+
+
 def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan | None = None,
          groups: TaskGroups | None = None
          ) -> tuple[Scores, Normalised | None, np.ndarray | None, TaskGroups]:
+    """:func:`_blocks` with every count, its arrays made one :class:`Scores`."""
+    arrays, norm, credit, groups = _blocks(bench, prof, syn, keep, the_plan, groups)
+    return _scores(bench, prof, syn.label, groups, arrays), norm, credit, groups
+
+
+def _blocks(bench: Benchmark, prof: Profile, syn: Rule, keep: bool,
+            the_plan: Plan | None = None, groups: TaskGroups | None = None,
+            counts: bool = True
+            ) -> tuple[dict[str, np.ndarray], Normalised | None, np.ndarray | None, TaskGroups]:
     """Normalise, credit and aggregate ``bench`` in blocks of rows.
 
     With ``keep`` the normalised matrix and the credit are assembled (and
     made read-only); without, only the per-model results are kept. The
     plan and task groups depend on the tasks table only: pass them to reuse.
+    Returns the per-model arrays (without ``counts`` no count of supported
+    tasks, wins or zero-filled cells: :func:`_run_levels`).
     """
     the_plan = plan(bench, prof) if the_plan is None else the_plan
     bench.checked_once(("domain", the_plan.check_key), lambda: check_values(bench, the_plan))
@@ -533,13 +577,14 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
         full_credit = np.empty((n_models, n_tasks))
     parts = []
     filled_at = filled_columns(the_plan, prof)
+    filled_groups = levels.group_columns(groups.counting[filled_at])
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
         # the one finiteness mask and the one winners mask of the block (the
         # Benchmark holds no infinity, so a normalised score is finite or NaN)
         known = np.isfinite(norm.scores)
-        wins = levels.beats_sota(norm.scores, norm.sota, known)
+        wins = levels.beats_sota(norm.scores, norm.sota, no_infinity=True)
         credit = syn.credit(rule_context(bench, norm, rows, wins))
         if full_scores is not None and full_credit is not None:
             full_scores[rows], full_credit[rows] = norm.scores, credit
@@ -548,15 +593,15 @@ def _run(bench: Benchmark, prof: Profile, syn: Rule, keep: bool, the_plan: Plan 
         # the block's normalised scores are its own unless the pass keeps them
         parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups,
                             known, wins, scratch=not keep or full_scores is not norm.scores,
-                            filled_at=filled_at))
+                            filled_at=filled_at, filled_groups=filled_groups,
+                            counts=counts))
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    scores = _scores(bench, prof, syn.label, groups, arrays)
     if not keep or full_scores is None or full_credit is None:
-        return scores, None, None, groups
+        return arrays, None, None, groups
     full_scores.flags.writeable = False
     full_credit.flags.writeable = False
     the_plan.sota.flags.writeable = False
-    return scores, Normalised(full_scores, the_plan.sota, the_plan.mapped), full_credit, groups
+    return arrays, Normalised(full_scores, the_plan.sota, the_plan.mapped), full_credit, groups
 
 
 def modality_masks(tasks: Table | pd.DataFrame,
@@ -587,7 +632,8 @@ def supported_cells(norm: Normalised, prof: Profile, known: np.ndarray | None = 
                 out: np.ndarray = zeroed != 0              # an unknown score is 0 there
             else:
                 out = (np.isfinite(scores) if known is None else known) & (scores != 0)
-            out &= valid_sota
+            if not valid_sota.all():
+                out &= valid_sota
         case "present":
             out = np.isfinite(scores) if known is None else known
         case _:
@@ -632,16 +678,19 @@ def filled_columns(the_plan: Plan, prof: Profile) -> np.ndarray:
 def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.ndarray,
            prof: Profile, groups: TaskGroups, known: np.ndarray | None = None,
            wins: np.ndarray | None = None, scratch: bool = False,
-           filled_at: np.ndarray | None = None) -> dict[str, np.ndarray]:
+           filled_at: np.ndarray | None = None,
+           filled_groups: levels.GroupColumns | None = None,
+           counts: bool = True) -> dict[str, np.ndarray]:
     """The per-model numbers of one block of rows (see :func:`_aggregate`);
     ``known`` (``isfinite`` of the normalised scores) and ``wins`` (the
     winners mask) are computed here unless the pass has them; ``scratch``
     says the normalised scores are the block's own, to be overwritten (their
     NaN made 0 in place, after the counts that need them); ``filled_at``
     (:func:`filled_columns`) the only tasks where a cell can be zero-filled
-    (default: every task is looked at)."""
+    (default: every task is looked at), ``filled_groups`` the counting groups'
+    columns among them (``group_columns(groups.counting[filled_at])``); without
+    ``counts`` only the means and levels (no counts, no zero-filled cells)."""
     scores = norm.scores
-    nlp = groups.nlp
     n_mod = len(groups.modalities)
     match prof.aggregation:
         case "pooled":
@@ -652,14 +701,16 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
             unreachable("aggregation", prof.aggregation)
     table = groups.mean_columns(pooled)
     known = np.isfinite(scores) if known is None else known
-    wins = levels.beats_sota(scores, norm.sota, known) if wins is None else wins
-    # before the scores' NaN become 0; counted on the columns where a cell can be filled
-    filled = zero_filled(raw, norm, prof, known, filled_at)
-    counting = groups.counting if filled_at is None else groups.counting[filled_at]
-    filled_g = filled.astype(np.int64) @ counting.astype(np.int64)  # integers: exact
+    if counts:
+        # before the scores' NaN become 0; counted on the columns where a cell can be filled
+        filled = zero_filled(raw, norm, prof, known, filled_at)
+        if filled_at is None:
+            filled_groups = groups.counting_columns
+        elif filled_groups is None:
+            filled_groups = levels.group_columns(groups.counting[filled_at])
+        filled_g = levels.group_counts(filled, filled_groups)
     # credit is finite (Rule.credit); the scores with NaN as 0 (they hold no infinity)
     zeroed = levels.keep_where(known, scores, out=scores if scratch else None)
-    supported = supported_cells(norm, prof, known, zeroed)
     means2 = levels.group_means(zeroed, table, clean=True)
     means3 = levels.group_means(credit, table, clean=True)
     comp2, gen2 = means2[:, :n_mod], means2[:, n_mod:2 * n_mod]
@@ -673,27 +724,39 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
                                  means3[:, k + 1:], s_l, eps, mean)
     else:
         total = per
+    level_arrays = {
+        "comp2": comp2, "gen2": gen2, "comp3": comp3, "gen3": gen3,
+        "level2_m": per.level2_m, "level3_m": per.level3_m, "level4_m": per.level4_m,
+        "level2": total.level2, "level3": total.level3, "level4": total.level4,
+        "level5": total.level5, "s_l": s_l, "level": total.level,
+    }
+    if not counts:
+        return level_arrays
 
+    wins = levels.beats_sota(scores, norm.sota, known) if wins is None else wins
+    supported = supported_cells(norm, prof, known, zeroed)
     if prof.supported_count != "present":  # "present": a win is already a known cell
         wins = np.logical_and(wins, supported, out=wins)  # a win is a supported cell
     either = groups.counting_columns
     wins_g, supported_g = levels.group_counts(wins, either), levels.group_counts(supported, either)
     match prof.supported_count:
         case "official":  # the reference's NLP line counts on the raw values
-            raw_nlp, sota_nlp = raw[:, nlp], raw_sota[nlp]
-            nlp_supported = (np.isfinite(raw_nlp) & np.isfinite(sota_nlp)).sum(axis=1)
-            nlp_wins = levels.beats_sota(raw_nlp, sota_nlp).sum(axis=1)
+            nlp_columns = table[2 * n_mod]  # a view where the NLP tasks are adjacent
+            if nlp_columns is None:
+                nlp_supported = nlp_wins = np.zeros(len(raw), dtype=np.intp)
+            else:
+                raw_nlp, sota_nlp = raw[:, nlp_columns], raw_sota[nlp_columns]
+                nlp_supported = np.count_nonzero(np.isfinite(raw_nlp) & np.isfinite(sota_nlp),
+                                                 axis=1)
+                nlp_wins = np.count_nonzero(levels.beats_sota(raw_nlp, sota_nlp), axis=1)
         case "present":
             nlp_supported, nlp_wins = supported_g[:, n_mod], wins_g[:, n_mod]
         case _:
             unreachable("supported_count", prof.supported_count)
     return {
-        "comp2": comp2, "gen2": gen2, "comp3": comp3, "gen3": gen3,
-        "level2_m": per.level2_m, "level3_m": per.level3_m, "level4_m": per.level4_m,
+        **level_arrays,
         "supported_m": supported_g[:, :n_mod], "wins_m": wins_g[:, :n_mod],
         "filled_m": filled_g[:, :n_mod], "nlp_filled": filled_g[:, n_mod],
-        "level2": total.level2, "level3": total.level3, "level4": total.level4,
-        "level5": total.level5, "s_l": s_l, "level": total.level,
         "nlp_supported": nlp_supported, "nlp_wins": nlp_wins,
     }
 

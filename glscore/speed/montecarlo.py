@@ -6,12 +6,12 @@ loaded and the scale fitted beforehand) against :func:`floor_study`, the
 shortest numpy program for the same work: per chunk of draws, standard
 normal noise for the cells that hold a value only (the scale ``c sqrt(x (100
 - x))`` computed once), the perturbed matrix, the scores of the floor
-kernel (:func:`glscore.speed.kernel.floor_levels`' steps, per modality),
+kernel (:func:`glscore.speed.kernel.floor_modality_levels`, without the
+counts, which the study does not compute either),
 the level reached and the rank of every model on Scope-A and on every
 Scope-B board (``lexsort``), and the counts (``bincount``). Both use the
 same seeded generator in the same order, so their counts agree (checked:
-the share of (board, model) rows with equal level counts; the floor has no
-saturated-tie rule, so a few rows differ).
+the share of (board, model) rows with equal level counts).
 
 **Bootstrap.** The resampling of tasks within their strata: glscore's
 integer draws and one ``bincount`` (:func:`glscore.analysis.resample.unit_counts`)

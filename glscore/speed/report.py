@@ -120,8 +120,10 @@ def speed_section(results: Mapping[str, Any]) -> str:
     kernel = results.get("kernel", [])
     if kernel:
         lines += ["", "The kernel at every size (both profiles; the floor is "
-                  "`glscore.speed.kernel.floor_levels`, its agreement with glscore the share "
-                  "of models with the same Level-2..4):", "",
+                  "`glscore.speed.kernel.floor_levels`, which computes every number glscore "
+                  "returns per model, counts of supported tasks and wins included; its "
+                  "agreement with glscore is the share of models with the same Level-2..5 "
+                  "(to 1e-9), level reached and counts):", "",
                   markdown.table(["models x tasks", "glscore", "floor", "ratio",
                                   "floor agrees"],
                                  [[f"{r['models']:,} x {r['tasks']}", f"{r['glscore_s']:.4f} s",
@@ -135,7 +137,7 @@ def speed_section(results: Mapping[str, Any]) -> str:
                      f"(of {noise['matrix_cells']:,}); the floor "
                      "(`glscore.speed.montecarlo.floor_study`) draws the same random numbers, "
                      f"and {noise['rows_with_equal_counts']:.0%} of the (board, model) rows "
-                     "get the same level counts from both (the floor has no saturated-tie rule).")
+                     "get the same level counts from both.")
     if boot:
         lines.append(f"A stratified resample of the {boot.get('tasks', 699)} tasks costs "
                      f"{boot['integer_draws_us']:.0f} us by integer draws and one `bincount` "
