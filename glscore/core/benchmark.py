@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -213,6 +213,25 @@ class Benchmark:
                    SHEET_NAMES if sheets is None else tuple(sheets), source,
                    tuple(names) if names is not None else ())
 
+    def with_values(self, values: object) -> Benchmark:
+        """The same tasks, models, names, sheets, source and metadata with
+        another score matrix of the same shape (no standard errors or proxy
+        flags: they belonged to the old values). The matrix is checked as in
+        construction (numbers, no infinity); the ids and the tasks, already
+        validated, are not checked again (a Monte-Carlo study rescoring
+        thousands of perturbed matrices, :func:`glscore.core.scoring.score_blocks`)."""
+        matrix = _read_only(values)
+        if matrix.shape != self.values.shape:
+            raise InputError(f"{self.source}: score matrix has shape {matrix.shape}, expected "
+                             f"{self.values.shape}")
+        _check_values(matrix, self.source)
+        out = object.__new__(Benchmark)
+        for f in fields(self):
+            object.__setattr__(out, f.name, getattr(self, f.name))
+        for name, value in (("values", matrix), ("se", None), ("proxy", None)):
+            object.__setattr__(out, name, value)
+        return out
+
     @cached_property
     def sota(self) -> np.ndarray:
         """The SoTA specialist's raw score per task (``NaN`` where missing; read-only)."""
@@ -266,11 +285,6 @@ class Benchmark:
         if self.proxy is None:
             return np.zeros(self.values.shape, dtype=bool)
         return np.asarray(self.proxy & np.isfinite(self.values))
-
-    def with_values(self, values: np.ndarray) -> Benchmark:
-        """The same benchmark (tasks, models, metadata) with another score matrix
-        (standard errors and proxy marks, which belong to the old values, dropped)."""
-        return replace(self, values=values, se=None, proxy=None)
 
     def with_tasks(self, tasks: Table | pd.DataFrame) -> Benchmark:
         """The same benchmark with another tasks table (same tasks, in the same order)."""

@@ -494,10 +494,17 @@ def score_blocks(
     tasks = Table.of(tasks)
     sheets = tuple(dict.fromkeys(tasks["sheet"].tolist())) if sheets is None else sheets
     setup: tuple[Profile, Rule, Plan, TaskGroups] | None = None
+    # one validated benchmark per matrix height: the ids 0..n-1 are checked once
+    template: dict[int, Benchmark] = {}
     for matrix in matrices:
         values = np.asarray(matrix, dtype=float)
-        models = tuple(str(i) for i in range(values.shape[0]))
-        bench = Benchmark(tasks, models, values, sheets, source)
+        n = values.shape[0] if values.ndim == 2 else -1
+        if n in template:
+            bench = template[n].with_values(values)
+        else:
+            bench = Benchmark(tasks, tuple(str(i) for i in range(max(n, 0))), values, sheets,
+                              source)
+            template[n] = bench
         if setup is None:
             prof, syn = _configure(bench, profile, rule, rule_params, None, None)
             setup = (prof, syn, plan(bench, prof), TaskGroups.of(bench, prof))
