@@ -35,11 +35,9 @@ JOBS ?= 1
 # Jupyter refuses to run as root unless told; machines here run as root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ONLY ?=
-# Two workers, balanced test by test; the tests of one xdist_group (e.g. those
-# reading the one report build of tests/conftest.py) stay on one worker.
-PYTEST_PARALLEL ?= -n 2 --dist loadgroup
-# nbval: a notebook's cells run in order in one kernel (one worker per notebook).
-NBVAL_PARALLEL ?= -n 2 --dist loadscope
+# Two workers, a test module (a notebook, for nbval) to one of them; the modules
+# that share a costly session fixture go to one worker (tests/conftest.py).
+PYTEST_PARALLEL ?= -n 2 --dist loadscope
 # The unit tests: tests/ and the doctests, without nbval, the figure check, the browser.
 UNIT_ARGS := tests glscore --doctest-modules $(PYTEST_PARALLEL) \
 	--ignore=tests/test_figures_reproducible.py --ignore=tests/browser
@@ -150,7 +148,7 @@ nbval: venv
 	  echo "nbval: no notebooks in notebooks/, skipped"; \
 	else \
 	  rc=0; \
-	  $(BIN)/python -m pytest $(NBVAL_ARGS) $(NBVAL_PARALLEL) $(NOTEBOOK_FILES) || rc=$$?; \
+	  $(BIN)/python -m pytest $(NBVAL_ARGS) $(PYTEST_PARALLEL) $(NOTEBOOK_FILES) || rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "nbval: no notebook cells collected"; rc=0; fi; \
 	  exit $$rc; \
 	fi

@@ -5,9 +5,9 @@ Small benchmarks are built with :meth:`glscore.Benchmark.from_rows`, one
 ``(task_id, metric, direction, sota)`` row per task, so that a test shows
 its tasks and its arithmetic and nothing else.
 
-Tests that share the report carry ``pytest.mark.xdist_group("paper_report")``:
-under ``pytest -n N --dist loadgroup`` (``make test``) they run in one worker,
-which builds the report once.
+Under ``pytest -n N --dist loadscope`` (``make test``) a worker runs a whole
+test module; the modules of one entry of :data:`SHARED_SESSION` run in one
+worker too, so the session fixture they share is made once.
 """
 
 from __future__ import annotations
@@ -18,6 +18,29 @@ from pathlib import Path
 import pytest
 
 from glscore import Benchmark, load_paper
+
+#: Test modules that read one costly session fixture -> a name: ``--dist
+#: loadscope`` sends them to one xdist worker (:func:`pytest_xdist_make_scheduler`).
+SHARED_SESSION: dict[str, str] = {
+    "tests/test_report.py": "paper_report",
+    "tests/browser/test_report_browser.py": "paper_report",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` with the modules of :data:`SHARED_SESSION` as one
+    scope each (xdist's own ``xdist_group``/``loadgroup`` needs a node id that
+    pytest 9 no longer lets a plugin change)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedScopes(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return SHARED_SESSION.get(module) or super()._split_scope(nodeid)
+
+    return SharedScopes(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,6 @@ import pytest
 
 from glscore import paths
 
-pytestmark = pytest.mark.xdist_group("readme_examples")  # one scratch clone (the module's fixture)
-
 README = paths.REPO_ROOT / "README.md"
 
 

@@ -30,8 +30,6 @@ from glscore.report.names import board_download, board_id, board_page, page_name
 from glscore.report.render import STATIC_FILES
 from tests.report_html import column, tables, tags, text
 
-pytestmark = pytest.mark.xdist_group("paper_report")  # one build: tests/conftest.py
-
 
 @pytest.fixture(scope="module")
 def report(paper_report) -> Path:

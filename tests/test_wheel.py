@@ -26,8 +26,6 @@ import yaml
 import glscore
 from glscore import paths
 
-pytestmark = pytest.mark.xdist_group("wheel")  # one wheel built and installed (the module's fixture)
-
 ROOT = paths.REPO_ROOT
 PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
 

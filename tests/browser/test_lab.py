@@ -38,8 +38,6 @@ import pytest
 
 from glscore import paths
 
-pytestmark = pytest.mark.xdist_group("lab")  # one JupyterLab server (the module's fixture)
-
 NOTEBOOKS = ("00_quickstart.ipynb", "04_relaxation_ablation.ipynb")
 SERVER_CONFIG = {
     "LabApp": {

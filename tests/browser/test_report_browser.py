@@ -20,8 +20,6 @@ import pytest
 from glscore import paths
 from glscore.analysis.leaderboard import LOW_COVERAGE
 
-pytestmark = pytest.mark.xdist_group("paper_report")  # one build: tests/conftest.py
-
 
 @pytest.fixture(scope="module")
 def report(request) -> Path:
