@@ -24,6 +24,8 @@ from glscore import Benchmark, load_paper
 SHARED_SESSION: dict[str, str] = {
     "tests/test_report.py": "paper_report",
     "tests/browser/test_report_browser.py": "paper_report",
+    "tests/test_data.py": "curated",
+    "tests/test_curate_copies.py": "curated",
 }
 
 
@@ -84,3 +86,38 @@ def paper_report(tmp_path_factory: pytest.TempPathFactory) -> PaperReport:
         patch.setattr(scoring, "_run", counted)
         build(out)
     return PaperReport(out, tuple(passes))
+
+
+@dataclass(frozen=True)
+class Curated:
+    """One run of ``python -m glscore.io.curate --source S --out OUT``: its exit
+    ``code``, the folder ``out`` it wrote and the ``frames`` its build returned."""
+
+    code: int
+    out: Path
+    frames: dict
+
+
+@pytest.fixture(scope="session")
+def curated(tmp_path_factory: pytest.TempPathFactory) -> Curated:
+    """The curation run once on the paper source (``../shared/data``; skipped
+    without it) for every test that reads what it builds."""
+    from glscore import paths
+    from glscore.io.curate import build
+
+    source = paths.paper_source_dir()
+    if not (source / "tasks.csv").is_file():
+        pytest.skip(f"../shared/data/general-bench-paper not found: {source}")
+    out = tmp_path_factory.mktemp("curated")
+    built: list[dict] = []
+    real = build.build_all
+
+    def kept(*args, **kwargs):
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "build_all", kept)
+        code = build.main(["--source", str(source), "--out", str(out)])
+    assert len(built) == 1
+    return Curated(code, out, built[0])
