@@ -54,6 +54,10 @@ NBVAL_CHECKOUT := $(VENV)/.nbval-checkout
 MYPY_LOG := $(VENV)/.mypy.log
 NBVAL_LOG := $(VENV)/.nbval.log
 NO_BROWSER_NOTE := browser checks: skipped, no chromium on PATH (apt-get install chromium)
+comma := ,
+# The shared data beside the checkout (glscore.paths.shared_data_dir's default),
+# named for the copy, which has none beside it.
+SHARED_BESIDE := $(abspath $(CURDIR)/../shared/data)
 
 # Stable outputs for notebook runs and nbval (inherited by the kernels).
 export MPLBACKEND := Agg
@@ -120,8 +124,11 @@ test: venv
 	$(BIN)/python tests/test_figures_reproducible.py --scratch $(NBVAL_CHECKOUT)
 	@echo "mypy and nbval run beside the unit tests: their output follows them"
 	@$(BIN)/mypy > $(MYPY_LOG) 2>&1 & mypy=$$!; \
-	PYTHONPATH=$(abspath $(NBVAL_CHECKOUT)) $(BIN)/python -m pytest $(NBVAL_ARGS) -p no:xdist \
-	  $(NBVAL_CHECKOUT)/notebooks/*.ipynb > $(NBVAL_LOG) 2>&1 & nbval=$$!; \
+	$(if $(NOTEBOOK_FILES),PYTHONPATH=$(abspath $(NBVAL_CHECKOUT)) \
+	  GLSCORE_SHARED_DATA="$${GLSCORE_SHARED_DATA:-$(SHARED_BESIDE)}" $(BIN)/python -m pytest \
+	  $(NBVAL_ARGS) -p no:xdist $(addprefix $(NBVAL_CHECKOUT)/,$(NOTEBOOK_FILES)), \
+	  echo "nbval: no notebooks in notebooks/$(comma) skipped") > $(NBVAL_LOG) 2>&1 & nbval=$$!; \
+	trap 'kill $$mypy $$nbval 2>/dev/null || true' EXIT; \
 	failed=""; \
 	env -u GLSCORE_REPORT_DIR GLSCORE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest \
 	  tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py \
@@ -129,7 +136,8 @@ test: venv
 	wait $$mypy || failed="$$failed mypy"; \
 	echo "--- mypy"; cat $(MYPY_LOG); \
 	rc=0; wait $$nbval || rc=$$?; \
-	echo "--- nbval (the notebooks of $(NBVAL_CHECKOUT))"; tail -n 40 $(NBVAL_LOG); \
+	echo "--- nbval (the notebooks of $(NBVAL_CHECKOUT))"; \
+	if [ $$rc -eq 0 ]; then tail -n 3 $(NBVAL_LOG); else cat $(NBVAL_LOG); fi; \
 	if [ $$rc -eq 5 ]; then echo "nbval: no notebook cells collected"; rc=0; fi; \
 	if [ $$rc -ne 0 ]; then failed="$$failed nbval"; \
 	elif ! $(BIN)/python tests/test_figures_reproducible.py --compare $(FIG_BASELINE) \
