@@ -29,10 +29,20 @@ SHARED_SESSION: dict[str, str] = {
 }
 
 
+#: The scopes that take longest (``--durations=0`` of ``make test``), handed out
+#: first, longest first, so that no worker is left with a long one at the end
+#: (xdist orders the others by their number of tests).
+LONGEST_FIRST: tuple[str, ...] = (
+    "paper_report", "tests/browser/test_lab.py", "tests/test_pipeline.py",
+    "tests/test_hostile_cli.py", "tests/test_rule_recipe.py", "tests/test_readme_examples.py",
+    "tests/test_wheel.py",
+)
+
+
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadscope`` with the modules of :data:`SHARED_SESSION` as one
     scope each (xdist's own ``xdist_group``/``loadgroup`` needs a node id that
-    pytest 9 no longer lets a plugin change)."""
+    pytest 9 no longer lets a plugin change) and :data:`LONGEST_FIRST` first."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -41,6 +51,12 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
             return SHARED_SESSION.get(module) or super()._split_scope(nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            for scope in reversed(LONGEST_FIRST):
+                if scope in self.workqueue:
+                    self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
 
     return SharedScopes(config, log)
 
