@@ -150,21 +150,22 @@ def restore(backup: Path, directory: Path = FIGURES_DIR) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def compare(snapshot: Path, backup: Path | None = None, directory: Path = FIGURES_DIR) -> int:
+def compare(snapshot: Path, backup: Path | None = None, directory: Path = FIGURES_DIR,
+            into: Path = FIGURES_DIR) -> int:
     """0 if ``directory`` holds exactly the files of ``snapshot`` with the same
     bytes (the backup is then dropped), else 1 with the differences on stderr;
-    the regenerated figures of a ``directory`` other than ``figures/`` (a
-    scratch copy's) are then copied into ``figures/`` for ``git diff``."""
+    the regenerated figures of a ``directory`` other than ``into`` (a scratch
+    copy's) are then copied into ``into`` (``figures/``) for ``git diff``."""
     before = json.loads(snapshot.read_text())
     report = describe_differences(before, hash_tree(directory))
     if report:
         print(f"executing the notebooks changed figures/ (compared with {snapshot}):\n"
               f"{report}", file=sys.stderr)
-        if directory.resolve() != FIGURES_DIR.resolve():
-            _empty(FIGURES_DIR)
-            shutil.copytree(directory, FIGURES_DIR, dirs_exist_ok=True)
-            print("the regenerated figures are now in figures/ (git diff; git checkout "
-                  "figures/ puts the committed ones back)", file=sys.stderr)
+        if directory.resolve() != into.resolve():
+            _empty(into)
+            shutil.copytree(directory, into, dirs_exist_ok=True)
+            print(f"the regenerated figures are now in {into} (git diff; git checkout "
+                  "puts the committed ones back)", file=sys.stderr)
         return 1
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
