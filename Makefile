@@ -3,7 +3,8 @@
 #   make venv       create/refresh .venv from requirements.txt (only when stale)
 #   make notebooks  execute every notebooks/NN_*.ipynb, in place (regenerates
 #                   figures/); ONLY=pattern runs a subset, JOBS=2 two at once
-#   make test       ruff, mypy, unit tests, nbval over the notebooks, figure check
+#   make test       ruff, mypy, unit tests, nbval over the notebooks, figure check,
+#                   browser checks (both cores busy: mypy and nbval run beside the tests)
 #   make test-pythons  the unit tests under Python 3.12 and 3.13 (each found one)
 #   make lab        Jupyter Lab in notebooks/ with a "glscore (.venv)" kernel
 #   make bench      speed ratios (glscore bench) -> benchmarks/, README Speed
@@ -34,15 +35,29 @@ JOBS ?= 1
 # Jupyter refuses to run as root unless told; machines here run as root.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ONLY ?=
+# Two workers, a test module (a notebook, for nbval) to one of them; the modules
+# that share a costly session fixture go to one worker (tests/conftest.py).
 PYTEST_PARALLEL ?= -n 2 --dist loadscope
 # The unit tests: tests/ and the doctests, without nbval, the figure check, the browser.
 UNIT_ARGS := tests glscore --doctest-modules $(PYTEST_PARALLEL) \
 	--ignore=tests/test_figures_reproducible.py --ignore=tests/browser
+NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	--nbval-cell-timeout=$(NB_TIMEOUT)
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
 # Hashes of figures/ taken before anything re-runs a notebook, and where the
 # committed figures wait while nbval regenerates them (see `test`).
 FIG_BASELINE := $(VENV)/.figures-baseline.json
 FIG_BACKUP := $(VENV)/.figures-committed
+# The copy of the checkout whose notebooks `make test` has nbval execute, and the
+# logs of the steps that run beside the unit tests.
+NBVAL_CHECKOUT := $(VENV)/.nbval-checkout
+MYPY_LOG := $(VENV)/.mypy.log
+NBVAL_LOG := $(VENV)/.nbval.log
+NO_BROWSER_NOTE := browser checks: skipped, no chromium on PATH (apt-get install chromium)
+comma := ,
+# The shared data beside the checkout (glscore.paths.shared_data_dir's default),
+# named for the copy, which has none beside it.
+SHARED_BESIDE := $(abspath $(CURDIR)/../shared/data)
 
 # Stable outputs for notebook runs and nbval (inherited by the kernels).
 export MPLBACKEND := Agg
@@ -66,7 +81,7 @@ unexport PYTHONDONTWRITEBYTECODE
 	bench report browser-test test-pythons clean distclean
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # ------------------------------------------------------------------ venv
 # The stamp is newer than requirements.txt and pyproject.toml once the venv
@@ -94,17 +109,42 @@ notebooks: venv
 	$(BIN)/python -m glscore.pipeline.readme
 
 # ------------------------------------------------------------------ test
-# The browser checks run when a Chromium is on PATH (.ci/run installs one).
-# The notebooks are executed once: nbval runs them (and compares every output),
-# and the figures they write are then compared byte for byte with the
-# committed ones (nbval-figures), instead of executing them a second time.
+# Every check once, both cores busy: ruff; then mypy and nbval run in the
+# background while pytest runs the unit tests and the browser checks (when a
+# Chromium is on PATH; .ci/run installs one) in one session, so the tests that
+# read the paper data's report share one build (tests/conftest.py). nbval
+# executes the notebooks of a copy of the checkout (--scratch: figures/ empty,
+# the copy's package on PYTHONPATH) and compares every output; the figures
+# they write there are then compared byte for byte with the committed ones
+# (snapshot taken first), so the notebooks run once and the checkout's
+# figures/ is never touched while the unit tests read it.
 test: venv
 	$(BIN)/ruff check .
-	$(BIN)/mypy
 	$(BIN)/python tests/test_figures_reproducible.py --snapshot $(FIG_BASELINE)
-	$(MAKE) --no-print-directory unit nbval-figures $(if $(CHROMIUM),browser-test) \
-	  FIG_SNAPSHOT_TAKEN=1
-	$(if $(CHROMIUM),,@echo "browser-test: skipped, no chromium on PATH (apt-get install chromium)")
+	$(BIN)/python tests/test_figures_reproducible.py --scratch $(NBVAL_CHECKOUT)
+	@echo "mypy and nbval run beside the unit tests: their output follows them"
+	@$(BIN)/mypy > $(MYPY_LOG) 2>&1 & mypy=$$!; \
+	$(if $(NOTEBOOK_FILES),PYTHONPATH=$(abspath $(NBVAL_CHECKOUT)) \
+	  GLSCORE_SHARED_DATA="$${GLSCORE_SHARED_DATA:-$(SHARED_BESIDE)}" $(BIN)/python -m pytest \
+	  $(NBVAL_ARGS) -p no:xdist $(addprefix $(NBVAL_CHECKOUT)/,$(NOTEBOOK_FILES)), \
+	  echo "nbval: no notebooks in notebooks/$(comma) skipped") > $(NBVAL_LOG) 2>&1 & nbval=$$!; \
+	trap 'kill $$mypy $$nbval 2>/dev/null || true' EXIT; \
+	failed=""; \
+	env -u GLSCORE_REPORT_DIR GLSCORE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest \
+	  tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py \
+	  $(if $(CHROMIUM),,--ignore=tests/browser) || failed="$$failed unit"; \
+	wait $$mypy || failed="$$failed mypy"; \
+	echo "--- mypy"; cat $(MYPY_LOG); \
+	rc=0; wait $$nbval || rc=$$?; \
+	echo "--- nbval (the notebooks of $(NBVAL_CHECKOUT))"; \
+	if [ $$rc -eq 0 ]; then tail -n 3 $(NBVAL_LOG); else cat $(NBVAL_LOG); fi; \
+	if [ $$rc -eq 5 ]; then echo "nbval: no notebook cells collected"; rc=0; fi; \
+	if [ $$rc -ne 0 ]; then failed="$$failed nbval"; \
+	elif ! $(BIN)/python tests/test_figures_reproducible.py --compare $(FIG_BASELINE) \
+	       --dir $(NBVAL_CHECKOUT)/figures; then failed="$$failed figures"; fi; \
+	$(if $(CHROMIUM),,echo "$(NO_BROWSER_NOTE)";) \
+	if [ -n "$$failed" ]; then echo "make test: failed:$$failed" >&2; exit 1; fi; \
+	rm -rf $(NBVAL_CHECKOUT); echo "make test: every check passed"
 
 unit: venv
 	$(BIN)/python -m pytest $(UNIT_ARGS)
@@ -116,9 +156,7 @@ nbval: venv
 	  echo "nbval: no notebooks in notebooks/, skipped"; \
 	else \
 	  rc=0; \
-	  $(BIN)/python -m pytest --nbval --nbval-current-env \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	    --nbval-cell-timeout=$(NB_TIMEOUT) $(PYTEST_PARALLEL) $(NOTEBOOK_FILES) || rc=$$?; \
+	  $(BIN)/python -m pytest $(NBVAL_ARGS) $(PYTEST_PARALLEL) $(NOTEBOOK_FILES) || rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "nbval: no notebook cells collected"; rc=0; fi; \
 	  exit $$rc; \
 	fi

@@ -1,6 +1,8 @@
 """Reading the report's HTML back in tests: tags, text, and tables as data.
 
 Independent of the report's code: the standard library's HTMLParser only.
+A page is parsed once per parser while the file is unchanged (callers must
+not modify what they get back).
 """
 
 from __future__ import annotations
@@ -95,22 +97,37 @@ class Tables(HTMLParser):
             self._cell["text"] += data
 
 
+#: Parsed pages, by parser and file (path, modification time, size): several tests
+#: read every page of the one shared report (tests/conftest.py ``paper_report``).
+_PARSED: dict[tuple[type, Path, int, int], HTMLParser] = {}
+
+
+def _parsed(kind: type[HTMLParser], path: Path) -> HTMLParser:
+    stat = path.stat()
+    key = (kind, Path(path).resolve(), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        parser = kind()
+        parser.feed(path.read_text(encoding="utf-8"))
+        _PARSED[key] = parser
+    return _PARSED[key]
+
+
 def tags(path: Path) -> list[tuple[str, dict[str, str]]]:
-    parser = Tags()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.tags
+    parsed = _parsed(Tags, path)
+    assert isinstance(parsed, Tags)
+    return parsed.tags
 
 
 def text(path: Path) -> Text:
-    parser = Text()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+    parsed = _parsed(Text, path)
+    assert isinstance(parsed, Text)
+    return parsed
 
 
 def tables(path: Path) -> dict[str, dict]:
-    parser = Tables()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.tables
+    parsed = _parsed(Tables, path)
+    assert isinstance(parsed, Tables)
+    return parsed.tables
 
 
 def column(table: dict, header: str) -> list[dict]:

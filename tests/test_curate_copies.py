@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from glscore import paths
 from glscore.io import curate
 
 
@@ -83,11 +81,8 @@ def test_same_model_rows_are_not_copies():
     assert curate.copied_printed_rows(records, tasks).empty
 
 
-def test_internvl2_26b_first_video_row_is_internvl25_26b():
-    source = paths.paper_source_dir()
-    if not (source / "scores_long.csv").is_file():
-        pytest.skip(f"../shared/data/general-bench-paper not found: {source}")
-    frames = curate.build_all(source)
+def test_internvl2_26b_first_video_row_is_internvl25_26b(curated):
+    frames = curated.frames  # the build of the paper source (tests/conftest.py)
     scores, alternates = frames["scores"], frames["scores_alternates"]
     alt = alternates[alternates["model_id"] == "internvl-2-26b"]
     # Tables 72-74: 3 tables x 8 tasks = 24 cells, the first printed row is the copy

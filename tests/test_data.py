@@ -41,19 +41,18 @@ def source_dir_or_skip() -> Path:
 # (a) rebuild is byte-identical --------------------------------------------
 
 
-def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
-    source = source_dir_or_skip()
-    curate.write_data(curate.build_all(source), tmp_path)
+def test_rebuild_is_byte_identical(curated) -> None:
+    """``python -m glscore.io.curate`` (run once, tests/conftest.py) rebuilds the
+    committed files byte for byte."""
     for name in curate.OUTPUT_FILES.values():
-        rebuilt = (tmp_path / name).read_bytes()
+        rebuilt = (curated.out / name).read_bytes()
         committed = (paths.DATA_DIR / name).read_bytes()
         assert rebuilt == committed, f"data/{name} differs from a rebuild"
 
 
-def test_main_writes_files(tmp_path: Path) -> None:
-    source = source_dir_or_skip()
-    assert curate.main(["--source", str(source), "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(curate.OUTPUT_FILES.values())
+def test_main_writes_files(curated) -> None:
+    assert curated.code == 0
+    assert sorted(p.name for p in curated.out.iterdir()) == sorted(curate.OUTPUT_FILES.values())
 
 
 # (b) integrity of the committed files --------------------------------------

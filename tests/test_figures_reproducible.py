@@ -15,14 +15,17 @@ snapshot. Take a snapshot with::
 
     python tests/test_figures_reproducible.py --snapshot FILE
 
-``make test`` does not execute the notebooks twice: it takes the snapshot
-first (the committed figures), sets ``figures/`` aside (``--set-aside DIR``:
-moved to DIR, so a figure the notebooks no longer write is missed), lets
-nbval execute every notebook (which writes ``figures/``), then compares
-(``--compare FILE --backup DIR``: the same files with the same bytes, or a
-list of the differences, the regenerated figures left in place for ``git
-diff``); if nbval fails, ``--restore DIR`` puts the committed figures back.
-``make figures-check`` is the re-running test on its own.
+``make test`` does not execute the notebooks twice, and does not touch the
+checkout's ``figures/``: it takes the snapshot first (the committed figures),
+copies the checkout with an empty ``figures/`` (``--scratch DIR``: the files
+git tracks or would add, so a figure the notebooks no longer write is
+missed), lets nbval execute the copy's notebooks (which write the copy's
+``figures/``; the unit tests run beside them), then compares (``--compare
+FILE --dir DIR/figures``: the same files with the same bytes, or a list of
+the differences, the regenerated figures then copied into ``figures/`` for
+``git diff``). ``--set-aside DIR`` / ``--restore DIR`` do the same in place
+(``make nbval-figures``: ``figures/`` moved to DIR while nbval runs in the
+checkout). ``make figures-check`` is the re-running test on its own.
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from glscore.paths import FIGURES_DIR, NOTEBOOKS_DIR
+from glscore.paths import FIGURES_DIR, NOTEBOOKS_DIR, REPO_ROOT
 
 BASELINE_ENV = "GLSCORE_FIGURES_BASELINE"
 # Not figures: editor and OS leftovers.
@@ -146,14 +150,22 @@ def restore(backup: Path, directory: Path = FIGURES_DIR) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def compare(snapshot: Path, backup: Path | None = None, directory: Path = FIGURES_DIR) -> int:
+def compare(snapshot: Path, backup: Path | None = None, directory: Path = FIGURES_DIR,
+            into: Path = FIGURES_DIR) -> int:
     """0 if ``directory`` holds exactly the files of ``snapshot`` with the same
-    bytes (the backup is then dropped), else 1 with the differences on stderr."""
+    bytes (the backup is then dropped), else 1 with the differences on stderr;
+    the regenerated figures of a ``directory`` other than ``into`` (a scratch
+    copy's) are then copied into ``into`` (``figures/``) for ``git diff``."""
     before = json.loads(snapshot.read_text())
     report = describe_differences(before, hash_tree(directory))
     if report:
         print(f"executing the notebooks changed figures/ (compared with {snapshot}):\n"
               f"{report}", file=sys.stderr)
+        if directory.resolve() != into.resolve():
+            _empty(into)
+            shutil.copytree(directory, into, dirs_exist_ok=True)
+            print(f"the regenerated figures are now in {into} (git diff; git checkout "
+                  "puts the committed ones back)", file=sys.stderr)
         return 1
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
@@ -161,21 +173,58 @@ def compare(snapshot: Path, backup: Path | None = None, directory: Path = FIGURE
     return 0
 
 
-USAGE = ("usage: python tests/test_figures_reproducible.py --snapshot FILE | --set-aside DIR "
-         "| --restore DIR | --compare FILE [--backup DIR]")
+#: Top-level folders a scratch copy holds when git cannot list the files.
+SCRATCH_FOLDERS = ("glscore", "data", "notebooks", "examples")
+
+
+def checkout_files(root: Path = REPO_ROOT) -> list[str]:
+    """The checkout's files, relative to ``root``: those git tracks or would add
+    (not ignored), as they are on disk; without git, every file of
+    :data:`SCRATCH_FOLDERS` (no caches) and the files at the top."""
+    try:
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached",
+                                 "--others", "--exclude-standard"], check=True,
+                                capture_output=True).stdout.decode().split("\0")
+        return sorted({name for name in listed if name and (root / name).is_file()})
+    except (OSError, subprocess.CalledProcessError):
+        files = [p for p in root.iterdir() if p.is_file()]
+        files += [p for folder in SCRATCH_FOLDERS for p in (root / folder).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts
+                  and ".ipynb_checkpoints" not in p.parts]
+        return sorted(p.relative_to(root).as_posix() for p in files)
+
+
+def scratch_checkout(target: Path, root: Path = REPO_ROOT) -> None:
+    """A copy of the checkout (:func:`checkout_files`) in ``target`` (replaced),
+    ``figures/`` without its figures (the ignored names stay): nbval executes
+    the copy's notebooks, with the copy's package on ``PYTHONPATH``, and their
+    figures land in the copy's ``figures/``."""
+    shutil.rmtree(target, ignore_errors=True)
+    for name in checkout_files(root):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, target / name)
+    _empty(target / FIGURES_DIR.relative_to(REPO_ROOT))
+
+
+USAGE = ("usage: python tests/test_figures_reproducible.py --snapshot FILE | --scratch DIR "
+         "| --set-aside DIR | --restore DIR | --compare FILE [--backup DIR | --dir DIR]")
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     if len(args) == 2 and args[0] == "--snapshot":
         write_snapshot(Path(args[1]))
+    elif len(args) == 2 and args[0] == "--scratch":
+        scratch_checkout(Path(args[1]))
     elif len(args) == 2 and args[0] == "--set-aside":
         set_aside(Path(args[1]))
     elif len(args) == 2 and args[0] == "--restore":
         restore(Path(args[1]))
     elif len(args) in (2, 4) and args[0] == "--compare" and (len(args) == 2
-                                                            or args[2] == "--backup"):
-        sys.exit(compare(Path(args[1]), Path(args[3]) if len(args) == 4 else None))
+                                                            or args[2] in ("--backup", "--dir")):
+        option = args[2] if len(args) == 4 else None
+        sys.exit(compare(Path(args[1]), Path(args[3]) if option == "--backup" else None,
+                         Path(args[3]) if option == "--dir" else FIGURES_DIR))
     else:
         print(USAGE, file=sys.stderr)
         sys.exit(2)

@@ -32,10 +32,9 @@ from tests.report_html import column, tables, tags, text
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "report"
-    build(out)
-    return out
+def report(paper_report) -> Path:
+    """The paper data's report (built once per test session, tests/conftest.py)."""
+    return paper_report.out
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +57,7 @@ def strict_json(path: Path):
 
 
 def test_same_bytes_twice(report, tmp_path):
+    """A second build, here, gives the shared build's bytes."""
     again = tmp_path / "again"
     build(again)
     first = {p.relative_to(report): p.read_bytes() for p in sorted(report.rglob("*")) if p.is_file()}
@@ -384,25 +384,18 @@ def test_static_files_are_the_package_files_and_every_page_uses_them(report):
         assert "<style>" not in page.read_text()
 
 
-def test_the_report_scores_once(monkeypatch, tmp_path):
+def test_the_report_scores_once(paper_report):
     """One scoring pass of the benchmark feeds every board, every model page
     and the downloads; the only other pass scores a different benchmark: the
-    tasks without the audit-flagged SoTAs, for explain's move that avoids them."""
+    tasks without the audit-flagged SoTAs, for explain's move that avoids them.
+    (The shared build, tests/conftest.py, recorded every pass it ran.)"""
     from glscore.analysis.audit import flagged_sota
-    from glscore.analysis.uncertainty import Settings
-    from glscore.core import scoring
 
     bench = load_paper()
-    flagged = flagged_sota(scoring.score_detailed(bench))
+    flagged = flagged_sota(score_detailed(bench))
     assert flagged, "the paper data have audit-flagged SoTA tasks"
-    calls = []
-    real = scoring._run
-    monkeypatch.setattr(scoring, "_run",
-                        lambda bench, *a, **k: calls.append(len(bench.tasks)) or real(bench, *a,
-                                                                                       **k))
-    build(tmp_path / "out", notebooks_dir=no_notebooks(tmp_path),
-          options=Options(settings=Settings(20, 0)))
-    assert sorted(calls) == sorted([len(bench.tasks), len(bench.tasks) - len(flagged)])
+    assert sorted(paper_report.passes) == sorted([len(bench.tasks),
+                                                  len(bench.tasks) - len(flagged)])
 
 
 def test_hostile_model_names_are_text(tmp_path):

@@ -25,10 +25,29 @@ STATIC = "static"
 STATIC_FILES: tuple[str, ...] = ("report.css", "report.js")
 
 
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, reading a plain dict's keys before its attributes.
+
+    The pages are drawn from plain dicts (:mod:`glscore.report.cells`), so
+    ``c.kind`` in a template is ``c["kind"]``; Jinja2 itself tries
+    ``getattr(c, "kind")`` first and pays for an ``AttributeError`` on every
+    such lookup (over a million of them per report). Anything else is looked
+    up as Jinja2 does.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def environment() -> jinja2.Environment:
     """The Jinja2 environment of the report's templates (autoescaping on; every
     text value shown with its control characters as escapes, :func:`shown`)."""
-    return jinja2.Environment(
+    return _Environment(
         loader=jinja2.PackageLoader("glscore.report", TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -48,6 +67,8 @@ def shown(value: Any) -> Any:
     >>> shown("a\\x1bb") == "a\\\\x1bb", shown(3)
     (True, 3)
     """
+    if type(value) is str and value.isprintable():  # the common case: nothing to escape
+        return value
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
         return visible(value, keep="\n\t")  # whitespace in HTML text
     return value

@@ -1,7 +1,8 @@
 """(b) The static report in Chromium: loads cleanly, sorts, filters, marks, downloads.
 
 The report is the one ``make report`` built (``GLSCORE_REPORT_DIR``, as set
-by ``make browser-test``), or a fresh build in a temporary folder. Pages are
+by ``make browser-test``), or else the test session's build of it
+(``paper_report`` of tests/conftest.py, shared with tests/test_report.py). Pages are
 opened from disk (``file://``); any request elsewhere is refused and fails
 the test. Screenshots go to ``screenshots/`` for a person to look at: the
 index, a sorted board, a board page with its rank intervals and heatmap, a
@@ -18,17 +19,14 @@ import pytest
 
 from glscore import paths
 from glscore.analysis.leaderboard import LOW_COVERAGE
-from glscore.report import build
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
+def report(request) -> Path:
     given = os.environ.get("GLSCORE_REPORT_DIR")
     if given and (Path(given) / "index.html").is_file():
         return Path(given).resolve()
-    out = tmp_path_factory.mktemp("report")
-    build(out)
-    return out
+    return request.getfixturevalue("paper_report").out
 
 
 def column(page, table: str, header: str, attr: str = "data-v") -> list[str]:

@@ -281,31 +281,49 @@ def model_origins(args: argparse.Namespace, bench: Benchmark) -> list[str]:
 
 def frame_records(frame) -> list[dict]:
     """A DataFrame as JSON-ready records at full precision (``NaN``/``NA`` -> ``None``,
-    numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round."""
+    numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round.
+    Converted column by column: a numpy float, integer or boolean column is one
+    ``tolist()`` (Python numbers, ``NaN`` -> ``None``), any other column value by
+    value (:func:`_json_value`)."""
+    keys = [str(key) for key in frame.columns]
+    columns = []
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind in "fiub":
+            values = column.to_numpy().tolist()
+            if column.dtype.kind == "f":
+                values = [None if v != v else v for v in values]  # NaN is not itself
+        else:
+            values = [_json_value(v) for v in column.astype(object).tolist()]
+        columns.append(values)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)] \
+        if columns else [{} for _ in range(len(frame))]
+
+
+def _json_value(value: object) -> object:
+    """One value of an object or extension column as JSON wants it: ``None`` for
+    missing (``None``, ``NA``, ``NaN``), numpy scalars as Python numbers."""
     import pandas as pd
 
-    out = []
-    for row in frame.astype(object).to_dict(orient="records"):
-        clean: dict[str, object] = {}
-        for key, value in row.items():
-            if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                clean[str(key)] = None
-            elif isinstance(value, np.generic):
-                item = value.item()
-                clean[str(key)] = None if isinstance(item, float) and math.isnan(item) else item
-            else:
-                clean[str(key)] = value
-        out.append(clean)
-    return out
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        item = value.item()
+        return None if isinstance(item, float) and math.isnan(item) else item
+    return value
 
 
 def dumps(obj: object) -> str:
     """Strict JSON (indent 2): a non-finite float is an error, never ``NaN``."""
-    bad = _first_non_finite(obj)
-    if bad is not None:
+    try:
+        text = json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False,
+                          default=_json_scalar)
+    except (ValueError, TypeError):  # where, if it is a non-finite number (looked for only now)
+        bad = _first_non_finite(obj)
+        if bad is None:
+            raise
         raise InputError(f"result {bad} is not a finite number: an input value overflows "
-                         "a mapping or a mean")
-    text = json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False, default=_json_scalar)
+                         "a mapping or a mean") from None
     # JSON escapes the ASCII controls itself; C1 controls, direction overrides and the
     # like may stand raw in a string: escape them too (the same string, read back)
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
