@@ -179,13 +179,15 @@ class Scores:
         out: np.ndarray = (self.supported_m.sum(axis=1) + self.nlp_supported) / max(total, 1)
         return out
 
-    def record(self, i: int) -> dict[str, Any]:
+    def record(self, i: int, coverage: np.ndarray | None = None) -> dict[str, Any]:
         """The JSON object of model ``i`` (full-precision floats); ``coverage`` =
-        supported tasks / tasks (overall, per modality, NLP)."""
+        supported tasks / tasks (overall, per modality, NLP); the overall
+        coverage is :meth:`coverage`'s (pass it when recording many models)."""
+        overall = self.coverage() if coverage is None else coverage
         return {
             "model": self.models[i],
             "name": self.model_names[i],
-            "coverage": float(self.coverage()[i]),
+            "coverage": float(overall[i]),
             "profile": self.profile,
             "rule": self.rule,
             "level": int(self.level[i]),
@@ -214,7 +216,9 @@ class Scores:
         }
 
     def records(self) -> list[dict[str, Any]]:
-        return [self.record(i) for i in range(len(self.models))]
+        """:meth:`record` of every model (the coverage computed once)."""
+        coverage = self.coverage()
+        return [self.record(i, coverage) for i in range(len(self.models))]
 
 
 def score(
