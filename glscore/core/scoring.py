@@ -588,7 +588,6 @@ def _blocks(bench: Benchmark, prof: Profile, syn: Rule, keep: bool,
         full_credit = np.empty((n_models, n_tasks))
     parts = []
     filled_at = filled_columns(the_plan, prof)
-    filled_groups = levels.group_columns(groups.counting[filled_at])
     for start in starts:
         rows = slice(start, min(start + step, n_models))
         norm = normalise(bench, prof, rows, the_plan, checked=True)
@@ -604,8 +603,7 @@ def _blocks(bench: Benchmark, prof: Profile, syn: Rule, keep: bool,
         # the block's normalised scores are its own unless the pass keeps them
         parts.append(_block(bench.values[rows], bench.sota, norm, credit, prof, groups,
                             known, wins, scratch=not keep or full_scores is not norm.scores,
-                            filled_at=filled_at, filled_groups=filled_groups,
-                            counts=counts))
+                            filled_at=filled_at, counts=counts))
     arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     if not keep or full_scores is None or full_credit is None:
         return arrays, None, None, groups
@@ -690,7 +688,6 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
            prof: Profile, groups: TaskGroups, known: np.ndarray | None = None,
            wins: np.ndarray | None = None, scratch: bool = False,
            filled_at: np.ndarray | None = None,
-           filled_groups: levels.GroupColumns | None = None,
            counts: bool = True) -> dict[str, np.ndarray]:
     """The per-model numbers of one block of rows (see :func:`_aggregate`);
     ``known`` (``isfinite`` of the normalised scores) and ``wins`` (the
@@ -698,9 +695,8 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     says the normalised scores are the block's own, to be overwritten (their
     NaN made 0 in place, after the counts that need them); ``filled_at``
     (:func:`filled_columns`) the only tasks where a cell can be zero-filled
-    (default: every task is looked at), ``filled_groups`` the counting groups'
-    columns among them (``group_columns(groups.counting[filled_at])``); without
-    ``counts`` only the means and levels (no counts, no zero-filled cells)."""
+    (default: every task is looked at); without ``counts`` only the means and
+    levels (no counts, no zero-filled cells)."""
     scores = norm.scores
     n_mod = len(groups.modalities)
     match prof.aggregation:
@@ -715,11 +711,8 @@ def _block(raw: np.ndarray, raw_sota: np.ndarray, norm: Normalised, credit: np.n
     if counts:
         # before the scores' NaN become 0; counted on the columns where a cell can be filled
         filled = zero_filled(raw, norm, prof, known, filled_at)
-        if filled_at is None:
-            filled_groups = groups.counting_columns
-        elif filled_groups is None:
-            filled_groups = levels.group_columns(groups.counting[filled_at])
-        filled_g = levels.group_counts(filled, filled_groups)
+        filled_g = levels.group_counts(filled, groups.counting_columns if filled_at is None
+                                       else levels.group_columns(groups.counting[filled_at]))
     # credit is finite (Rule.credit); the scores with NaN as 0 (they hold no infinity)
     zeroed = levels.keep_where(known, scores, out=scores if scratch else None)
     means2 = levels.group_means(zeroed, table, clean=True)
