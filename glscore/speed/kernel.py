@@ -46,7 +46,7 @@ import numpy as np
 from glscore.core.benchmark import Benchmark
 from glscore.core.normalise import OFFICIAL_NLP_RMSE_T, plan
 from glscore.core.profiles import Profile, get_profile
-from glscore.core.scoring import BLOCK_CELLS, TaskGroups, score
+from glscore.core.scoring import BLOCK_CELLS, TaskGroups, filled_columns, score
 
 #: Model counts of the kernel table, and the target ratio at each.
 SIZES: tuple[int, ...] = (100, 1_000, 10_000, 100_000)
@@ -117,24 +117,19 @@ def floor_spec(bench: Benchmark, profile: str | Profile) -> FloorSpec:
     def mapper(metric: object) -> Callable[[np.ndarray], np.ndarray]:
         return lambda x: metric.map(x, wer_percent=prof.wer_percent)  # type: ignore[attr-defined]
 
-    official = prof.supported_count == "official"
-    filled = np.zeros(len(sota), dtype=bool)
-    if prof.missing_special_as_zero:
-        filled = np.array(the_plan.mapped, dtype=bool)
-        if the_plan.rmse_column >= 0:
-            filled[the_plan.rmse_column] = True
-    counting = np.concatenate([groups.comp | groups.gen, groups.nlp[:, None]], axis=1)
+    filled = filled_columns(the_plan, prof)
+    counting = groups.counting
     return FloorSpec(
         tuple((mapper(metric), cols, raw_sota[cols], sota[cols], metric.direction == "lower")
               for metric, cols in the_plan.groups),
-        prof.missing_special_as_zero, prof.win_test == "raw", official,
-        the_plan.rmse_column if official else -1, sota, raw_sota,
+        prof.missing_special_as_zero, prof.win_test == "raw",
+        prof.supported_count == "official", the_plan.rmse_column, sota, raw_sota,
         np.isfinite(sota) & (sota != 0),
         tuple(_columns(groups.comp[:, k]) for k in range(groups.comp.shape[1])),
         tuple(_columns(groups.gen[:, k]) for k in range(groups.gen.shape[1])),
         _columns(groups.nlp),
         tuple(_columns(counting[:, k]) for k in range(counting.shape[1] - 1)),
-        np.flatnonzero(filled),
+        filled,
         tuple(np.flatnonzero(counting[filled, k]) for k in range(counting.shape[1])),
         prof.level4_epsilon)
 
