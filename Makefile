@@ -38,9 +38,11 @@ ONLY ?=
 # Two workers, a test module (a notebook, for nbval) to one of them; the modules
 # that share a costly session fixture go to one worker (tests/conftest.py).
 PYTEST_PARALLEL ?= -n 2 --dist loadscope
-# The unit tests: tests/ and the doctests, without nbval, the figure check, the browser.
-UNIT_ARGS := tests glscore --doctest-modules $(PYTEST_PARALLEL) \
-	--ignore=tests/test_figures_reproducible.py --ignore=tests/browser
+# The tests and the doctests, without nbval and the figure check (make test: with
+# the browser checks); the unit tests: without the browser checks either.
+TEST_ARGS := tests glscore --doctest-modules $(PYTEST_PARALLEL) \
+	--ignore=tests/test_figures_reproducible.py
+UNIT_ARGS := $(TEST_ARGS) --ignore=tests/browser
 NBVAL_ARGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=$(NB_TIMEOUT)
 NOTEBOOK_FILES := $(wildcard notebooks/*.ipynb)
@@ -131,8 +133,7 @@ test: venv
 	trap 'kill $$mypy $$nbval 2>/dev/null || true' EXIT; \
 	failed=""; \
 	env -u GLSCORE_REPORT_DIR GLSCORE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest \
-	  tests glscore --doctest-modules $(PYTEST_PARALLEL) --ignore=tests/test_figures_reproducible.py \
-	  $(if $(CHROMIUM),,--ignore=tests/browser) || failed="$$failed unit"; \
+	  $(if $(CHROMIUM),$(TEST_ARGS),$(UNIT_ARGS)) || failed="$$failed unit"; \
 	wait $$mypy || failed="$$failed mypy"; \
 	echo "--- mypy"; cat $(MYPY_LOG); \
 	rc=0; wait $$nbval || rc=$$?; \
