@@ -38,7 +38,7 @@ import contextlib
 import functools
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, ParamSpec, TypeVar, cast
@@ -390,14 +390,15 @@ def drawn_texts(fig: Any) -> list[Any]:
     return found
 
 
-def clipped_texts(fig: Any) -> list[Any]:
-    """The :func:`drawn_texts` that the figure's edge cuts (partly outside it)."""
+def clipped_texts(fig: Any, texts: Sequence[Any] | None = None) -> list[Any]:
+    """The :func:`drawn_texts` (or ``texts``, when given) that the figure's edge
+    cuts (partly outside it)."""
     get_renderer = getattr(fig.canvas, "get_renderer", None)
     renderer = get_renderer() if get_renderer is not None else fig._get_renderer()
     frame = fig.bbox
     tolerance = 0.5  # pixels: antialiasing at the edge is not a cut
     cut = []
-    for text in drawn_texts(fig):
+    for text in drawn_texts(fig) if texts is None else texts:
         box = text.get_window_extent(renderer)
         if (box.x0 < frame.x0 - tolerance or box.y0 < frame.y0 - tolerance
                 or box.x1 > frame.x1 + tolerance or box.y1 > frame.y1 + tolerance):
@@ -417,13 +418,15 @@ def print_scale(width: float) -> float:
     return 1.0 if fits else max(PRINT_WIDTHS) / width
 
 
-def min_font_size(fig: Any) -> float:
-    """The smallest font size (pt) among :func:`drawn_texts`; ``inf`` if none.
+def min_font_size(fig: Any, texts: Sequence[Any] | None = None) -> float:
+    """The smallest font size (pt) among :func:`drawn_texts` (or ``texts``, when
+    given); ``inf`` if none.
 
     Sizes in points hold at the saved size: :func:`save_figure` keeps the
     figure's size in inches (pixels = inches x dpi, points = inches x 72).
     """
-    sizes = [float(text.get_fontsize()) for text in drawn_texts(fig)]
+    sizes = [float(text.get_fontsize())
+             for text in (drawn_texts(fig) if texts is None else texts)]
     return min(sizes) if sizes else float("inf")
 
 
@@ -444,14 +447,15 @@ def _render(fig: Any, fmt: str, dpi: int) -> bytes:
         # draws, so without it the bytes would depend on earlier renders.
         fig.draw_without_rendering()
         if fmt == "png":
-            clipped = "; ".join(repr(t.get_text()[:40]) for t in clipped_texts(fig))
+            texts = drawn_texts(fig)
+            clipped = "; ".join(repr(t.get_text()[:40]) for t in clipped_texts(fig, texts))
             fig.savefig(
                 buffer,
                 format="png",
                 dpi=dpi,
                 backend="agg",
                 bbox_inches=None,
-                metadata={"Software": None, MIN_FONT_KEY: f"{min_font_size(fig):g}",
+                metadata={"Software": None, MIN_FONT_KEY: f"{min_font_size(fig, texts):g}",
                           CLIPPED_KEY: clipped},
             )
         elif fmt == "pdf":
