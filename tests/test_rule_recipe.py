@@ -86,6 +86,15 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def git_status() -> str:
+    """The checkout's ``git status`` (untracked files listed), or "" outside git."""
+    if shutil.which("git") is None or not (paths.REPO_ROOT / ".git").exists():
+        return ""
+    return subprocess.run(["git", "-C", str(paths.REPO_ROOT), "status", "--porcelain",
+                           "--untracked-files=all"], check=True, capture_output=True,
+                          text=True).stdout
+
+
 FORK = section("Fork: from the template")
 PACKAGE = section("Install a rule, no fork")
 
@@ -108,11 +117,12 @@ def test_fork_recipe_verbatim(tmp_path):
     watched = [paths.FIGURES_DIR, paths.NOTEBOOKS_DIR]
     before = {str(f): digest(f) for f in watched}
 
+    status_before = git_status()
     commands = shell_lines(blocks(FORK, "bash")[0])
     assert commands[0] == "cp examples/rule_template.py myrules.py"
     assert any(c.startswith("glscore run") for c in commands)
-    printed = [run(c.replace("/tmp/out", str(out)), scratch, env_for()).stdout
-               for c in commands]
+    ran = [run(c.replace("/tmp/out", str(out)), scratch, env_for()) for c in commands]
+    printed = [r.stdout for r in ran]
 
     # console script: the rule and its parameter reached the scorer
     score_out = printed[1]
@@ -126,9 +136,17 @@ def test_fork_recipe_verbatim(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
 
-    # the pipeline wrote only into the output folder, with the rule's variant ...
+    # the pipeline ran quietly and wrote only into the output folder (the
+    # checks tests/test_readme_examples.py makes of the README's other runs) ...
+    pipeline = ran[next(i for i, c in enumerate(commands) if c.startswith("glscore run"))]
+    assert "Traceback" not in pipeline.stderr and "Warning" not in pipeline.stderr, \
+        pipeline.stderr
     assert {str(f): digest(f) for f in watched} == before
+    assert git_status() == status_before
     assert not (paths.REPO_ROOT / "myrules.py").exists()
+    written = sorted(p.name for p in out.iterdir())
+    assert any(n.startswith("04_") and n.endswith(".csv") for n in written), written
+    # ... with the rule's variant ...
     figure = out / "04_levels_per_variant.png"
     assert figure.is_file()
     assert figure.read_bytes() != (paths.FIGURES_DIR / figure.name).read_bytes()
