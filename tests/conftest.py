@@ -24,6 +24,7 @@ from glscore import Benchmark, load_paper
 SHARED_SESSION: dict[str, str] = {
     "tests/test_report.py": "paper_report",
     "tests/browser/test_report_browser.py": "paper_report",
+    "tests/test_wheel.py": "paper_report",
     "tests/test_data.py": "curated",
     "tests/test_curate_copies.py": "curated",
 }
@@ -35,7 +36,6 @@ SHARED_SESSION: dict[str, str] = {
 LONGEST_FIRST: tuple[str, ...] = (
     "paper_report", "tests/browser/test_lab.py", "tests/test_pipeline.py",
     "tests/test_hostile_cli.py", "tests/test_rule_recipe.py", "tests/test_readme_examples.py",
-    "tests/test_wheel.py",
 )
 
 

@@ -137,22 +137,32 @@ def test_wheel_holds_the_report_templates_and_static_files(installed):
 
 
 @pytest.mark.slow
-def test_report_from_the_installed_wheel(installed):
-    """``glscore report`` of the installed wheel: its own templates and static files
-    (no notebooks beside an installed package: the index says so). 20 draws of
-    the rank uncertainty, not the default 1,000: the draws are not what is tested
-    here (tests/test_report.py reads a default build)."""
+def test_report_from_the_installed_wheel_is_the_checkouts_byte_for_byte(installed, paper_report):
+    """``glscore report`` of the installed wheel, with its own templates and static
+    files, over the checkout's notebooks: every file has the bytes of the report
+    the checkout's package builds in the test process (tests/conftest.py
+    ``paper_report``): another process, another install, the same report."""
     out = installed["cwd"] / "report"
-    done = _run(installed, "report", "--out", str(out), "--draws", "20")
+    done = _run(installed, "report", "--out", str(out), "--notebooks", str(paths.NOTEBOOKS_DIR))
     assert done.returncode == 0, done.stderr
     for name in ("report.css", "report.js"):
         packed = installed["target"] / "glscore" / "report" / "static" / name
         assert (out / "static" / name).read_bytes() == packed.read_bytes()
     index = (out / "index.html").read_text(encoding="utf-8")
     # Scopes A-C in full and the models table on the index; a page per board (139)
-    assert index.count('class="sortable board"') == 16 + 1 and "No notebooks found." in index
+    assert index.count('class="sortable board"') == 16 + 1
     assert len(list((out / "boards").glob("*.html"))) == 139
     assert (out / "models" / "vitron-v1.html").is_file()
+    assert len(list((out / "notebooks").glob("*.html"))) == len(
+        list(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")))
+
+    def files(folder: Path) -> dict[Path, bytes]:
+        return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file()}
+
+    wheel, checkout = files(out), files(paper_report.out)
+    assert wheel.keys() == checkout.keys()
+    assert [str(k) for k in wheel if wheel[k] != checkout[k]] == []
 
 
 # ------------------------------------------------------------------ metadata
