@@ -8,10 +8,12 @@ import io
 import json
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -189,23 +191,84 @@ def test_empty_export_target_and_mapping_out(tmp_path, capsys):
 
 # ------------------------------------------------------------------ interrupts
 
-def interrupt_after(seconds: float, argv: list[str], cwd) -> subprocess.CompletedProcess:
-    """Run ``glscore argv`` in its own process group, send SIGINT to the whole group
-    after ``seconds`` (as Ctrl-C in a terminal does)."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def kernels_of(pid: int) -> list[int]:
+    """The Jupyter kernels among the descendants of process ``pid``."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child, rest = stat.read_text().split(" ", 1)
+            children.setdefault(int(rest.rsplit(")", 1)[1].split()[1]), []).append(int(child))
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        try:
+            if b"ipykernel" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.append(child)
+        except OSError:
+            continue
+        todo += children.get(child, [])
+    return found
+
+
+def interrupt_when(ready, argv: list[str], cwd) -> subprocess.CompletedProcess:
+    """Run ``glscore argv`` in its own process group with standard error on a
+    terminal (80 columns: progress bars show), and send SIGINT to the whole group
+    (as Ctrl-C in a terminal does) once ``ready(pid, stderr so far)`` is true:
+    the command is then at work, whatever the machine's load (no fixed sleep)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    if not Path("/proc/self/stat").is_file():
+        pytest.skip("needs Linux /proc to see when the command is at work")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     proc = subprocess.Popen([sys.executable, "-m", "glscore", *argv], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=cwd,
-                            start_new_session=True,
+                            stderr=slave, text=True, cwd=cwd, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(seconds)
+    os.close(slave)
+    err = b""
+
+    def read(timeout: float) -> bool:
+        nonlocal err
+        if select.select([master], [], [], timeout)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: the process ended
+                return False
+            err += chunk
+            return bool(chunk)
+        return True
+
+    deadline = time.monotonic() + 120
+    while not ready(proc.pid, err.decode(errors="replace")):
+        assert proc.poll() is None, f"ended before it was interrupted: {err[-2000:]!r}"
+        assert time.monotonic() < deadline, f"never at work: {err[-2000:]!r}"
+        read(0.05)
     os.killpg(proc.pid, signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
-    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
+    out = proc.communicate(timeout=120)[0]
+    while read(0.5):
+        pass
+    os.close(master)
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err.decode(errors="replace"))
 
 
 @pytest.mark.slow
 def test_ctrl_c_to_the_process_group_is_one_line_and_130(tmp_path):
-    done = interrupt_after(8, ["noise", "--draws", "50000"], tmp_path)
+    # interrupted once the progress bar has counted some draws
+    done = interrupt_when(lambda pid, err: re.search(r"\b[1-9][0-9,]* ?/ ?[0-9,]+ ", err) is not None,
+                          ["noise", "--draws", "50000"], tmp_path)
     assert done.returncode == 130, done.stderr
+    assert "draw/s" in done.stderr  # the bar was on the terminal
     lines = [ln for ln in done.stderr.replace("\r", "\n").splitlines()
              if ln.strip() and "draws/s" not in ln and "draw/s" not in ln and "%|" not in ln]
     assert lines == ["glscore: interrupted"], done.stderr
@@ -215,7 +278,9 @@ def test_ctrl_c_to_the_process_group_is_one_line_and_130(tmp_path):
 @pytest.mark.slow
 def test_ctrl_c_during_a_run_leaves_no_output_and_no_kernel_traceback(tmp_path):
     out = tmp_path / "out"
-    done = interrupt_after(10, ["run", "--only", "06_*", "--output-dir", str(out)], tmp_path)
+    # interrupted once the kernel runs the notebook's cells (its start-up is over)
+    done = interrupt_when(lambda pid, err: any(cpu_seconds(k) > 2.0 for k in kernels_of(pid)),
+                          ["run", "--only", "06_*", "--output-dir", str(out)], tmp_path)
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith("glscore: interrupted while running")
