@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import mistune
 
@@ -40,6 +41,7 @@ from glscore.io.loaders import load_paper
 from glscore.report import context, downloads, marks, names
 from glscore.report import notebooks as nbhtml
 from glscore.report.boards import PAIRWISE_TOP, BoardView
+from glscore.report.cells import frame_rows
 from glscore.report.render import environment, render, static_files
 
 #: The subfolders the build owns: stale files in them are removed.
@@ -227,9 +229,10 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
                 env, "board.html.j2", context.board_page(
                     v, records, facets, unc, others.get(names.board_key(v.ranked.board), [])))
     placed = context.placements(views)
-    info = frames["models"].set_index("model")
-    per_model = {m: f for m, f in frames["scores"].groupby("model", sort=False)}
-    empty = frames["scores"].iloc[:0]
+    info = {str(r["model"]): r for r in frame_rows(frames["models"])}
+    per_model: dict[str, list[dict[str, Any]]] = {}
+    for r in frame_rows(frames["scores"]):
+        per_model.setdefault(str(r["model"]), []).append(r)
     # explain_markdown escapes user text (glscore.io.markdown); mistune renders
     # the Markdown as CommonMark does, entities included.
     markdown = mistune.create_markdown(escape=False, plugins=["table"])
@@ -237,8 +240,8 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
         model = record["model"]
         explanation = str(markdown(explain_markdown(record, heading=2, levels_table=False)))
         files[names.page_name(model)] = render(env, "model.html.j2", context.model(
-            record, placed.get(model, []), explanation, per_model.get(model, empty),
-            info.loc[model].to_dict() | {"model": model}))
+            record, placed.get(model, []), explanation, per_model.get(model, []),
+            info[model]))
     if options.changes is not None:
         keys = {names.board_key(v.ranked.board) for s in SCOPES for v in views[s]}
         files[names.CHANGES_PAGE] = render(env, "changes.html.j2", context.changes(
