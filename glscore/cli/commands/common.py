@@ -314,10 +314,11 @@ def _json_value(value: object) -> object:
 
 
 def dumps(obj: object) -> str:
-    """Strict JSON (indent 2): a non-finite float is an error, never ``NaN``."""
+    """Strict JSON (indent 2): a non-finite float is an error, never ``NaN``.
+    The text is ``json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)``
+    (numpy scalars as Python numbers), written by :func:`_indented`."""
     try:
-        text = json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False,
-                          default=_json_scalar)
+        text = _indented(obj, 0)
     except (ValueError, TypeError):  # where, if it is a non-finite number (looked for only now)
         bad = _first_non_finite(obj)
         if bad is None:
@@ -327,6 +328,47 @@ def dumps(obj: object) -> str:
     # JSON escapes the ASCII controls itself; C1 controls, direction overrides and the
     # like may stand raw in a string: escape them too (the same string, read back)
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+#: Per depth, json's C encoder writing a container of scalars as ``indent=2`` at that
+#: depth would (items one per line); ``json`` writes ``indent`` in Python, value by value.
+_FLAT: list[json.JSONEncoder] = []
+
+
+def _flat(depth: int) -> json.JSONEncoder:
+    while len(_FLAT) <= depth:
+        _FLAT.append(json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_json_scalar,
+                                      separators=(",\n" + "  " * (len(_FLAT) + 1), ": ")))
+    return _FLAT[depth]
+
+
+def _indented(obj: object, depth: int) -> str:
+    """``obj`` at nesting ``depth`` exactly as ``json.dumps(..., indent=2,
+    allow_nan=False, ensure_ascii=False, default=_json_scalar)`` writes it:
+    a container holding no container is one call of the C encoder with the
+    item separator carrying the line break and indent; others are joined here.
+    A dict with a key that is not a string is written by ``json.dumps`` itself."""
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        inner = "\n" + "  " * (depth + 1)
+        if not any(isinstance(v, dict | list | tuple) for v in obj.values()):
+            return "{" + inner + _flat(depth).encode(obj)[1:-1] + "\n" + "  " * depth + "}"
+        if not all(isinstance(k, str) for k in obj):
+            return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False,
+                              default=_json_scalar).replace("\n", "\n" + "  " * depth)
+        items = [json.encoder.encode_basestring(k) + ": " + _indented(v, depth + 1)
+                 for k, v in obj.items()]
+        return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
+    if isinstance(obj, list | tuple):
+        if not obj:
+            return "[]"
+        inner = "\n" + "  " * (depth + 1)
+        if not any(isinstance(v, dict | list | tuple) for v in obj):
+            return "[" + inner + _flat(depth).encode(list(obj))[1:-1] + "\n" + "  " * depth + "]"
+        items = [_indented(v, depth + 1) for v in obj]
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
+    return _flat(depth).encode(obj)
 
 
 #: Characters a JSON encoder may leave raw that a terminal acts on or hides.
