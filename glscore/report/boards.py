@@ -29,13 +29,13 @@ import pandas as pd
 from glscore.analysis.leaderboard import VIEW_LABELS, BoardTable
 from glscore.analysis.uncertainty.findings import finding_board, method_phrase
 from glscore.analysis.uncertainty.summary import beats
+from glscore.cli.commands.common import frame_rows
 from glscore.figures.style import LEVEL_COLORS
 from glscore.report import names
 from glscore.report.cells import (
     Cell,
     Row,
     coverage_cell,
-    frame_rows,
     heat_cell,
     level_cell,
     link_cell,

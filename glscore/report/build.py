@@ -30,6 +30,7 @@ from glscore.analysis.leaderboard import BoardTable, scope_tables
 from glscore.analysis.scopes import SCOPES
 from glscore.analysis.uncertainty import Settings, Uncertainty, uncertainty_of
 from glscore.analysis.uncertainty.findings import method_phrase
+from glscore.cli.commands.common import frame_rows
 from glscore.cli.commands.leaderboard import with_origin
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
@@ -41,7 +42,6 @@ from glscore.io.loaders import load_paper
 from glscore.report import context, downloads, marks, names
 from glscore.report import notebooks as nbhtml
 from glscore.report.boards import PAIRWISE_TOP, BoardView
-from glscore.report.cells import frame_rows
 from glscore.report.render import environment, render, static_files
 
 #: The subfolders the build owns: stale files in them are removed.

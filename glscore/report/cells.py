@@ -26,36 +26,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from glscore.core.table import missing
 from glscore.figures.style import LEVEL_COLORS, OKABE_ITO
 
 Cell = dict[str, Any]
 Row = dict[str, Any]
-
-
-def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """``frame.to_dict("records")``, built column by column: a numpy number or
-    boolean column is one ``tolist()`` (Python numbers); an object or
-    extension column (strings, ``Int64``) its values as objects, numpy
-    scalars as Python ones and ``NA`` as ``None`` (as pandas boxes them); any
-    other column as pandas converts it. Rows of the boards are read many
-    times per report; pandas goes through a row iterator of Series."""
-    keys = frame.columns.tolist()
-    columns = []
-    for k in range(frame.shape[1]):
-        column = frame.iloc[:, k]
-        dtype = column.dtype
-        if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
-            columns.append(column.to_numpy().tolist())
-        elif not isinstance(dtype, np.dtype) or dtype.kind == "O":
-            columns.append([None if v is pd.NA else v.item() if isinstance(v, np.generic) else v
-                            for v in column.to_numpy(dtype=object).tolist()])
-        else:  # dates and the like: pandas' own boxing
-            columns.append([r[0] for r in column.to_frame().to_dict("split")["data"]])
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] \
-        if columns else [{} for _ in range(len(frame))]
 
 
 def text_colour(background: str) -> str:
@@ -89,6 +65,8 @@ def rank_of(value: Any) -> int | None:
 def number_cell(value: float | int | None, decimals: int = 2) -> Cell:
     """A number (``decimals`` places for floats, integers as they are); empty where
     missing. ``sort`` keeps the full precision (``repr``) for the script."""
+    if type(value) is float and value == value:  # the common case, told apart quickly
+        return {"kind": "number", "sort": repr(value), "text": f"{value:.{decimals}f}"}
     if missing(value):
         return {"kind": "number", "sort": "", "text": ""}
     if isinstance(value, int | np.integer):

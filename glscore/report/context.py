@@ -20,6 +20,7 @@ import pandas as pd
 
 from glscore.analysis.diff import Diff, cause_phrase, change_phrase
 from glscore.analysis.scopes import SCOPES
+from glscore.cli.commands.common import frame_rows
 from glscore.report import marks, names
 from glscore.report.boards import (
     SCOPE_TITLES,
@@ -31,7 +32,6 @@ from glscore.report.boards import (
 from glscore.report.cells import (
     code_cell,
     coverage_cell,
-    frame_rows,
     legend,
     level_cell,
     link_cell,

@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from glscore.analysis.leaderboard import LOW_COVERAGE
-from glscore.report.cells import frame_rows, missing, rank_of
+from glscore.cli.commands.common import frame_rows
+from glscore.report.cells import missing, rank_of
 
 Mark = dict[str, str]
 

@@ -279,6 +279,31 @@ def model_origins(args: argparse.Namespace, bench: Benchmark) -> list[str]:
     return origins(bench.models, from_files=bool(args.results))
 
 
+def frame_rows(frame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, built column by column: a numpy number or
+    boolean column is one ``tolist()`` (Python numbers); an object or
+    extension column (strings, ``Int64``) its values as objects, numpy
+    scalars as Python ones and ``NA`` as ``None`` (as pandas boxes them); any
+    other column as pandas converts it. Rows of the boards are read many
+    times per report; pandas goes through a row iterator of Series."""
+    import pandas as pd
+
+    keys = frame.columns.tolist()
+    columns = []
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+            columns.append(column.to_numpy().tolist())
+        elif not isinstance(dtype, np.dtype) or dtype.kind == "O":
+            columns.append([None if v is pd.NA else v.item() if isinstance(v, np.generic) else v
+                            for v in column.to_numpy(dtype=object).tolist()])
+        else:  # dates and the like: pandas' own boxing
+            columns.append([r[0] for r in column.to_frame().to_dict("split")["data"]])
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] \
+        if columns else [{} for _ in range(len(frame))]
+
+
 def frame_records(frame) -> list[dict]:
     """A DataFrame as JSON-ready records at full precision (``NaN``/``NA`` -> ``None``,
     numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round.

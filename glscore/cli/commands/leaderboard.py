@@ -47,6 +47,7 @@ from glscore.cli.commands.common import (
     add_uncertainty_options,
     dumps,
     frame_records,
+    frame_rows,
     load_benchmark,
     model_origins,
     progress_bar,
@@ -323,7 +324,7 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
     numeric, for CSV; for Markdown and LaTeX the 95% intervals as text
     (``rank_95``, ``score_95``), ``rank_ub`` (the conservative rank),
     ``p_first`` and ``P(Lk+)`` = P(level >= k) up to the board's cap."""
-    board = table.table.copy()
+    board = table.table
     # the rows listed below the ranked ones are not simulated: empty cells
     u = frame.set_index("model").reindex(board["model"])
     simulated = u["rank_lo"].notna().to_numpy()
@@ -342,9 +343,10 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
             "p_first": u["p_first"].to_numpy(),
             **{f"P(L{k}+)": u[f"p_level{k}"].to_numpy() for k in range(2, cap + 1)},
         }
-    for offset, (name, values) in enumerate(columns.items()):
-        board.insert(at + offset, name, values)
-    return replace(table, table=board)
+    # one concatenation, not an insert per column (each insert rebuilds the frame's blocks)
+    added = pd.DataFrame(columns, index=board.index)
+    return replace(table, table=pd.concat([board.iloc[:, :at], added, board.iloc[:, at:]],
+                                          axis=1))
 
 
 def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
@@ -353,7 +355,7 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     (``{"2": P(level >= 2), ...}`` up to the cap), ``score_interval`` and the
     bounds of the ranking key (``bound_lo``/``bound_hi``: ``[level, score]``)."""
     rows = frame_records(head)
-    u = dict(zip(frame["model"], frame.to_dict("records"), strict=True))
+    u = dict(zip(frame["model"], frame_rows(frame), strict=True))
     for row in rows:
         if row["model"] not in u:   # listed below the ranked rows: not simulated
             row.update({"rank_interval": None, "rank_conservative": None, "p_first": None,
