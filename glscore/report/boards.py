@@ -81,6 +81,11 @@ class BoardView:
                                               for x in frame_rows(self.frame)}
 
     @cached_property
+    def n_ranked(self) -> int:
+        """How many models the board ranks (every model page names it)."""
+        return len(self.ranked.ranked_table)
+
+    @cached_property
     def marks(self) -> set[str]:
         """The codes of the marks some row of the board carries."""
         return present(self.rows)
@@ -240,7 +245,7 @@ def board_rows(view: BoardView, root: str, full: bool,
     is on. Models without ``facets`` (those only the published tables hold)
     have no page."""
     cap = view.ranked.board.cap
-    n = len(view.ranked.ranked_table)
+    n = view.n_ranked
     u = view.frame
     simulated: dict[str, tuple[dict[Any, Any], Cell, bool]] = {}
     if u is not None:
@@ -306,7 +311,7 @@ def board(view: BoardView, root: str, full: bool,
         "csv": root + names.board_download(b, "csv", ranked.view),
         "json": root + names.board_download(b, "json", ranked.view),
         "denominator": denominator(ranked), "cap": b.cap,
-        "ranked": len(ranked.ranked_table), "listed_below": ranked.listed_below,
+        "ranked": view.n_ranked, "listed_below": ranked.listed_below,
         "min_coverage": f"{ranked.min_coverage:.0%}",
         "left_off": left_off(ranked), "how": how_ranked(view),
         "best": best["best"], "best_level": best["level"],

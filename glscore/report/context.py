@@ -185,7 +185,7 @@ def placement_table(placed: Sequence[Mapping[str, Any]]) -> dict[str, Any] | Non
         rows.append([link_cell("../" + names.board_page(b), f"Scope-{b.scope} {b.name}"),
                      number_cell(rank_of(r["rank"])),
                      text_cell(interval, None if x is None else f"{int(x['rank_lo'])}"),
-                     number_cell(len(v.ranked.ranked_table)), level_cell(r["level"]),
+                     number_cell(v.n_ranked), level_cell(r["level"]),
                      number_cell(float(r["score"])),
                      coverage_cell(int(r["supported"]), int(r["tasks"])),
                      text_cell("; ".join(m["label"] for m in marks.row_marks(r)))])

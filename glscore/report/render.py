@@ -78,7 +78,14 @@ def shown(value: Any) -> Any:
 
 
 def _text(value: Any) -> str:
-    """A value as a ``{{ value }}`` prints it: :func:`shown`, then HTML-escaped."""
+    """A value as a ``{{ value }}`` prints it: :func:`shown`, then HTML-escaped
+    (a plain string by the replacements ``markupsafe.escape`` makes, without
+    making a ``Markup`` of it)."""
+    if type(value) is str:
+        if not value.isprintable():
+            value = shown(value)
+        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
     return markupsafe.escape(shown(value))
 
 
