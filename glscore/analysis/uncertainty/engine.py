@@ -282,7 +282,7 @@ class _Sampler:
         metadata = self.ctx.bench.metadata
         for d in range(k):  # one SoTA per draw: the rule sees one draw at a time
             credit[d] = rule.credit(Context(self.tasks, noisy[d], sota[d], self.models, metadata))
-        return np.nan_to_num(noisy, copy=False), credit
+        return levels.finite_copy(noisy), credit  # nan_to_num, in one pass where no infinity
 
     def chunk(self, k: int) -> _Cells:
         """Cell sums of ``k`` draws."""
