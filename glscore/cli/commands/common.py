@@ -319,7 +319,8 @@ def frame_records(frame) -> list[dict]:
             if column.dtype.kind == "f":
                 values = [None if v != v else v for v in values]  # NaN is not itself
         else:
-            values = [_json_value(v) for v in column.astype(object).tolist()]
+            values = [v if type(v) is str else _json_value(v)  # text needs no conversion
+                      for v in column.astype(object).tolist()]
         columns.append(values)
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)] \
         if columns else [{} for _ in range(len(frame))]
