@@ -47,7 +47,6 @@ from glscore.cli.commands.common import (
     add_uncertainty_options,
     dumps,
     frame_records,
-    frame_rows,
     load_benchmark,
     model_origins,
     progress_bar,
@@ -240,8 +239,12 @@ def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
 
 
 def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
+    """The rows shown (the first ``top``), without the columns that are empty in all of them."""
     frame = table.table if top is None else table.table.head(top)
-    return frame.dropna(axis=1, how="all") if len(frame) else frame
+    if not len(frame):
+        return frame
+    empty = frame.isna().all().to_numpy()
+    return frame.loc[:, ~empty] if empty.any() else frame
 
 
 def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
@@ -355,14 +358,16 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     (``{"2": P(level >= 2), ...}`` up to the cap), ``score_interval`` and the
     bounds of the ranking key (``bound_lo``/``bound_hi``: ``[level, score]``)."""
     rows = frame_records(head)
-    u = dict(zip(frame["model"], frame_rows(frame), strict=True))
+    at = {m: k for k, m in enumerate(frame["model"].tolist())}
+    columns = {c: frame[c].tolist() for c in UNCERTAINTY_COLUMNS
+               if not (c.startswith("p_level") and int(c[-1]) > cap)}
     for row in rows:
-        if row["model"] not in u:   # listed below the ranked rows: not simulated
+        if row["model"] not in at:   # listed below the ranked rows: not simulated
             row.update({"rank_interval": None, "rank_conservative": None, "p_first": None,
                         "p_above_next": None, "p_level": None, "score_interval": None,
                         "bound_lo": None, "bound_hi": None})
             continue
-        x = u[row["model"]]
+        x = {c: values[at[row["model"]]] for c, values in columns.items()}
         row.update({
             "rank_interval": [int(x["rank_lo"]), int(x["rank_hi"])],
             "rank_conservative": int(x["rank_conservative"]),
