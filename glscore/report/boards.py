@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,7 @@ import pandas as pd
 from glscore.analysis.leaderboard import VIEW_LABELS, BoardTable
 from glscore.analysis.uncertainty.findings import finding_board, method_phrase
 from glscore.analysis.uncertainty.summary import beats
+from glscore.cli.commands.common import frame_rows
 from glscore.figures.style import LEVEL_COLORS
 from glscore.report import names
 from glscore.report.cells import (
@@ -43,7 +45,7 @@ from glscore.report.cells import (
     table,
     text_cell,
 )
-from glscore.report.marks import row_marks
+from glscore.report.marks import present, row_marks
 
 SCOPE_TITLES: dict[str, str] = {
     "A": "Scope-A: full spectrum (Levels 2-5)",
@@ -65,6 +67,28 @@ class BoardView:
     frame: pd.DataFrame | None = None
     facts: Mapping[str, Any] | None = None
     pairwise: pd.DataFrame | None = None
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        """The board's rows as dicts (ranked, then listed below), read once
+        for every page that shows them; not to be modified."""
+        return frame_rows(self.ranked.table)
+
+    @cached_property
+    def frame_rows(self) -> dict[str, dict[str, Any]]:
+        """The uncertainty frame's rows by model id (none when not simulated)."""
+        return {} if self.frame is None else {str(x["model"]): x
+                                              for x in frame_rows(self.frame)}
+
+    @cached_property
+    def n_ranked(self) -> int:
+        """How many models the board ranks (every model page names it)."""
+        return len(self.ranked.ranked_table)
+
+    @cached_property
+    def marks(self) -> set[str]:
+        """The codes of the marks some row of the board carries."""
+        return present(self.rows)
 
     def __post_init__(self) -> None:
         if self.frame is not None and list(self.frame["model"]) != list(
@@ -220,18 +244,17 @@ def board_rows(view: BoardView, root: str, full: bool,
     ``root`` is the relative path to the report's top from the page the board
     is on. Models without ``facets`` (those only the published tables hold)
     have no page."""
-    t = view.ranked.table
     cap = view.ranked.board.cap
-    n = len(view.ranked.ranked_table)
+    n = view.n_ranked
     u = view.frame
     simulated: dict[str, tuple[dict[Any, Any], Cell, bool]] = {}
     if u is not None:
         ties = tie_cells(u["rank_lo"].to_numpy() == 1)
         sep = separated_above(u)
-        for x, tie, separated in zip(u.to_dict("records"), ties, sep, strict=True):
+        for x, tie, separated in zip(view.frame_rows.values(), ties, sep, strict=True):
             simulated[str(x["model"])] = (x, tie, bool(separated))
     out = []
-    for r in t.to_dict("records"):
+    for r in view.rows:
         has_page = str(r["model"]) in facets
         model = model_cell(root + names.page_name(r["model"]) if has_page else None,
                            str(r["name"]), row_marks(r, published))
@@ -288,7 +311,7 @@ def board(view: BoardView, root: str, full: bool,
         "csv": root + names.board_download(b, "csv", ranked.view),
         "json": root + names.board_download(b, "json", ranked.view),
         "denominator": denominator(ranked), "cap": b.cap,
-        "ranked": len(ranked.ranked_table), "listed_below": ranked.listed_below,
+        "ranked": view.n_ranked, "listed_below": ranked.listed_below,
         "min_coverage": f"{ranked.min_coverage:.0%}",
         "left_off": left_off(ranked), "how": how_ranked(view),
         "best": best["best"], "best_level": best["level"],

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import mistune
 
@@ -29,6 +30,7 @@ from glscore.analysis.leaderboard import BoardTable, scope_tables
 from glscore.analysis.scopes import SCOPES
 from glscore.analysis.uncertainty import Settings, Uncertainty, uncertainty_of
 from glscore.analysis.uncertainty.findings import method_phrase
+from glscore.cli.commands.common import frame_rows
 from glscore.cli.commands.leaderboard import with_origin
 from glscore.core.benchmark import Benchmark
 from glscore.core.profiles import Profile
@@ -227,9 +229,10 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
                 env, "board.html.j2", context.board_page(
                     v, records, facets, unc, others.get(names.board_key(v.ranked.board), [])))
     placed = context.placements(views)
-    info = frames["models"].set_index("model")
-    per_model = {m: f for m, f in frames["scores"].groupby("model", sort=False)}
-    empty = frames["scores"].iloc[:0]
+    info = {str(r["model"]): r for r in frame_rows(frames["models"])}
+    per_model: dict[str, list[dict[str, Any]]] = {}
+    for r in frame_rows(frames["scores"]):
+        per_model.setdefault(str(r["model"]), []).append(r)
     # explain_markdown escapes user text (glscore.io.markdown); mistune renders
     # the Markdown as CommonMark does, entities included.
     markdown = mistune.create_markdown(escape=False, plugins=["table"])
@@ -237,8 +240,8 @@ def pages(run: Scoring, notebooks: list[Path], options: Options | None = None
         model = record["model"]
         explanation = str(markdown(explain_markdown(record, heading=2, levels_table=False)))
         files[names.page_name(model)] = render(env, "model.html.j2", context.model(
-            record, placed.get(model, []), explanation, per_model.get(model, empty),
-            info.loc[model].to_dict() | {"model": model}))
+            record, placed.get(model, []), explanation, per_model.get(model, []),
+            info[model]))
     if options.changes is not None:
         keys = {names.board_key(v.ranked.board) for s in SCOPES for v in views[s]}
         files[names.CHANGES_PAGE] = render(env, "changes.html.j2", context.changes(

@@ -3,7 +3,7 @@
 A table is ``{"id", "classes", "headers", "text_columns", "rows", "caption"}``;
 a row is ``{"cells", "attrs", "cls"}`` (``attrs``: the ``data-*`` attributes
 the filters read; ``cls``: CSS classes); a cell is a dict with a ``kind`` that
-the macro ``cell`` of ``templates/_cells.html.j2`` draws:
+the function of its kind in :data:`glscore.report.render._CELLS` draws (HTML-escaped):
 
 * ``number``: ``sort`` (the full-precision value the script sorts by) and
   ``text`` (two decimals for floats); empty where missing;
@@ -17,7 +17,7 @@ the macro ``cell`` of ``templates/_cells.html.j2`` draws:
 * ``tie``: the bracket of the tie group with #1 (:mod:`.boards`);
 * ``heat``: a probability on a coloured background (the pairwise matrix).
 
-A new column is one more cell kind here and one more branch in the macro.
+A new column is one more cell kind here and one more entry in ``render._CELLS``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def rank_of(value: Any) -> int | None:
 def number_cell(value: float | int | None, decimals: int = 2) -> Cell:
     """A number (``decimals`` places for floats, integers as they are); empty where
     missing. ``sort`` keeps the full precision (``repr``) for the script."""
+    if type(value) is float and value == value:  # the common case, told apart quickly
+        return {"kind": "number", "sort": repr(value), "text": f"{value:.{decimals}f}"}
     if missing(value):
         return {"kind": "number", "sort": "", "text": ""}
     if isinstance(value, int | np.integer):
@@ -106,7 +108,8 @@ def row(cells: Sequence[Cell], attrs: Mapping[str, str] | None = None, cls: str 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Cell] | Row], *, table_id: str = "",
           sortable: bool = True, board: bool = False, text_columns: Sequence[int] = (),
           caption: str = "", classes: str = "") -> dict[str, Any]:
-    """A table for ``_cells.html.j2``'s ``table`` macro (rows given as lists of
+    """A table for ``_cells.html.j2``'s ``table`` macro, its rows drawn by
+    :func:`glscore.report.render.rows_html` (rows given as lists of
     cells are wrapped by :func:`row`)."""
     names = [c for c, on in (("sortable", sortable), ("board", board)) if on]
     return {"id": table_id, "classes": " ".join(names + ([classes] if classes else [])),

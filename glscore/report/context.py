@@ -20,6 +20,7 @@ import pandas as pd
 
 from glscore.analysis.diff import Diff, cause_phrase, change_phrase
 from glscore.analysis.scopes import SCOPES
+from glscore.cli.commands.common import frame_rows
 from glscore.report import marks, names
 from glscore.report.boards import (
     SCOPE_TITLES,
@@ -62,7 +63,7 @@ def shared(records: Sequence[Mapping[str, Any]], facets: Mapping[str, Mapping[st
     """What every page with boards shows: the setting, the level legend, the
     legend of the marks its ``views`` carry, the filter choices, and the
     uncertainty settings (draws, seed)."""
-    shown = marks.present(v.ranked.table for v in views)
+    shown = set().union(*(v.marks for v in views))
     return {"setting": setting(records[0]), "swatches": legend(),
             "marks": marks.legend(shown), "filters": marks.filter_options(facets),
             "uncertainty": uncertainty}
@@ -110,7 +111,7 @@ def models_table(models: pd.DataFrame, facets: Mapping[str, Mapping[str, str]]
     the metadata the filters use; sorted by name."""
     rows = []
     frame = models.assign(_key=models["name"].str.lower()).sort_values(["_key", "model"])
-    for r in frame.to_dict("records"):
+    for r in frame_rows(frame):
         origin = str(r.get("origin", "paper"))
         name_marks = [] if origin != "input" else [
             {"code": "input", "label": marks.MARKS["input"][0],
@@ -164,9 +165,8 @@ def placements(views: Mapping[str, Sequence[BoardView]]) -> dict[str, list[dict[
     out: dict[str, list[dict[str, Any]]] = {}
     for scope in SCOPES:
         for v in views[scope]:
-            extra = ({} if v.frame is None
-                     else {str(x["model"]): x for x in v.frame.to_dict("records")})
-            for r in v.ranked.table.to_dict("records"):  # ranked rows and those listed below
+            extra = v.frame_rows
+            for r in v.rows:  # ranked rows and those listed below
                 out.setdefault(str(r["model"]), []).append(
                     {"view": v, "row": r, "u": extra.get(str(r["model"]))})
     return out
@@ -185,7 +185,7 @@ def placement_table(placed: Sequence[Mapping[str, Any]]) -> dict[str, Any] | Non
         rows.append([link_cell("../" + names.board_page(b), f"Scope-{b.scope} {b.name}"),
                      number_cell(rank_of(r["rank"])),
                      text_cell(interval, None if x is None else f"{int(x['rank_lo'])}"),
-                     number_cell(len(v.ranked.ranked_table)), level_cell(r["level"]),
+                     number_cell(v.n_ranked), level_cell(r["level"]),
                      number_cell(float(r["score"])),
                      coverage_cell(int(r["supported"]), int(r["tasks"])),
                      text_cell("; ".join(m["label"] for m in marks.row_marks(r)))])
@@ -202,12 +202,13 @@ def metric_label(metric: str, printed: str, scored: str) -> str:
     return f"{metric} ({arrow} scored; the paper prints {printed})"
 
 
-def task_rows(cells: pd.DataFrame) -> dict[str, Any]:
-    """A model's values, one row per task with a value: task, modality,
+def task_rows(cells: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A model's values, one row per task with a value (``cells``: its rows of
+    :func:`glscore.analysis.cells.cell_table` as dicts): task, modality,
     paradigm, metric and direction, raw value, normalised, SoTA (raw,
     normalised), win or loss, credit, the audit's flag and a proxy mark."""
     rows = []
-    for r in cells.to_dict("records"):
+    for r in cells:
         result = "win" if r["win"] else ("loss" if r["supported"] else "not counted")
         rows.append([code_cell(str(r["task_id"])), text_cell(str(r["task_name"])),
                      text_cell(str(r["modality"])), text_cell(str(r["paradigm"])),
@@ -225,13 +226,14 @@ def task_rows(cells: pd.DataFrame) -> dict[str, Any]:
 
 
 def model(record: Mapping[str, Any], placed: Sequence[Mapping[str, Any]], explanation: str,
-          cells: pd.DataFrame, info: Mapping[str, Any]) -> dict[str, Any]:
+          cells: Sequence[Mapping[str, Any]], info: Mapping[str, Any]) -> dict[str, Any]:
     """A model's page: its level table (once), marks, metadata, the
     explanation (``explanation``: HTML rendered from
     :func:`glscore.analysis.explain.explain_markdown` without its level
     table), every value per task, and every board it is on.
 
-    ``info`` is the model's row of :func:`glscore.analysis.cells.model_table`."""
+    ``cells`` are the model's rows of :func:`glscore.analysis.cells.cell_table`
+    (as dicts), ``info`` its row of :func:`glscore.analysis.cells.model_table`."""
     overall = [[level_cell(record["level"])]
                + [number_cell(record["scores"][f"level{k}"]) for k in range(2, 6)]
                + [coverage_cell(int(record["supported"]), int(record["tasks"]))]]

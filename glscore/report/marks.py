@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from glscore.analysis.leaderboard import LOW_COVERAGE
+from glscore.cli.commands.common import frame_rows
 from glscore.report.cells import missing, rank_of
 
 Mark = dict[str, str]
@@ -111,10 +112,10 @@ def row_marks(row: Mapping[str, Any],
     return out
 
 
-def present(frames: Iterable[pd.DataFrame]) -> set[str]:
-    """The codes of the marks some row of the board ``frames`` carries."""
-    return {m["code"] for frame in frames for r in frame.to_dict("records")
-            for m in row_marks(r)}
+def present(rows: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The codes of the marks some of the board ``rows`` (records of a
+    board's frame) carries."""
+    return {m["code"] for r in rows for m in row_marks(r)}
 
 
 # ------------------------------------------------------------------ facets
@@ -163,7 +164,7 @@ def facets(models: pd.DataFrame) -> dict[str, dict[str, str]]:
     and ``data-base`` (the base language model's lineage; ``unknown`` when
     empty). ``models`` is :func:`glscore.analysis.cells.model_table`."""
     out = {}
-    for r in models.to_dict("records"):
+    for r in frame_rows(models):
         declared = str(r.get("modalities", "") or "")
         mods = declared.split(";") if declared else str(r.get("scored_modalities", "")).split(";")
         out[str(r["model"])] = {

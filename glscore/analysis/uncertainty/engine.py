@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,13 @@ class BoardDraws:
         return self.table.board
 
     def keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per draw and model: level reached, score at it, score one level below."""
+        """Per draw and model: level reached, score at it, score one level below
+        (computed once: the ranking and the summary both read them; not to be
+        modified)."""
+        return self._keys
+
+    @cached_property
+    def _keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return rank_keys(self.levels)
 
 
@@ -282,7 +289,7 @@ class _Sampler:
         metadata = self.ctx.bench.metadata
         for d in range(k):  # one SoTA per draw: the rule sees one draw at a time
             credit[d] = rule.credit(Context(self.tasks, noisy[d], sota[d], self.models, metadata))
-        return np.nan_to_num(noisy, copy=False), credit
+        return levels.finite_copy(noisy), credit  # nan_to_num, in one pass where no infinity
 
     def chunk(self, k: int) -> _Cells:
         """Cell sums of ``k`` draws."""
@@ -442,13 +449,13 @@ def simulate(ctx: Scoring, tables: Sequence[BoardTable], settings: Settings,
 
     boards = []
     for j, plan in enumerate(plans):  # every draw of a board ranked at once
-        reached, at, below = rank_keys(out_levels[j])
-        ranked = rank_order(reached, at, below, names[j])
-        np.put_along_axis(out_rank[j], ranked,
-                          np.arange(1, ranked.shape[-1] + 1, dtype=np.int32)[None, :], -1)
         t = plan.table
         table = t if plan.keep.all() else replace(
             t, table=t.table[plan.keep].reset_index(drop=True))
-        boards.append(BoardDraws(table, plan.rows, out_levels[j], out_rank[j]))
+        board = BoardDraws(table, plan.rows, out_levels[j], out_rank[j])
+        ranked = rank_order(*board.keys(), names[j])
+        np.put_along_axis(out_rank[j], ranked,   # the board's rank array, filled in place
+                          np.arange(1, ranked.shape[-1] + 1, dtype=np.int32)[None, :], -1)
+        boards.append(board)
     return Simulation(tuple(boards), settings, noise if settings.measurement else None,
                       time.perf_counter() - start)

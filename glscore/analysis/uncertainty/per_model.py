@@ -53,16 +53,18 @@ def model_uncertainty(ctx: Scoring, rows: Sequence[int], draws: int = 1000, seed
     lo_q, hi_q = quantile_index(draws, 0.025), quantile_index(draws, 0.975)
     method = {"draws": settings.draws, "seed": settings.seed, "sources": ["measurement"],
               "threshold": threshold, **noise.describe()}
+    names = {c: tasks[c].to_numpy(dtype=object) for c in ("task_id", "task_name", "modality",
+                                                           "paradigm")}
     out = []
     for k, row in enumerate(rows):
         fragile = np.flatnonzero(wins[k] & (p_win[k] < threshold))
         fragile = fragile[np.argsort(p_win[k, fragile], kind="stable")]
         entry: dict = {
             "fragile_wins": [{
-                "task_id": str(tasks["task_id"].iloc[j]),
-                "task_name": str(tasks["task_name"].iloc[j]),
-                "modality": str(tasks["modality"].iloc[j]),
-                "paradigm": str(tasks["paradigm"].iloc[j]),
+                "task_id": str(names["task_id"][j]),
+                "task_name": str(names["task_name"][j]),
+                "modality": str(names["modality"][j]),
+                "paradigm": str(names["paradigm"][j]),
                 "score": float(scores[k, j]), "sota": float(sota[j]),
                 "score_se": float(noise.scores[row, j]), "sota_se": float(noise.sota[j]),
                 "p_win": float(p_win[k, j]),

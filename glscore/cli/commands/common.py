@@ -279,6 +279,31 @@ def model_origins(args: argparse.Namespace, bench: Benchmark) -> list[str]:
     return origins(bench.models, from_files=bool(args.results))
 
 
+def frame_rows(frame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, built column by column: a numpy number or
+    boolean column is one ``tolist()`` (Python numbers); an object or
+    extension column (strings, ``Int64``) its values as objects, numpy
+    scalars as Python ones and ``NA`` as ``None`` (as pandas boxes them); any
+    other column as pandas converts it. Rows of the boards are read many
+    times per report; pandas goes through a row iterator of Series."""
+    import pandas as pd
+
+    keys = frame.columns.tolist()
+    columns = []
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+            columns.append(column.to_numpy().tolist())
+        elif not isinstance(dtype, np.dtype) or dtype.kind == "O":
+            columns.append([None if v is pd.NA else v.item() if isinstance(v, np.generic) else v
+                            for v in column.to_numpy(dtype=object).tolist()])
+        else:  # dates and the like: pandas' own boxing
+            columns.append([r[0] for r in column.to_frame().to_dict("split")["data"]])
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] \
+        if columns else [{} for _ in range(len(frame))]
+
+
 def frame_records(frame) -> list[dict]:
     """A DataFrame as JSON-ready records at full precision (``NaN``/``NA`` -> ``None``,
     numpy scalars -> Python numbers); unlike ``DataFrame.to_json`` it does not round.
@@ -294,7 +319,8 @@ def frame_records(frame) -> list[dict]:
             if column.dtype.kind == "f":
                 values = [None if v != v else v for v in values]  # NaN is not itself
         else:
-            values = [_json_value(v) for v in column.astype(object).tolist()]
+            values = [v if type(v) is str else _json_value(v)  # text needs no conversion
+                      for v in column.astype(object).tolist()]
         columns.append(values)
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)] \
         if columns else [{} for _ in range(len(frame))]
@@ -314,10 +340,11 @@ def _json_value(value: object) -> object:
 
 
 def dumps(obj: object) -> str:
-    """Strict JSON (indent 2): a non-finite float is an error, never ``NaN``."""
+    """Strict JSON (indent 2): a non-finite float is an error, never ``NaN``.
+    The text is ``json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False)``
+    (numpy scalars as Python numbers), written by :func:`_indented`."""
     try:
-        text = json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False,
-                          default=_json_scalar)
+        text = _indented(obj, 0)
     except (ValueError, TypeError):  # where, if it is a non-finite number (looked for only now)
         bad = _first_non_finite(obj)
         if bad is None:
@@ -327,6 +354,47 @@ def dumps(obj: object) -> str:
     # JSON escapes the ASCII controls itself; C1 controls, direction overrides and the
     # like may stand raw in a string: escape them too (the same string, read back)
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+#: Per depth, json's C encoder writing a container of scalars as ``indent=2`` at that
+#: depth would (items one per line); ``json`` writes ``indent`` in Python, value by value.
+_FLAT: list[json.JSONEncoder] = []
+
+
+def _flat(depth: int) -> json.JSONEncoder:
+    while len(_FLAT) <= depth:
+        _FLAT.append(json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_json_scalar,
+                                      separators=(",\n" + "  " * (len(_FLAT) + 1), ": ")))
+    return _FLAT[depth]
+
+
+def _indented(obj: object, depth: int) -> str:
+    """``obj`` at nesting ``depth`` exactly as ``json.dumps(..., indent=2,
+    allow_nan=False, ensure_ascii=False, default=_json_scalar)`` writes it:
+    a container holding no container is one call of the C encoder with the
+    item separator carrying the line break and indent; others are joined here.
+    A dict with a key that is not a string is written by ``json.dumps`` itself."""
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        inner = "\n" + "  " * (depth + 1)
+        if not any(isinstance(v, dict | list | tuple) for v in obj.values()):
+            return "{" + inner + _flat(depth).encode(obj)[1:-1] + "\n" + "  " * depth + "}"
+        if not all(isinstance(k, str) for k in obj):
+            return json.dumps(obj, indent=2, allow_nan=False, ensure_ascii=False,
+                              default=_json_scalar).replace("\n", "\n" + "  " * depth)
+        items = [json.encoder.encode_basestring(k) + ": " + _indented(v, depth + 1)
+                 for k, v in obj.items()]
+        return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
+    if isinstance(obj, list | tuple):
+        if not obj:
+            return "[]"
+        inner = "\n" + "  " * (depth + 1)
+        if not any(isinstance(v, dict | list | tuple) for v in obj):
+            return "[" + inner + _flat(depth).encode(list(obj))[1:-1] + "\n" + "  " * depth + "]"
+        items = [_indented(v, depth + 1) for v in obj]
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
+    return _flat(depth).encode(obj)
 
 
 #: Characters a JSON encoder may leave raw that a terminal acts on or hides.

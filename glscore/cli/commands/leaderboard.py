@@ -239,8 +239,12 @@ def warn_low_coverage(tables: list[BoardTable], top: int | None) -> None:
 
 
 def _head(table: BoardTable, top: int | None) -> pd.DataFrame:
+    """The rows shown (the first ``top``), without the columns that are empty in all of them."""
     frame = table.table if top is None else table.table.head(top)
-    return frame.dropna(axis=1, how="all") if len(frame) else frame
+    if not len(frame):
+        return frame
+    empty = frame.isna().all().to_numpy()
+    return frame.loc[:, ~empty] if empty.any() else frame
 
 
 def render_tables(tables: list[BoardTable], fmt: str, top: int | None = None,
@@ -323,7 +327,7 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
     numeric, for CSV; for Markdown and LaTeX the 95% intervals as text
     (``rank_95``, ``score_95``), ``rank_ub`` (the conservative rank),
     ``p_first`` and ``P(Lk+)`` = P(level >= k) up to the board's cap."""
-    board = table.table.copy()
+    board = table.table
     # the rows listed below the ranked ones are not simulated: empty cells
     u = frame.set_index("model").reindex(board["model"])
     simulated = u["rank_lo"].notna().to_numpy()
@@ -342,9 +346,10 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
             "p_first": u["p_first"].to_numpy(),
             **{f"P(L{k}+)": u[f"p_level{k}"].to_numpy() for k in range(2, cap + 1)},
         }
-    for offset, (name, values) in enumerate(columns.items()):
-        board.insert(at + offset, name, values)
-    return replace(table, table=board)
+    # one concatenation, not an insert per column (each insert rebuilds the frame's blocks)
+    added = pd.DataFrame(columns, index=board.index)
+    return replace(table, table=pd.concat([board.iloc[:, :at], added, board.iloc[:, at:]],
+                                          axis=1))
 
 
 def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
@@ -353,14 +358,16 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     (``{"2": P(level >= 2), ...}`` up to the cap), ``score_interval`` and the
     bounds of the ranking key (``bound_lo``/``bound_hi``: ``[level, score]``)."""
     rows = frame_records(head)
-    u = dict(zip(frame["model"], frame.to_dict("records"), strict=True))
+    at = {m: k for k, m in enumerate(frame["model"].tolist())}
+    columns = {c: frame[c].tolist() for c in UNCERTAINTY_COLUMNS
+               if not (c.startswith("p_level") and int(c[-1]) > cap)}
     for row in rows:
-        if row["model"] not in u:   # listed below the ranked rows: not simulated
+        if row["model"] not in at:   # listed below the ranked rows: not simulated
             row.update({"rank_interval": None, "rank_conservative": None, "p_first": None,
                         "p_above_next": None, "p_level": None, "score_interval": None,
                         "bound_lo": None, "bound_hi": None})
             continue
-        x = u[row["model"]]
+        x = {c: values[at[row["model"]]] for c, values in columns.items()}
         row.update({
             "rank_interval": [int(x["rank_lo"]), int(x["rank_hi"])],
             "rank_conservative": int(x["rank_conservative"]),
