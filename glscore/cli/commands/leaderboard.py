@@ -77,6 +77,17 @@ UNCERTAINTY_COLUMNS: tuple[str, ...] = (
 )
 
 
+def uncertainty_columns(cap: int) -> tuple[str, ...]:
+    """:data:`UNCERTAINTY_COLUMNS` of a board whose levels stop at ``cap``
+    (``p_levelK`` only for ``K <= cap``).
+
+    >>> [c for c in uncertainty_columns(4) if c.startswith("p_level")]
+    ['p_level2', 'p_level3', 'p_level4']
+    """
+    return tuple(c for c in UNCERTAINTY_COLUMNS
+                 if not (c.startswith("p_level") and int(c.removeprefix("p_level")) > cap))
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("leaderboard", description=__doc__)
     parser.add_argument("--scope", required=True, type=str.upper, metavar="A|B|C|D",
@@ -334,8 +345,7 @@ def with_uncertainty(table: BoardTable, frame: pd.DataFrame, fmt: str) -> BoardT
     at = board.columns.get_loc("score") + 1
     cap = table.board.cap
     if fmt == "csv":
-        columns = {c: u[c].to_numpy() for c in UNCERTAINTY_COLUMNS
-                   if not (c.startswith("p_level") and int(c[-1]) > cap)}
+        columns = {c: u[c].to_numpy() for c in uncertainty_columns(cap)}
     else:
         columns = {
             "score_95": [f"{a:.2f}-{b:.2f}" if ok else "" for a, b, ok in
@@ -359,8 +369,7 @@ def json_rows(head: pd.DataFrame, frame: pd.DataFrame, cap: int) -> list[dict]:
     bounds of the ranking key (``bound_lo``/``bound_hi``: ``[level, score]``)."""
     rows = frame_records(head)
     at = {m: k for k, m in enumerate(frame["model"].tolist())}
-    columns = {c: frame[c].tolist() for c in UNCERTAINTY_COLUMNS
-               if not (c.startswith("p_level") and int(c[-1]) > cap)}
+    columns = {c: frame[c].tolist() for c in uncertainty_columns(cap)}
     for row in rows:
         if row["model"] not in at:   # listed below the ranked rows: not simulated
             row.update({"rank_interval": None, "rank_conservative": None, "p_first": None,
