@@ -300,8 +300,7 @@ def frame_rows(frame) -> list[dict[str, Any]]:
                             for v in column.to_numpy(dtype=object).tolist()])
         else:  # dates and the like: pandas' own boxing
             columns.append([r[0] for r in column.to_frame().to_dict("split")["data"]])
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)] \
-        if columns else [{} for _ in range(len(frame))]
+    return _records(keys, columns, len(frame))
 
 
 def frame_records(frame) -> list[dict]:
@@ -322,8 +321,13 @@ def frame_records(frame) -> list[dict]:
             values = [v if type(v) is str else _json_value(v)  # text needs no conversion
                       for v in column.astype(object).tolist()]
         columns.append(values)
+    return _records(keys, columns, len(frame))
+
+
+def _records(keys: list[Any], columns: list[list[Any]], n: int) -> list[dict[str, Any]]:
+    """``n`` rows as dicts ``{key: value}`` from the values of each column."""
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)] \
-        if columns else [{} for _ in range(len(frame))]
+        if columns else [{} for _ in range(n)]
 
 
 def _json_value(value: object) -> object:
