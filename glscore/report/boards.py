@@ -75,7 +75,7 @@ class BoardView:
         return frame_rows(self.ranked.table)
 
     @cached_property
-    def frame_rows(self) -> dict[str, dict[str, Any]]:
+    def uncertainty_rows(self) -> dict[str, dict[str, Any]]:
         """The uncertainty frame's rows by model id (none when not simulated)."""
         return {} if self.frame is None else {str(x["model"]): x
                                               for x in frame_rows(self.frame)}
@@ -251,7 +251,7 @@ def board_rows(view: BoardView, root: str, full: bool,
     if u is not None:
         ties = tie_cells(u["rank_lo"].to_numpy() == 1)
         sep = separated_above(u)
-        for x, tie, separated in zip(view.frame_rows.values(), ties, sep, strict=True):
+        for x, tie, separated in zip(view.uncertainty_rows.values(), ties, sep, strict=True):
             simulated[str(x["model"])] = (x, tie, bool(separated))
     out = []
     for r in view.rows:

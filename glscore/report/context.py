@@ -165,7 +165,7 @@ def placements(views: Mapping[str, Sequence[BoardView]]) -> dict[str, list[dict[
     out: dict[str, list[dict[str, Any]]] = {}
     for scope in SCOPES:
         for v in views[scope]:
-            extra = v.frame_rows
+            extra = v.uncertainty_rows
             for r in v.rows:  # ranked rows and those listed below
                 out.setdefault(str(r["model"]), []).append(
                     {"view": v, "row": r, "u": extra.get(str(r["model"]))})
